@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from django.contrib import admin
+
+from reader.models import Annotation, Document, Membership, Outlet, Project
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Project)
+class ProjectAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "created"]
+    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name", "slug"]
+    inlines = [MembershipInline]
+
+
+@admin.register(Outlet)
+class OutletAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "project"]
+    list_filter = ["kind", "project"]
+    search_fields = ["name"]
+
+
+@admin.register(Document)
+class DocumentAdmin(admin.ModelAdmin):
+    list_display = ["title", "outlet", "published", "project"]
+    list_filter = ["project", "outlet__kind"]
+    search_fields = ["title", "origin"]
+    # The text and its hash are fixed at import: offsets of every annotation point into it.
+    readonly_fields = ["text", "content_hash", "added_by", "created"]
+
+
+@admin.register(Annotation)
+class AnnotationAdmin(admin.ModelAdmin):
+    """View and delete only: edits go through services, which keep note_html and the
+    version number right."""
+
+    list_display = ["__str__", "kind", "document", "author", "modified", "version"]
+    list_filter = ["kind", "document__project"]
+    search_fields = ["quote_exact", "note"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+
+from reader import anchoring, sanitize
+from reader.models import Document, Kind, Outlet, OutletKind
+from reader.services import NOTE_MAX_LENGTH
+
+SOURCE_EXTENSIONS = {".txt", ".md", ".html", ".htm"}
+
+ERROR_TEXT_OR_FILE = "Paste the text or upload a file, not both."
+ERROR_NO_TEXT = "Paste the source's text or upload a .txt, .md or .html file."
+ERROR_FILE_TYPE = "Upload a .txt, .md or .html file; “{name}” is none of these."
+ERROR_FILE_TOO_BIG = "The file is {size:,} bytes; the limit is {limit:,} bytes."
+ERROR_FILE_ENCODING = "The file is not UTF-8 text. Save it as UTF-8 and upload it again."
+ERROR_OUTLET = "Choose an outlet or type the name of a new one."
+ERROR_OFFSETS = "The selection could not be placed in the text: {reason}"
+
+
+class DocumentForm(forms.Form):
+    title = forms.CharField(
+        max_length=500, required=False, help_text="Leave empty to use the text's first line."
+    )
+    outlet = forms.ModelChoiceField(queryset=Outlet.objects.none(), required=False)
+    new_outlet = forms.CharField(
+        max_length=200, required=False, label="…or a new outlet", help_text="Its name."
+    )
+    new_outlet_kind = forms.ChoiceField(
+        choices=OutletKind.choices, initial=OutletKind.NEWS, label="New outlet's kind"
+    )
+    published = forms.DateField(
+        required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Published on"
+    )
+    origin = forms.CharField(
+        max_length=1000, required=False, help_text="The URL or file name it came from."
+    )
+    language = forms.CharField(max_length=35, initial="en")
+    text = forms.CharField(required=False, strip=False, widget=forms.Textarea(attrs={"rows": 14}))
+    file = forms.FileField(
+        required=False, help_text="A .txt, .md or .html file (HTML is reduced to its text)."
+    )
+
+    def __init__(self, *args, project, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["outlet"].queryset = Outlet.objects.filter(project=project)
+
+    def clean_file(self) -> str | None:
+        upload = self.cleaned_data.get("file")
+        if not upload:
+            return None
+        extension = Path(upload.name).suffix.lower()
+        if extension not in SOURCE_EXTENSIONS:
+            raise forms.ValidationError(ERROR_FILE_TYPE.format(name=upload.name))
+        limit = settings.READER_MAX_SOURCE_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(ERROR_FILE_TOO_BIG.format(size=upload.size, limit=limit))
+        try:
+            content = upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise forms.ValidationError(ERROR_FILE_ENCODING) from error
+        if extension in {".html", ".htm"}:
+            content = sanitize.html_to_text(content)
+        if not self.cleaned_data.get("origin"):
+            self.cleaned_data["origin"] = upload.name
+        return content
+
+    def clean(self) -> dict:
+        data = super().clean()
+        pasted, uploaded = data.get("text", ""), data.get("file")
+        if pasted.strip() and uploaded:
+            raise forms.ValidationError(ERROR_TEXT_OR_FILE)
+        if not pasted.strip() and not uploaded and "file" not in self.errors:
+            self.add_error("text", ERROR_NO_TEXT)
+        data["source_text"] = uploaded or pasted
+        if not data.get("outlet") and not data.get("new_outlet", "").strip():
+            self.add_error("outlet", ERROR_OUTLET)
+        if not data.get("title", "").strip() and data["source_text"].strip():
+            first_line = data["source_text"].strip().split("\n", 1)[0]
+            data["title"] = first_line.strip()[:200]
+        return data
+
+
+class AnnotationCreateForm(forms.Form):
+    """What the selection toolbar sends: UTF-16 offsets (what the DOM counts) and the quote
+    the browser saw. `clean` converts the offsets to code points of the stored text."""
+
+    kind = forms.ChoiceField(choices=Kind.choices)
+    start = forms.IntegerField(min_value=0)
+    end = forms.IntegerField(min_value=0)
+    quote = forms.CharField(strip=False)
+    note = forms.CharField(required=False, max_length=NOTE_MAX_LENGTH, strip=False)
+
+    def __init__(self, *args, document: Document, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.document = document
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if "start" in data and "end" in data:
+            index = anchoring.Utf16Index(self.document.text)
+            try:
+                data["start"] = index.to_codepoint(data["start"])
+                data["end"] = index.to_codepoint(data["end"])
+                anchoring.check_span(index.length, data["start"], data["end"])
+            except anchoring.OffsetError as error:
+                raise forms.ValidationError(ERROR_OFFSETS.format(reason=error)) from error
+        return data
+
+
+class AnnotationUpdateForm(forms.Form):
+    kind = forms.ChoiceField(choices=Kind.choices)
+    note = forms.CharField(
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)

@@ -1,0 +1,189 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, Q
+from django.urls import reverse
+
+
+class Role(models.TextChoices):
+    OWNER = "owner", "Owner"
+    ANNOTATOR = "annotator", "Annotator"
+    VIEWER = "viewer", "Viewer"
+
+
+WRITE_ROLES = frozenset({Role.OWNER, Role.ANNOTATOR})
+
+
+class ProjectQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ProjectQuerySet:
+        """Projects the user is a member of, in any role."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(memberships__user=user)
+
+
+class Project(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80, unique=True)
+    description = models.TextField(blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("reader:document_list", kwargs={"slug": self.slug})
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.VIEWER)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "project"], name="membership_unique_user"),
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="membership_role_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.project} as {self.role}"
+
+    @property
+    def can_write(self) -> bool:
+        return self.role in WRITE_ROLES
+
+
+class OutletKind(models.TextChoices):
+    ENCYCLOPEDIA = "encyclopedia", "Encyclopedia"
+    NEWS = "news", "News"
+    BLOG = "blog", "Blog"
+    LIVE_BLOG = "live_blog", "Live blog"
+    STATE_MEDIA = "state_media", "State media"
+    OTHER = "other", "Other"
+
+
+class Outlet(models.Model):
+    """Who published a source. Outlets belong to a project, like everything a team writes."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="outlets")
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=16, choices=OutletKind.choices, default=OutletKind.NEWS)
+    perspective = models.TextField(
+        blank=True, help_text="Notes on the outlet's perspective, ownership or reliability."
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "name"], name="outlet_unique_name"),
+            models.CheckConstraint(
+                condition=Q(kind__in=OutletKind.values), name="outlet_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DocumentQuerySet(models.QuerySet):
+    def with_kind_counts(self) -> DocumentQuerySet:
+        """Annotate each document with its number of claims, opinions and user comments."""
+        return self.annotate(
+            claim_count=Count("annotations", filter=Q(annotations__kind=Kind.CLAIM)),
+            opinion_count=Count("annotations", filter=Q(annotations__kind=Kind.OPINION)),
+            user_comment_count=Count("annotations", filter=Q(annotations__kind=Kind.USER_COMMENT)),
+        )
+
+
+class Document(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="documents")
+    outlet = models.ForeignKey(Outlet, on_delete=models.PROTECT, related_name="documents")
+    title = models.CharField(max_length=500)
+    published = models.DateField(null=True, blank=True)
+    origin = models.CharField(
+        max_length=1000, blank=True, help_text="File name or URL the text came from."
+    )
+    language = models.CharField(max_length=35, default="en")
+    # Normalised once at import (NFC, \n line ends) and never changed afterwards: every
+    # annotation's offsets point into exactly this string.
+    text = models.TextField()
+    content_hash = models.CharField(max_length=64, editable=False)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["published", "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "content_hash"], name="document_unique_text"
+            ),
+            models.CheckConstraint(condition=~Q(text=""), name="document_text_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("reader:document_detail", kwargs={"slug": self.project.slug, "pk": self.pk})
+
+
+class Kind(models.TextChoices):
+    CLAIM = "claim", "Claim"
+    OPINION = "opinion", "Opinion"
+    USER_COMMENT = "user_comment", "User comment"
+
+
+class AnnotationQuerySet(models.QuerySet):
+    def in_text_order(self) -> AnnotationQuerySet:
+        """By position in the text, then by length, then by age."""
+        return self.order_by("start", "end", "pk")
+
+
+class Annotation(models.Model):
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="annotations")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="annotations"
+    )
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    # Unicode code points of document.text, half-open [start, end).
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    quote_exact = models.TextField()
+    quote_prefix = models.CharField(max_length=32, blank=True)
+    quote_suffix = models.CharField(max_length=32, blank=True)
+    note = models.TextField(blank=True, max_length=10_000)
+    note_html = models.TextField(blank=True, editable=False)
+    created = models.DateTimeField(auto_now_add=True)
+    modified = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+
+    objects = AnnotationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["start", "end", "pk"]
+        indexes = [models.Index(fields=["document", "start", "end"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=Kind.values), name="annotation_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(start__gte=0) & Q(end__gt=models.F("start")),
+                name="annotation_span_not_empty",
+            ),
+            models.CheckConstraint(condition=Q(version__gte=1), name="annotation_version_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: “{self.quote_exact[:60]}”"

@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from django import template
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from reader.anchoring import Segment
+from reader.models import Annotation
+
+register = template.Library()
+
+KIND_MARKS = {"claim": "C", "opinion": "O", "user_comment": "U"}
+
+
+def _segment_html(text: str, segment: Segment) -> str:
+    piece = escape(text[segment.start : segment.end])
+    if not segment.keys:
+        return piece
+    classes: list[str] = []
+    ids: list[str] = []
+    for key in segment.keys:
+        if isinstance(key, Annotation):
+            ids.append(str(key.pk))
+            classes.append(f"k-{key.kind}")
+        else:
+            classes.append(f"s-{key}")
+    attributes = ""
+    if ids:
+        classes.append("hl")
+        if len(ids) > 1:
+            classes.append("hl-overlap")
+        attributes += f' data-ann="{" ".join(ids)}"'
+        marks = [KIND_MARKS[a.kind] for a in segment.starting if isinstance(a, Annotation)]
+        if marks:
+            attributes += f' data-mark="{"".join(marks)}"'
+    class_list = " ".join(dict.fromkeys(classes))
+    return f'<span class="{class_list}"{attributes}>{piece}</span>'
+
+
+@register.simple_tag
+def reading_text(text: str, segments: list[Segment]) -> SafeString:
+    """The stored text, every character escaped, cut into flat highlight segments.
+
+    Built in Python rather than a template loop: a long document has thousands of
+    segments, and the DOM's text must equal the stored text exactly (no added whitespace).
+    """
+    return mark_safe("".join(_segment_html(text, segment) for segment in segments))  # noqa: S308
+
+
+@register.filter
+def can_change(access, annotation: Annotation) -> bool:
+    """Whether this member may edit or delete the annotation (author or owner)."""
+    return access.can_change(annotation)

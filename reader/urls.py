@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from reader import views
+
+project_patterns = [
+    path("", views.document_list, name="document_list"),
+    path("documents/new/", views.document_create, name="document_create"),
+    path("documents/<int:pk>/", views.document_detail, name="document_detail"),
+    path("documents/<int:pk>/annotations/", views.annotation_create, name="annotation_create"),
+    path("annotations/<int:pk>/", views.annotation_detail, name="annotation_detail"),
+    path("annotations/<int:pk>/edit/", views.annotation_update, name="annotation_update"),
+    path("annotations/<int:pk>/delete/", views.annotation_delete, name="annotation_delete"),
+]
+
+reader_patterns = [
+    path("", views.project_list, name="project_list"),
+    path("p/<slug:slug>/", include(project_patterns)),
+]
+
+account_patterns = [
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password_change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "password_change/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+]
+
+urlpatterns = [
+    path("", include((reader_patterns, "reader"))),
+    path("accounts/", include(account_patterns)),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,251 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import reswap, retarget
+
+from reader import selectors, services
+from reader.forms import AnnotationCreateForm, AnnotationUpdateForm, DocumentForm
+from reader.models import Kind, OutletKind
+
+READER_BODY = "reader/document_detail.html#reader-body"
+
+
+def _form_messages(form) -> list[str]:
+    return [message for messages in form.errors.values() for message in messages]
+
+
+@login_required
+def project_list(request: HttpRequest) -> HttpResponse:
+    projects = selectors.projects_for_user(request.user)
+    return render(request, "reader/project_list.html", {"projects": projects})
+
+
+@login_required
+@vary_on_headers("HX-Request")
+def document_list(request: HttpRequest, slug: str) -> HttpResponse:
+    access = selectors.project_access(user=request.user, slug=slug)
+    search = request.GET.get("q", "").strip()
+    outlet_id = request.GET.get("outlet", "")
+    outlet_kind = request.GET.get("outlet_kind", "")
+    documents = selectors.document_list(
+        project=access.project,
+        search=search,
+        outlet_id=int(outlet_id) if outlet_id.isdigit() else None,
+        outlet_kind=outlet_kind if outlet_kind in OutletKind.values else "",
+    )
+    template = "reader/document_list.html"
+    if request.htmx:
+        template += "#document-table"
+    return render(
+        request,
+        template,
+        {
+            "access": access,
+            "project": access.project,
+            "documents": documents,
+            "outlets": access.project.outlets.all(),
+            "outlet_kinds": OutletKind.choices,
+            "search": search,
+            "selected_outlet": outlet_id,
+            "selected_outlet_kind": outlet_kind,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def document_create(request: HttpRequest, slug: str) -> HttpResponse:
+    access = selectors.project_access(user=request.user, slug=slug, write=True)
+    form = DocumentForm(request.POST or None, request.FILES or None, project=access.project)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            outlet = data["outlet"] or services.outlet_get_or_create(
+                project=access.project, name=data["new_outlet"], kind=data["new_outlet_kind"]
+            )
+            document = services.document_create(
+                project=access.project,
+                outlet=outlet,
+                title=data["title"],
+                text=data["source_text"],
+                published=data["published"],
+                origin=data["origin"],
+                language=data["language"],
+                added_by=request.user,
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            return redirect(document)
+    status = 400 if form.is_bound else 200
+    return render(
+        request,
+        "reader/document_form.html",
+        {"access": access, "project": access.project, "form": form},
+        status=status,
+    )
+
+
+def _reader_filters(data) -> selectors.ReaderFilters:
+    shown = {kind for kind in data.getlist("show") if kind in Kind.values}
+    author = data.get("author", "")
+    return selectors.ReaderFilters(
+        kinds=frozenset(shown) if shown else frozenset(Kind.values),
+        author_id=int(author) if author.isdigit() else None,
+    )
+
+
+def _reader_context(access, document, filters) -> dict:
+    return {
+        "access": access,
+        "project": access.project,
+        "document": document,
+        "filters": filters,
+        "view": selectors.reader_view(document=document, filters=filters),
+        "kinds": Kind.choices,
+    }
+
+
+@login_required
+@vary_on_headers("HX-Request")
+def document_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    access, document = selectors.document_get_for_user(user=request.user, slug=slug, pk=pk)
+    context = _reader_context(access, document, _reader_filters(request.GET))
+    template = "reader/document_detail.html"
+    if request.htmx:
+        template = READER_BODY
+    return render(request, template, context)
+
+
+def _error_response(request, messages: list[str], *, target: str, status: int = 400):
+    """Errors go into the form's error box for htmx, or onto an error page otherwise."""
+    if request.htmx:
+        response = render(
+            request, "reader/partials/form_errors.html", {"errors": messages}, status=status
+        )
+        return reswap(retarget(response, target), "innerHTML")
+    return render(request, "reader/error.html", {"errors": messages}, status=status)
+
+
+def _reader_body_response(request, access, document, *, saved=None) -> HttpResponse:
+    response = render(
+        request, READER_BODY, _reader_context(access, document, _reader_filters(request.POST))
+    )
+    if saved is not None:
+        response["HX-Trigger-After-Settle"] = f'{{"annotationSaved": {saved.pk}}}'
+    return response
+
+
+@login_required
+@require_POST
+def annotation_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    access, document = selectors.document_get_for_user(
+        user=request.user, slug=slug, pk=pk, write=True
+    )
+    form = AnnotationCreateForm(request.POST, document=document)
+    if not form.is_valid():
+        return _error_response(request, _form_messages(form), target="#toolbar-errors")
+    data = form.cleaned_data
+    try:
+        annotation = services.annotation_create(
+            document=document,
+            author=request.user,
+            kind=data["kind"],
+            start=data["start"],
+            end=data["end"],
+            note=data["note"],
+            seen_quote=data["quote"],
+        )
+    except ValidationError as error:
+        return _error_response(request, error.messages, target="#toolbar-errors")
+    if request.htmx:
+        return _reader_body_response(request, access, document, saved=annotation)
+    return redirect(f"{document.get_absolute_url()}#annotation-{annotation.pk}")
+
+
+@login_required
+def annotation_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    access, annotation = selectors.annotation_get_for_user(user=request.user, slug=slug, pk=pk)
+    context = {"access": access, "project": access.project, "annotation": annotation}
+    if request.htmx:
+        return render(request, "reader/partials/annotation_item.html", context)
+    return render(request, "reader/annotation_detail.html", context)
+
+
+def _annotation_form(request, context: dict, annotation, *, status: int = 200, **extra):
+    """The edit form, pre-filled with the annotation as stored now."""
+    form = AnnotationUpdateForm(
+        initial={"kind": annotation.kind, "note": annotation.note, "version": annotation.version}
+    )
+    template = "reader/annotation_form.html"
+    if request.htmx:
+        template = "reader/partials/annotation_form.html"
+    context = {**context, "annotation": annotation, "form": form, **extra}
+    return render(request, template, context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def annotation_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    access, annotation = selectors.annotation_get_for_user(
+        user=request.user, slug=slug, pk=pk, write=True
+    )
+    context = {"access": access, "project": access.project}
+    if request.method == "GET":
+        return _annotation_form(request, context, annotation)
+
+    form = AnnotationUpdateForm(request.POST)
+    errors_target = f"#annotation-{annotation.pk}-errors"
+    if not form.is_valid():
+        return _error_response(request, _form_messages(form), target=errors_target)
+    try:
+        services.annotation_update(
+            annotation=annotation,
+            kind=form.cleaned_data["kind"],
+            note=form.cleaned_data["note"],
+            edited_version=form.cleaned_data["version"],
+        )
+    except services.StaleVersionError as error:
+        # Show the newer version with the editor's own text beside it: nothing is
+        # overwritten silently, and nothing typed is lost.
+        response = _annotation_form(
+            request,
+            context,
+            error.annotation,
+            status=409,
+            conflict=error.messages,
+            submitted_note=form.cleaned_data["note"],
+        )
+        if request.htmx:
+            return reswap(retarget(response, f"#annotation-{annotation.pk}"), "outerHTML")
+        return response
+    except ValidationError as error:
+        return _error_response(request, error.messages, target=errors_target)
+    if request.htmx:
+        return _reader_body_response(request, access, annotation.document, saved=annotation)
+    return redirect(f"{annotation.document.get_absolute_url()}#annotation-{annotation.pk}")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def annotation_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    access, annotation = selectors.annotation_get_for_user(
+        user=request.user, slug=slug, pk=pk, write=True
+    )
+    if request.method == "GET":
+        return render(
+            request,
+            "reader/annotation_confirm_delete.html",
+            {"access": access, "project": access.project, "annotation": annotation},
+        )
+    document = annotation.document
+    services.annotation_delete(annotation=annotation)
+    if request.htmx:
+        return _reader_body_response(request, access, document)
+    return redirect(document)

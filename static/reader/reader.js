@@ -1,0 +1,185 @@
+// Reader's browser side: the selection toolbar, and the links between highlights and the
+// annotation panel. The server renders all HTML; this file only wires events. No build step.
+(function () {
+  "use strict";
+
+  const KIND_KEYS = { c: "claim", o: "opinion", u: "user_comment" };
+
+  const pane = () => document.getElementById("reading-pane");
+  const toolbar = () => document.getElementById("selection-toolbar");
+
+  // Offsets are counted in UTF-16 code units, as the DOM counts them; the server converts
+  // them to code points of the stored text and checks them against the quote we send.
+  function offsetInPane(root, node, offset) {
+    const range = document.createRange();
+    range.setStart(root, 0);
+    range.setEnd(node, offset);
+    return range.toString().length;
+  }
+
+  function selectionInPane() {
+    const root = pane();
+    const selection = window.getSelection();
+    if (!root || !selection || selection.rangeCount === 0 || selection.isCollapsed) return null;
+    const range = selection.getRangeAt(0);
+    if (!root.contains(range.startContainer) || !root.contains(range.endContainer)) return null;
+    const start = offsetInPane(root, range.startContainer, range.startOffset);
+    const end = offsetInPane(root, range.endContainer, range.endOffset);
+    if (end <= start) return null;
+    return { start, end, quote: range.toString(), rect: range.getBoundingClientRect() };
+  }
+
+  function showToolbar(selected) {
+    const form = toolbar();
+    if (!form) return;
+    form.elements.start.value = selected.start;
+    form.elements.end.value = selected.end;
+    form.elements.quote.value = selected.quote;
+    document.getElementById("toolbar-errors").replaceChildren();
+    form.hidden = false;
+    const width = form.offsetWidth;
+    const left = Math.min(
+      Math.max(8, selected.rect.left + window.scrollX),
+      window.scrollX + document.documentElement.clientWidth - width - 8,
+    );
+    form.style.left = `${left}px`;
+    form.style.top = `${selected.rect.bottom + window.scrollY + 8}px`;
+  }
+
+  function hideToolbar() {
+    const form = toolbar();
+    if (form) form.hidden = true;
+  }
+
+  function submitKind(kind) {
+    const form = toolbar();
+    form.elements.kind.value = kind;
+    form.requestSubmit(form.querySelector(`button[data-kind="${kind}"]`));
+  }
+
+  function isEditable(element) {
+    return element instanceof HTMLElement &&
+      (element.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(element.tagName));
+  }
+
+  function onSelectionMaybeChanged(event) {
+    const form = toolbar();
+    if (!form || form.contains(event.target)) return;
+    const selected = selectionInPane();
+    if (selected) showToolbar(selected);
+    // A click elsewhere in the text closes the toolbar; the note typed so far stays in it.
+    else if (pane() && pane().contains(event.target)) hideToolbar();
+  }
+
+  document.addEventListener("mouseup", onSelectionMaybeChanged);
+  document.addEventListener("keyup", (event) => {
+    if (event.shiftKey || event.key === "Shift") onSelectionMaybeChanged(event);
+  });
+
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest("#selection-toolbar button[data-kind]");
+    if (button) toolbar().elements.kind.value = button.dataset.kind;
+  });
+
+  document.addEventListener("keydown", (event) => {
+    const form = toolbar();
+    if (!form || form.hidden) return;
+    if (event.key === "Escape") {
+      hideToolbar();
+      return;
+    }
+    const kind = KIND_KEYS[event.key];
+    if (!kind || event.ctrlKey || event.metaKey || event.altKey || isEditable(event.target)) return;
+    if (!selectionInPane()) return;
+    event.preventDefault();
+    submitKind(kind);
+  });
+
+  // Highlights <-> panel.
+  function panelItem(id) {
+    return document.getElementById(`annotation-${id}`);
+  }
+
+  function selectInPanel(ids) {
+    document.querySelectorAll(".annotation-item.is-selected")
+      .forEach((item) => item.classList.remove("is-selected"));
+    const items = ids.map(panelItem).filter(Boolean);
+    items.forEach((item) => item.classList.add("is-selected"));
+    if (items.length) items[0].scrollIntoView({ block: "nearest", behavior: "smooth" });
+  }
+
+  function flashHighlight(id) {
+    const root = pane();
+    if (!root) return;
+    const segments = root.querySelectorAll(`[data-ann~="${CSS.escape(String(id))}"]`);
+    if (!segments.length) return;
+    segments[0].scrollIntoView({ block: "center", behavior: "smooth" });
+    segments.forEach((segment) => {
+      segment.classList.remove("is-flashing");
+      void segment.offsetWidth; // restart the animation
+      segment.classList.add("is-flashing");
+    });
+  }
+
+  document.addEventListener("click", (event) => {
+    const show = event.target.closest("[data-show-annotation]");
+    if (show) {
+      const id = show.dataset.showAnnotation;
+      selectInPanel([id]);
+      flashHighlight(id);
+      return;
+    }
+    const highlight = event.target.closest("#reading-pane .hl");
+    if (highlight && window.getSelection().isCollapsed) {
+      selectInPanel(highlight.dataset.ann.split(" "));
+    }
+  });
+
+  // After a save, the server sends the new id: close the toolbar and show the result.
+  document.body.addEventListener("annotationSaved", (event) => {
+    const form = toolbar();
+    if (form) {
+      form.reset();
+      hideToolbar();
+    }
+    window.getSelection().removeAllRanges();
+    const id = event.detail.value;
+    selectInPanel([String(id)]);
+    flashHighlight(id);
+  });
+
+  // 400 (invalid input) and 409 (edit conflict) carry a message to show where the form is.
+  document.body.addEventListener("htmx:beforeSwap", (event) => {
+    const status = event.detail.xhr.status;
+    if (status === 400 || status === 409) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+
+  function showStatus(message) {
+    const bar = document.getElementById("status-bar");
+    bar.textContent = message;
+    bar.hidden = false;
+  }
+
+  document.body.addEventListener("htmx:responseError", (event) => {
+    const xhr = event.detail.xhr;
+    const page = new DOMParser().parseFromString(xhr.responseText, "text/html");
+    const message = page.querySelector(".error-message");
+    showStatus(message ? message.textContent : `The server answered ${xhr.status}: nothing was saved.`);
+  });
+
+  document.body.addEventListener("htmx:sendError", () => {
+    showStatus("Could not reach the server: nothing was saved, and what you typed is still here.");
+  });
+
+  // Arriving at …#annotation-12 (after a save without JavaScript, or from a link) shows it.
+  document.addEventListener("DOMContentLoaded", () => {
+    const match = window.location.hash.match(/^#annotation-(\d+)$/);
+    if (match) {
+      selectInPanel([match[1]]);
+      flashHighlight(match[1]);
+    }
+  });
+})();
