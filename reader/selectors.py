@@ -56,7 +56,9 @@ def document_get_for_user(
 ) -> tuple[Access, Document]:
     access = project_access(user=user, slug=slug, write=write)
     document = (
-        Document.objects.select_related("outlet").filter(project=access.project, pk=pk).first()
+        Document.objects.select_related("outlet", "project")
+        .filter(project=access.project, pk=pk)
+        .first()
     )
     if document is None:
         raise Http404
@@ -87,7 +89,7 @@ def projects_for_user(user) -> QuerySet[Project]:
 def document_list(
     *, project: Project, search: str = "", outlet_id: int | None = None, outlet_kind: str = ""
 ) -> QuerySet[Document]:
-    documents = Document.objects.filter(project=project).select_related("outlet")
+    documents = Document.objects.filter(project=project).select_related("outlet", "project")
     if search:
         documents = documents.filter(Q(title__icontains=search) | Q(text__icontains=search))
     if outlet_id:

@@ -61,8 +61,11 @@ def document_list(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def document_create(request: HttpRequest, slug: str) -> HttpResponse:
     access = selectors.project_access(user=request.user, slug=slug, write=True)
-    form = DocumentForm(request.POST or None, request.FILES or None, project=access.project)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
+        form = DocumentForm(request.POST, request.FILES, project=access.project)
+    else:
+        form = DocumentForm(project=access.project)
+    if form.is_bound and form.is_valid():
         data = form.cleaned_data
         try:
             outlet = data["outlet"] or services.outlet_get_or_create(

@@ -1,0 +1,65 @@
+"""Personas: alice owns the project, bob annotates, carol only views, mallory is an outsider
+with a project of her own."""
+
+from __future__ import annotations
+
+import pytest
+
+from reader.models import Role
+from tests.factories import DocumentFactory, MembershipFactory, ProjectFactory, UserFactory
+
+# Emoji (astral: two UTF-16 units), a combining mark (e + U+0301), CJK and Arabic (RTL).
+MIXED_TEXT = (
+    "Casualties 🇹🇷: 33 soldiers 💥 killed near Balyun.\n"
+    "Cafe\u0301 owners in Idlib said “at least 36”.\n"
+    "中文报道说有33名士兵死亡。\n"
+    "قالت وزارة الدفاع التركية إن 33 جنديا قتلوا.\n"
+    "Surrogates 𝒜𝒷𝒸 end here.\n"
+)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def alice(db):
+    return UserFactory(username="alice")
+
+
+@pytest.fixture
+def bob(db):
+    return UserFactory(username="bob")
+
+
+@pytest.fixture
+def carol(db):
+    return UserFactory(username="carol")
+
+
+@pytest.fixture
+def mallory(db):
+    return UserFactory(username="mallory")
+
+
+@pytest.fixture
+def project(alice, bob, carol):
+    project = ProjectFactory(name="Idlib", slug="idlib")
+    MembershipFactory(project=project, user=alice, role=Role.OWNER)
+    MembershipFactory(project=project, user=bob, role=Role.ANNOTATOR)
+    MembershipFactory(project=project, user=carol, role=Role.VIEWER)
+    return project
+
+
+@pytest.fixture
+def other_project(mallory):
+    """Mallory's own project, so she is a real user with real ids to try elsewhere."""
+    project = ProjectFactory(name="Elsewhere", slug="elsewhere")
+    MembershipFactory(project=project, user=mallory, role=Role.OWNER)
+    return project
+
+
+@pytest.fixture
+def document(project):
+    return DocumentFactory(project=project, title="Mixed scripts", text=MIXED_TEXT)

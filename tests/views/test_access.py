@@ -1,0 +1,118 @@
+"""Who gets what, for every project URL: outsiders 404, anonymous users to sign-in,
+viewers read but never write, annotators change only their own annotations."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from reader.models import Annotation, Role
+from reader.urls import project_patterns
+from tests.factories import AnnotationFactory, MembershipFactory, UserFactory
+
+OK, REDIRECT, FORBIDDEN, NOT_FOUND = 200, 302, 403, 404
+
+# (url name, method, uses annotation id): expected status per persona.
+# bob is an annotator but the annotation belongs to alice; dave is an annotator who wrote it.
+MATRIX = {
+    ("document_list", "get"): {"alice": OK, "dave": OK, "bob": OK, "carol": OK},
+    ("document_create", "get"): {"alice": OK, "dave": OK, "bob": OK, "carol": FORBIDDEN},
+    ("document_create", "post"): {"alice": 400, "dave": 400, "bob": 400, "carol": FORBIDDEN},
+    ("document_detail", "get"): {"alice": OK, "dave": OK, "bob": OK, "carol": OK},
+    ("annotation_create", "post"): {"alice": 400, "dave": 400, "bob": 400, "carol": FORBIDDEN},
+    ("annotation_detail", "get"): {"alice": OK, "dave": OK, "bob": OK, "carol": OK},
+    ("annotation_update", "get"): {"alice": OK, "dave": OK, "bob": FORBIDDEN, "carol": FORBIDDEN},
+    ("annotation_update", "post"): {
+        "alice": 400,
+        "dave": 400,
+        "bob": FORBIDDEN,
+        "carol": FORBIDDEN,
+    },
+    ("annotation_delete", "get"): {"alice": OK, "dave": OK, "bob": FORBIDDEN, "carol": FORBIDDEN},
+}
+PROJECT_URLS = {name for name, _ in MATRIX}
+
+
+@pytest.fixture
+def dave(project):
+    user = UserFactory(username="dave")
+    MembershipFactory(project=project, user=user, role=Role.ANNOTATOR)
+    return user
+
+
+@pytest.fixture
+def targets(document, dave):
+    annotation = AnnotationFactory(document=document, author=dave, quote="33 soldiers")
+    return {"document": document, "annotation": annotation}
+
+
+def url_for(name: str, targets) -> str:
+    slug = targets["document"].project.slug
+    if name in {"document_list", "document_create"}:
+        return reverse(f"reader:{name}", args=[slug])
+    if name.startswith("annotation_") and name != "annotation_create":
+        return reverse(f"reader:{name}", args=[slug, targets["annotation"].pk])
+    return reverse(f"reader:{name}", args=[slug, targets["document"].pk])
+
+
+def test_every_project_url_has_a_rule():
+    """A new URL under /p/<slug>/ without a row in MATRIX fails here."""
+    assert {pattern.name for pattern in project_patterns} == PROJECT_URLS
+
+
+@pytest.mark.parametrize(("name", "method"), sorted(MATRIX))
+@pytest.mark.parametrize("persona", ["alice", "dave", "bob", "carol"])
+def test_members_get_what_their_role_allows(client, request, targets, name, method, persona):
+    client.force_login(request.getfixturevalue(persona))
+    url = url_for(name, targets)
+    response = getattr(client, method)(url, {})
+    assert response.status_code == MATRIX[(name, method)][persona]
+
+
+@pytest.mark.parametrize(("name", "method"), sorted(MATRIX))
+def test_outsiders_get_404_and_learn_nothing(client, mallory, other_project, targets, name, method):
+    client.force_login(mallory)
+    response = getattr(client, method)(url_for(name, targets), {})
+    assert response.status_code == NOT_FOUND
+    assert b"Idlib" not in response.content
+
+
+@pytest.mark.parametrize(("name", "method"), sorted(MATRIX))
+def test_anonymous_users_are_sent_to_sign_in(client, targets, name, method):
+    response = getattr(client, method)(url_for(name, targets), {})
+    assert response.status_code == REDIRECT
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_ids_from_another_project_are_not_found_through_ones_own_slug(
+    client, mallory, other_project, targets
+):
+    """Mallory owns a project; its slug does not open the Idlib project's ids."""
+    client.force_login(mallory)
+    document, annotation = targets["document"], targets["annotation"]
+    urls = [
+        reverse("reader:document_detail", args=[other_project.slug, document.pk]),
+        reverse("reader:annotation_detail", args=[other_project.slug, annotation.pk]),
+        reverse("reader:annotation_update", args=[other_project.slug, annotation.pk]),
+    ]
+    for url in urls:
+        assert client.get(url).status_code == NOT_FOUND
+    response = client.post(
+        reverse("reader:annotation_delete", args=[other_project.slug, annotation.pk])
+    )
+    assert response.status_code == NOT_FOUND
+    assert Annotation.objects.filter(pk=annotation.pk).exists()
+
+
+def test_viewer_is_told_why_they_cannot_annotate(client, carol, targets):
+    client.force_login(carol)
+    response = client.post(url_for("annotation_create", targets), {"kind": "claim"})
+    assert response.status_code == FORBIDDEN
+    assert b"Your role in this project is viewer" in response.content
+
+
+def test_project_list_shows_only_ones_own_projects(client, mallory, other_project, project):
+    client.force_login(mallory)
+    response = client.get(reverse("reader:project_list"))
+    assert b"Elsewhere" in response.content
+    assert b"Idlib" not in response.content
