@@ -111,7 +111,7 @@ class AnnotationCreateForm(forms.Form):
 
 
 class AnnotationUpdateForm(forms.Form):
-    kind = forms.ChoiceField(choices=Kind.choices)
+    kind = forms.ChoiceField(choices=Kind.choices, widget=forms.RadioSelect)
     note = forms.CharField(
         required=False,
         max_length=NOTE_MAX_LENGTH,
