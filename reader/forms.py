@@ -6,7 +6,7 @@ from django import forms
 from django.conf import settings
 
 from reader import anchoring, sanitize
-from reader.models import Document, Kind, Outlet, OutletKind
+from reader.models import Document, Event, Facet, Kind, Outlet, OutletKind, Stance, ValueType
 from reader.services import NOTE_MAX_LENGTH
 
 SOURCE_EXTENSIONS = {".txt", ".md", ".html", ".htm"}
@@ -119,3 +119,59 @@ class AnnotationUpdateForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+
+
+class EventForm(forms.Form):
+    name = forms.CharField(max_length=200)
+    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    starts = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    ends = forms.DateField(
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Leave empty for a single day.",
+    )
+    place = forms.CharField(max_length=200, required=False)
+
+
+class FacetForm(forms.Form):
+    name = forms.CharField(max_length=200)
+    value_type = forms.ChoiceField(choices=ValueType.choices, initial=ValueType.TEXT)
+
+
+class FacetChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, facet: Facet) -> str:
+        return f"{facet.event.name} › {facet.name}"
+
+
+class FacetLinkForm(forms.Form):
+    """Link an annotation to a facet, or name a new facet (and event) to create."""
+
+    facet = FacetChoiceField(queryset=Facet.objects.none(), required=False)
+    event = forms.ModelChoiceField(
+        queryset=Event.objects.none(), required=False, label="New facet's event"
+    )
+    new_event = forms.CharField(max_length=200, required=False, label="…or a new event")
+    new_facet = forms.CharField(max_length=200, required=False, label="New facet")
+    new_facet_type = forms.ChoiceField(
+        choices=ValueType.choices, initial=ValueType.TEXT, label="New facet's value type"
+    )
+    value = forms.CharField(
+        max_length=500, required=False, help_text="As the source states it, e.g. “at least 36”."
+    )
+    attribution = forms.CharField(
+        max_length=300, required=False, help_text="Who the source attributes it to."
+    )
+    stance = forms.ChoiceField(choices=Stance.choices, initial=Stance.ASSERTS)
+    claimed_at = forms.DateTimeField(
+        required=False,
+        label="Claimed at",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text="For live pages: when the claim was made.",
+    )
+
+    def __init__(self, *args, project, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["facet"].queryset = Facet.objects.filter(event__project=project).select_related(
+            "event"
+        )
+        self.fields["event"].queryset = Event.objects.filter(project=project)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.urls import reverse
 
 
@@ -187,3 +187,111 @@ class Annotation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: “{self.quote_exact[:60]}”"
+
+
+class Event(models.Model):
+    """Something that happened, which several sources report (and may disagree about)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="events")
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    starts = models.DateField(null=True, blank=True)
+    ends = models.DateField(null=True, blank=True, help_text="Leave empty for a single day.")
+    place = models.CharField(max_length=200, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["starts", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "name"], name="event_unique_name"),
+            models.CheckConstraint(
+                condition=Q(ends__isnull=True) | Q(starts__isnull=True) | Q(ends__gte=F("starts")),
+                name="event_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("reader:event_detail", kwargs={"slug": self.project.slug, "pk": self.pk})
+
+
+class ValueType(models.TextChoices):
+    NUMBER = "number", "Number"
+    NUMBER_RANGE = "number_range", "Number range"
+    TEXT = "text", "Text"
+    ACTOR = "actor", "Actor"
+    TIME = "time", "Time"
+    PLACE = "place", "Place"
+
+
+NUMERIC_VALUE_TYPES = frozenset({ValueType.NUMBER, ValueType.NUMBER_RANGE})
+
+
+class Facet(models.Model):
+    """A question every source about the event may answer: death toll, perpetrator, ..."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="facets")
+    name = models.CharField(max_length=200)
+    value_type = models.CharField(max_length=16, choices=ValueType.choices)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "name"], name="facet_unique_name"),
+            models.CheckConstraint(
+                condition=Q(value_type__in=ValueType.values), name="facet_value_type_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event}: {self.name}"
+
+    @property
+    def is_numeric(self) -> bool:
+        return self.value_type in NUMERIC_VALUE_TYPES
+
+
+class Stance(models.TextChoices):
+    ASSERTS = "asserts", "Asserts"
+    REPORTS = "reports", "Reports"
+    DENIES = "denies", "Denies"
+    DISPUTES = "disputes", "Disputes"
+
+
+class FacetLink(models.Model):
+    """What one annotated passage says about one facet of an event."""
+
+    annotation = models.ForeignKey(Annotation, on_delete=models.CASCADE, related_name="links")
+    facet = models.ForeignKey(Facet, on_delete=models.CASCADE, related_name="links")
+    value = models.CharField(max_length=500, help_text="As the source gives it.")
+    # The value parsed into an interval (a quantity, or minutes of the day for a time), kept
+    # beside the text as written; a null bound is unbounded.
+    value_low = models.FloatField(null=True, blank=True, editable=False)
+    value_high = models.FloatField(null=True, blank=True, editable=False)
+    low_open = models.BooleanField(default=False, editable=False)
+    high_open = models.BooleanField(default=False, editable=False)
+    is_parsed = models.BooleanField(default=False, editable=False)
+    attribution = models.CharField(
+        max_length=300, blank=True, help_text="Who the source attributes it to."
+    )
+    stance = models.CharField(max_length=16, choices=Stance.choices, default=Stance.ASSERTS)
+    claimed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the claim was made, if the text gives it."
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="facet_links"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["facet__order", "claimed_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["annotation", "facet"], name="link_unique_facet"),
+            models.CheckConstraint(condition=Q(stance__in=Stance.values), name="link_stance_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.facet.name}: {self.value}"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from itertools import combinations
 
 # "about 33" tolerates 10% either side (at least 1): close counts from one source agree.
 APPROXIMATE = 0.10
@@ -120,13 +121,16 @@ def _to_number(written: str, times: str | None = None) -> float | None:
         return None
 
 
-def _qualified(qualifier: str | None, value: float) -> Interval:
-    kind = None
+def _qualifier_kind(qualifier: str | None) -> str | None:
     if qualifier:
         for words, name in QUALIFIERS:
             if re.fullmatch(words, qualifier.strip(), re.IGNORECASE):
-                kind = name
-                break
+                return name
+    return None
+
+
+def _qualified(qualifier: str | None, value: float) -> Interval:
+    kind = _qualifier_kind(qualifier)
     if kind == "at_least":
         return Interval(value, math.inf)
     if kind == "over":
@@ -165,14 +169,116 @@ def parse_quantity(written: str) -> Interval | None:
     return None
 
 
+_CLOCK = r"(?P<{name}_hour>\d{{1,2}})(?:[:.h](?P<{name}_minute>\d{{2}}))?"
+_MERIDIEM = r"(?:\s*(?P<{name}_meridiem>a\.?\s?m\.?|p\.?\s?m\.?)(?![a-z]))?"
+_TIME = re.compile(
+    rf"(?:(?P<qualifier>{_QUALIFIER})\s+)?"
+    + _CLOCK.format(name="start")
+    + _MERIDIEM.format(name="start")
+    + r"(?:\s*(?:-|–|—|to|and)\s*"
+    + _CLOCK.format(name="end")
+    + _MERIDIEM.format(name="end")
+    + ")?",
+    re.IGNORECASE,
+)
+
+
+def _minutes(hour: str, minute: str | None, meridiem: str | None) -> float | None:
+    hours, minutes = int(hour), int(minute or 0)
+    if meridiem:
+        if not 1 <= hours <= 12:
+            return None
+        hours = hours % 12 + (12 if meridiem.lower().startswith("p") else 0)
+    if hours > 24 or minutes > 59:
+        return None
+    return hours * 60 + minutes
+
+
+def _time_match(found: re.Match) -> Interval | None:
+    if not (found["start_meridiem"] or found["start_minute"] or found["end_hour"]):
+        return None  # a bare number is not a time
+    # "10-11pm": the first hour takes the second's a.m./p.m.
+    start_meridiem = found["start_meridiem"] or found["end_meridiem"]
+    start = _minutes(found["start_hour"], found["start_minute"], start_meridiem)
+    if start is None:
+        return None
+    if found["end_hour"]:
+        end = _minutes(found["end_hour"], found["end_minute"], found["end_meridiem"])
+        return Interval(start, end) if end is not None and end >= start else None
+    if _qualifier_kind(found["qualifier"]) == "about":
+        return Interval(start - 30, start + 30)
+    return Interval(start, start)
+
+
+def _first_time(written: str) -> tuple[re.Match, Interval] | None:
+    for found in _TIME.finditer(written):
+        interval = _time_match(found)
+        if interval:
+            return found, interval
+    return None
+
+
+def parse_time_of_day(written: str) -> Interval | None:
+    """The first clock time or span as minutes of the day: "about 5 p.m." is
+    [16:30, 17:30], "10-11pm" is [22:00, 23:00], "22:56" is [22:56, 22:56]."""
+    found = _first_time(written)
+    return found[1] if found else None
+
+
+def parse_value(value_type: str, written: str) -> Interval | None:
+    """The comparable form of a facet's value, by the facet's value type."""
+    if value_type in {"number", "number_range"}:
+        return parse_quantity(written)
+    if value_type == "time":
+        return parse_time_of_day(written)
+    return None
+
+
+def suggested_value(value_type: str, quote: str) -> str:
+    """The part of a quote that states the facet's value, to pre-fill a link's value:
+    "killing at least 36" gives "at least 36"; text facets get nothing."""
+    if value_type in {"number", "number_range"}:
+        found = _RANGE.search(quote) or _SINGLE.search(quote) or _VAGUE.search(quote)
+    elif value_type == "time":
+        time = _first_time(quote)
+        found = time[0] if time else None
+    else:
+        found = None
+    return found.group(0).strip() if found else ""
+
+
 def normalise_text_value(written: str) -> str:
     return " ".join(written.casefold().split())
 
 
-def values_disagree(first: str, second: str) -> bool:
-    """Numbers disagree when their intervals do not overlap; other values when their text
+def values_disagree(first: str, second: str, value_type: str = "number") -> bool:
+    """Parsed values disagree when their intervals do not overlap; others when their text
     differs after normalising case and spacing."""
-    first_quantity, second_quantity = parse_quantity(first), parse_quantity(second)
-    if first_quantity and second_quantity:
-        return not first_quantity.overlaps(second_quantity)
+    first_parsed, second_parsed = parse_value(value_type, first), parse_value(value_type, second)
+    if first_parsed and second_parsed:
+        return not first_parsed.overlaps(second_parsed)
     return normalise_text_value(first) != normalise_text_value(second)
+
+
+@dataclass(frozen=True)
+class Position:
+    """What one source holds about a facet: a value, parsed or not, affirmed or denied."""
+
+    text: str
+    interval: Interval | None
+    denies: bool = False
+
+
+def positions_differ(first: Position, second: Position) -> bool:
+    if first.interval and second.interval:
+        return not first.interval.overlaps(second.interval)
+    return normalise_text_value(first.text) != normalise_text_value(second.text)
+
+
+def disputed(positions: list[Position]) -> bool:
+    """Two affirmed values that disagree, or a denial of a value someone affirms."""
+    affirmed = [p for p in positions if not p.denies]
+    denied = [p for p in positions if p.denies]
+    if any(positions_differ(a, b) for a, b in combinations(affirmed, 2)):
+        return True
+    return any(not positions_differ(d, a) for d in denied for a in affirmed)

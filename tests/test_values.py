@@ -4,7 +4,15 @@ import math
 
 import pytest
 
-from reader.values import Interval, parse_quantity, values_disagree
+from reader.values import (
+    Interval,
+    Position,
+    disputed,
+    parse_quantity,
+    parse_time_of_day,
+    suggested_value,
+    values_disagree,
+)
 
 INF = math.inf
 
@@ -93,3 +101,80 @@ def test_interval_prints_like_maths():
     assert str(Interval(36, INF)) == "[36, ∞)"
     assert str(Interval(50, INF, low_open=True)) == "(50, ∞)"
     assert str(Interval(33, 34)) == "[33, 34]"
+
+
+HOUR = 60
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("At around 5 p.m.", Interval(16.5 * HOUR, 17.5 * HOUR)),
+        ("at around 10-11pm local time", Interval(22 * HOUR, 23 * HOUR)),
+        ("22:56", Interval(22 * HOUR + 56, 22 * HOUR + 56)),
+        ("following 1 p.m.", Interval(13 * HOUR, 13 * HOUR)),
+        ("At around 11 a.m. on 27 February 2020", Interval(10.5 * HOUR, 11.5 * HOUR)),
+        ("12 am", Interval(0, 0)),
+        ("from 9:30 to 11:15", Interval(9.5 * HOUR, 11.25 * HOUR)),
+    ],
+)
+def test_times_of_day_parse_to_minute_intervals(written, expected):
+    assert parse_time_of_day(written) == expected
+
+
+@pytest.mark.parametrize("written", ["late Thursday", "33 soldiers", "13 p.m.", "25:00"])
+def test_things_that_are_not_clock_times(written):
+    assert parse_time_of_day(written) is None
+
+
+def test_time_values_compare_as_times():
+    assert values_disagree("about 5 p.m.", "10-11pm", "time")
+    assert not values_disagree("about 5 p.m.", "17:00", "time")
+    assert values_disagree("Balyun", "Behun", "place")
+    assert not values_disagree("Balyun ", "balyun", "place")
+
+
+@pytest.mark.parametrize(
+    ("value_type", "quote", "expected"),
+    [
+        (
+            "number",
+            "An airstrike late Thursday killing at least 36 and raising fears",
+            "at least 36",
+        ),
+        ("number", "33–34 soldiers killed , (per Turkey & SOHR)", "33–34"),
+        ("number", "Dozens of Turkish Troops", "Dozens"),
+        ("time", "33 Turkish soldiers were killed at around 10-11pm local time", "around 10-11pm"),
+        ("place", "a place called Balyun", ""),
+        ("number", "Syrian Air Force", ""),
+    ],
+)
+def test_suggested_value_is_the_part_of_the_quote_that_states_it(value_type, quote, expected):
+    assert suggested_value(value_type, quote) == expected
+
+
+def _position(text: str, denies: bool = False) -> Position:
+    return Position(text, parse_quantity(text), denies)
+
+
+@pytest.mark.parametrize(
+    ("positions", "expected"),
+    [
+        (["33", "33–34", "at least 33"], False),
+        (["33", "at least 36"], True),
+        (["33", "50–70"], True),
+        (["33"], False),
+        ([], False),
+    ],
+)
+def test_numbers_are_disputed_when_two_do_not_overlap(positions, expected):
+    assert disputed([_position(text) for text in positions]) is expected
+
+
+def test_a_denial_of_an_affirmed_value_is_a_dispute():
+    russia = Position("Russian Air Force", None)
+    denial = Position("russian air force", None, denies=True)
+    syria = Position("Syrian Air Force", None)
+    assert disputed([russia, denial])
+    assert not disputed([syria, denial])
+    assert disputed([syria, russia])

@@ -12,7 +12,7 @@ register = template.Library()
 KIND_MARKS = {"claim": "C", "opinion": "O", "user_comment": "U"}
 
 
-def _segment_html(text: str, segment: Segment) -> str:
+def _segment_html(text: str, segment: Segment, facets: dict[int, list[int]]) -> str:
     piece = escape(text[segment.start : segment.end])
     if not segment.keys:
         return piece
@@ -30,6 +30,11 @@ def _segment_html(text: str, segment: Segment) -> str:
         if len(ids) > 1:
             classes.append("hl-overlap")
         attributes += f' data-ann="{" ".join(ids)}"'
+        facet_ids = sorted(
+            {f for key in segment.keys for f in facets.get(getattr(key, "pk", 0), [])}
+        )
+        if facet_ids:
+            attributes += f' data-facets="{" ".join(map(str, facet_ids))}"'
         marks = [KIND_MARKS[a.kind] for a in segment.starting if isinstance(a, Annotation)]
         if marks:
             attributes += f' data-mark="{"".join(marks)}"'
@@ -38,13 +43,18 @@ def _segment_html(text: str, segment: Segment) -> str:
 
 
 @register.simple_tag
-def reading_text(text: str, segments: list[Segment]) -> SafeString:
-    """The stored text, every character escaped, cut into flat highlight segments.
+def reading_text(
+    text: str, segments: list[Segment], facets: dict[int, list[int]] | None = None
+) -> SafeString:
+    """The stored text, every character escaped, cut into flat highlight segments; with
+    `facets` (annotation id -> facet ids), segments also name the facets they speak to.
 
     Built in Python rather than a template loop: a long document has thousands of
     segments, and the DOM's text must equal the stored text exactly (no added whitespace).
+    Everything inserted is escaped text or integers.
     """
-    return mark_safe("".join(_segment_html(text, segment) for segment in segments))  # noqa: S308
+    facets = facets or {}
+    return mark_safe("".join(_segment_html(text, segment, facets) for segment in segments))  # noqa: S308
 
 
 @register.filter

@@ -186,7 +186,7 @@ def test_annotator_cannot_delete_anothers_annotation(client, alice, bob, documen
     client.force_login(bob)
     response = client.post(reverse("reader:annotation_delete", args=["idlib", annotation.pk]))
     assert response.status_code == 403
-    assert b"Only the annotation" in response.content
+    assert b"Only its author or a project owner can change it." in response.content
     assert Annotation.objects.filter(pk=annotation.pk).exists()
 
 
