@@ -32,7 +32,11 @@ class DocumentAdmin(admin.ModelAdmin):
     list_filter = ["project", "outlet__kind"]
     search_fields = ["title", "origin"]
     # The text and its hash are fixed at import: offsets of every annotation point into it.
-    readonly_fields = ["text", "content_hash", "added_by", "created"]
+    # Project and outlet too: moving a document would split it from its annotations' team.
+    readonly_fields = ["project", "outlet", "text", "content_hash", "added_by", "created"]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # sources are added through the app, which normalises the text
 
 
 @admin.register(Annotation)

@@ -123,8 +123,8 @@ class Segment:
 def segments(text_length: int, spans: Iterable[Span]) -> list[Segment]:
     """Cut [0, text_length) at every span boundary; each piece lists the spans covering it.
 
-    A sweep over sorted boundaries keeps this O((n + b) log n) for n spans and b boundaries,
-    with overlapping and nested spans handled alike.
+    A sweep over the sorted boundaries, keeping the spans open at each: O(b · k) for b
+    boundaries and at most k spans open at once, with overlaps and nesting handled alike.
     """
     spans = [span for span in spans if 0 <= span.start < span.end <= text_length]
     boundaries = sorted({0, text_length, *(s.start for s in spans), *(s.end for s in spans)})

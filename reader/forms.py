@@ -29,7 +29,10 @@ class DocumentForm(forms.Form):
         max_length=200, required=False, label="…or a new outlet", help_text="Its name."
     )
     new_outlet_kind = forms.ChoiceField(
-        choices=OutletKind.choices, initial=OutletKind.NEWS, label="New outlet's kind"
+        choices=OutletKind.choices,
+        initial=OutletKind.NEWS,
+        required=False,
+        label="New outlet's kind",
     )
     published = forms.DateField(
         required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Published on"
@@ -77,9 +80,10 @@ class DocumentForm(forms.Form):
         data["source_text"] = uploaded or pasted
         if not data.get("outlet") and not data.get("new_outlet", "").strip():
             self.add_error("outlet", ERROR_OUTLET)
+        data["new_outlet_kind"] = data.get("new_outlet_kind") or OutletKind.NEWS
         if not data.get("title", "").strip() and data["source_text"].strip():
             first_line = data["source_text"].strip().split("\n", 1)[0]
-            data["title"] = first_line.strip()[:200]
+            data["title"] = first_line.strip()[: self.fields["title"].max_length]
         return data
 
 

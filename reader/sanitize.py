@@ -29,22 +29,38 @@ def note_to_html(note: str) -> str:
 
 
 # Elements whose content is not readable text.
-_INVISIBLE = re.compile(
-    r"<(script|style|template|noscript|head|svg|math)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL
-)
-# Tags that end a line when a browser lays the page out.
+_INVISIBLE_OPEN = re.compile(r"<(script|style|template|noscript|head|svg|math)\b", re.IGNORECASE)
+# Tags that end a line when a browser lays the page out. The bounded attribute run keeps
+# the match linear on hostile input such as "<p<p<p…" with no ">".
 _LINE_BREAKING = re.compile(
     r"<(?:br|/?(?:p|div|section|article|aside|header|footer|main|nav|h[1-6]|li|ul|ol|dl|dt|dd|"
-    r"tr|table|blockquote|pre|figure|figcaption|hr))\b[^>]*>",
+    r"tr|table|blockquote|pre|figure|figcaption|hr))\b[^>]{0,1000}>",
     re.IGNORECASE,
 )
 _SPACES = re.compile(r"[ \t\f\v]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
 
 
+def _without_invisible_elements(markup: str) -> str:
+    """Drop script, style and similar elements with their content, in one forward pass
+    (a lazy regex rescans to the end for every unclosed one: quadratic on hostile input).
+    An unclosed one swallows the rest of the page, as it does in a browser."""
+    lowered = markup.lower()
+    kept, position = [], 0
+    while found := _INVISIBLE_OPEN.search(markup, position):
+        kept.append(markup[position : found.start()])
+        closing = lowered.find(f"</{found[1].lower()}", found.end())
+        end = lowered.find(">", closing) if closing >= 0 else -1
+        if end < 0:
+            return "".join(kept)
+        position = end + 1
+    kept.append(markup[position:])
+    return "".join(kept)
+
+
 def html_to_text(markup: str) -> str:
     """The readable text of an HTML page: tags stripped by bleach, entities decoded."""
-    markup = _INVISIBLE.sub("", markup)
+    markup = _without_invisible_elements(markup)
     markup = _LINE_BREAKING.sub("\n", markup)
     text = html.unescape(bleach.clean(markup, tags=set(), strip=True, strip_comments=True))
     lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))

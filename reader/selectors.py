@@ -129,7 +129,7 @@ def facets_for_linking(project: Project) -> list[Facet]:
 
 
 def projects_for_user(user) -> QuerySet[Project]:
-    return Project.objects.visible_to(user).order_by("name")
+    return Project.objects.visible_to(user)
 
 
 def document_list(

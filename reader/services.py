@@ -20,7 +20,6 @@ from reader.models import (
     Outlet,
     OutletKind,
     Project,
-    Role,
     Stance,
 )
 
@@ -52,20 +51,13 @@ class StaleVersionError(ValidationError):
 
 
 @transaction.atomic
-def project_create(*, name: str, slug: str, owner) -> Project:
-    project = Project(name=name, slug=slug)
-    project.full_clean()
-    project.save()
-    Membership.objects.create(project=project, user=owner, role=Role.OWNER)
-    return project
-
-
-@transaction.atomic
 def membership_set(*, project: Project, user, role: str) -> Membership:
-    membership, _ = Membership.objects.update_or_create(
-        project=project, user=user, defaults={"role": role}
+    membership = Membership.objects.filter(project=project, user=user).first() or Membership(
+        project=project, user=user
     )
+    membership.role = role
     membership.full_clean()
+    membership.save()
     return membership
 
 

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import re
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -15,8 +18,25 @@ from reader.models import Kind, OutletKind
 READER_BODY = "reader/document_detail.html#reader-body"
 
 
+def _id_or_none(value: str) -> int | None:
+    """An id from a query string, or None: `str.isdigit` alone lets "²" and 30-digit
+    numbers through to int() and the database."""
+    return int(value) if re.fullmatch(r"[0-9]{1,18}", value) else None
+
+
 def _form_messages(form) -> list[str]:
-    return [message for messages in form.errors.values() for message in messages]
+    """Each error with the label of its field, so a person knows which one to fix."""
+    messages = []
+    for name, errors in form.errors.items():
+        field = form.fields.get(name)
+        label = (field.label or name.replace("_", " ").capitalize()) if field else ""
+        messages += [f"{label}: {error}" if label else error for error in errors]
+    return messages
+
+
+def _wants_partial(request: HttpRequest) -> bool:
+    """htmx asks for a fragment, except when restoring history (it needs the whole page)."""
+    return bool(request.htmx) and not request.htmx.history_restore_request
 
 
 @login_required
@@ -35,11 +55,11 @@ def document_list(request: HttpRequest, slug: str) -> HttpResponse:
     documents = selectors.document_list(
         project=access.project,
         search=search,
-        outlet_id=int(outlet_id) if outlet_id.isdigit() else None,
+        outlet_id=_id_or_none(outlet_id),
         outlet_kind=outlet_kind if outlet_kind in OutletKind.values else "",
     )
     template = "reader/document_list.html"
-    if request.htmx:
+    if _wants_partial(request):
         template += "#document-table"
     return render(
         request,
@@ -68,19 +88,21 @@ def document_create(request: HttpRequest, slug: str) -> HttpResponse:
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         try:
-            outlet = data["outlet"] or services.outlet_get_or_create(
-                project=access.project, name=data["new_outlet"], kind=data["new_outlet_kind"]
-            )
-            document = services.document_create(
-                project=access.project,
-                outlet=outlet,
-                title=data["title"],
-                text=data["source_text"],
-                published=data["published"],
-                origin=data["origin"],
-                language=data["language"],
-                added_by=request.user,
-            )
+            # One transaction: a refused text must not leave its new outlet behind.
+            with transaction.atomic():
+                outlet = data["outlet"] or services.outlet_get_or_create(
+                    project=access.project, name=data["new_outlet"], kind=data["new_outlet_kind"]
+                )
+                document = services.document_create(
+                    project=access.project,
+                    outlet=outlet,
+                    title=data["title"],
+                    text=data["source_text"],
+                    published=data["published"],
+                    origin=data["origin"],
+                    language=data["language"],
+                    added_by=request.user,
+                )
         except ValidationError as error:
             for message in error.messages:
                 form.add_error(None, message)
@@ -100,7 +122,7 @@ def _reader_filters(data) -> selectors.ReaderFilters:
     author = data.get("author", "")
     return selectors.ReaderFilters(
         kinds=frozenset(shown) if shown else frozenset(Kind.values),
-        author_id=int(author) if author.isdigit() else None,
+        author_id=_id_or_none(author),
     )
 
 
@@ -121,7 +143,7 @@ def document_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     access, document = selectors.document_get_for_user(user=request.user, slug=slug, pk=pk)
     context = _reader_context(access, document, _reader_filters(request.GET))
     template = "reader/document_detail.html"
-    if request.htmx:
+    if _wants_partial(request):
         template = READER_BODY
     return render(request, template, context)
 
@@ -173,6 +195,7 @@ def annotation_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
+@vary_on_headers("HX-Request")
 def annotation_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     access, annotation = selectors.annotation_get_for_user(user=request.user, slug=slug, pk=pk)
     context = {"access": access, "project": access.project, "annotation": annotation}
@@ -195,6 +218,7 @@ def _annotation_form(request, context: dict, annotation, *, status: int = 200, *
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
 def annotation_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     access, annotation = selectors.annotation_get_for_user(
         user=request.user, slug=slug, pk=pk, write=True

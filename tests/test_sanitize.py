@@ -47,3 +47,15 @@ def test_html_to_text_keeps_readable_text_and_line_structure():
 def test_html_to_text_renders_nothing_active():
     text = sanitize.html_to_text('<p onclick="x()">Hi <svg><script>bad()</script></svg>there</p>')
     assert text == "Hi there\n"
+
+
+def test_unclosed_invisible_element_swallows_the_rest_like_a_browser():
+    assert sanitize.html_to_text("<p>Kept</p><script>never closed <p>gone") == "Kept\n"
+
+
+@pytest.mark.parametrize("hostile", ["<style" * 40_000, "<p" * 100_000, "<script>" * 40_000])
+def test_hostile_markup_is_reduced_in_one_pass(hostile):
+    # These took minutes with the earlier lazy regex (quadratic); now they are linear.
+    text = sanitize.html_to_text(hostile)
+    assert "<script" not in text
+    assert len(text) <= len(hostile) + 1  # plus the final line end

@@ -54,7 +54,7 @@ def reading_text(
     Everything inserted is escaped text or integers.
     """
     facets = facets or {}
-    return mark_safe("".join(_segment_html(text, segment, facets) for segment in segments))  # noqa: S308
+    return mark_safe("".join(_segment_html(text, segment, facets) for segment in segments))
 
 
 @register.filter

@@ -193,3 +193,18 @@ def test_annotator_cannot_delete_anothers_annotation(client, alice, bob, documen
 def test_create_only_accepts_post(client, bob, document):
     client.force_login(bob)
     assert client.get(create_url(document)).status_code == 405
+
+
+def test_odd_filter_values_after_a_save_do_not_500_or_lose_the_save(client, bob, document):
+    client.force_login(bob)
+    data = {"kind": "claim", "author": "²", **browser_selection(document, "33 soldiers")}
+    response = client.post(create_url(document), data, headers=HTMX)
+    assert response.status_code == 200
+    assert Annotation.objects.count() == 1
+
+
+def test_errors_name_the_field(client, bob, document):
+    client.force_login(bob)
+    data = {**browser_selection(document, "33 soldiers"), "kind": ""}
+    response = client.post(create_url(document), data, headers=HTMX)
+    assert "Kind: This field is required." in response.content.decode()

@@ -174,3 +174,30 @@ def test_oversized_upload_is_refused(client, bob, project, settings):
     assert response.status_code == 400
     assert "The file is 101 bytes; the limit is 100 bytes." in response.content.decode()
     assert not Document.objects.exists()
+
+
+@pytest.mark.parametrize("outlet", ["²", "9" * 30, "-1", "1.5"])
+def test_odd_ids_in_the_query_are_ignored_not_500(client, bob, document, outlet):
+    client.force_login(bob)
+    response = client.get(list_url(document.project), {"outlet": outlet})
+    assert response.status_code == 200
+    assert document.get_absolute_url() in response.content.decode()
+
+
+def test_a_refused_source_leaves_no_new_outlet_behind(client, bob, document):
+    client.force_login(bob)
+    response = client.post(
+        create_url(document.project),
+        {"title": "Copy", "new_outlet": "Brand new", "language": "en", "text": document.text},
+    )
+    assert response.status_code == 400
+    assert not document.project.outlets.filter(name="Brand new").exists()
+
+
+def test_history_restore_gets_the_whole_page(client, bob, document):
+    client.force_login(bob)
+    response = client.get(
+        list_url(document.project),
+        headers={"HX-Request": "true", "HX-History-Restore-Request": "true"},
+    )
+    assert "<html" in response.content.decode()

@@ -11,15 +11,15 @@ from reader import services
 from reader.models import Project, Role
 
 DEMO_PROJECT = "idlib-2020"
+# Only this account: the command must never reset a real user's password.
+DEMO_USERNAME = "demo"
 
 
 class Command(BaseCommand):
     help = "Create or reset the demo account (owner of the demo project) with a new password."
 
-    def add_arguments(self, parser) -> None:
-        parser.add_argument("--username", default="demo")
-
-    def handle(self, *args, username: str, **options) -> None:
+    def handle(self, *args, **options) -> None:
+        username = DEMO_USERNAME
         project = Project.objects.filter(slug=DEMO_PROJECT).first()
         if project is None:
             raise CommandError("The demo project is missing: run `make demo` first.")

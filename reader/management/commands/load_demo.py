@@ -38,13 +38,13 @@ class Command(BaseCommand):
                 project=project, content_hash=anchoring.content_hash(text)
             ).first()
             if document is None:
-                published = spec["published"] and datetime.date.fromisoformat(spec["published"])
+                published = spec["published"]
                 document = services.document_create(
                     project=project,
                     outlet=outlets[spec["outlet"]],
                     title=spec["title"],
                     text=text,
-                    published=published or None,
+                    published=datetime.date.fromisoformat(published) if published else None,
                     origin=path.name,
                     language=spec["language"],
                 )
