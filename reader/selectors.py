@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from reader import anchoring, values
@@ -119,6 +119,32 @@ def facet_link_get_for_user(
     return access, link
 
 
+def event_list(*, project: Project) -> QuerySet[Event]:
+    return Event.objects.filter(project=project).annotate(
+        facet_count=Count("facets", distinct=True),
+        link_count=Count("facets__links", distinct=True),
+        source_count=Count("facets__links__annotation__document", distinct=True),
+    )
+
+
+def _links_prefetch() -> Prefetch:
+    return Prefetch(
+        "links",
+        queryset=FacetLink.objects.select_related("facet__event").order_by(
+            "facet__event__name", "facet__order", "claimed_at", "pk"
+        ),
+    )
+
+
+def annotation_with_links(*, pk: int) -> Annotation:
+    """One annotation for its panel item; the caller has checked access."""
+    return (
+        Annotation.objects.select_related("document__project", "author")
+        .prefetch_related(_links_prefetch())
+        .get(pk=pk)
+    )
+
+
 def facets_for_linking(project: Project) -> list[Facet]:
     """Every facet of the project's events, grouped by event, for a link form."""
     return list(
@@ -169,7 +195,10 @@ class ReaderView:
 
 def reader_view(*, document: Document, filters: ReaderFilters) -> ReaderView:
     every = list(
-        Annotation.objects.filter(document=document).select_related("author").in_text_order()
+        Annotation.objects.filter(document=document)
+        .select_related("author")
+        .prefetch_related(_links_prefetch())
+        .in_text_order()
     )
     shown = [
         annotation
@@ -244,11 +273,19 @@ class EventMatrix:
 
 
 def _supersede(links: list[FacetLink]) -> set[int]:
-    timed = [link.claimed_at for link in links if link.claimed_at]
-    if not timed:
-        return set()
-    latest = max(timed)
-    return {link.pk for link in links if link.claimed_at != latest}
+    """A live page updates a figure: of the reports from one source on one line (same
+    attribution, same stance), only the latest timed one stands."""
+    lines: dict[tuple[str, str], list[FacetLink]] = {}
+    for link in links:
+        key = (values.normalise_text_value(link.attribution), link.stance)
+        lines.setdefault(key, []).append(link)
+    superseded = set()
+    for reports in lines.values():
+        timed = [link.claimed_at for link in reports if link.claimed_at]
+        if timed:
+            latest = max(timed)
+            superseded |= {link.pk for link in reports if link.claimed_at != latest}
+    return superseded
 
 
 def _source_order(documents: list[Document]) -> list[OutletGroup]:
@@ -344,6 +381,8 @@ def event_documents(*, event: Event) -> list[Document]:
     documents = list(
         Document.objects.filter(project=event.project_id).select_related("outlet").defer("text")
     )
+    for document in documents:
+        document.linked = document.pk in linked
     return sorted(
         documents,
         key=lambda d: (d.pk not in linked, d.published is None, d.published or 0, d.title),

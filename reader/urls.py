@@ -14,6 +14,13 @@ project_patterns = [
     path("annotations/<int:pk>/", views.annotation_detail, name="annotation_detail"),
     path("annotations/<int:pk>/edit/", views.annotation_update, name="annotation_update"),
     path("annotations/<int:pk>/delete/", views.annotation_delete, name="annotation_delete"),
+    path("annotations/<int:pk>/links/new/", views.facet_link_create, name="facet_link_create"),
+    path("links/<int:pk>/delete/", views.facet_link_delete, name="facet_link_delete"),
+    path("events/", views.event_list, name="event_list"),
+    path("events/new/", views.event_create, name="event_create"),
+    path("events/<int:pk>/", views.event_detail, name="event_detail"),
+    path("events/<int:pk>/facets/new/", views.facet_create, name="facet_create"),
+    path("events/<int:pk>/compare/", views.event_compare, name="event_compare"),
 ]
 
 reader_patterns = [

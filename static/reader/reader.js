@@ -174,6 +174,56 @@
     showStatus("Could not reach the server: nothing was saved, and what you typed is still here.");
   });
 
+  // Facet matrix: a row's quotes expand and collapse.
+  document.addEventListener("click", (event) => {
+    const toggle = event.target.closest("[data-toggle-quotes]");
+    if (!toggle) return;
+    const row = toggle.closest("tr");
+    const expanded = row.classList.toggle("is-expanded");
+    toggle.setAttribute("aria-expanded", String(expanded));
+    toggle.textContent = expanded ? "Hide quotes" : "Show quotes";
+  });
+
+  // Side-by-side reading: light up every span linked to a facet, in every column, and
+  // scroll each column (they scroll independently) to its first one.
+  function segmentsOfFacets(facetIds) {
+    const selector = facetIds
+      .map((id) => `.compare-pane [data-facets~="${CSS.escape(id)}"]`)
+      .join(", ");
+    return selector ? document.querySelectorAll(selector) : [];
+  }
+
+  function lightFacet(facetId) {
+    document.querySelectorAll(".compare-pane .is-facet-match")
+      .forEach((segment) => segment.classList.remove("is-facet-match"));
+    document.querySelectorAll(".facet-chooser [data-facet]").forEach((button) => {
+      button.setAttribute("aria-pressed", String(button.dataset.facet === facetId));
+    });
+    if (!facetId) return;
+    segmentsOfFacets([facetId]).forEach((segment) => segment.classList.add("is-facet-match"));
+    document.querySelectorAll(".compare-pane").forEach((column) => {
+      const first = column.querySelector(".is-facet-match");
+      if (first) column.scrollTo({ top: first.offsetTop - column.offsetTop - 48, behavior: "smooth" });
+    });
+  }
+
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest(".facet-chooser [data-facet]");
+    if (!button) return;
+    const pressed = button.getAttribute("aria-pressed") === "true";
+    lightFacet(pressed ? null : button.dataset.facet);
+  });
+
+  document.addEventListener("mouseover", (event) => {
+    const segment = event.target.closest(".compare-pane [data-facets]");
+    document.querySelectorAll(".compare-pane .is-facet-hover")
+      .forEach((other) => other.classList.remove("is-facet-hover"));
+    if (segment) {
+      segmentsOfFacets(segment.dataset.facets.split(" "))
+        .forEach((other) => other.classList.add("is-facet-hover"));
+    }
+  });
+
   // Arriving at …#annotation-12 (after a save without JavaScript, or from a link) shows it.
   document.addEventListener("DOMContentLoaded", () => {
     const match = window.location.hash.match(/^#annotation-(\d+)$/);

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from reader.models import Annotation, Role
+from reader import services
+from reader.models import Annotation, FacetLink, Role
 from reader.urls import project_patterns
 from tests.factories import AnnotationFactory, MembershipFactory, UserFactory
 
@@ -29,6 +30,20 @@ MATRIX = {
         "carol": FORBIDDEN,
     },
     ("annotation_delete", "get"): {"alice": OK, "dave": OK, "bob": FORBIDDEN, "carol": FORBIDDEN},
+    # Any annotator may link any annotation to a facet; a link is removed by its author.
+    ("facet_link_create", "get"): {"alice": OK, "dave": OK, "bob": OK, "carol": FORBIDDEN},
+    ("facet_link_create", "post"): {"alice": 400, "dave": 400, "bob": 400, "carol": FORBIDDEN},
+    ("facet_link_delete", "post"): {
+        "alice": REDIRECT,
+        "dave": REDIRECT,
+        "bob": FORBIDDEN,
+        "carol": FORBIDDEN,
+    },
+    ("event_list", "get"): {"alice": OK, "dave": OK, "bob": OK, "carol": OK},
+    ("event_create", "post"): {"alice": 400, "dave": 400, "bob": 400, "carol": FORBIDDEN},
+    ("event_detail", "get"): {"alice": OK, "dave": OK, "bob": OK, "carol": OK},
+    ("facet_create", "post"): {"alice": 400, "dave": 400, "bob": 400, "carol": FORBIDDEN},
+    ("event_compare", "get"): {"alice": OK, "dave": OK, "bob": OK, "carol": OK},
 }
 PROJECT_URLS = {name for name, _ in MATRIX}
 
@@ -43,16 +58,32 @@ def dave(project):
 @pytest.fixture
 def targets(document, dave):
     annotation = AnnotationFactory(document=document, author=dave, quote="33 soldiers")
-    return {"document": document, "annotation": annotation}
+    event = services.event_create(project=document.project, name="Balyun")
+    facet = services.facet_create(event=event, name="Death toll", value_type="number")
+    link = services.facet_link_create(annotation=annotation, facet=facet, author=dave, value="33")
+    return {"document": document, "annotation": annotation, "event": event, "link": link}
+
+
+# The object whose id each URL takes; URLs not listed take only the project's slug.
+URL_TARGETS = {
+    "document_detail": "document",
+    "annotation_create": "document",
+    "annotation_detail": "annotation",
+    "annotation_update": "annotation",
+    "annotation_delete": "annotation",
+    "facet_link_create": "annotation",
+    "facet_link_delete": "link",
+    "event_detail": "event",
+    "facet_create": "event",
+    "event_compare": "event",
+}
 
 
 def url_for(name: str, targets) -> str:
     slug = targets["document"].project.slug
-    if name in {"document_list", "document_create"}:
-        return reverse(f"reader:{name}", args=[slug])
-    if name.startswith("annotation_") and name != "annotation_create":
-        return reverse(f"reader:{name}", args=[slug, targets["annotation"].pk])
-    return reverse(f"reader:{name}", args=[slug, targets["document"].pk])
+    if name in URL_TARGETS:
+        return reverse(f"reader:{name}", args=[slug, targets[URL_TARGETS[name]].pk])
+    return reverse(f"reader:{name}", args=[slug])
 
 
 def test_every_project_url_has_a_rule():
@@ -102,6 +133,12 @@ def test_ids_from_another_project_are_not_found_through_ones_own_slug(
     )
     assert response.status_code == NOT_FOUND
     assert Annotation.objects.filter(pk=annotation.pk).exists()
+    for name in ("event_detail", "event_compare"):
+        url = reverse(f"reader:{name}", args=[other_project.slug, targets["event"].pk])
+        assert client.get(url).status_code == NOT_FOUND
+    url = reverse("reader:facet_link_delete", args=[other_project.slug, targets["link"].pk])
+    assert client.post(url).status_code == NOT_FOUND
+    assert FacetLink.objects.filter(pk=targets["link"].pk).exists()
 
 
 def test_viewer_is_told_why_they_cannot_annotate(client, carol, targets):

@@ -140,7 +140,8 @@ def test_reader_page_query_count_does_not_grow_with_annotations(
         start = index % (len(text) - 10)
         AnnotationFactory(document=document, author=bob, start=start, end=start + 7)
     client.force_login(bob)
-    # session, user, membership + project, document + outlet, annotations + authors
-    with django_assert_num_queries(5):
+    # session, user, membership + project, document + outlet + project,
+    # annotations + authors, their facet links + facets + events
+    with django_assert_num_queries(6):
         response = client.get(detail_url(document))
     assert response.content.count(b'class="annotation-item') == count

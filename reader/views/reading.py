@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import re
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -14,29 +12,9 @@ from django_htmx.http import reswap, retarget
 from reader import selectors, services
 from reader.forms import AnnotationCreateForm, AnnotationUpdateForm, DocumentForm
 from reader.models import Kind, OutletKind
+from reader.views.common import error_response, form_messages, id_or_none, wants_partial
 
 READER_BODY = "reader/document_detail.html#reader-body"
-
-
-def _id_or_none(value: str) -> int | None:
-    """An id from a query string, or None: `str.isdigit` alone lets "²" and 30-digit
-    numbers through to int() and the database."""
-    return int(value) if re.fullmatch(r"[0-9]{1,18}", value) else None
-
-
-def _form_messages(form) -> list[str]:
-    """Each error with the label of its field, so a person knows which one to fix."""
-    messages = []
-    for name, errors in form.errors.items():
-        field = form.fields.get(name)
-        label = (field.label or name.replace("_", " ").capitalize()) if field else ""
-        messages += [f"{label}: {error}" if label else error for error in errors]
-    return messages
-
-
-def _wants_partial(request: HttpRequest) -> bool:
-    """htmx asks for a fragment, except when restoring history (it needs the whole page)."""
-    return bool(request.htmx) and not request.htmx.history_restore_request
 
 
 @login_required
@@ -55,11 +33,11 @@ def document_list(request: HttpRequest, slug: str) -> HttpResponse:
     documents = selectors.document_list(
         project=access.project,
         search=search,
-        outlet_id=_id_or_none(outlet_id),
+        outlet_id=id_or_none(outlet_id),
         outlet_kind=outlet_kind if outlet_kind in OutletKind.values else "",
     )
     template = "reader/document_list.html"
-    if _wants_partial(request):
+    if wants_partial(request):
         template += "#document-table"
     return render(
         request,
@@ -122,7 +100,7 @@ def _reader_filters(data) -> selectors.ReaderFilters:
     author = data.get("author", "")
     return selectors.ReaderFilters(
         kinds=frozenset(shown) if shown else frozenset(Kind.values),
-        author_id=_id_or_none(author),
+        author_id=id_or_none(author),
     )
 
 
@@ -143,19 +121,9 @@ def document_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     access, document = selectors.document_get_for_user(user=request.user, slug=slug, pk=pk)
     context = _reader_context(access, document, _reader_filters(request.GET))
     template = "reader/document_detail.html"
-    if _wants_partial(request):
+    if wants_partial(request):
         template = READER_BODY
     return render(request, template, context)
-
-
-def _error_response(request, messages: list[str], *, target: str, status: int = 400):
-    """Errors go into the form's error box for htmx, or onto an error page otherwise."""
-    if request.htmx:
-        response = render(
-            request, "reader/partials/form_errors.html", {"errors": messages}, status=status
-        )
-        return reswap(retarget(response, target), "innerHTML")
-    return render(request, "reader/error.html", {"errors": messages}, status=status)
 
 
 def _reader_body_response(request, access, document, *, saved=None) -> HttpResponse:
@@ -175,7 +143,7 @@ def annotation_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
     form = AnnotationCreateForm(request.POST, document=document)
     if not form.is_valid():
-        return _error_response(request, _form_messages(form), target="#toolbar-errors")
+        return error_response(request, form_messages(form), target="#toolbar-errors")
     data = form.cleaned_data
     try:
         annotation = services.annotation_create(
@@ -188,7 +156,7 @@ def annotation_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             seen_quote=data["quote"],
         )
     except ValidationError as error:
-        return _error_response(request, error.messages, target="#toolbar-errors")
+        return error_response(request, error.messages, target="#toolbar-errors")
     if request.htmx:
         return _reader_body_response(request, access, document, saved=annotation)
     return redirect(f"{document.get_absolute_url()}#annotation-{annotation.pk}")
@@ -230,7 +198,7 @@ def annotation_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     form = AnnotationUpdateForm(request.POST)
     errors_target = f"#annotation-{annotation.pk}-errors"
     if not form.is_valid():
-        return _error_response(request, _form_messages(form), target=errors_target)
+        return error_response(request, form_messages(form), target=errors_target)
     try:
         services.annotation_update(
             annotation=annotation,
@@ -253,7 +221,7 @@ def annotation_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             return reswap(retarget(response, f"#annotation-{annotation.pk}"), "outerHTML")
         return response
     except ValidationError as error:
-        return _error_response(request, error.messages, target=errors_target)
+        return error_response(request, error.messages, target=errors_target)
     if request.htmx:
         return _reader_body_response(request, access, annotation.document, saved=annotation)
     return redirect(f"{annotation.document.get_absolute_url()}#annotation-{annotation.pk}")

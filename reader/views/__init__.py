@@ -1,0 +1,41 @@
+"""Views are split by what they show: reading and annotating, and events."""
+
+from __future__ import annotations
+
+from reader.views.events import (
+    event_compare,
+    event_create,
+    event_detail,
+    event_list,
+    facet_create,
+    facet_link_create,
+    facet_link_delete,
+)
+from reader.views.reading import (
+    annotation_create,
+    annotation_delete,
+    annotation_detail,
+    annotation_update,
+    document_create,
+    document_detail,
+    document_list,
+    project_list,
+)
+
+__all__ = [
+    "annotation_create",
+    "annotation_delete",
+    "annotation_detail",
+    "annotation_update",
+    "document_create",
+    "document_detail",
+    "document_list",
+    "event_compare",
+    "event_create",
+    "event_detail",
+    "event_list",
+    "facet_create",
+    "facet_link_create",
+    "facet_link_delete",
+    "project_list",
+]

@@ -1,0 +1,40 @@
+"""Helpers the view modules share."""
+
+from __future__ import annotations
+
+import re
+
+from django.http import HttpRequest
+from django.shortcuts import render
+from django_htmx.http import reswap, retarget
+
+
+def id_or_none(value: str) -> int | None:
+    """An id from a query string, or None: `str.isdigit` alone lets "²" and 30-digit
+    numbers through to int() and the database."""
+    return int(value) if re.fullmatch(r"[0-9]{1,18}", value) else None
+
+
+def form_messages(form) -> list[str]:
+    """Each error with the label of its field, so a person knows which one to fix."""
+    messages = []
+    for name, errors in form.errors.items():
+        field = form.fields.get(name)
+        label = (field.label or name.replace("_", " ").capitalize()) if field else ""
+        messages += [f"{label}: {error}" if label else error for error in errors]
+    return messages
+
+
+def wants_partial(request: HttpRequest) -> bool:
+    """htmx asks for a fragment, except when restoring history (it needs the whole page)."""
+    return bool(request.htmx) and not request.htmx.history_restore_request
+
+
+def error_response(request, messages: list[str], *, target: str, status: int = 400):
+    """Errors go into the form's error box for htmx, or onto an error page otherwise."""
+    if request.htmx:
+        response = render(
+            request, "reader/partials/form_errors.html", {"errors": messages}, status=status
+        )
+        return reswap(retarget(response, target), "innerHTML")
+    return render(request, "reader/error.html", {"errors": messages}, status=status)

@@ -1,0 +1,157 @@
+"""Events and their facets: the facet matrix, side-by-side reading, and linking."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from reader import selectors, services, values
+from reader.forms import EventForm, FacetForm, FacetLinkForm
+from reader.views.common import error_response, form_messages, id_or_none, wants_partial
+
+COMPARE_MIN, COMPARE_MAX = 2, 4
+
+
+def _event_list_page(request, access, form, *, status: int = 200) -> HttpResponse:
+    context = {
+        "access": access,
+        "project": access.project,
+        "events": selectors.event_list(project=access.project),
+        "form": form,
+    }
+    return render(request, "reader/event_list.html", context, status=status)
+
+
+@login_required
+def event_list(request: HttpRequest, slug: str) -> HttpResponse:
+    access = selectors.project_access(user=request.user, slug=slug)
+    return _event_list_page(request, access, EventForm())
+
+
+@login_required
+@require_POST
+def event_create(request: HttpRequest, slug: str) -> HttpResponse:
+    access = selectors.project_access(user=request.user, slug=slug, write=True)
+    form = EventForm(request.POST)
+    if form.is_valid():
+        try:
+            event = services.event_create(project=access.project, **form.cleaned_data)
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            return redirect(event)
+    return _event_list_page(request, access, form, status=400)
+
+
+@login_required
+def event_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The facet matrix: what every source says about each facet, side by side."""
+    access, event = selectors.event_get_for_user(user=request.user, slug=slug, pk=pk)
+    context = {
+        "access": access,
+        "project": access.project,
+        "event": event,
+        "matrix": selectors.event_matrix(event=event),
+        "facet_form": FacetForm(),
+    }
+    return render(request, "reader/event_detail.html", context)
+
+
+@login_required
+@require_POST
+def facet_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    access, event = selectors.event_get_for_user(user=request.user, slug=slug, pk=pk, write=True)
+    form = FacetForm(request.POST)
+    if not form.is_valid():
+        return error_response(request, form_messages(form), target="#facet-errors")
+    try:
+        facet = services.facet_create(event=event, **form.cleaned_data)
+    except ValidationError as error:
+        return error_response(request, error.messages, target="#facet-errors")
+    return redirect(f"{event.get_absolute_url()}#facet-{facet.pk}")
+
+
+@login_required
+def event_compare(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Two to four documents side by side, highlights linked to a chosen facet lit up."""
+    access, event = selectors.event_get_for_user(user=request.user, slug=slug, pk=pk)
+    choices = selectors.event_documents(event=event)
+    chosen = [id_or_none(value) for value in request.GET.getlist("documents")]
+    chosen = list(dict.fromkeys(pk for pk in chosen if pk is not None))
+    notice = ""
+    if not chosen:
+        linked = [document.pk for document in choices if document.linked]
+        chosen = (linked or [document.pk for document in choices])[:COMPARE_MAX]
+    if len(chosen) > COMPARE_MAX:
+        notice = f"Side-by-side reading shows at most {COMPARE_MAX} documents: the first ones."
+        chosen = chosen[:COMPARE_MAX]
+    columns = selectors.compare_columns(event=event, document_ids=chosen)
+    if len(columns) < COMPARE_MIN:
+        notice = f"Choose {COMPARE_MIN} to {COMPARE_MAX} documents to read side by side."
+    context = {
+        "access": access,
+        "project": access.project,
+        "event": event,
+        "choices": choices,
+        "chosen": {column.document.pk for column in columns},
+        "columns": columns,
+        "facets": list(event.facets.all()),
+        "notice": notice,
+    }
+    return render(request, "reader/event_compare.html", context)
+
+
+def _annotation_item(request, access, annotation_pk: int) -> HttpResponse:
+    annotation = selectors.annotation_with_links(pk=annotation_pk)
+    context = {"access": access, "project": access.project, "annotation": annotation}
+    return render(request, "reader/partials/annotation_item.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
+def facet_link_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Link an annotation to an event facet (any annotator may link any annotation)."""
+    access, annotation = selectors.annotation_get_for_user(user=request.user, slug=slug, pk=pk)
+    if not access.can_write:
+        raise PermissionDenied(selectors.ERROR_READ_ONLY)
+    if request.method == "GET":
+        suggestion = values.suggested_value("number", annotation.quote_exact)
+        form = FacetLinkForm(project=access.project, initial={"value": suggestion})
+        template = "reader/facet_link_form.html"
+        if wants_partial(request):
+            template = "reader/partials/facet_link_form.html"
+        context = {"access": access, "project": access.project, "annotation": annotation}
+        return render(request, template, {**context, "form": form})
+
+    form = FacetLinkForm(request.POST, project=access.project)
+    errors_target = f"#annotation-{annotation.pk}-link-errors"
+    if not form.is_valid():
+        return error_response(request, form_messages(form), target=errors_target)
+    try:
+        services.facet_link_create_inline(
+            annotation=annotation, author=request.user, **form.cleaned_data
+        )
+    except ValidationError as error:
+        return error_response(request, error.messages, target=errors_target)
+    if request.htmx:
+        return _annotation_item(request, access, annotation.pk)
+    return redirect(f"{annotation.document.get_absolute_url()}#annotation-{annotation.pk}")
+
+
+@login_required
+@require_POST
+def facet_link_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    access, link = selectors.facet_link_get_for_user(
+        user=request.user, slug=slug, pk=pk, write=True
+    )
+    annotation = link.annotation
+    services.facet_link_delete(link=link)
+    if request.htmx:
+        return _annotation_item(request, access, annotation.pk)
+    return redirect(f"{annotation.document.get_absolute_url()}#annotation-{annotation.pk}")
