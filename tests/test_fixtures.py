@@ -10,8 +10,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management import call_command
 
-from reader import anchoring
-from reader.models import Annotation, Document, Membership, Project
+from reader import anchoring, selectors
+from reader.models import Annotation, Document, Event, FacetLink, Project
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 
@@ -24,7 +24,11 @@ def test_every_fixture_file_is_loaded(db):
     assert sorted(d.origin for d in project.documents.all()) == seed_files
     assert len(corpus["documents"]) == len(seed_files) == 5
     demo = json.loads((FIXTURES / "demo_annotations.json").read_text(encoding="utf-8"))
-    assert Annotation.objects.filter(document__project=project).count() == len(demo)
+    events = json.loads((FIXTURES / "demo_events.json").read_text(encoding="utf-8"))
+    spans = {(spec["file"], spec["quote"]) for spec in demo + events["links"]}
+    assert Annotation.objects.filter(document__project=project).count() == len(spans)
+    assert FacetLink.objects.filter(facet__event__project=project).count() == len(events["links"])
+    assert Event.objects.filter(project=project).count() == len(events["events"])
     for document in project.documents.all():
         stored = (FIXTURES / "seeds" / document.origin).read_text(encoding="utf-8")
         assert document.text == anchoring.normalise_text(stored)
@@ -36,11 +40,11 @@ def test_every_fixture_file_is_loaded(db):
 
 def test_loading_twice_adds_nothing(db):
     call_command("load_demo", stdout=StringIO())
-    counts = (Document.objects.count(), Annotation.objects.count(), Membership.objects.count())
+    counts = (Document.objects.count(), Annotation.objects.count(), FacetLink.objects.count())
     out = StringIO()
     call_command("load_demo", stdout=out)
-    assert "0 documents and 0 annotations added" in out.getvalue()
-    assert (Document.objects.count(), Annotation.objects.count(), Membership.objects.count()) == (
+    assert "0 documents, 0 annotations and 0 facet links added" in out.getvalue()
+    assert (Document.objects.count(), Annotation.objects.count(), FacetLink.objects.count()) == (
         counts
     )
 
@@ -58,3 +62,35 @@ def test_demo_account_gets_a_fresh_password_each_time(db, client):
     response = client.get("/p/idlib-2020/")
     assert response.status_code == 200
     assert len(set(re.findall(rb"/p/idlib-2020/documents/\d+/", response.content))) == 5
+
+
+def test_demo_event_marks_exactly_the_disputed_facets(db):
+    call_command("load_demo", stdout=StringIO())
+    event = Event.objects.get(name="2020 Balyun airstrikes")
+    matrix = selectors.event_matrix(event=event)
+    disputed = {row.facet.name for row in matrix.rows if row.disputed}
+    agreed = {row.facet.name for row in matrix.rows if not row.disputed}
+    assert disputed == {"Death toll", "Perpetrator", "Time of strike", "Place"}
+    assert agreed == {"Wounded", "Date", "Turkish retaliation"}
+    assert matrix.disputed_count == 4
+
+
+def test_live_page_count_is_a_timeline_not_a_dispute(db):
+    call_command("load_demo", stdout=StringIO())
+    event = Event.objects.get(name="2020 Balyun airstrikes")
+    death_toll = next(
+        r for r in selectors.event_matrix(event=event).rows if r.facet.name == "Death toll"
+    )
+    live = next(c for c in death_toll.cells if c.document.origin.startswith("003"))
+    assert [link.value for link in live.links] == ["nine", "22", "29", "33"]
+    assert [link.value for link in live.current] == ["33"]
+
+
+def test_demo_links_span_every_source_and_kind(db):
+    call_command("load_demo", stdout=StringIO())
+    links = FacetLink.objects.select_related("annotation__document")
+    assert links.count() >= 30
+    assert {link.annotation.document.origin for link in links} == {
+        p.name for p in (FIXTURES / "seeds").glob("*.txt")
+    }
+    assert {link.annotation.kind for link in links} == {"claim", "opinion", "user_comment"}
