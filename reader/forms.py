@@ -157,7 +157,10 @@ class FacetLinkForm(forms.Form):
     new_event = forms.CharField(max_length=200, required=False, label="…or a new event")
     new_facet = forms.CharField(max_length=200, required=False, label="New facet")
     new_facet_type = forms.ChoiceField(
-        choices=ValueType.choices, initial=ValueType.TEXT, label="New facet's value type"
+        choices=ValueType.choices,
+        initial=ValueType.TEXT,
+        required=False,
+        label="New facet's value type",
     )
     value = forms.CharField(
         max_length=500, required=False, help_text="As the source states it, e.g. “at least 36”."
@@ -179,3 +182,8 @@ class FacetLinkForm(forms.Form):
             "event"
         )
         self.fields["event"].queryset = Event.objects.filter(project=project)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        data["new_facet_type"] = data.get("new_facet_type") or ValueType.TEXT
+        return data

@@ -305,7 +305,9 @@ def event_matrix(*, event: Event) -> EventMatrix:
     facets = list(event.facets.all())
     links = list(
         FacetLink.objects.filter(facet__event=event)
-        .select_related("annotation__document__outlet", "annotation__author")
+        .select_related(
+            "annotation__document__outlet", "annotation__document__project", "annotation__author"
+        )
         .order_by("claimed_at", "annotation__start", "pk")
     )
     documents = {link.annotation.document_id: link.annotation.document for link in links}
@@ -345,7 +347,7 @@ def compare_columns(*, event: Event, document_ids: list[int]) -> list[CompareCol
         document.pk: document
         for document in Document.objects.filter(
             project=event.project_id, pk__in=document_ids
-        ).select_related("outlet")
+        ).select_related("outlet", "project")
     }
     annotations = list(Annotation.objects.filter(document__in=documents.values()).in_text_order())
     facets_by_annotation: dict[int, list[int]] = {}

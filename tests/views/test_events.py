@@ -1,0 +1,288 @@
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from reader import services
+from reader.models import Event, Facet, FacetLink, Kind
+from tests.factories import AnnotationFactory, DocumentFactory, OutletFactory
+
+HTMX = {"HX-Request": "true"}
+
+
+@pytest.fixture
+def event(project):
+    return services.event_create(project=project, name="Balyun strike", place="Balyun")
+
+
+@pytest.fixture
+def death_toll(event):
+    return services.facet_create(event=event, name="Death toll", value_type="number")
+
+
+@pytest.fixture
+def perpetrator(event):
+    return services.facet_create(event=event, name="Perpetrator", value_type="actor")
+
+
+def link_url(annotation) -> str:
+    return reverse("reader:facet_link_create", args=["idlib", annotation.pk])
+
+
+def test_link_form_is_prefilled_with_the_number_in_the_quote(client, bob, document, death_toll):
+    annotation = AnnotationFactory(document=document, author=bob, quote="“at least 36”")
+    client.force_login(bob)
+    body = client.get(link_url(annotation), headers=HTMX).content.decode()
+    assert 'value="at least 36"' in body
+    assert "Balyun strike › Death toll" in body
+
+
+def test_link_an_annotation_to_a_facet(client, alice, bob, document, death_toll):
+    annotation = AnnotationFactory(document=document, author=alice, quote="33 soldiers")
+    client.force_login(bob)  # any annotator may link any annotation
+    response = client.post(
+        link_url(annotation),
+        {
+            "facet": death_toll.pk,
+            "value": "33",
+            "attribution": "Hatay governor",
+            "stance": "reports",
+            "new_facet_type": "text",
+        },
+        headers=HTMX,
+    )
+    assert response.status_code == 200
+    link = FacetLink.objects.get()
+    assert (link.value, link.attribution, link.stance, link.author) == (
+        "33",
+        "Hatay governor",
+        "reports",
+        bob,
+    )
+    assert (link.is_parsed, link.value_low, link.value_high) == (True, 33, 33)
+    body = response.content.decode()
+    assert f'id="annotation-{annotation.pk}"' in body
+    assert "Balyun strike › Death toll" in body
+
+
+def test_open_ended_values_are_stored_with_an_unbounded_end(client, bob, document, death_toll):
+    annotation = AnnotationFactory(document=document, author=bob, quote="“at least 36”")
+    client.force_login(bob)
+    client.post(
+        link_url(annotation),
+        {"facet": death_toll.pk, "value": "", "stance": "asserts", "new_facet_type": "text"},
+    )
+    link = FacetLink.objects.get()
+    assert (link.value, link.value_low, link.value_high) == ("at least 36", 36, None)
+
+
+def test_link_creating_event_and_facet_inline(client, bob, document):
+    annotation = AnnotationFactory(document=document, author=bob, quote="near Balyun")
+    client.force_login(bob)
+    response = client.post(
+        link_url(annotation),
+        {
+            "new_event": "Balyun strike",
+            "new_facet": "Place",
+            "new_facet_type": "place",
+            "value": "Balyun",
+            "stance": "asserts",
+        },
+    )
+    assert response.status_code == 302
+    facet = Facet.objects.get()
+    assert (facet.event.name, facet.name, facet.value_type) == ("Balyun strike", "Place", "place")
+    assert FacetLink.objects.get().facet == facet
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({}, "Choose a facet, or name a new one."),
+        ({"new_facet": "Place", "new_facet_type": "place"}, "Choose the event the new facet"),
+        ({"stance": "shrugs"}, "Stance: Select a valid choice"),
+        ({"new_facet": "X", "new_facet_type": "colour", "new_event": "E"}, "Select a valid"),
+    ],
+)
+def test_bad_links_get_400_and_nothing_is_created(client, bob, document, data, message):
+    annotation = AnnotationFactory(document=document, author=bob, quote="33 soldiers")
+    client.force_login(bob)
+    response = client.post(link_url(annotation), {"stance": "asserts", **data}, headers=HTMX)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not (Event.objects.exists() or Facet.objects.exists() or FacetLink.objects.exists())
+
+
+def test_a_long_quote_with_no_value_needs_one_typed(client, bob, project, death_toll):
+    document = DocumentFactory(project=project, text="Officials gave no figure. " * 10)
+    annotation = AnnotationFactory(document=document, author=bob, start=0, end=200)
+    client.force_login(bob)
+    response = client.post(
+        link_url(annotation), {"facet": death_toll.pk, "stance": "asserts"}, headers=HTMX
+    )
+    assert response.status_code == 400
+    assert "Give the value the source states" in response.content.decode()
+
+
+def test_the_same_facet_twice_is_refused(client, bob, document, death_toll):
+    annotation = AnnotationFactory(document=document, author=bob, quote="33 soldiers")
+    services.facet_link_create(annotation=annotation, facet=death_toll, author=bob, value="33")
+    client.force_login(bob)
+    response = client.post(
+        link_url(annotation), {"facet": death_toll.pk, "value": "34", "stance": "asserts"}
+    )
+    assert response.status_code == 400
+    assert "already linked to “Death toll”" in response.content.decode()
+    assert FacetLink.objects.count() == 1
+
+
+def test_a_facet_from_another_project_cannot_be_chosen(
+    client, bob, mallory, other_project, document
+):
+    foreign = services.event_create(project=other_project, name="Elsewhere")
+    facet = services.facet_create(event=foreign, name="Toll", value_type="number")
+    annotation = AnnotationFactory(document=document, author=bob, quote="33 soldiers")
+    client.force_login(bob)
+    response = client.post(link_url(annotation), {"facet": facet.pk, "stance": "asserts"})
+    assert response.status_code == 400
+    assert not FacetLink.objects.exists()
+
+
+def test_link_author_removes_a_link(client, bob, document, death_toll):
+    annotation = AnnotationFactory(document=document, author=bob, quote="33 soldiers")
+    link = services.facet_link_create(
+        annotation=annotation, facet=death_toll, author=bob, value="33"
+    )
+    client.force_login(bob)
+    response = client.post(
+        reverse("reader:facet_link_delete", args=["idlib", link.pk]), headers=HTMX
+    )
+    assert response.status_code == 200
+    assert not FacetLink.objects.exists()
+    assert "Death toll" not in response.content.decode()
+
+
+def test_create_an_event_and_a_facet(client, bob, project):
+    client.force_login(bob)
+    response = client.post(
+        reverse("reader:event_create", args=["idlib"]),
+        {"name": "Qaminas strike", "starts": "2020-02-20", "place": "Qaminas"},
+    )
+    event = Event.objects.get()
+    assert response["Location"] == event.get_absolute_url()
+    response = client.post(
+        reverse("reader:facet_create", args=["idlib", event.pk]),
+        {"name": "Death toll", "value_type": "number"},
+    )
+    facet = Facet.objects.get()
+    assert response["Location"].endswith(f"#facet-{facet.pk}")
+    assert (facet.order, facet.value_type) == (1, "number")
+
+
+def test_event_ending_before_it_starts_is_refused(client, bob, project):
+    client.force_login(bob)
+    response = client.post(
+        reverse("reader:event_create", args=["idlib"]),
+        {"name": "Backwards", "starts": "2020-02-27", "ends": "2020-02-20"},
+    )
+    assert response.status_code == 400
+    assert not Event.objects.exists()
+
+
+def _link(document, author, facet, quote, value, kind=Kind.CLAIM, **fields):
+    annotation = AnnotationFactory(document=document, author=author, kind=kind, quote=quote)
+    return services.facet_link_create(
+        annotation=annotation, facet=facet, author=author, value=value, **fields
+    )
+
+
+def test_matrix_lines_up_sources_and_marks_disagreement(
+    client, carol, bob, project, event, death_toll, perpetrator
+):
+    wire = OutletFactory(project=project, name="Wire")
+    first = DocumentFactory(project=project, outlet=wire, title="Wire report", text="33 dead.\n")
+    second = DocumentFactory(project=project, title="Other report", text="At least 36 dead.\n")
+    _link(first, bob, death_toll, "33 dead", "33")
+    _link(second, bob, death_toll, "At least 36", "at least 36", kind=Kind.OPINION)
+    _link(first, bob, perpetrator, "dead", "Syrian Air Force")
+    client.force_login(carol)  # viewers read the matrix
+    body = client.get(event.get_absolute_url()).content.decode()
+    toll_row = body[body.index(f'id="facet-{death_toll.pk}"') :]
+    toll_row = toll_row[: toll_row.index("</tr>")]
+    perpetrator_row = body[body.index(f'id="facet-{perpetrator.pk}"') :]
+    perpetrator_row = perpetrator_row[: perpetrator_row.index("</tr>")]
+    assert "is-disputed" in body[body.index(f'id="facet-{death_toll.pk}"') - 60 :][:200]
+    assert ">33<" in toll_row and ">at least 36<" in toll_row
+    assert "Disputed" in toll_row
+    assert "Disputed" not in perpetrator_row
+    assert "silent" in perpetrator_row  # the second report says nothing about it
+    summary = " ".join(body.split())
+    assert "2 sources, 2 claims, 1 opinion, 0 user comments;" in summary
+    assert "1 of 2 facets disputed" in summary
+    assert "Add a facet" not in body  # carol is a viewer
+
+
+@pytest.mark.parametrize("links", [3, 60])
+def test_matrix_query_count_is_fixed(
+    client, bob, project, event, death_toll, django_assert_num_queries, links
+):
+    for index in range(links):
+        document = DocumentFactory(project=project, text=f"Report {index}: 30 dead.\n")
+        _link(document, bob, death_toll, "30 dead", str(30 + index % 3))
+    client.force_login(bob)
+    # session, user, membership + project, event + project, facets, links + documents + outlets
+    with django_assert_num_queries(6):
+        response = client.get(event.get_absolute_url())
+    assert response.content.decode().count('class="cell-link') == links
+
+
+@pytest.mark.parametrize("per_document", [2, 40])
+def test_compare_query_count_is_fixed(
+    client, bob, project, event, death_toll, django_assert_num_queries, per_document
+):
+    documents = [
+        DocumentFactory(project=project, text=f"Doc {n}: " + "33 dead. " * 50 + "\n")
+        for n in range(3)
+    ]
+    for document in documents:
+        for index in range(per_document):
+            annotation = AnnotationFactory(
+                document=document, author=bob, start=index * 9, end=index * 9 + 7
+            )
+            if index == 0:
+                services.facet_link_create(
+                    annotation=annotation, facet=death_toll, author=bob, value="33"
+                )
+    client.force_login(bob)
+    url = reverse("reader:event_compare", args=["idlib", event.pk])
+    query = "&".join(f"documents={d.pk}" for d in documents)
+    # session, user, membership, event, linked ids, document list, chosen documents,
+    # their annotations, their links, facets
+    with django_assert_num_queries(10):
+        response = client.get(f"{url}?{query}")
+    body = response.content.decode()
+    assert body.count('class="compare-column"') == 3
+    assert body.count(f'data-facets="{death_toll.pk}"') == 3
+
+
+def test_compare_needs_two_to_four_documents(client, bob, project, event):
+    documents = [DocumentFactory(project=project, text=f"Doc {n}\n") for n in range(5)]
+    client.force_login(bob)
+    url = reverse("reader:event_compare", args=["idlib", event.pk])
+    body = client.get(f"{url}?documents={documents[0].pk}").content.decode()
+    assert "Choose 2 to 4 documents" in body
+    query = "&".join(f"documents={d.pk}" for d in documents)
+    body = client.get(f"{url}?{query}").content.decode()
+    assert "at most 4 documents" in body
+    assert body.count('class="compare-column"') == 4
+
+
+def test_compare_ignores_documents_of_other_projects(
+    client, bob, mallory, other_project, project, event
+):
+    mine = [DocumentFactory(project=project, text=f"Mine {n}\n") for n in range(2)]
+    theirs = DocumentFactory(project=other_project, text="Secret text\n")
+    client.force_login(bob)
+    url = reverse("reader:event_compare", args=["idlib", event.pk])
+    body = client.get(f"{url}?documents={mine[0].pk}&documents={mine[1].pk}&documents={theirs.pk}")
+    assert "Secret text" not in body.content.decode()
