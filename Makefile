@@ -46,6 +46,7 @@ test: install chromium lint
 
 bench: install
 	$(BIN)/python bench/reader_page.py
+	$(BIN)/python bench/event_matrix.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles

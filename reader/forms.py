@@ -96,10 +96,18 @@ class AnnotationCreateForm(forms.Form):
     end = forms.IntegerField(min_value=0)
     quote = forms.CharField(strip=False)
     note = forms.CharField(required=False, max_length=NOTE_MAX_LENGTH, strip=False)
+    # Optionally, link the new annotation to a facet in the same step.
+    facet = forms.ModelChoiceField(queryset=Facet.objects.none(), required=False)
+    value = forms.CharField(max_length=500, required=False)
+    attribution = forms.CharField(max_length=300, required=False)
+    stance = forms.ChoiceField(choices=Stance.choices, initial=Stance.ASSERTS, required=False)
 
     def __init__(self, *args, document: Document, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.document = document
+        self.fields["facet"].queryset = Facet.objects.filter(
+            event__project=document.project_id
+        ).select_related("event")
 
     def clean(self) -> dict:
         data = super().clean()

@@ -11,7 +11,7 @@ from django_htmx.http import reswap, retarget
 
 from reader import selectors, services
 from reader.forms import AnnotationCreateForm, AnnotationUpdateForm, DocumentForm
-from reader.models import Kind, OutletKind
+from reader.models import Kind, OutletKind, Stance
 from reader.views.common import error_response, form_messages, id_or_none, wants_partial
 
 READER_BODY = "reader/document_detail.html#reader-body"
@@ -112,6 +112,7 @@ def _reader_context(access, document, filters) -> dict:
         "filters": filters,
         "view": selectors.reader_view(document=document, filters=filters),
         "kinds": Kind.choices,
+        "stances": Stance.choices,
     }
 
 
@@ -123,6 +124,8 @@ def document_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     template = "reader/document_detail.html"
     if wants_partial(request):
         template = READER_BODY
+    elif access.can_write:
+        context["facets"] = selectors.facets_for_linking(access.project)
     return render(request, template, context)
 
 
@@ -146,15 +149,26 @@ def annotation_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         return error_response(request, form_messages(form), target="#toolbar-errors")
     data = form.cleaned_data
     try:
-        annotation = services.annotation_create(
-            document=document,
-            author=request.user,
-            kind=data["kind"],
-            start=data["start"],
-            end=data["end"],
-            note=data["note"],
-            seen_quote=data["quote"],
-        )
+        # One transaction: a link that fails must not leave its annotation behind.
+        with transaction.atomic():
+            annotation = services.annotation_create(
+                document=document,
+                author=request.user,
+                kind=data["kind"],
+                start=data["start"],
+                end=data["end"],
+                note=data["note"],
+                seen_quote=data["quote"],
+            )
+            if data["facet"]:
+                services.facet_link_create_inline(
+                    annotation=annotation,
+                    author=request.user,
+                    facet=data["facet"],
+                    value=data["value"],
+                    attribution=data["attribution"],
+                    stance=data["stance"] or Stance.ASSERTS,
+                )
     except ValidationError as error:
         return error_response(request, error.messages, target="#toolbar-errors")
     if request.htmx:

@@ -286,3 +286,47 @@ def test_compare_ignores_documents_of_other_projects(
     url = reverse("reader:event_compare", args=["idlib", event.pk])
     body = client.get(f"{url}?documents={mine[0].pk}&documents={mine[1].pk}&documents={theirs.pk}")
     assert "Secret text" not in body.content.decode()
+
+
+def test_link_from_the_selection_toolbar_in_the_same_step(client, bob, document, death_toll):
+    from tests.views.test_annotations import browser_selection, create_url
+
+    client.force_login(bob)
+    data = {
+        "kind": "claim",
+        **browser_selection(document, "“at least 36”"),
+        "facet": death_toll.pk,
+        "value": "",
+        "attribution": "Idlib cafe owners",
+        "stance": "reports",
+    }
+    response = client.post(create_url(document), data, headers=HTMX)
+    assert response.status_code == 200
+    link = FacetLink.objects.get()
+    assert (link.value, link.attribution, link.stance) == (
+        "at least 36",
+        "Idlib cafe owners",
+        "reports",
+    )
+    assert "Balyun strike › Death toll" in response.content.decode()
+
+
+def test_a_toolbar_link_that_fails_saves_no_annotation_either(client, bob, project, death_toll):
+    from reader.models import Annotation
+    from tests.views.test_annotations import browser_selection, create_url
+
+    document = DocumentFactory(project=project, text="No figure is given here at all. " * 5)
+    client.force_login(bob)
+    selection = browser_selection(document, document.text[:120])
+    data = {"kind": "claim", **selection, "facet": death_toll.pk, "value": ""}
+    response = client.post(create_url(document), data, headers=HTMX)
+    assert response.status_code == 400
+    assert "Give the value the source states" in response.content.decode()
+    assert not Annotation.objects.exists()
+
+
+def test_reader_toolbar_offers_the_projects_facets(client, bob, carol, document, death_toll):
+    client.force_login(bob)
+    body = client.get(document.get_absolute_url()).content.decode()
+    assert f'<option value="{death_toll.pk}">Death toll</option>' in body
+    assert '<optgroup label="Balyun strike">' in body

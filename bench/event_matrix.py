@@ -1,0 +1,133 @@
+"""Facet matrix server time: the demo event, and a synthetic event with 30 sources,
+20 facets and 3,000 linked annotations. Runs against a throwaway SQLite database; prints
+p50 / p95, HTML size and queries per request.
+
+    .venv/bin/python bench/event_matrix.py [--runs 30]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from reader_page import measure, setup_django  # noqa: E402
+
+VALUE_TYPES = ["number", "actor", "time", "place", "text"]
+VALUES = {
+    "number": ["33", "34", "at least 36", "50-70", "about 30", "dozens"],
+    "actor": ["Syrian Air Force", "Russian Air Force", "Syrian government forces"],
+    "time": ["about 5 p.m.", "10-11pm", "22:56"],
+    "place": ["Balyun", "Behun", "al-Bara"],
+    "text": ["yes", "no", "unclear"],
+}
+
+
+def synthetic_event(owner, sources: int, facets: int, links: int):
+    from reader import anchoring, services, values
+    from reader.models import Annotation, FacetLink, Kind, Project
+
+    rng = random.Random(5)
+    project = Project.objects.get(slug="idlib-2020")
+    event = services.event_create(project=project, name="Bench event")
+    facet_objects = [
+        services.facet_create(event=event, name=f"Facet {n}", value_type=VALUE_TYPES[n % 5])
+        for n in range(facets)
+    ]
+    outlets = [
+        services.outlet_get_or_create(project=project, name=f"Bench outlet {n}")
+        for n in range(sources // 3 + 1)
+    ]
+    text = "Officials said 33 soldiers were killed near Balyun at about 5 p.m. " * 300
+    documents = [
+        services.document_create(
+            project=project,
+            outlet=outlets[n % len(outlets)],
+            title=f"Bench source {n}",
+            text=f"Source {n}. {text}",
+        )
+        for n in range(sources)
+    ]
+    per_document = links // sources
+    annotations = []
+    for document in documents:
+        for index in range(per_document):
+            start = index * 60
+            quote = anchoring.quote_for(document.text, start, start + 40)
+            annotations.append(
+                Annotation(
+                    document=document,
+                    author=owner,
+                    kind=rng.choice(Kind.values),
+                    start=start,
+                    end=start + 40,
+                    quote_exact=quote.exact,
+                    quote_prefix=quote.prefix,
+                    quote_suffix=quote.suffix,
+                )
+            )
+    annotations = Annotation.objects.bulk_create(annotations)
+    rows = []
+    for index, annotation in enumerate(annotations):
+        facet = facet_objects[index % facets]
+        value = rng.choice(VALUES[facet.value_type])
+        parsed = values.parse_value(facet.value_type, value)
+        rows.append(
+            FacetLink(
+                annotation=annotation,
+                facet=facet,
+                author=owner,
+                value=value,
+                stance=rng.choice(["asserts", "reports", "denies"]),
+                is_parsed=parsed is not None,
+                value_low=parsed.low if parsed else None,
+                value_high=None if not parsed or parsed.high == float("inf") else parsed.high,
+            )
+        )
+    # Bulk insert: the benchmark measures the page, not 3,000 service calls.
+    FacetLink.objects.bulk_create(rows)
+    return event
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=30)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        setup_django(Path(folder) / "bench.sqlite3")
+        from django.contrib.auth import get_user_model
+        from django.test import Client
+
+        from reader import services
+        from reader.models import Event, FacetLink, Project, Role
+
+        owner = get_user_model().objects.create_user("bench")
+        project = Project.objects.get(slug="idlib-2020")
+        services.membership_set(project=project, user=owner, role=Role.OWNER)
+        demo = Event.objects.get(project=project, name="2020 Balyun airstrikes")
+        synthetic = synthetic_event(owner, sources=30, facets=20, links=3000)
+        client = Client()
+        client.force_login(owner)
+        print(f"Facet matrix, Django test client, SQLite, {args.runs} runs each")
+        print(
+            f"{'event':26} {'sources':>7} {'facets':>6} {'links':>6} {'p50 ms':>7} "
+            f"{'p95 ms':>7} {'HTML KB':>8} {'queries':>7}"
+        )
+        for event in (demo, synthetic):
+            links = FacetLink.objects.filter(facet__event=event)
+            sources = links.values("annotation__document").distinct().count()
+            result = measure(client, event.get_absolute_url(), args.runs)
+            print(
+                f"{event.name[:26]:26} {sources:>7} {event.facets.count():>6} "
+                f"{links.count():>6} {result['p50']:>7.1f} {result['p95']:>7.1f} "
+                f"{result['bytes'] / 1024:>8.0f} {result['queries']:>7}"
+            )
+        print(f"\nmeasured with: .venv/bin/python bench/event_matrix.py --runs {args.runs}")
+
+
+if __name__ == "__main__":
+    main()
