@@ -203,7 +203,10 @@
     segmentsOfFacets([facetId]).forEach((segment) => segment.classList.add("is-facet-match"));
     document.querySelectorAll(".compare-pane").forEach((column) => {
       const first = column.querySelector(".is-facet-match");
-      if (first) column.scrollTo({ top: first.offsetTop - column.offsetTop - 48, behavior: "smooth" });
+      if (!first) return;
+      // Measured from the boxes, so it holds whatever the columns' CSS positioning.
+      const offset = first.getBoundingClientRect().top - column.getBoundingClientRect().top;
+      column.scrollTo({ top: column.scrollTop + offset - 48, behavior: "smooth" });
     });
   }
 
