@@ -226,9 +226,6 @@ class ValueType(models.TextChoices):
     PLACE = "place", "Place"
 
 
-NUMERIC_VALUE_TYPES = frozenset({ValueType.NUMBER, ValueType.NUMBER_RANGE})
-
-
 class Facet(models.Model):
     """A question every source about the event may answer: death toll, perpetrator, ..."""
 
@@ -248,10 +245,6 @@ class Facet(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event}: {self.name}"
-
-    @property
-    def is_numeric(self) -> bool:
-        return self.value_type in NUMERIC_VALUE_TYPES
 
 
 class Stance(models.TextChoices):

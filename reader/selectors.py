@@ -274,7 +274,9 @@ class EventMatrix:
 
 def _supersede(links: list[FacetLink]) -> set[int]:
     """A live page updates a figure: of the reports from one source on one line (same
-    attribution, same stance), only the latest timed one stands."""
+    attribution, same stance), only the latest timed one stands. An untimed report on a
+    line that has timed ones counts as earlier ("Initially, the governor said nine"); the
+    matrix still shows it, marked as an earlier report."""
     lines: dict[tuple[str, str], list[FacetLink]] = {}
     for link in links:
         key = (values.normalise_text_value(link.attribution), link.stance)

@@ -302,17 +302,31 @@ ERROR_FACET_OR_NEW = "Choose a facet, or name a new one."
 ERROR_NO_VALUE_IN_QUOTE = (
     "Give the value the source states: the quote is too long to use as the value."
 )
+ERROR_SEVERAL_VALUES_IN_QUOTE = (
+    "The quote states several values ({found}): give the one the source gives for “{facet}”."
+)
 QUOTE_AS_VALUE_LIMIT = 80
 
 
-def value_for_link(*, facet_value_type: str, value: str, quote: str) -> str:
-    """The value as typed; else the part of the quote that states it; else a short quote."""
-    value = value.strip() or values.suggested_value(facet_value_type, quote)
-    if not value and len(quote.strip()) <= QUOTE_AS_VALUE_LIMIT:
-        value = quote.strip()
-    if not value:
-        raise ValidationError({"value": ERROR_NO_VALUE_IN_QUOTE})
-    return value
+def value_for_link(*, facet: Facet, value: str, quote: str) -> str:
+    """The value as typed; else the one part of the quote that states it; else a short
+    quote. Never a guess: a quote with several candidates needs the value typed."""
+    if value.strip():
+        return value.strip()
+    found = values.values_in(facet.value_type, quote)
+    if len(found) > 1:
+        raise ValidationError(
+            {
+                "value": ERROR_SEVERAL_VALUES_IN_QUOTE.format(
+                    found=", ".join(found[:4]), facet=facet.name
+                )
+            }
+        )
+    if found:
+        return found[0]
+    if len(quote.strip()) <= QUOTE_AS_VALUE_LIMIT:
+        return quote.strip()
+    raise ValidationError({"value": ERROR_NO_VALUE_IN_QUOTE})
 
 
 @transaction.atomic
@@ -344,9 +358,7 @@ def facet_link_create_inline(
         annotation=annotation,
         facet=facet,
         author=author,
-        value=value_for_link(
-            facet_value_type=facet.value_type, value=value, quote=annotation.quote_exact
-        ),
+        value=value_for_link(facet=facet, value=value, quote=annotation.quote_exact),
         attribution=attribution,
         stance=stance,
         claimed_at=claimed_at,

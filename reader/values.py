@@ -10,11 +10,17 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import combinations
 
 # "about 33" tolerates 10% either side (at least 1): close counts from one source agree.
 APPROXIMATE = 0.10
+# Values are short; parsing looks at this much of a text at most, so that no input, however
+# long or hostile, makes the patterns below work for long.
+PARSE_LIMIT = 1000
+NUMERIC_TYPES = frozenset({"number", "number_range"})
+MINUTES_PER_DAY = 24 * 60
 
 
 @dataclass(frozen=True)
@@ -55,11 +61,13 @@ _TENS = {"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "ei
 WORD_NUMBERS = (
     {word: value for value, word in enumerate(_UNITS)}
     | _TENS
-    | {"hundred": 100, "a dozen": 12, "a hundred": 100}
+    | {"hundred": 100, "a dozen": 12, "a hundred": 100, "no one": 0, "nobody": 0, "none": 0}
 )
 
-# Vague quantities with no number in them.
+# Vague quantities with no number in them (longest first where one contains another).
 VAGUE = {
+    "several dozen": Interval(36, 119),
+    "a few dozen": Interval(24, 60),
     "dozens": Interval(24, 99),
     "scores": Interval(40, 99),
     "hundreds": Interval(200, 999),
@@ -70,11 +78,20 @@ VAGUE = {
 MULTIPLIERS = {"k": 1_000, "thousand": 1_000, "m": 1_000_000, "million": 1_000_000}
 
 _WORD = "|".join(sorted((re.escape(w) for w in WORD_NUMBERS), key=len, reverse=True))
-_NUMERAL = rf"(?:\d+(?:[.,]\d+)*|\b(?:{_WORD})\b)"
-_QUANTITY = (
-    rf"(?P<{{name}}>{_NUMERAL}(?:[-\s](?:{_WORD})\b)?)"
-    rf"(?P<{{name}}_plus>\s*\+)?(?:\s*(?P<{{name}}_times>k|thousand|m|million)\b)?"
-)
+# Bounded digit runs: unbounded ones backtrack quadratically on long strings of digits.
+_NUMERAL = rf"(?:\d{{1,15}}(?:[.,]\d{{1,3}}){{0,5}}|\b(?:{_WORD})\b)"
+
+
+def _quantity(name: str) -> str:
+    """A number (digits or words) with an optional "+" and multiplier, in named groups."""
+    return (
+        rf"(?P<{name}>{_NUMERAL}(?:[-\s](?:{_WORD})\b)?)"
+        rf"(?P<{name}_plus>\s*\+)?(?:\s*(?P<{name}_times>k|thousand|m|million)\b)?"
+        rf"(?P<{name}_plus_after>\+)?"
+    )
+
+
+_SPAN = r"\s*(?:-|–|—|to|and)\s*"  # between the two ends of a range
 
 QUALIFIERS = [
     # (words, what they do to the number n)
@@ -92,13 +109,13 @@ _QUALIFIER = "|".join(f"(?:{words})" for words, _ in QUALIFIERS)
 
 _RANGE = re.compile(
     rf"(?:(?P<qualifier>{_QUALIFIER})\s+)?(?:between\s+|from\s+)?"
-    + _QUANTITY.format(name="low")
-    + r"\s*(?:-|–|—|to|and)\s*"
-    + _QUANTITY.format(name="high"),
+    + _quantity("low")
+    + _SPAN
+    + _quantity("high"),
     re.IGNORECASE,
 )
 _SINGLE = re.compile(
-    rf"(?:(?P<qualifier>{_QUALIFIER})\s*)?" + _QUANTITY.format(name="value"),
+    rf"(?:(?P<qualifier>{_QUALIFIER})\s*)?" + _quantity("value"),
     re.IGNORECASE,
 )
 _VAGUE = re.compile(r"\b(" + "|".join(VAGUE) + r")\b", re.IGNORECASE)
@@ -110,20 +127,24 @@ def _to_number(written: str, times: str | None = None) -> float | None:
     if written in WORD_NUMBERS:
         return WORD_NUMBERS[written] * multiplier
     parts = re.split(r"[-\s]", written)
-    if len(parts) == 2 and all(part in WORD_NUMBERS for part in parts):  # "thirty-three"
-        return (WORD_NUMBERS[parts[0]] + WORD_NUMBERS[parts[1]]) * multiplier
-    # Thousands separators: "3,138" and "3.138"; a single decimal point stays: "2.5".
+    if len(parts) == 2 and all(part in WORD_NUMBERS for part in parts):
+        first, second = WORD_NUMBERS[parts[0]], WORD_NUMBERS[parts[1]]
+        # "two hundred" multiplies; "thirty-three" adds.
+        return (first * second if second == 100 else first + second) * multiplier
+    # Groups of three after a separator are thousands ("3,138", "3.138"); otherwise the
+    # separator is a decimal point ("2.5", and "1,5" as written in much of Europe).
     if re.fullmatch(r"\d{1,3}([,.]\d{3})+", written):
         written = re.sub(r"[,.]", "", written)
     try:
-        return float(written.replace(",", "")) * multiplier
+        number = float(written.replace(",", ".")) * multiplier
     except ValueError:
         return None
+    return number if math.isfinite(number) else None
 
 
-def _qualifier_kind(qualifier: str | None) -> str | None:
+def _qualifier_kind(qualifier: str | None, qualifiers=QUALIFIERS) -> str | None:
     if qualifier:
-        for words, name in QUALIFIERS:
+        for words, name in qualifiers:
             if re.fullmatch(words, qualifier.strip(), re.IGNORECASE):
                 return name
     return None
@@ -147,37 +168,83 @@ def _qualified(qualifier: str | None, value: float) -> Interval:
     return Interval(value, value)
 
 
-def parse_quantity(written: str) -> Interval | None:
-    """The first quantity in the text as an interval, or None when it holds none."""
-    text = written.replace("\u00a0", " ")
-    found = _RANGE.search(text)
-    if found:
+def _interval(found: re.Match) -> Interval | None:
+    if found.re is _VAGUE:
+        return VAGUE[found[1].lower()]
+    if found.re is _RANGE:
         times = found["low_times"] or found["high_times"]
         low, high = _to_number(found["low"], times), _to_number(found["high"], times)
-        if low is not None and high is not None and low <= high:
-            return Interval(low, high)
-    found = _SINGLE.search(text)
-    if found:
-        value = _to_number(found["value"], found["value_times"])
-        if value is not None:
-            if found["value_plus"]:
-                return Interval(value, math.inf)
-            return _qualified(found["qualifier"], value)
-    found = _VAGUE.search(text)
-    if found:
-        return VAGUE[found[1].lower()]
-    return None
+        if low is None or high is None:
+            return None
+        if low > high:
+            # "70-50" is a range written backwards; "thirty-three" is one number.
+            digits = found["low"][0].isdigit() and found["high"][0].isdigit()
+            return Interval(high, low) if digits else None
+        return Interval(low, high)
+    value = _to_number(found["value"], found["value_times"])
+    if value is None:
+        return None
+    if found["value_plus"] or found["value_plus_after"]:
+        return Interval(value, math.inf)
+    return _qualified(found["qualifier"], value)
 
 
-_CLOCK = r"(?P<{name}_hour>\d{{1,2}})(?:[:.h](?P<{name}_minute>\d{{2}}))?"
-_MERIDIEM = r"(?:\s*(?P<{name}_meridiem>a\.?\s?m\.?|p\.?\s?m\.?)(?![a-z]))?"
+def _quantities(written: str) -> Iterator[tuple[re.Match, Interval]]:
+    """Every quantity in the text, left to right; where a range and a single number start
+    together ("50-70"), the range."""
+    text = written[:PARSE_LIMIT].replace("\u00a0", " ")
+    # Each pattern's next match, searched again only once the scan has passed it: a
+    # pattern that stops matching is never searched again (linear, not quadratic).
+    pending = {pattern: pattern.search(text) for pattern in (_RANGE, _SINGLE, _VAGUE)}
+    position = 0
+    while True:
+        for pattern, found in pending.items():
+            if found and found.start() < position:
+                pending[pattern] = pattern.search(text, position)
+        candidates = [found for found in pending.values() if found]
+        if not candidates:
+            return
+        first = min(found.start() for found in candidates)
+        # At the same place, the range if it reads as one, else the single number.
+        for found in (found for found in candidates if found.start() == first):
+            if interval := _interval(found):
+                yield found, interval
+                position = found.end()
+                break
+        else:
+            position = first + 1
+
+
+def parse_quantity(written: str) -> Interval | None:
+    """The first quantity in the text as an interval, or None when it holds none."""
+    return next((interval for _, interval in _quantities(written)), None)
+
+
+def quantities_in(written: str) -> list[str]:
+    """Each quantity in the text as written: "33 dead, at least 36 wounded" gives
+    ["33", "at least 36"]."""
+    return [found.group(0).strip() for found, _ in _quantities(written)]
+
+
+def _clock(name: str) -> str:
+    """ "22:56", "5", "5 p.m.", "10pm", in named groups."""
+    return (
+        rf"(?P<{name}_hour>\d{{1,2}})(?:[:.h](?P<{name}_minute>\d{{2}}))?"
+        rf"(?:\s*(?P<{name}_meridiem>a\.?\s?m\.?|p\.?\s?m\.?)(?![a-z]))?"
+    )
+
+
+# Times take the quantity qualifiers and a few of their own.
+TIME_QUALIFIERS = [
+    (r"after|later than|since", "over"),
+    (r"before|earlier than|until", "under"),
+    *QUALIFIERS,
+]
 _TIME = re.compile(
-    rf"(?:(?P<qualifier>{_QUALIFIER})\s+)?"
-    + _CLOCK.format(name="start")
-    + _MERIDIEM.format(name="start")
-    + r"(?:\s*(?:-|–|—|to|and)\s*"
-    + _CLOCK.format(name="end")
-    + _MERIDIEM.format(name="end")
+    rf"(?:(?P<qualifier>{'|'.join(f'(?:{words})' for words, _ in TIME_QUALIFIERS)})\s+)?"
+    + _clock("start")
+    + rf"(?:{_SPAN}"
+    + _clock("end")
     + ")?",
     re.IGNORECASE,
 )
@@ -189,7 +256,7 @@ def _minutes(hour: str, minute: str | None, meridiem: str | None) -> float | Non
         if not 1 <= hours <= 12:
             return None
         hours = hours % 12 + (12 if meridiem.lower().startswith("p") else 0)
-    if hours > 24 or minutes > 59:
+    if hours > 24 or minutes > 59 or (hours == 24 and minutes):
         return None
     return hours * 60 + minutes
 
@@ -205,13 +272,20 @@ def _time_match(found: re.Match) -> Interval | None:
     if found["end_hour"]:
         end = _minutes(found["end_hour"], found["end_minute"], found["end_meridiem"])
         return Interval(start, end) if end is not None and end >= start else None
-    if _qualifier_kind(found["qualifier"]) == "about":
-        return Interval(start - 30, start + 30)
+    kind = _qualifier_kind(found["qualifier"], TIME_QUALIFIERS)
+    if kind in {"over", "at_least"}:
+        return Interval(start, MINUTES_PER_DAY, low_open=kind == "over")
+    if kind in {"under", "up_to"}:
+        return Interval(0, start, high_open=kind == "under")
+    if kind == "nearly":
+        return Interval(max(0, start - 30), start, high_open=True)
+    if kind == "about":
+        return Interval(max(0, start - 30), min(MINUTES_PER_DAY, start + 30))
     return Interval(start, start)
 
 
 def _first_time(written: str) -> tuple[re.Match, Interval] | None:
-    for found in _TIME.finditer(written):
+    for found in _TIME.finditer(written[:PARSE_LIMIT]):
         interval = _time_match(found)
         if interval:
             return found, interval
@@ -227,37 +301,34 @@ def parse_time_of_day(written: str) -> Interval | None:
 
 def parse_value(value_type: str, written: str) -> Interval | None:
     """The comparable form of a facet's value, by the facet's value type."""
-    if value_type in {"number", "number_range"}:
+    if value_type in NUMERIC_TYPES:
         return parse_quantity(written)
     if value_type == "time":
         return parse_time_of_day(written)
     return None
 
 
+def values_in(value_type: str, quote: str) -> list[str]:
+    """Each part of a quote that could state the facet's value, as written: for numbers,
+    "33 dead, at least 36 wounded" gives ["33", "at least 36"]; text facets get none."""
+    if value_type in NUMERIC_TYPES:
+        return quantities_in(quote)
+    if value_type == "time":
+        return [
+            found.group(0).strip()
+            for found in _TIME.finditer(quote[:PARSE_LIMIT])
+            if _time_match(found)
+        ]
+    return []
+
+
 def suggested_value(value_type: str, quote: str) -> str:
-    """The part of a quote that states the facet's value, to pre-fill a link's value:
-    "killing at least 36" gives "at least 36"; text facets get nothing."""
-    if value_type in {"number", "number_range"}:
-        found = _RANGE.search(quote) or _SINGLE.search(quote) or _VAGUE.search(quote)
-    elif value_type == "time":
-        time = _first_time(quote)
-        found = time[0] if time else None
-    else:
-        found = None
-    return found.group(0).strip() if found else ""
+    """The first of them, to pre-fill a link's value for a person to check."""
+    return next(iter(values_in(value_type, quote)), "")
 
 
 def normalise_text_value(written: str) -> str:
     return " ".join(written.casefold().split())
-
-
-def values_disagree(first: str, second: str, value_type: str = "number") -> bool:
-    """Parsed values disagree when their intervals do not overlap; others when their text
-    differs after normalising case and spacing."""
-    first_parsed, second_parsed = parse_value(value_type, first), parse_value(value_type, second)
-    if first_parsed and second_parsed:
-        return not first_parsed.overlaps(second_parsed)
-    return normalise_text_value(first) != normalise_text_value(second)
 
 
 @dataclass(frozen=True)

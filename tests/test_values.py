@@ -10,9 +10,21 @@ from reader.values import (
     disputed,
     parse_quantity,
     parse_time_of_day,
+    parse_value,
+    positions_differ,
+    quantities_in,
     suggested_value,
-    values_disagree,
+    values_in,
 )
+
+
+def values_disagree(first: str, second: str, value_type: str = "number") -> bool:
+    """Two written values as the matrix compares them."""
+    return positions_differ(
+        Position(first, parse_value(value_type, first)),
+        Position(second, parse_value(value_type, second)),
+    )
+
 
 INF = math.inf
 
@@ -52,6 +64,13 @@ WRITTEN_FORMS = [
     ("50+", Interval(50, INF)),
     ("roughly 1,000", Interval(900, 1100)),
     ("at least\u00a036", Interval(36, INF)),
+    ("two hundred", Interval(200, 200)),
+    ("several dozen", Interval(36, 119)),
+    ("100k+", Interval(100_000, INF)),
+    ("1,5 million", Interval(1_500_000, 1_500_000)),
+    ("70-50", Interval(50, 70)),
+    ("no one died", Interval(0, 0)),
+    ("33 killed, 50-70 per others", Interval(33, 33)),
 ]
 
 
@@ -178,3 +197,39 @@ def test_a_denial_of_an_affirmed_value_is_a_dispute():
     assert disputed([russia, denial])
     assert not disputed([syria, denial])
     assert disputed([syria, russia])
+
+
+@pytest.mark.parametrize("hostile", ["1" * 40_000, "1." * 20_000, "1," * 20_000, "9" * 400])
+def test_long_or_huge_numbers_parse_quickly_and_never_to_infinity(hostile):
+    # Unbounded digit runs once backtracked quadratically (32k digits: minutes).
+    interval = parse_quantity(hostile)
+    assert interval is None or math.isfinite(interval.high)
+    assert parse_time_of_day(hostile) is None
+    assert isinstance(values_in("number", hostile), list)
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("after 5 pm", Interval(17 * HOUR, 24 * HOUR, low_open=True)),
+        ("before 5 pm", Interval(0, 17 * HOUR, high_open=True)),
+        ("about 00:10", Interval(0, 40)),
+        ("24:00", Interval(24 * HOUR, 24 * HOUR)),
+    ],
+)
+def test_time_qualifiers_and_the_edges_of_the_day(written, expected):
+    assert parse_time_of_day(written) == expected
+
+
+def test_half_past_midnight_written_as_24_30_is_not_a_time():
+    assert parse_time_of_day("24:30") is None
+
+
+def test_quantities_in_a_quote_are_listed_in_order():
+    assert quantities_in("On 27 February, 33 soldiers and at least 36 wounded") == [
+        "27",
+        "33",
+        "at least 36",
+    ]
+    assert values_in("time", "from 10 p.m. until 11:30") == ["10 p.m.", "until 11:30"]
+    assert values_in("place", "Balyun") == []

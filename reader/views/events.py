@@ -68,11 +68,11 @@ def facet_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     access, event = selectors.event_get_for_user(user=request.user, slug=slug, pk=pk, write=True)
     form = FacetForm(request.POST)
     if not form.is_valid():
-        return error_response(request, form_messages(form), target="#facet-errors")
+        return error_response(request, form_messages(form), target="#event-errors")
     try:
         facet = services.facet_create(event=event, **form.cleaned_data)
     except ValidationError as error:
-        return error_response(request, error.messages, target="#facet-errors")
+        return error_response(request, error.messages, target="#event-errors")
     return redirect(f"{event.get_absolute_url()}#facet-{facet.pk}")
 
 

@@ -180,6 +180,7 @@ def annotation_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @vary_on_headers("HX-Request")
 def annotation_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     access, annotation = selectors.annotation_get_for_user(user=request.user, slug=slug, pk=pk)
+    annotation = selectors.annotation_with_links(pk=annotation.pk)
     context = {"access": access, "project": access.project, "annotation": annotation}
     if request.htmx:
         return render(request, "reader/partials/annotation_item.html", context)

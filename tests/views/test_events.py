@@ -330,3 +330,32 @@ def test_reader_toolbar_offers_the_projects_facets(client, bob, carol, document,
     body = client.get(document.get_absolute_url()).content.decode()
     assert f'<option value="{death_toll.pk}">Death toll</option>' in body
     assert '<optgroup label="Balyun strike">' in body
+
+
+def test_a_quote_with_several_numbers_needs_the_value_typed(client, bob, project, death_toll):
+    document = DocumentFactory(project=project, text="On 27 February, 33 soldiers were killed.\n")
+    annotation = AnnotationFactory(
+        document=document, author=bob, quote="On 27 February, 33 soldiers"
+    )
+    client.force_login(bob)
+    url = link_url(annotation)
+    response = client.post(url, {"facet": death_toll.pk, "stance": "asserts"}, headers=HTMX)
+    assert response.status_code == 400
+    assert "The quote states several values (27, 33)" in response.content.decode()
+    assert not FacetLink.objects.exists()
+    client.post(url, {"facet": death_toll.pk, "stance": "asserts", "value": "33"})
+    assert FacetLink.objects.get().value == "33"
+
+
+def test_annotation_permalink_query_count_is_fixed(
+    client, bob, document, death_toll, perpetrator, django_assert_num_queries
+):
+    annotation = AnnotationFactory(document=document, author=bob, quote="33 soldiers")
+    for facet in (death_toll, perpetrator):
+        services.facet_link_create(annotation=annotation, facet=facet, author=bob, value="33")
+    client.force_login(bob)
+    url = reverse("reader:annotation_detail", args=["idlib", annotation.pk])
+    # session, user, membership, access check, annotation + links (two)
+    with django_assert_num_queries(6):
+        response = client.get(url, headers=HTMX)
+    assert response.content.decode().count("Balyun strike ›") == 2
