@@ -83,6 +83,26 @@ def page(context):
     assert not problems, "The page reported errors:\n" + "\n".join(problems)
 
 
+def wait_until_still(page, position: str) -> None:
+    """Return once the JavaScript expression `position` has kept its value for 10 frames
+    in a row: smooth scrolling has ended. Waits on the page, never on a fixed sleep."""
+    page.evaluate(
+        f"""() => new Promise((resolve) => {{
+          const position = () => {position};
+          let last = position();
+          let still = 0;
+          const tick = () => {{
+            const now = position();
+            still = now === last ? still + 1 : 0;
+            last = now;
+            if (still >= 10) resolve(true);
+            else requestAnimationFrame(tick);
+          }};
+          requestAnimationFrame(tick);
+        }})"""
+    )
+
+
 @pytest.fixture
 def login(context, live_server):
     """Sign a user in by giving the browser a session made with Client.force_login."""

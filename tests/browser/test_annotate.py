@@ -10,9 +10,17 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from reader.models import Annotation, Document, Kind
+from tests.browser.conftest import wait_until_still
 from tests.factories import PASSWORD, AnnotationFactory, DocumentFactory
 
 pytestmark = pytest.mark.browser
+
+# After a save, reader.js smooth-scrolls to the new highlight, which would move text under
+# the mouse: wait for the window and the panel to stop.
+READER_SCROLL = (
+    "`${window.scrollX},${window.scrollY},"
+    "${document.getElementById('annotation-panel')?.scrollTop ?? 0}`"
+)
 
 # Defined inside each page.evaluate: the DOM Range over the reading pane's text nodes that
 # covers the first occurrence of `quote`. Offsets are found by the browser (UTF-16 units),
@@ -38,30 +46,11 @@ function rangeOfQuote(pane, quote) {
 }
 """
 
-# Resolves once the window and the panel have not scrolled for 10 frames in a row: after a
-# save, reader.js smooth-scrolls to the new highlight, which would move text under the mouse.
-WAIT_FOR_STILL_SCROLL = """
-() => new Promise((resolve) => {
-  const panel = () => document.getElementById("annotation-panel");
-  const position = () => `${window.scrollX},${window.scrollY},${panel() ? panel().scrollTop : 0}`;
-  let last = position();
-  let still = 0;
-  const tick = () => {
-    const now = position();
-    still = now === last ? still + 1 : 0;
-    last = now;
-    if (still >= 10) resolve(true);
-    else requestAnimationFrame(tick);
-  };
-  requestAnimationFrame(tick);
-})
-"""
-
 
 def drag_over(page: Page, quote: str) -> None:
     """Select `quote` in the reading pane with the mouse: press on its first character's
     left edge, move, release on its last character's right edge (left-to-right text)."""
-    page.evaluate(WAIT_FOR_STILL_SCROLL)
+    wait_until_still(page, READER_SCROLL)
     box = page.locator("#reading-pane").evaluate(
         f"""(pane, quote) => {{
           {RANGE_OF_QUOTE}

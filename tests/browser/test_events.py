@@ -24,33 +24,21 @@ from reader.models import (
     Stance,
     ValueType,
 )
+from tests.browser.conftest import wait_until_still
 from tests.browser.test_annotate import drag_over, expect_saved, expect_selected
 
 pytestmark = pytest.mark.browser
+
+# Choosing a facet smooth-scrolls every column: wait for them (and the window) to stop.
+COLUMNS_SCROLL = (
+    "[...document.querySelectorAll('.compare-pane')].map((pane) => pane.scrollTop).join(',')"
+    " + `;${window.scrollY}`"
+)
 
 BALYUN = "2020 Balyun airstrikes"
 SLATE = "Russia-Backed Airstrike"
 # The Slate opinion, linked to no facet in the demo data: the tests below link it.
 UNLINKED_OPINION = "It appears to be an orchestrated campaign to bolster Turkey’s threat."
-
-# Resolves once no side-by-side column has scrolled for 10 frames in a row: choosing a facet
-# smooth-scrolls every column to its first match.
-WAIT_FOR_STILL_COLUMNS = """
-() => new Promise((resolve) => {
-  const position = () => [...document.querySelectorAll(".compare-pane")]
-    .map((pane) => pane.scrollTop).join(",") + `;${window.scrollY}`;
-  let last = position();
-  let still = 0;
-  const tick = () => {
-    const now = position();
-    still = now === last ? still + 1 : 0;
-    last = now;
-    if (still >= 10) resolve(true);
-    else requestAnimationFrame(tick);
-  };
-  requestAnimationFrame(tick);
-})
-"""
 
 
 def balyun(project: Project) -> Event:
@@ -284,7 +272,7 @@ def test_side_by_side_lights_a_facet_in_every_column(page, login, demo_project, 
         assert linked[document.pk] <= covered, document.title
 
     # Each column scrolled (on its own) so that its first match is in view inside it.
-    page.evaluate(WAIT_FOR_STILL_COLUMNS)
+    wait_until_still(page, COLUMNS_SCROLL)
     for document in documents:
         pane = page.locator(f'.compare-pane[data-document="{document.pk}"]')
         box = first_match_in_column(pane)
@@ -337,7 +325,7 @@ def test_side_by_side_scrolls_matches_into_view_in_a_laptop_window(
         button = page.locator(".facet-chooser").get_by_role("button", name=name, exact=True)
         button.click()
         expect(button).to_have_attribute("aria-pressed", "true")
-        page.evaluate(WAIT_FOR_STILL_COLUMNS)
+        wait_until_still(page, COLUMNS_SCROLL)
         for document in documents:
             pane = page.locator(f'.compare-pane[data-document="{document.pk}"]')
             if not pane.locator(".is-facet-match").count():
