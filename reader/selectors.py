@@ -391,3 +391,21 @@ def event_documents(*, event: Event) -> list[Document]:
         documents,
         key=lambda d: (d.pk not in linked, d.published is None, d.published or 0, d.title),
     )
+
+
+def annotations_for_export(
+    *, project: Project, document: Document | None = None, event: Event | None = None
+) -> QuerySet[Annotation]:
+    """A project's annotations (or one document's, or those linked to one event) with what
+    an export shows, in a stable order; iterate with a chunk size to keep memory flat."""
+    annotations = Annotation.objects.filter(document__project=project)
+    if document is not None:
+        annotations = annotations.filter(document=document)
+    if event is not None:
+        linked = FacetLink.objects.filter(facet__event=event).values("annotation_id")
+        annotations = annotations.filter(pk__in=linked)
+    return (
+        annotations.select_related("author")
+        .prefetch_related(_links_prefetch())
+        .order_by("document_id", "start", "end", "pk")
+    )

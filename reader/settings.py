@@ -94,6 +94,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Scheme and host for IRIs in exports made outside a request (management commands).
+READER_BASE_URL = os.environ.get("READER_BASE_URL", "http://127.0.0.1:8000")
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "reader:project_list"
 LOGOUT_REDIRECT_URL = "login"

@@ -21,11 +21,15 @@ project_patterns = [
     path("events/<int:pk>/", views.event_detail, name="event_detail"),
     path("events/<int:pk>/facets/new/", views.facet_create, name="facet_create"),
     path("events/<int:pk>/compare/", views.event_compare, name="event_compare"),
+    path("export/", views.project_export, name="project_export"),
+    path("documents/<int:pk>/export/", views.document_export, name="document_export"),
+    path("events/<int:pk>/export/", views.event_export, name="event_export"),
 ]
 
 reader_patterns = [
     path("", views.project_list, name="project_list"),
     path("p/<slug:slug>/", include(project_patterns)),
+    path("ns/reader.jsonld", views.reader_context, name="reader_context"),
 ]
 
 account_patterns = [

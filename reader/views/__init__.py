@@ -11,6 +11,7 @@ from reader.views.events import (
     facet_link_create,
     facet_link_delete,
 )
+from reader.views.exports import document_export, event_export, project_export, reader_context
 from reader.views.reading import (
     annotation_create,
     annotation_delete,
@@ -29,13 +30,17 @@ __all__ = [
     "annotation_update",
     "document_create",
     "document_detail",
+    "document_export",
     "document_list",
     "event_compare",
     "event_create",
     "event_detail",
+    "event_export",
     "event_list",
     "facet_create",
     "facet_link_create",
     "facet_link_delete",
+    "project_export",
     "project_list",
+    "reader_context",
 ]

@@ -44,6 +44,10 @@ MATRIX = {
     ("event_detail", "get"): {"alice": OK, "dave": OK, "bob": OK, "carol": OK},
     ("facet_create", "post"): {"alice": 400, "dave": 400, "bob": 400, "carol": FORBIDDEN},
     ("event_compare", "get"): {"alice": OK, "dave": OK, "bob": OK, "carol": OK},
+    # Viewers read and export.
+    ("project_export", "get"): {"alice": OK, "dave": OK, "bob": OK, "carol": OK},
+    ("document_export", "get"): {"alice": OK, "dave": OK, "bob": OK, "carol": OK},
+    ("event_export", "get"): {"alice": OK, "dave": OK, "bob": OK, "carol": OK},
 }
 PROJECT_URLS = {name for name, _ in MATRIX}
 
@@ -76,6 +80,8 @@ URL_TARGETS = {
     "event_detail": "event",
     "facet_create": "event",
     "event_compare": "event",
+    "document_export": "document",
+    "event_export": "event",
 }
 
 

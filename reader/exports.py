@@ -1,0 +1,283 @@
+"""The JSON shapes Reader exports: W3C Web Annotations and their collections.
+
+Each annotation is a W3C Annotation (https://www.w3.org/TR/annotation-model/) whose
+`@context` is exactly the W3C one. Its bodies: a tagging TextualBody with the kind, a
+commenting TextualBody with the note, and, per facet link, a linking SpecificResource whose
+source is the facet's IRI. W3C has no terms for a facet's value, attribution or stance, so
+linking bodies carry them under Reader's own small context (READER_CONTEXT, served at
+/ns/reader.jsonld and described in docs/w3c.md).
+
+Collections are streamed: the items are encoded one by one as the rows arrive, so memory
+does not grow with the number of annotations.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Literal, NotRequired, TypedDict
+
+W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+MEDIA_TYPE = f'application/ld+json; profile="{W3C_CONTEXT}"'
+PAGE_SIZE = 100
+
+# Reader's own terms, for what the W3C vocabulary does not name.
+READER_CONTEXT = {
+    "@context": {
+        "reader": "https://reader.invalid/ns#",
+        "facetValue": "reader:facetValue",
+        "attribution": "reader:attribution",
+        "stance": "reader:stance",
+        "claimedAt": {"@id": "reader:claimedAt", "@type": "xsd:dateTime"},
+        "facet": "reader:facet",
+        "event": "reader:event",
+        "xsd": "http://www.w3.org/2001/XMLSchema#",
+    }
+}
+
+
+@dataclass(frozen=True)
+class Iris:
+    """The IRIs of one project's resources on one host. Built with f-strings rather than
+    reverse() (a test holds them equal): an export of 100,000 annotations makes 300,000."""
+
+    base: str
+    slug: str
+
+    def annotation(self, pk: int) -> str:
+        return f"{self.base}/p/{self.slug}/annotations/{pk}/"
+
+    def document(self, pk: int) -> str:
+        return f"{self.base}/p/{self.slug}/documents/{pk}/"
+
+    def event(self, pk: int) -> str:
+        return f"{self.base}/p/{self.slug}/events/{pk}/"
+
+    def facet(self, event_pk: int, facet_pk: int) -> str:
+        return f"{self.event(event_pk)}#facet-{facet_pk}"
+
+    @property
+    def context(self) -> str:
+        return f"{self.base}/ns/reader.jsonld"
+
+
+class TextQuoteSelector(TypedDict):
+    type: Literal["TextQuoteSelector"]
+    exact: str
+    prefix: str
+    suffix: str
+
+
+class TextPositionSelector(TypedDict):
+    type: Literal["TextPositionSelector"]
+    start: int
+    end: int
+
+
+class Target(TypedDict):
+    type: Literal["SpecificResource"]
+    source: str
+    selector: list[TextQuoteSelector | TextPositionSelector]
+
+
+class TextualBody(TypedDict):
+    type: Literal["TextualBody"]
+    purpose: Literal["tagging", "commenting"]
+    value: str
+    format: str
+
+
+LinkingBody = TypedDict(
+    "LinkingBody",
+    {
+        "@context": str,
+        "type": Literal["SpecificResource"],
+        "purpose": Literal["linking"],
+        "source": str,
+        "event": str,
+        "facet": str,
+        "facetValue": str,
+        "attribution": str,
+        "stance": str,
+        "claimedAt": NotRequired[str],
+    },
+)
+
+
+class Creator(TypedDict):
+    type: Literal["Person"]
+    nickname: str
+
+
+W3CAnnotation = TypedDict(
+    "W3CAnnotation",
+    {
+        "@context": str,
+        "id": str,
+        "type": Literal["Annotation"],
+        "motivation": Literal["tagging"],
+        "created": str,
+        "modified": str,
+        "creator": Creator,
+        "body": list[TextualBody | LinkingBody],
+        "target": Target,
+    },
+)
+
+
+def utc(moment: datetime.datetime) -> str:
+    """xsd:dateTime in UTC with Z, as the model asks."""
+    return moment.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _linking_body(link, iris: Iris) -> LinkingBody:
+    facet = link.facet
+    body: LinkingBody = {
+        "@context": iris.context,
+        "type": "SpecificResource",
+        "purpose": "linking",
+        "source": iris.facet(facet.event_id, facet.pk),
+        "event": facet.event.name,
+        "facet": facet.name,
+        "facetValue": link.value,
+        "attribution": link.attribution,
+        "stance": link.stance,
+    }
+    if link.claimed_at:
+        body["claimedAt"] = utc(link.claimed_at)
+    return body
+
+
+def annotation_to_w3c(annotation, iris: Iris) -> W3CAnnotation:
+    """One annotation; `annotation.links` should be prefetched with their facets and events."""
+    bodies: list[TextualBody | LinkingBody] = [
+        {
+            "type": "TextualBody",
+            "purpose": "tagging",
+            "value": annotation.kind,
+            "format": "text/plain",
+        },
+    ]
+    if annotation.note:
+        bodies.append(
+            {
+                "type": "TextualBody",
+                "purpose": "commenting",
+                "value": annotation.note,
+                "format": "text/plain",
+            }
+        )
+    bodies += [_linking_body(link, iris) for link in annotation.links.all()]
+    return {
+        "@context": W3C_CONTEXT,
+        "id": iris.annotation(annotation.pk),
+        "type": "Annotation",
+        "motivation": "tagging",
+        "created": utc(annotation.created),
+        "modified": utc(annotation.modified),
+        "creator": {"type": "Person", "nickname": annotation.author.get_username()},
+        "body": bodies,
+        "target": {
+            "type": "SpecificResource",
+            "source": iris.document(annotation.document_id),
+            "selector": [
+                {
+                    "type": "TextQuoteSelector",
+                    "exact": annotation.quote_exact,
+                    "prefix": annotation.quote_prefix,
+                    "suffix": annotation.quote_suffix,
+                },
+                {"type": "TextPositionSelector", "start": annotation.start, "end": annotation.end},
+            ],
+        },
+    }
+
+
+def page_iri(collection: str, page: int | Literal["all"]) -> str:
+    return f"{collection}?page={page}"
+
+
+def collection_description(*, iri: str, label: str, total: int, page_size: int) -> dict:
+    """The collection itself, pointing at its first and last pages."""
+    description = {
+        "@context": W3C_CONTEXT,
+        "id": iri,
+        "type": "AnnotationCollection",
+        "label": label,
+        "total": total,
+    }
+    if total:
+        description["first"] = page_iri(iri, 0)
+        description["last"] = page_iri(iri, (total - 1) // page_size)
+    return description
+
+
+def annotation_page(
+    *, collection: dict, page: int, page_size: int, items: list[W3CAnnotation]
+) -> dict:
+    """One page of a collection, with `partOf` the collection (as an object)."""
+    last = max(0, (collection["total"] - 1) // page_size)
+    result = {
+        "@context": W3C_CONTEXT,
+        "id": page_iri(collection["id"], page),
+        "type": "AnnotationPage",
+        "partOf": {key: collection[key] for key in ("id", "label", "total")},
+        "startIndex": page * page_size,
+        "items": items,
+    }
+    if page < last:
+        result["next"] = page_iri(collection["id"], page + 1)
+    if page > 0:
+        result["prev"] = page_iri(collection["id"], page - 1)
+    return result
+
+
+_ITEMS = "__ITEMS__"
+
+
+def _stream(outer: dict, annotations: Iterable, iris: Iris) -> Iterator[str]:
+    """`outer` encoded with the annotations where it holds _ITEMS, one at a time."""
+    head, tail = json.dumps(outer, ensure_ascii=False).split(json.dumps(_ITEMS))
+    yield head + "["
+    for index, annotation in enumerate(annotations):
+        encoded = json.dumps(annotation_to_w3c(annotation, iris), ensure_ascii=False)
+        yield ("," if index else "") + encoded
+    yield "]" + tail
+
+
+def _whole_page(*, iri: str, label: str, total: int) -> dict:
+    return {
+        "id": page_iri(iri, "all"),
+        "type": "AnnotationPage",
+        "partOf": {"id": iri, "label": label, "total": total},
+        "startIndex": 0,
+        "items": _ITEMS,
+    }
+
+
+def stream_collection(
+    *, iri: str, label: str, total: int, annotations: Iterable, iris: Iris
+) -> Iterator[str]:
+    """The whole collection as one JSON document, with one page holding every annotation
+    embedded as `first`, encoded item by item as the rows arrive."""
+    page = _whole_page(iri=iri, label=label, total=total)
+    collection = {
+        "@context": W3C_CONTEXT,
+        "id": iri,
+        "type": "AnnotationCollection",
+        "label": label,
+        "total": total,
+        "first": page,
+        "last": page["id"],
+    }
+    return _stream(collection, annotations, iris)
+
+
+def stream_whole_page(
+    *, iri: str, label: str, total: int, annotations: Iterable, iris: Iris
+) -> Iterator[str]:
+    """The page that holds every annotation (`?page=all`), on its own."""
+    page = {"@context": W3C_CONTEXT, **_whole_page(iri=iri, label=label, total=total)}
+    return _stream(page, annotations, iris)

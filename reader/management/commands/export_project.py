@@ -1,0 +1,52 @@
+"""Export a project as W3C Web Annotation JSON or as a Reader bundle."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from reader import exports, selectors
+from reader.models import Project
+from reader.views.exports import EXPORT_CHUNK, base_url
+
+
+class Command(BaseCommand):
+    help = "Export a project: --format w3c (Web Annotation collection) or bundle."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("slug")
+        parser.add_argument("--format", choices=["w3c", "bundle"], required=True)
+        parser.add_argument("--output", type=Path, help="File to write (default: stdout).")
+
+    def handle(self, *args, slug: str, format: str, output: Path | None, **options) -> None:
+        project = Project.objects.filter(slug=slug).first()
+        if project is None:
+            raise CommandError(f"No project with the slug “{slug}”.")
+        chunks = self._w3c(project) if format == "w3c" else self._bundle(project)
+        try:
+            target = output.open("w", encoding="utf-8") if output else sys.stdout
+        except OSError as error:
+            raise CommandError(f"Cannot write {output}: {error.strerror}.") from error
+        try:
+            for chunk in chunks:
+                target.write(chunk)
+            target.write("\n")
+        finally:
+            if output:
+                target.close()
+
+    def _w3c(self, project: Project):
+        base = base_url(None)
+        annotations = selectors.annotations_for_export(project=project)
+        return exports.stream_collection(
+            iri=f"{base}/p/{project.slug}/export/",
+            label=f"Annotations in {project.name}",
+            total=annotations.count(),
+            annotations=annotations.iterator(chunk_size=EXPORT_CHUNK),
+            iris=exports.Iris(base=base, slug=project.slug),
+        )
+
+    def _bundle(self, project: Project):
+        raise CommandError("The bundle format is not available yet.")

@@ -1,0 +1,108 @@
+"""Exports: W3C Web Annotation collections of a project, a document or an event."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.views.decorators.http import require_GET
+
+from reader import exports, selectors
+from reader.views.common import id_or_none
+
+# Rows fetched per query while streaming (links come with them, one query per chunk).
+EXPORT_CHUNK = 1000
+
+
+def base_url(request: HttpRequest | None) -> str:
+    """Scheme and host for IRIs: the request's, or READER_BASE_URL outside a request."""
+    if request is None:
+        return settings.READER_BASE_URL.rstrip("/")
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+def _w3c(request, access, *, annotations, iri: str, label: str, filename: str) -> HttpResponse:
+    iris = exports.Iris(base=base_url(request), slug=access.project.slug)
+    total = annotations.count()
+    page = request.GET.get("page")
+    if page is None or page == "all":
+        stream = exports.stream_collection if page is None else exports.stream_whole_page
+        response = StreamingHttpResponse(
+            stream(
+                iri=iri,
+                label=label,
+                total=total,
+                annotations=annotations.iterator(chunk_size=EXPORT_CHUNK),
+                iris=iris,
+            ),
+            content_type=exports.MEDIA_TYPE,
+        )
+        if page is None:
+            response["Content-Disposition"] = f'attachment; filename="{filename}.jsonld"'
+        return response
+    number = id_or_none(page)
+    if number is None or number * exports.PAGE_SIZE >= max(total, 1):
+        raise Http404("No such page.")
+    collection = exports.collection_description(
+        iri=iri, label=label, total=total, page_size=exports.PAGE_SIZE
+    )
+    rows = annotations[number * exports.PAGE_SIZE : (number + 1) * exports.PAGE_SIZE]
+    body = exports.annotation_page(
+        collection=collection,
+        page=number,
+        page_size=exports.PAGE_SIZE,
+        items=[exports.annotation_to_w3c(annotation, iris) for annotation in rows],
+    )
+    return JsonResponse(
+        body, content_type=exports.MEDIA_TYPE, json_dumps_params={"ensure_ascii": False}
+    )
+
+
+@login_required
+@require_GET
+def project_export(request: HttpRequest, slug: str) -> HttpResponse:
+    access = selectors.project_access(user=request.user, slug=slug)
+    project = access.project
+    return _w3c(
+        request,
+        access,
+        annotations=selectors.annotations_for_export(project=project),
+        iri=request.build_absolute_uri(request.path),
+        label=f"Annotations in {project.name}",
+        filename=f"{project.slug}-annotations",
+    )
+
+
+@login_required
+@require_GET
+def document_export(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    access, document = selectors.document_get_for_user(user=request.user, slug=slug, pk=pk)
+    return _w3c(
+        request,
+        access,
+        annotations=selectors.annotations_for_export(project=access.project, document=document),
+        iri=request.build_absolute_uri(request.path),
+        label=f"Annotations on {document.title}",
+        filename=f"{access.project.slug}-document-{document.pk}-annotations",
+    )
+
+
+@login_required
+@require_GET
+def event_export(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    access, event = selectors.event_get_for_user(user=request.user, slug=slug, pk=pk)
+    return _w3c(
+        request,
+        access,
+        annotations=selectors.annotations_for_export(project=access.project, event=event),
+        iri=request.build_absolute_uri(request.path),
+        label=f"Annotations linked to {event.name}",
+        filename=f"{access.project.slug}-event-{event.pk}-annotations",
+    )
+
+
+@require_GET
+def reader_context(request: HttpRequest) -> JsonResponse:
+    """Reader's JSON-LD context for the terms W3C has no name for (public, like any
+    vocabulary)."""
+    return JsonResponse(exports.READER_CONTEXT, content_type="application/ld+json")
