@@ -281,3 +281,130 @@ def stream_whole_page(
     """The page that holds every annotation (`?page=all`), on its own."""
     page = {"@context": W3C_CONTEXT, **_whole_page(iri=iri, label=label, total=total)}
     return _stream(page, annotations, iris)
+
+
+# The project bundle: everything in a project, lossless, for moving it between instances.
+BUNDLE_FORMAT = "reader-bundle"
+BUNDLE_VERSION = 1
+
+
+def iso(moment: datetime.datetime | datetime.date | None) -> str | None:
+    """Full precision, so that a round trip loses nothing."""
+    return moment.isoformat() if moment else None
+
+
+def _stream_sections(head: dict, sections: dict[str, Iterable[dict]]) -> Iterator[str]:
+    """`head` then each section as a JSON array, one record per line, in a stable order."""
+    yield json.dumps(head, ensure_ascii=False, sort_keys=True)[:-1]
+    for name, records in sections.items():
+        yield f', "{name}": ['
+        for index, record in enumerate(records):
+            yield (
+                ("," if index else "")
+                + "\n  "
+                + json.dumps(record, ensure_ascii=False, sort_keys=True)
+            )
+        yield "\n]"
+    yield "}"
+
+
+def stream_bundle(project, *, members, outlets, documents, events, facets, annotations):
+    """The bundle as JSON text, section by section. Each argument is a list (or, for
+    annotations, an iterator) in a stable order that depends only on the data, and the
+    keys ("d1", "f3", ...) follow that order: exporting a round-tripped project again gives
+    the same bytes. Annotations carry their facet links."""
+    outlet_keys = {outlet.pk: f"o{n}" for n, outlet in enumerate(outlets, start=1)}
+    document_keys = {document.pk: f"d{n}" for n, document in enumerate(documents, start=1)}
+    event_keys = {event.pk: f"e{n}" for n, event in enumerate(events, start=1)}
+    facet_keys = {facet.pk: f"f{n}" for n, facet in enumerate(facets, start=1)}
+    head = {
+        "format": BUNDLE_FORMAT,
+        "version": BUNDLE_VERSION,
+        "project": {
+            "slug": project.slug,
+            "name": project.name,
+            "description": project.description,
+        },
+    }
+
+    def annotation_records():
+        for n, annotation in enumerate(annotations, start=1):
+            yield {
+                "key": f"a{n}",
+                "document": document_keys[annotation.document_id],
+                "author": annotation.author.get_username(),
+                "kind": annotation.kind,
+                "start": annotation.start,
+                "end": annotation.end,
+                "quote": {
+                    "exact": annotation.quote_exact,
+                    "prefix": annotation.quote_prefix,
+                    "suffix": annotation.quote_suffix,
+                },
+                "note": annotation.note,
+                "created": iso(annotation.created),
+                "modified": iso(annotation.modified),
+                "version": annotation.version,
+                "links": sorted(
+                    (
+                        {
+                            "facet": facet_keys[link.facet_id],
+                            "value": link.value,
+                            "attribution": link.attribution,
+                            "stance": link.stance,
+                            "claimed_at": iso(link.claimed_at),
+                            "author": link.author.get_username(),
+                            "created": iso(link.created),
+                        }
+                        for link in annotation.links.all()
+                    ),
+                    key=lambda link: int(link["facet"][1:]),
+                ),
+            }
+
+    sections = {
+        "members": [{"username": m.user.get_username(), "role": m.role} for m in members],
+        "outlets": [
+            {"key": outlet_keys[o.pk], "name": o.name, "kind": o.kind, "perspective": o.perspective}
+            for o in outlets
+        ],
+        "documents": [
+            {
+                "key": document_keys[d.pk],
+                "outlet": outlet_keys[d.outlet_id],
+                "title": d.title,
+                "published": iso(d.published),
+                "origin": d.origin,
+                "language": d.language,
+                "added_by": d.added_by.get_username() if d.added_by else None,
+                "created": iso(d.created),
+                "content_hash": d.content_hash,
+                "text": d.text,
+            }
+            for d in documents
+        ],
+        "events": [
+            {
+                "key": event_keys[e.pk],
+                "name": e.name,
+                "description": e.description,
+                "starts": iso(e.starts),
+                "ends": iso(e.ends),
+                "place": e.place,
+                "created": iso(e.created),
+            }
+            for e in events
+        ],
+        "facets": [
+            {
+                "key": facet_keys[f.pk],
+                "event": event_keys[f.event_id],
+                "name": f.name,
+                "value_type": f.value_type,
+                "order": f.order,
+            }
+            for f in facets
+        ],
+        "annotations": annotation_records(),
+    }
+    return _stream_sections(head, sections)

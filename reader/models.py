@@ -107,7 +107,9 @@ class DocumentQuerySet(models.QuerySet):
 
 class Document(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="documents")
-    outlet = models.ForeignKey(Outlet, on_delete=models.PROTECT, related_name="documents")
+    # RESTRICT, not PROTECT: an outlet with documents cannot be deleted on its own, but a
+    # project deletes with everything in it.
+    outlet = models.ForeignKey(Outlet, on_delete=models.RESTRICT, related_name="documents")
     title = models.CharField(max_length=500)
     published = models.DateField(null=True, blank=True)
     origin = models.CharField(

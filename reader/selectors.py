@@ -409,3 +409,24 @@ def annotations_for_export(
         .prefetch_related(_links_prefetch())
         .order_by("document_id", "start", "end", "pk")
     )
+
+
+def bundle_contents(*, project: Project) -> dict:
+    """What a project bundle holds, each part in an order that depends only on the data
+    (never on database ids), so that keys and bytes survive a round trip."""
+    return {
+        "members": list(project.memberships.select_related("user").order_by("user__username")),
+        "outlets": list(project.outlets.order_by("name")),
+        "documents": list(project.documents.select_related("added_by").order_by("content_hash")),
+        "events": list(project.events.order_by("name")),
+        "facets": list(
+            Facet.objects.filter(event__project=project).order_by("event__name", "order", "name")
+        ),
+        "annotations": Annotation.objects.filter(document__project=project)
+        .select_related("author", "document")
+        .prefetch_related(Prefetch("links", queryset=FacetLink.objects.select_related("author")))
+        .order_by(
+            "document__content_hash", "start", "end", "created", "kind", "author__username", "note"
+        )
+        .iterator(chunk_size=1000),
+    }

@@ -42,3 +42,15 @@ def test_outlet_kind_is_checked_by_the_database(project):
 def test_annotation_str_names_kind_and_quote(document, bob):
     annotation = AnnotationFactory(document=document, author=bob, quote="33 soldiers")
     assert str(annotation) == "Claim: “33 soldiers”"
+
+
+def test_a_project_deletes_with_everything_in_it_but_an_outlet_alone_does_not(document, bob):
+    from django.db.models import RestrictedError
+
+    from reader.models import Document, Project
+
+    AnnotationFactory(document=document, author=bob, quote="33 soldiers")
+    with pytest.raises(RestrictedError):
+        document.outlet.delete()
+    Project.objects.filter(pk=document.project_id).delete()
+    assert not Document.objects.exists() and not Annotation.objects.exists()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -25,17 +24,18 @@ class Command(BaseCommand):
         if project is None:
             raise CommandError(f"No project with the slug “{slug}”.")
         chunks = self._w3c(project) if format == "w3c" else self._bundle(project)
+        if output is None:
+            for chunk in chunks:
+                self.stdout.write(chunk, ending="")
+            self.stdout.write("")
+            return
         try:
-            target = output.open("w", encoding="utf-8") if output else sys.stdout
+            with output.open("w", encoding="utf-8") as target:
+                for chunk in chunks:
+                    target.write(chunk)
+                target.write("\n")
         except OSError as error:
             raise CommandError(f"Cannot write {output}: {error.strerror}.") from error
-        try:
-            for chunk in chunks:
-                target.write(chunk)
-            target.write("\n")
-        finally:
-            if output:
-                target.close()
 
     def _w3c(self, project: Project):
         base = base_url(None)
@@ -49,4 +49,4 @@ class Command(BaseCommand):
         )
 
     def _bundle(self, project: Project):
-        raise CommandError("The bundle format is not available yet.")
+        return exports.stream_bundle(project, **selectors.bundle_contents(project=project))

@@ -1,0 +1,44 @@
+"""Import a Reader bundle: all of it, or nothing with the reason."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from reader import imports
+from reader.models import Project
+
+
+def read_file(path: Path, *, limit: int = imports.MAX_IMPORT_BYTES) -> bytes:
+    """The file's bytes, refusing before reading anything larger than an import may be."""
+    try:
+        if path.stat().st_size > limit:
+            raise CommandError(
+                f"{path}: {path.stat().st_size:,} bytes; imports are limited to {limit:,} bytes."
+            )
+        return path.read_bytes()
+    except OSError as error:
+        raise CommandError(f"Cannot read {path}: {error.strerror}.") from error
+
+
+class Command(BaseCommand):
+    help = "Import a bundle made by export_project --format bundle (all or nothing)."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("file", type=Path)
+        parser.add_argument(
+            "--project", help="Slug of the project to import into (default: the bundle's own)."
+        )
+
+    def handle(self, *args, file: Path, project: str | None, **options) -> None:
+        target = None
+        if project:
+            target = Project.objects.filter(slug=project).first()
+            if target is None:
+                raise CommandError(f"No project with the slug “{project}”.")
+        try:
+            report = imports.bundle_import(data=imports.parse_json(read_file(file)), project=target)
+        except imports.ImportRefused as refused:
+            raise CommandError(f"{file}: {refused}") from refused
+        self.stdout.write(f"{report.project.slug}: {report.summary()}")
