@@ -5,7 +5,7 @@ from pathlib import Path
 from django import forms
 from django.conf import settings
 
-from reader import anchoring, sanitize
+from reader import anchoring, sanitize, services
 from reader.models import Document, Event, Facet, Kind, Outlet, OutletKind, Stance, ValueType
 from reader.services import NOTE_MAX_LENGTH
 
@@ -82,8 +82,7 @@ class DocumentForm(forms.Form):
             self.add_error("outlet", ERROR_OUTLET)
         data["new_outlet_kind"] = data.get("new_outlet_kind") or OutletKind.NEWS
         if not data.get("title", "").strip() and data["source_text"].strip():
-            first_line = data["source_text"].strip().split("\n", 1)[0]
-            data["title"] = first_line.strip()[: self.fields["title"].max_length]
+            data["title"] = services.title_from_text(data["source_text"])
         return data
 
 

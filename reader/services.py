@@ -74,6 +74,14 @@ def outlet_get_or_create(
     return outlet
 
 
+TITLE_FROM_TEXT_LIMIT = 200
+
+
+def title_from_text(text: str) -> str:
+    """A document's title when none is given: its first line that holds text."""
+    return text.strip().split("\n", 1)[0].strip()[:TITLE_FROM_TEXT_LIMIT]
+
+
 def _check_text(text: str) -> None:
     if not text.strip():
         raise ValidationError({"text": ERROR_EMPTY_TEXT})

@@ -1,24 +1,15 @@
-"""Imports: a Reader bundle, W3C Web Annotations for one document, and folders of texts.
-
-Every import is all or nothing. The whole file is checked first and every problem is
-reported, each naming its record and field; only a file with no problem is written, in
-one transaction. A dry run does the same work and rolls it back, for a preview.
-"""
+"""Import a Reader bundle (made by exports.stream_bundle) into a project."""
 
 from __future__ import annotations
 
 import datetime
-import json
-from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
-from django.db import transaction
 
 from reader import anchoring, services
 from reader.exports import BUNDLE_FORMAT, BUNDLE_VERSION
+from reader.imports import ImportRefused, ImportReport, dry_run_rollback
 from reader.models import (
     Annotation,
     Document,
@@ -33,60 +24,6 @@ from reader.models import (
     Stance,
     ValueType,
 )
-
-MAX_IMPORT_BYTES = 20 * 1024 * 1024
-MAX_PROBLEMS = 50
-
-
-class ImportRefused(Exception):
-    """The file cannot be imported; nothing was written."""
-
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = problems[:MAX_PROBLEMS]
-        more = len(problems) - len(self.problems)
-        if more:
-            self.problems.append(f"…and {more} more problems.")
-        super().__init__(f"{len(problems)} problem(s), nothing imported: {problems[0]}")
-
-
-@dataclass
-class ImportReport:
-    created: Counter = field(default_factory=Counter)
-    existing: Counter = field(default_factory=Counter)
-    project: Project | None = None
-
-    def count(self, name: str, *, existed: bool) -> None:
-        (self.existing if existed else self.created)[name] += 1
-
-    def summary(self) -> str:
-        parts = [f"{count} {name}" for name, count in sorted(self.created.items()) if count]
-        kept = [f"{count} {name}" for name, count in sorted(self.existing.items()) if count]
-        text = "Imported " + (", ".join(parts) or "nothing new")
-        return text + (f"; already present: {', '.join(kept)}" if kept else "") + "."
-
-
-class _DryRun(Exception):
-    pass
-
-
-def parse_json(raw: bytes, *, limit: int = MAX_IMPORT_BYTES):
-    """The file's JSON, or ImportRefused saying plainly what is wrong with it."""
-    if len(raw) > limit:
-        raise ImportRefused(
-            [f"The file is {len(raw):,} bytes; imports are limited to {limit:,} bytes."]
-        )
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ImportRefused(["The file is not UTF-8 text."]) from error
-    try:
-        return json.loads(text)
-    except RecursionError as error:
-        raise ImportRefused(["The JSON is nested too deeply to be a Reader file."]) from error
-    except json.JSONDecodeError as error:
-        where = f"line {error.lineno}, column {error.colno}"
-        raise ImportRefused([f"The file is not valid JSON: {error.msg} ({where})."]) from error
-
 
 # Field checks: each returns what is wrong with a value, or None.
 Check = Callable[[object], str | None]
@@ -338,15 +275,8 @@ def bundle_import(*, data, project: Project | None = None, dry_run: bool = False
     if problems:
         raise ImportRefused(problems)
     report = ImportReport()
-    try:
-        with transaction.atomic():
-            _write_bundle(data, project, report)
-            if dry_run:
-                raise _DryRun
-    except _DryRun:
-        pass
-    except ValidationError as error:
-        raise ImportRefused(error.messages) from error
+    with dry_run_rollback(dry_run):
+        _write_bundle(data, project, report)
     return report
 
 

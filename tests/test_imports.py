@@ -1,0 +1,183 @@
+"""W3C annotations onto a document, and folders of texts: all or nothing, with reasons."""
+
+from __future__ import annotations
+
+import copy
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from reader import imports, services
+from reader.models import Annotation, Document, FacetLink, Project
+
+
+@pytest.fixture
+def demo(db):
+    call_command("load_demo", stdout=StringIO())
+    return Project.objects.get(slug="idlib-2020")
+
+
+def w3c_export(document) -> dict:
+    out = StringIO()
+    call_command("export_project", document.project.slug, "--format", "w3c", stdout=out)
+    collection = json.loads(out.getvalue())
+    source = f"/documents/{document.pk}/"
+    items = [i for i in collection["first"]["items"] if i["target"]["source"].endswith(source)]
+    collection["first"]["items"] = items
+    collection["total"] = collection["first"]["partOf"]["total"] = len(items)
+    return collection
+
+
+@pytest.fixture
+def wiki(demo):
+    return demo.documents.get(origin__startswith="000")
+
+
+def test_reimporting_an_export_onto_a_copy_of_its_document_recreates_everything(demo, wiki, alice):
+    exported = w3c_export(wiki)
+    copy_project = Project.objects.create(name="Copy", slug="copy")
+    outlet = services.outlet_get_or_create(project=copy_project, name="Wikipedia")
+    target = services.document_create(
+        project=copy_project, outlet=outlet, title="W", text=wiki.text
+    )
+    for event in demo.events.all():
+        new_event = services.event_create(project=copy_project, name=event.name)
+        for facet in event.facets.all():
+            services.facet_create(event=new_event, name=facet.name, value_type=facet.value_type)
+    report = imports.w3c_import(data=exported, document=target, default_author=alice)
+    assert report.created["annotations"] == wiki.annotations.count()
+    assert (
+        report.created["facet links"] == FacetLink.objects.filter(annotation__document=wiki).count()
+    )
+    original = sorted(
+        (a.start, a.end, a.kind, a.note, a.author.username) for a in wiki.annotations.all()
+    )
+    copied = sorted(
+        (a.start, a.end, a.kind, a.note, a.author.username) for a in target.annotations.all()
+    )
+    assert copied == original
+    again = imports.w3c_import(data=exported, document=target, default_author=alice)
+    assert again.created["annotations"] == 0
+    assert again.existing["annotations"] == wiki.annotations.count()
+
+
+def test_a_single_annotation_and_a_list_are_accepted(demo, wiki, alice):
+    items = w3c_export(wiki)["first"]["items"]
+    Annotation.objects.filter(document=wiki).delete()
+    assert (
+        imports.w3c_import(data=items[0], document=wiki, default_author=alice).created[
+            "annotations"
+        ]
+        == 1
+    )
+    report = imports.w3c_import(data=items, document=wiki, default_author=alice)
+    assert (report.created["annotations"], report.existing["annotations"]) == (len(items) - 1, 1)
+
+
+def test_a_stale_position_is_reanchored_by_its_quote_and_context(demo, wiki, alice):
+    item = w3c_export(wiki)["first"]["items"][0]
+    Annotation.objects.filter(document=wiki).delete()
+    quote, position = item["target"]["selector"]
+    position["start"] += 5  # the text moved, say
+    position["end"] += 5
+    imports.w3c_import(data=item, document=wiki, default_author=alice)
+    annotation = wiki.annotations.get()
+    assert wiki.text[annotation.start : annotation.end] == quote["exact"]
+
+
+def test_quotes_not_in_the_document_are_reported_by_id_and_nothing_is_written(demo, wiki, alice):
+    items = w3c_export(wiki)["first"]["items"]
+    broken = copy.deepcopy(items[:3])
+    broken[1]["target"]["selector"][0]["exact"] = "words that are nowhere in it"
+    broken[1]["target"]["selector"][1]["start"] = 10**6
+    before = Annotation.objects.count()
+    with pytest.raises(imports.ImportRefused) as refused:
+        imports.w3c_import(data=broken, document=wiki, default_author=alice)
+    assert refused.value.problems == [
+        f"annotation {broken[1]['id']}: its quote is not found in the document (or is ambiguous)"
+    ]
+    assert Annotation.objects.count() == before
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            lambda a: a["body"].__setitem__(
+                0, {"type": "TextualBody", "purpose": "tagging", "value": "rumour"}
+            ),
+            "needs exactly one tagging body",
+        ),
+        (
+            lambda a: a["body"].append(
+                {
+                    "type": "SpecificResource",
+                    "purpose": "linking",
+                    "source": "x",
+                    "event": "Nope",
+                    "facet": "Toll",
+                }
+            ),
+            "no facet “Nope › Toll” in this project",
+        ),
+        (lambda a: a.update(type="Note"), "item 0: not an Annotation"),
+    ],
+)
+def test_invalid_annotations_are_reported(demo, wiki, alice, change, message):
+    item = copy.deepcopy(w3c_export(wiki)["first"]["items"][0])
+    change(item)
+    with pytest.raises(imports.ImportRefused) as refused:
+        imports.w3c_import(data=[item], document=wiki, default_author=alice)
+    assert any(message in problem for problem in refused.value.problems)
+
+
+def test_duplicate_ids_in_a_file_are_reported(demo, wiki, alice):
+    item = w3c_export(wiki)["first"]["items"][0]
+    with pytest.raises(imports.ImportRefused, match="appears twice in the file"):
+        imports.w3c_import(data=[item, item], document=wiki, default_author=alice)
+
+
+def test_a_collection_without_its_items_is_refused_plainly(demo, wiki, alice):
+    collection = {
+        "@context": "http://www.w3.org/ns/anno.jsonld",
+        "type": "AnnotationCollection",
+        "id": "http://x.org/c",
+        "total": 3,
+        "first": "http://x.org/c?page=0",
+    }
+    with pytest.raises(imports.ImportRefused, match="pages are not in the file"):
+        imports.w3c_import(data=collection, document=wiki, default_author=alice)
+
+
+def test_import_w3c_command(demo, wiki, tmp_path):
+    path = tmp_path / "w.jsonld"
+    path.write_text(json.dumps(w3c_export(wiki)), encoding="utf-8")
+    Annotation.objects.filter(document=wiki).delete()
+    out = StringIO()
+    call_command("import_w3c", str(path), "--document", str(wiki.pk), stdout=out)
+    assert "Imported" in out.getvalue() and wiki.annotations.exists()
+    with pytest.raises(CommandError, match="No document with the id 999999"):
+        call_command("import_w3c", str(path), "--document", "999999")
+    path.write_text("{not json", encoding="utf-8")
+    with pytest.raises(CommandError, match="not valid JSON"):
+        call_command("import_w3c", str(path), "--document", str(wiki.pk))
+
+
+def test_import_texts_reads_a_folder_all_or_nothing(demo, tmp_path):
+    (tmp_path / "a.txt").write_text("First source\r\nBody\n", encoding="utf-8")
+    (tmp_path / "b.html").write_text("<h1>Second</h1><script>x()</script><p>Body</p>")
+    (tmp_path / "ignored.pdf").write_bytes(b"%PDF")
+    out, err = StringIO(), StringIO()
+    call_command("import_texts", str(tmp_path), "--project", demo.slug, stdout=out, stderr=err)
+    assert "Imported 2 documents" in out.getvalue()
+    assert "2/2" in err.getvalue()  # the progress bar
+    html = Document.objects.get(origin="b.html")
+    assert (html.title, html.text) == ("Second", "Second\n\nBody\n")
+    assert Document.objects.get(origin="a.txt").text == "First source\nBody\n"
+    (tmp_path / "c.txt").write_bytes(b"\xff\xfe bad")
+    before = Document.objects.count()
+    with pytest.raises(CommandError, match="c.txt: not UTF-8 text"):
+        call_command("import_texts", str(tmp_path), "--project", demo.slug, stderr=StringIO())
+    assert Document.objects.count() == before
