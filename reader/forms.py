@@ -6,7 +6,17 @@ from django import forms
 from django.conf import settings
 
 from reader import anchoring, sanitize, services
-from reader.models import Document, Event, Facet, Kind, Outlet, OutletKind, Stance, ValueType
+from reader.models import (
+    Document,
+    Event,
+    Facet,
+    ImportKind,
+    Kind,
+    Outlet,
+    OutletKind,
+    Stance,
+    ValueType,
+)
 from reader.services import NOTE_MAX_LENGTH
 
 SOURCE_EXTENSIONS = {".txt", ".md", ".html", ".htm"}
@@ -193,4 +203,24 @@ class FacetLinkForm(forms.Form):
     def clean(self) -> dict:
         data = super().clean()
         data["new_facet_type"] = data.get("new_facet_type") or ValueType.TEXT
+        return data
+
+
+class ImportForm(forms.Form):
+    kind = forms.ChoiceField(choices=ImportKind.choices, widget=forms.RadioSelect)
+    document = forms.ModelChoiceField(
+        queryset=Document.objects.none(),
+        required=False,
+        help_text="For W3C annotations: the document they annotate.",
+    )
+    file = forms.FileField(help_text="A .json or .jsonld file, up to 20 MB.")
+
+    def __init__(self, *args, project, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["document"].queryset = Document.objects.filter(project=project).defer("text")
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("kind") == ImportKind.W3C and not data.get("document"):
+            self.add_error("document", "Choose the document the annotations are on.")
         return data

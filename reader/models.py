@@ -290,3 +290,33 @@ class FacetLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.facet.name}: {self.value}"
+
+
+class ImportKind(models.TextChoices):
+    BUNDLE = "bundle", "Reader bundle (whole project)"
+    W3C = "w3c", "W3C Web Annotations (onto one document)"
+
+
+class PendingImport(models.Model):
+    """An uploaded file between its preview and its import: kept in the database, never
+    on disk under a name the user chose, and only for the user who uploaded it."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=8, choices=ImportKind.choices)
+    document = models.ForeignKey(
+        Document, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    filename = models.CharField(max_length=255)
+    payload = models.TextField()
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=ImportKind.values), name="pending_import_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.filename} into {self.project}"

@@ -22,6 +22,8 @@ project_patterns = [
     path("events/<int:pk>/facets/new/", views.facet_create, name="facet_create"),
     path("events/<int:pk>/compare/", views.event_compare, name="event_compare"),
     path("export/", views.project_export, name="project_export"),
+    path("import/", views.import_upload, name="import_upload"),
+    path("import/<int:pk>/", views.import_preview, name="import_preview"),
     path("documents/<int:pk>/export/", views.document_export, name="document_export"),
     path("events/<int:pk>/export/", views.event_export, name="event_export"),
 ]

@@ -12,6 +12,7 @@ from reader.views.events import (
     facet_link_delete,
 )
 from reader.views.exports import document_export, event_export, project_export, reader_context
+from reader.views.imports import import_preview, import_upload
 from reader.views.reading import (
     annotation_create,
     annotation_delete,
@@ -40,6 +41,8 @@ __all__ = [
     "facet_create",
     "facet_link_create",
     "facet_link_delete",
+    "import_preview",
+    "import_upload",
     "project_export",
     "project_list",
     "reader_context",

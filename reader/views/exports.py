@@ -63,6 +63,13 @@ def _w3c(request, access, *, annotations, iri: str, label: str, filename: str) -
 def project_export(request: HttpRequest, slug: str) -> HttpResponse:
     access = selectors.project_access(user=request.user, slug=slug)
     project = access.project
+    if request.GET.get("format") == "bundle":
+        response = StreamingHttpResponse(
+            exports.stream_bundle(project, **selectors.bundle_contents(project=project)),
+            content_type="application/json",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{project.slug}-bundle.json"'
+        return response
     return _w3c(
         request,
         access,

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from reader import services
-from reader.models import Annotation, FacetLink, Role
+from reader.models import Annotation, FacetLink, PendingImport, Role
 from reader.urls import project_patterns
 from tests.factories import AnnotationFactory, MembershipFactory, UserFactory
 
@@ -48,6 +48,15 @@ MATRIX = {
     ("project_export", "get"): {"alice": OK, "dave": OK, "bob": OK, "carol": OK},
     ("document_export", "get"): {"alice": OK, "dave": OK, "bob": OK, "carol": OK},
     ("event_export", "get"): {"alice": OK, "dave": OK, "bob": OK, "carol": OK},
+    ("import_upload", "get"): {"alice": OK, "dave": OK, "bob": OK, "carol": FORBIDDEN},
+    ("import_upload", "post"): {"alice": 400, "dave": 400, "bob": 400, "carol": FORBIDDEN},
+    # Each pending import is its uploader's alone (alice's here).
+    ("import_preview", "get"): {
+        "alice": OK,
+        "dave": NOT_FOUND,
+        "bob": NOT_FOUND,
+        "carol": FORBIDDEN,
+    },
 }
 PROJECT_URLS = {name for name, _ in MATRIX}
 
@@ -65,7 +74,21 @@ def targets(document, dave):
     event = services.event_create(project=document.project, name="Balyun")
     facet = services.facet_create(event=event, name="Death toll", value_type="number")
     link = services.facet_link_create(annotation=annotation, facet=facet, author=dave, value="33")
-    return {"document": document, "annotation": annotation, "event": event, "link": link}
+    pending = PendingImport.objects.create(
+        project=document.project,
+        user=document.project.memberships.get(role="owner").user,
+        kind="w3c",
+        document=document,
+        filename="empty.json",
+        payload="[]",
+    )
+    return {
+        "document": document,
+        "annotation": annotation,
+        "event": event,
+        "link": link,
+        "pending": pending,
+    }
 
 
 # The object whose id each URL takes; URLs not listed take only the project's slug.
@@ -82,6 +105,7 @@ URL_TARGETS = {
     "event_compare": "event",
     "document_export": "document",
     "event_export": "event",
+    "import_preview": "pending",
 }
 
 

@@ -1,0 +1,104 @@
+"""The import page: upload, preview (counts and problems), then import."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from reader import imports, selectors
+from reader.forms import ImportForm
+from reader.models import ImportKind, PendingImport
+
+ERROR_BUNDLE_OWNERS = "Only a project owner can import a bundle: it can add members and roles."
+PENDING_LIFETIME = datetime.timedelta(days=1)
+
+
+def _run(pending: PendingImport, *, dry_run: bool) -> imports.ImportReport:
+    data = imports.parse_json(pending.payload.encode("utf-8"))
+    if pending.kind == ImportKind.BUNDLE:
+        return imports.bundle_import(data=data, project=pending.project, dry_run=dry_run)
+    return imports.w3c_import(
+        data=data, document=pending.document, default_author=pending.user, dry_run=dry_run
+    )
+
+
+def _check_role(access, kind: str) -> None:
+    if kind == ImportKind.BUNDLE and not access.is_owner:
+        raise PermissionDenied(ERROR_BUNDLE_OWNERS)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_upload(request: HttpRequest, slug: str) -> HttpResponse:
+    access = selectors.project_access(user=request.user, slug=slug, write=True)
+    if request.method == "POST":
+        form = ImportForm(request.POST, request.FILES, project=access.project)
+    else:
+        form = ImportForm(project=access.project)
+    problems: list[str] = []
+    if form.is_bound and form.is_valid():
+        _check_role(access, form.cleaned_data["kind"])
+        upload = form.cleaned_data["file"]
+        try:
+            raw = upload.read(imports.MAX_IMPORT_BYTES + 1)
+            imports.parse_json(raw)  # refuses what is not JSON before anything is stored
+            PendingImport.objects.filter(created__lt=timezone.now() - PENDING_LIFETIME).delete()
+            pending = PendingImport(
+                project=access.project,
+                user=request.user,
+                kind=form.cleaned_data["kind"],
+                document=form.cleaned_data["document"],
+                filename=upload.name[:255],
+                payload=raw.decode("utf-8-sig"),
+            )
+            _run(pending, dry_run=True)
+        except imports.ImportRefused as refused:
+            problems = refused.problems
+        else:
+            pending.save()
+            return redirect("reader:import_preview", slug=slug, pk=pending.pk)
+    status = 400 if request.method == "POST" else 200
+    context = {"access": access, "project": access.project, "form": form, "problems": problems}
+    return render(request, "reader/import_upload.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_preview(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    access = selectors.project_access(user=request.user, slug=slug, write=True)
+    pending = (
+        PendingImport.objects.filter(pk=pk, project=access.project, user=request.user)
+        .select_related("document")
+        .first()
+    )
+    if pending is None:
+        raise Http404
+    _check_role(access, pending.kind)
+    try:
+        report = _run(pending, dry_run=request.method == "GET")
+    except imports.ImportRefused as refused:
+        # The project changed since the upload; say so, and keep nothing.
+        pending.delete()
+        context = {
+            "access": access,
+            "project": access.project,
+            "problems": refused.problems,
+            "form": ImportForm(project=access.project),
+        }
+        return render(request, "reader/import_upload.html", context, status=400)
+    if request.method == "POST":
+        pending.delete()
+        messages.success(request, f"{pending.filename}: {report.summary()}")
+        target = pending.document or access.project
+        return redirect(target)
+    names = sorted(set(report.created) | set(report.existing))
+    counts = [(name, report.created[name], report.existing[name]) for name in names]
+    context = {"access": access, "project": access.project, "pending": pending, "counts": counts}
+    return render(request, "reader/import_preview.html", context)

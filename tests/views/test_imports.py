@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.urls import reverse
+
+from reader.models import Annotation, PendingImport, Project, Role
+from reader.services import membership_set
+
+
+@pytest.fixture
+def demo(db):
+    call_command("load_demo", stdout=StringIO())
+    return Project.objects.get(slug="idlib-2020")
+
+
+def bundle_bytes(client, project) -> bytes:
+    response = client.get(
+        reverse("reader:project_export", args=[project.slug]), {"format": "bundle"}
+    )
+    assert response["Content-Disposition"] == f'attachment; filename="{project.slug}-bundle.json"'
+    return b"".join(response.streaming_content)
+
+
+def upload(client, project, content: bytes, **fields):
+    data = {"kind": "bundle", "file": SimpleUploadedFile("work.json", content), **fields}
+    return client.post(reverse("reader:import_upload", args=[project.slug]), data)
+
+
+def test_bundle_upload_previews_then_imports(client, alice, demo):
+    membership_set(project=demo, user=alice, role=Role.OWNER)
+    client.force_login(alice)
+    raw = bundle_bytes(client, demo)
+    target = Project.objects.create(name="Copy", slug="copy")
+    membership_set(project=target, user=alice, role=Role.OWNER)
+    response = upload(client, target, raw)
+    pending = PendingImport.objects.get()
+    assert response["Location"] == reverse("reader:import_preview", args=["copy", pending.pk])
+    preview = client.get(response["Location"])
+    body = " ".join(preview.content.decode().split())
+    assert '<td>Annotations</td><td class="num">44</td>' in body
+    assert not Annotation.objects.filter(document__project=target).exists()  # only a preview
+    done = client.post(response["Location"], follow=True)
+    assert Annotation.objects.filter(document__project=target).count() == 44
+    assert "Imported 44 annotations" in done.content.decode()
+    assert not PendingImport.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [(b"{oops", "not valid JSON"), (b'{"format": "other"}', "This is not a Reader bundle")],
+)
+def test_a_bad_upload_shows_its_problems_and_stores_nothing(client, alice, demo, content, message):
+    membership_set(project=demo, user=alice, role=Role.OWNER)
+    client.force_login(alice)
+    response = upload(client, demo, content)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not PendingImport.objects.exists()
+
+
+def test_an_invalid_bundle_lists_every_problem(client, alice, demo):
+    membership_set(project=demo, user=alice, role=Role.OWNER)
+    client.force_login(alice)
+    data = json.loads(bundle_bytes(client, demo))
+    data["annotations"][0]["start"] = -3
+    data["annotations"][1]["kind"] = "rumour"
+    response = upload(client, demo, json.dumps(data).encode())
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "annotations[0] (“a1”): field “start”" in body
+    assert "annotations[1] (“a2”): field “kind”" in body
+
+
+def test_only_owners_import_bundles_but_annotators_import_w3c(client, bob, demo):
+    membership_set(project=demo, user=bob, role=Role.ANNOTATOR)
+    client.force_login(bob)
+    raw = bundle_bytes(client, demo)
+    assert upload(client, demo, raw).status_code == 403
+    document = demo.documents.get(origin__startswith="004")
+    w3c = client.get(reverse("reader:document_export", args=[demo.slug, document.pk]))
+    response = upload(
+        client, demo, b"".join(w3c.streaming_content), kind="w3c", document=document.pk
+    )
+    assert response.status_code == 302  # previewed: everything already there
+    assert "Already here" in client.get(response["Location"]).content.decode()
+
+
+def test_w3c_upload_needs_its_document(client, bob, demo):
+    membership_set(project=demo, user=bob, role=Role.ANNOTATOR)
+    client.force_login(bob)
+    response = upload(client, demo, b"[]", kind="w3c")
+    assert response.status_code == 400
+    assert "Choose the document the annotations are on." in response.content.decode()
+
+
+def test_another_users_pending_import_is_not_found(client, alice, bob, demo):
+    for user in (alice, bob):
+        membership_set(project=demo, user=user, role=Role.OWNER)
+    client.force_login(alice)
+    response = upload(client, demo, bundle_bytes(client, demo))
+    client.force_login(bob)
+    assert client.get(response["Location"]).status_code == 404
+    assert client.post(response["Location"]).status_code == 404
+    assert PendingImport.objects.count() == 1
