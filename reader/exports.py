@@ -47,7 +47,11 @@ class Iris:
     slug: str
 
     def annotation(self, pk: int) -> str:
-        return f"{self.base}/p/{self.slug}/annotations/{pk}/"
+        """The annotation's id: its resource in the API, which serves it as JSON-LD."""
+        return f"{self.base}/api/p/{self.slug}/annotations/{pk}/"
+
+    def container(self, document_pk: int) -> str:
+        return f"{self.base}/api/p/{self.slug}/documents/{document_pk}/annotations/"
 
     def document(self, pk: int) -> str:
         return f"{self.base}/p/{self.slug}/documents/{pk}/"

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 import math
+import secrets
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils import timezone
 
 from reader import anchoring, sanitize, values
 from reader.models import (
     Annotation,
+    ApiToken,
     Document,
     Event,
     Facet,
@@ -371,3 +375,31 @@ def facet_link_create_inline(
         stance=stance,
         claimed_at=claimed_at,
     )
+
+
+API_TOKEN_PREFIX = "rdr_"
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+@transaction.atomic
+def api_token_create(*, user, name: str) -> tuple[ApiToken, str]:
+    """A new token for the user: the stored row and the token itself, to show once."""
+    token = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
+    row = ApiToken(
+        user=user, name=name.strip() or "API token", key_hash=_token_hash(token), prefix=token[:10]
+    )
+    row.full_clean()
+    row.save()
+    return row, token
+
+
+def api_token_user(token: str):
+    """The active user a token belongs to, or None; notes when it was last used."""
+    row = ApiToken.objects.select_related("user").filter(key_hash=_token_hash(token)).first()
+    if row is None or not row.user.is_active:
+        return None
+    ApiToken.objects.filter(pk=row.pk).update(last_used=timezone.now())
+    return row.user

@@ -28,13 +28,23 @@ project_patterns = [
     path("events/<int:pk>/export/", views.event_export, name="event_export"),
 ]
 
+# The annotation API (W3C Web Annotation Protocol), by project like the pages.
+api_patterns = [
+    path("documents/<int:pk>/annotations/", views.api_container, name="api_container"),
+    path("annotations/<int:pk>/", views.api_annotation, name="api_annotation"),
+]
+
 reader_patterns = [
     path("", views.project_list, name="project_list"),
     path("p/<slug:slug>/", include(project_patterns)),
     path("ns/reader.jsonld", views.reader_context, name="reader_context"),
+    path("api/p/<slug:slug>/", include(api_patterns)),
 ]
 
 account_patterns = [
+    path("", views.account, name="account"),
+    path("tokens/<int:pk>/delete/", views.api_token_delete, name="api_token_delete"),
+    path("api/", views.api_docs, name="api_docs"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password_change/", auth_views.PasswordChangeView.as_view(), name="password_change"),

@@ -189,7 +189,10 @@ def test_iris_match_the_url_patterns(demo):
     annotation = Annotation.objects.filter(document__project=demo).first()
     event = Event.objects.filter(project=demo).first()
     assert iris.annotation(annotation.pk) == "http://testserver" + reverse(
-        "reader:annotation_detail", args=[demo.slug, annotation.pk]
+        "reader:api_annotation", args=[demo.slug, annotation.pk]
+    )
+    assert iris.container(annotation.document_id) == "http://testserver" + reverse(
+        "reader:api_container", args=[demo.slug, annotation.document_id]
     )
     assert iris.document(annotation.document_id) == "http://testserver" + reverse(
         "reader:document_detail", args=[demo.slug, annotation.document_id]

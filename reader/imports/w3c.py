@@ -107,7 +107,9 @@ def _bodies(annotation: dict, purpose: str) -> list[dict]:
     ]
 
 
-def _read(annotation, index: int, document: Document, facets: dict) -> tuple[dict | None, list]:
+def read_annotation(
+    annotation, index: int, document: Document, facets: dict
+) -> tuple[dict | None, list]:
     """What to create for one W3C annotation, or the problems that stop it."""
     if not isinstance(annotation, dict) or "Annotation" not in _types(annotation):
         return None, [f"item {index}: not an Annotation"]
@@ -159,18 +161,37 @@ def _read(annotation, index: int, document: Document, facets: dict) -> tuple[dic
     return record, problems
 
 
+def project_facets(project_id: int) -> dict[tuple[str, str], Facet]:
+    """A project's facets by (event name, facet name), as linking bodies name them."""
+    facets = Facet.objects.filter(event__project=project_id).select_related("event")
+    return {(facet.event.name, facet.name): facet for facet in facets}
+
+
+def write_links(annotation: Annotation, bodies: list[dict], author, report: ImportReport) -> None:
+    """Create the facet links that read_annotation found, skipping those already there."""
+    for body in bodies:
+        if FacetLink.objects.filter(annotation=annotation, facet=body["facet"]).exists():
+            report.count("facet links", existed=True)
+            continue
+        services.facet_link_create(
+            annotation=annotation,
+            facet=body["facet"],
+            author=author,
+            value=str(body.get("facetValue") or ""),
+            attribution=str(body.get("attribution") or ""),
+            stance=body.get("stance", Stance.ASSERTS),
+            claimed_at=body["claimedAt"],
+        )
+        report.count("facet links", existed=False)
+
+
 def w3c_import(*, data, document: Document, default_author, dry_run: bool = False) -> ImportReport:
     """Import every annotation in `data` onto `document`, or none of them."""
     items = annotations_in(data)
-    facets = {
-        (facet.event.name, facet.name): facet
-        for facet in Facet.objects.filter(event__project=document.project_id).select_related(
-            "event"
-        )
-    }
+    facets = project_facets(document.project_id)
     records, problems, seen = [], [], set()
     for index, item in enumerate(items):
-        record, item_problems = _read(item, index, document, facets)
+        record, item_problems = read_annotation(item, index, document, facets)
         problems += item_problems
         if record and record["id"]:
             if record["id"] in seen:
@@ -217,17 +238,4 @@ def _write(record: dict, document: Document, default_author, report: ImportRepor
             end=end,
             note=record["note"],
         )
-    for body in record["links"]:
-        if FacetLink.objects.filter(annotation=annotation, facet=body["facet"]).exists():
-            report.count("facet links", existed=True)
-            continue
-        services.facet_link_create(
-            annotation=annotation,
-            facet=body["facet"],
-            author=author,
-            value=str(body.get("facetValue") or ""),
-            attribution=str(body.get("attribution") or ""),
-            stance=body.get("stance", Stance.ASSERTS),
-            claimed_at=body["claimedAt"],
-        )
-        report.count("facet links", existed=False)
+    write_links(annotation, record["links"], author, report)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from reader.views.accounts import account, api_token_delete
+from reader.views.api import api_annotation, api_container
+from reader.views.docs import api_docs
 from reader.views.events import (
     event_compare,
     event_create,
@@ -25,6 +28,11 @@ from reader.views.reading import (
 )
 
 __all__ = [
+    "account",
+    "api_annotation",
+    "api_container",
+    "api_docs",
+    "api_token_delete",
     "annotation_create",
     "annotation_delete",
     "annotation_detail",

@@ -1,0 +1,259 @@
+"""The annotation API: the W3C Web Annotation Protocol (https://www.w3.org/TR/annotation-protocol/).
+
+A container per document holds its annotations; each annotation is a resource. Requests
+are authenticated by session (with CSRF on writes) or by a personal token
+(`Authorization: Bearer rdr_…`), and go through the same access helpers as the pages:
+outsiders get 404, viewers 403 on writes, annotators change only their own annotations.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import re
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import CsrfViewMiddleware
+from django.views.decorators.csrf import csrf_exempt
+
+from reader import exports, imports, selectors, services
+from reader.imports.w3c import project_facets, read_annotation, write_links
+from reader.views.common import id_or_none
+from reader.views.exports import base_url
+
+CONTAINER_ALLOW = "GET, HEAD, OPTIONS, POST"
+ANNOTATION_ALLOW = "GET, HEAD, OPTIONS, PUT, DELETE"
+CONTAINER_LINKS = (
+    '<http://www.w3.org/ns/ldp#BasicContainer>; rel="type", '
+    '<http://www.w3.org/TR/annotation-protocol/>; rel="http://www.w3.org/ns/ldp#constrainedBy"'
+)
+ANNOTATION_LINKS = '<http://www.w3.org/ns/ldp#Resource>; rel="type"'
+PREFER_MINIMAL = "http://www.w3.org/ns/ldp#PreferMinimalContainer"
+PREFER_IRIS = "http://www.w3.org/ns/oa#PreferContainedIRIs"
+JSON_TYPES = {"application/ld+json", "application/json"}
+MAX_BODY_BYTES = 1024 * 1024
+
+ERROR_SIGN_IN = "Sign in, or send a personal API token: Authorization: Bearer rdr_…"
+ERROR_BAD_TOKEN = "This API token is not valid (revoked, or mistyped)."
+ERROR_MEDIA_TYPE = 'Send the annotation as application/ld+json (profile "{profile}").'
+ERROR_IF_MATCH = "Send If-Match with the annotation's ETag (GET it first), so no edit is lost."
+ERROR_STALE = "The annotation changed since your copy (ETag {etag}); GET it again and reapply."
+ERROR_TARGET = "An annotation's target cannot change: delete it and create a new one."
+
+
+def _json(body, *, status: int = 200, **headers) -> HttpResponse:
+    response = HttpResponse(
+        json.dumps(body, ensure_ascii=False), status=status, content_type=exports.MEDIA_TYPE
+    )
+    for name, value in headers.items():
+        response[name.replace("_", "-")] = value
+    return response
+
+
+def _error(status: int, message: str, **extra) -> HttpResponse:
+    response = HttpResponse(
+        json.dumps({"error": message, **extra}, ensure_ascii=False),
+        status=status,
+        content_type="application/json",
+    )
+    if status == 401:
+        response["WWW-Authenticate"] = 'Bearer realm="Reader"'
+    return response
+
+
+def _authenticate(request: HttpRequest) -> HttpResponse | None:
+    """Token or session; the refusal to send, or None when the request may go on."""
+    header = request.headers.get("Authorization", "")
+    if header:
+        match = re.fullmatch(r"Bearer\s+(\S+)", header)
+        user = services.api_token_user(match[1]) if match else None
+        if user is None:
+            return _error(401, ERROR_BAD_TOKEN)
+        request.user = user
+        return None
+    if not request.user.is_authenticated:
+        return _error(401, ERROR_SIGN_IN)
+    if request.method not in {"GET", "HEAD", "OPTIONS"}:
+        # A session can be ridden by another site: writes need the CSRF token as pages do.
+        refused = CsrfViewMiddleware(lambda r: None).process_view(request, None, (), {})
+        if refused is not None:
+            return _error(403, "CSRF check failed: send the X-CSRFToken header with a session.")
+    return None
+
+
+def api_view(allowed: str):
+    """Authentication, methods, and JSON errors for an API view."""
+
+    def decorator(view):
+        @csrf_exempt
+        @functools.wraps(view)
+        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if request.method not in allowed.split(", "):
+                return _error(405, f"Allowed: {allowed}.", allowed=allowed)
+            refused = _authenticate(request)
+            if refused:
+                return refused
+            try:
+                response = view(request, *args, **kwargs)
+            except Http404:
+                response = _error(404, "Not found, or not in a project of yours.")
+            except PermissionDenied as denied:
+                response = _error(403, str(denied) or "Not allowed.")
+            except imports.ImportRefused as refused:
+                response = _error(400, refused.problems[0], problems=refused.problems)
+            response["Allow"] = allowed
+            response["Vary"] = "Accept, Prefer, Authorization, Cookie"
+            if request.method == "HEAD":
+                response["Content-Length"] = str(len(response.content))  # as a GET would send
+                response.content = b""
+            return response
+
+        return wrapped
+
+    return decorator
+
+
+def _etag(representation: dict) -> str:
+    encoded = json.dumps(representation, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    return f'"{hashlib.sha256(encoded).hexdigest()[:32]}"'
+
+
+def _iris(request: HttpRequest, access) -> exports.Iris:
+    return exports.Iris(base=base_url(request), slug=access.project.slug)
+
+
+def _read_body(request: HttpRequest, document) -> dict:
+    """The posted annotation, read as an import would read it; ImportRefused otherwise."""
+    data = imports.parse_json(request.body, limit=MAX_BODY_BYTES)
+    record, problems = read_annotation(data, 0, document, project_facets(document.project_id))
+    if problems:
+        raise imports.ImportRefused(problems)
+    return record
+
+
+@api_view(CONTAINER_ALLOW)
+def api_container(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    write = request.method == "POST"
+    access, document = selectors.document_get_for_user(
+        user=request.user, slug=slug, pk=pk, write=write
+    )
+    iris = _iris(request, access)
+    if request.method == "OPTIONS":
+        return HttpResponse(status=200)
+    if write:
+        return _create(request, access, document, iris)
+    annotations = selectors.annotations_for_export(project=access.project, document=document)
+    iri = iris.container(document.pk)
+    total = annotations.count()
+    prefer = request.headers.get("Prefer", "")
+    as_iris = PREFER_IRIS in prefer or request.GET.get("iris") == "1"
+    collection = exports.collection_description(
+        iri=iri,
+        label=f"Annotations on {document.title}",
+        total=total,
+        page_size=exports.PAGE_SIZE,
+    )
+    page = request.GET.get("page")
+    if page is not None:
+        number = id_or_none(page)
+        if number is None or number * exports.PAGE_SIZE >= max(total, 1):
+            raise Http404
+        body = _page(collection, number, annotations, iris, as_iris=as_iris)
+    elif PREFER_MINIMAL in prefer or not total:
+        body = collection
+    else:
+        collection["first"] = _page(collection, 0, annotations, iris, as_iris=as_iris)
+        del collection["first"]["@context"]
+        body = collection
+    headers = {"ETag": _etag(body), "Link": CONTAINER_LINKS, "Accept_Post": exports.MEDIA_TYPE}
+    if prefer:
+        headers["Preference_Applied"] = "return=representation"
+    if request.headers.get("If-None-Match") == headers["ETag"]:
+        return HttpResponse(status=304, headers={"ETag": headers["ETag"]})
+    return _json(body, **headers)
+
+
+def _page(collection: dict, number: int, annotations, iris, *, as_iris: bool) -> dict:
+    rows = annotations[number * exports.PAGE_SIZE : (number + 1) * exports.PAGE_SIZE]
+    items = [iris.annotation(a.pk) if as_iris else exports.annotation_to_w3c(a, iris) for a in rows]
+    return exports.annotation_page(
+        collection=collection, page=number, page_size=exports.PAGE_SIZE, items=items
+    )
+
+
+def _representation(annotation_pk: int, iris) -> dict:
+    return exports.annotation_to_w3c(selectors.annotation_with_links(pk=annotation_pk), iris)
+
+
+def _unsupported_media_type(request: HttpRequest) -> HttpResponse | None:
+    if request.content_type in JSON_TYPES:
+        return None
+    return _error(415, ERROR_MEDIA_TYPE.format(profile=exports.W3C_CONTEXT))
+
+
+def _create(request, access, document, iris) -> HttpResponse:
+    if refused := _unsupported_media_type(request):
+        return refused
+    record = _read_body(request, document)
+    start, end = record["span"]
+    with transaction.atomic():
+        annotation = services.annotation_create(
+            document=document,
+            author=request.user,
+            kind=record["kind"],
+            start=start,
+            end=end,
+            note=record["note"],
+        )
+        write_links(annotation, record["links"], request.user, imports.ImportReport())
+    body = _representation(annotation.pk, iris)
+    return _json(body, status=201, Location=body["id"], ETag=_etag(body), Link=ANNOTATION_LINKS)
+
+
+@api_view(ANNOTATION_ALLOW)
+def api_annotation(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    write = request.method in {"PUT", "DELETE"}
+    access, annotation = selectors.annotation_get_for_user(
+        user=request.user, slug=slug, pk=pk, write=write
+    )
+    if request.method == "OPTIONS":
+        return HttpResponse(status=200)
+    iris = _iris(request, access)
+    current = _representation(annotation.pk, iris)
+    etag = _etag(current)
+    if_match = request.headers.get("If-Match")
+    if write and if_match not in (None, "*", etag):
+        return _error(412, ERROR_STALE.format(etag=etag), current=current)
+    if request.method == "DELETE":
+        services.annotation_delete(annotation=annotation)
+        return HttpResponse(status=204)
+    if request.method == "PUT":
+        if if_match is None:
+            return _error(428, ERROR_IF_MATCH)
+        return _replace(request, annotation, iris)
+    if request.headers.get("If-None-Match") == etag:
+        return HttpResponse(status=304, headers={"ETag": etag})
+    return _json(current, ETag=etag, Link=ANNOTATION_LINKS)
+
+
+def _replace(request, annotation, iris) -> HttpResponse:
+    """PUT: the new kind, note and links; the target stays."""
+    if refused := _unsupported_media_type(request):
+        return refused
+    record = _read_body(request, annotation.document)
+    if record["span"] != (annotation.start, annotation.end):
+        return _error(400, ERROR_TARGET)
+    with transaction.atomic():
+        services.annotation_update(
+            annotation=annotation,
+            kind=record["kind"],
+            note=record["note"],
+            edited_version=annotation.version,
+        )
+        annotation.links.all().delete()
+        write_links(annotation, record["links"], request.user, imports.ImportReport())
+    body = _representation(annotation.pk, iris)
+    return _json(body, ETag=_etag(body), Link=ANNOTATION_LINKS)

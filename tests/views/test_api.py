@@ -1,0 +1,318 @@
+"""The annotation API against the W3C Web Annotation Protocol: statuses, headers, ETags,
+authentication and the same permissions as the pages."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from reader import exports, services
+from reader.models import Annotation, ApiToken, FacetLink
+from tests.factories import AnnotationFactory
+from tests.test_w3c_export import ANNOTATION_MUSTS, COLLECTION_MUSTS, PAGE_MUSTS, failures
+
+JSONLD = 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'
+
+
+def bearer(user) -> dict:
+    _, token = services.api_token_create(user=user, name="test")
+    return {"Authorization": f"Bearer {token}"}
+
+
+def container(document) -> str:
+    return reverse("reader:api_container", args=[document.project.slug, document.pk])
+
+
+def resource(annotation) -> str:
+    return reverse("reader:api_annotation", args=[annotation.document.project.slug, annotation.pk])
+
+
+def new_annotation(document, quote: str, kind: str = "claim", note: str = "") -> dict:
+    start = document.text.index(quote)
+    bodies = [{"type": "TextualBody", "purpose": "tagging", "value": kind}]
+    if note:
+        bodies.append({"type": "TextualBody", "purpose": "commenting", "value": note})
+    return {
+        "@context": exports.W3C_CONTEXT,
+        "type": "Annotation",
+        "body": bodies,
+        "target": {
+            "source": "http://testserver" + document.get_absolute_url(),
+            "selector": [
+                {"type": "TextQuoteSelector", "exact": quote},
+                {"type": "TextPositionSelector", "start": start, "end": start + len(quote)},
+            ],
+        },
+    }
+
+
+def post(client, url, body, headers, content_type=JSONLD):
+    return client.post(url, json.dumps(body), content_type=content_type, headers=headers)
+
+
+def put(client, url, body, headers, content_type=JSONLD):
+    return client.put(url, json.dumps(body), content_type=content_type, headers=headers)
+
+
+def test_a_script_creates_reads_updates_and_deletes(client, bob, document):
+    auth = bearer(bob)
+    created = post(client, container(document), new_annotation(document, "33 soldiers 💥"), auth)
+    assert created.status_code == 201
+    body = created.json()
+    assert created["Location"] == body["id"]
+    assert failures(body, ANNOTATION_MUSTS) == []
+    annotation = Annotation.objects.get()
+    assert (annotation.author, annotation.quote_exact) == (bob, "33 soldiers 💥")
+
+    read = client.get(body["id"], headers=auth)
+    assert read.status_code == 200 and read["ETag"] == created["ETag"]
+
+    changed = new_annotation(document, "33 soldiers 💥", kind="opinion", note="Round figure")
+    updated = put(client, body["id"], changed, {**auth, "If-Match": read["ETag"]})
+    assert updated.status_code == 200
+    assert updated["ETag"] != read["ETag"]
+    annotation.refresh_from_db()
+    assert (annotation.kind, annotation.note, annotation.version) == ("opinion", "Round figure", 2)
+
+    deleted = client.delete(body["id"], headers={**auth, "If-Match": updated["ETag"]})
+    assert deleted.status_code == 204
+    assert not Annotation.objects.exists()
+    assert client.get(body["id"], headers=auth).status_code == 404
+
+
+def test_container_headers_and_collection(client, carol, bob, document):
+    for quote in ("33 soldiers", "Idlib said"):
+        AnnotationFactory(document=document, author=bob, quote=quote)
+    response = client.get(container(document), headers=bearer(carol))  # viewers read
+    assert response.status_code == 200
+    assert response["Content-Type"] == JSONLD
+    assert response["Allow"] == "GET, HEAD, OPTIONS, POST"
+    assert "Accept" in response["Vary"] and "Prefer" in response["Vary"]
+    assert '<http://www.w3.org/ns/ldp#BasicContainer>; rel="type"' in response["Link"]
+    assert 'rel="http://www.w3.org/ns/ldp#constrainedBy"' in response["Link"]
+    assert response["Accept-Post"] == JSONLD
+    assert response["ETag"].startswith('"')
+    collection = response.json()
+    assert failures(collection, COLLECTION_MUSTS) == []
+    assert collection["total"] == 2 and len(collection["first"]["items"]) == 2
+    assert (
+        client.get(
+            container(document), headers={**bearer(carol), "If-None-Match": response["ETag"]}
+        ).status_code
+        == 304
+    )
+
+
+def test_prefer_minimal_container_and_contained_iris(client, bob, document):
+    AnnotationFactory(document=document, author=bob, quote="33 soldiers")
+    auth = bearer(bob)
+    minimal = client.get(
+        container(document),
+        headers={
+            **auth,
+            "Prefer": 'return=representation;include="http://www.w3.org/ns/ldp#PreferMinimalContainer"',
+        },
+    )
+    assert "first" in minimal.json() and isinstance(minimal.json()["first"], str)
+    assert minimal["Preference-Applied"] == "return=representation"
+    iris = client.get(
+        container(document),
+        headers={
+            **auth,
+            "Prefer": 'return=representation;include="http://www.w3.org/ns/oa#PreferContainedIRIs"',
+        },
+    ).json()
+    item = iris["first"]["items"][0]
+    assert isinstance(item, str) and item.endswith(f"/annotations/{Annotation.objects.get().pk}/")
+    page = client.get(container(document), {"page": 0}, headers=auth).json()
+    assert failures(page, PAGE_MUSTS) == []
+    assert client.get(container(document), {"page": 5}, headers=auth).status_code == 404
+
+
+def test_head_and_options(client, bob, document):
+    annotation = AnnotationFactory(document=document, author=bob, quote="33 soldiers")
+    auth = bearer(bob)
+    get = client.get(resource(annotation), headers=auth)
+    head = client.head(resource(annotation), headers=auth)
+    assert head.status_code == 200 and head.content == b""
+    assert head["ETag"] == get["ETag"]
+    assert head["Content-Length"] == str(len(get.content))
+    options = client.options(resource(annotation), headers=auth)
+    assert options.status_code == 200
+    assert options["Allow"] == "GET, HEAD, OPTIONS, PUT, DELETE"
+    assert client.options(container(document), headers=auth)["Allow"] == "GET, HEAD, OPTIONS, POST"
+    assert client.patch(resource(annotation), headers=auth).status_code == 405
+
+
+def test_put_needs_a_current_etag(client, alice, bob, document):
+    annotation = AnnotationFactory(document=document, author=bob, quote="33 soldiers")
+    auth = bearer(bob)
+    first = client.get(resource(annotation), headers=auth)
+    body = new_annotation(document, "33 soldiers", kind="opinion")
+    assert put(client, resource(annotation), body, auth).status_code == 428
+    # An owner changes it in the meantime.
+    services.annotation_update(
+        annotation=annotation, kind="claim", note="owner's", edited_version=1
+    )
+    stale = put(client, resource(annotation), body, {**auth, "If-Match": first["ETag"]})
+    assert stale.status_code == 412
+    assert stale.json()["current"]["body"][1]["value"] == "owner's"
+    annotation.refresh_from_db()
+    assert (annotation.kind, annotation.note) == ("claim", "owner's")
+    assert (
+        client.delete(resource(annotation), headers={**auth, "If-Match": first["ETag"]}).status_code
+        == 412
+    )
+    assert Annotation.objects.exists()
+
+
+def test_put_cannot_move_the_target(client, bob, document):
+    annotation = AnnotationFactory(document=document, author=bob, quote="33 soldiers")
+    auth = bearer(bob)
+    etag = client.get(resource(annotation), headers=auth)["ETag"]
+    moved = put(
+        client, resource(annotation), new_annotation(document, "Idlib"), {**auth, "If-Match": etag}
+    )
+    assert moved.status_code == 400
+    assert "target cannot change" in moved.json()["error"]
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "status", "message"),
+    [
+        ("{not json", JSONLD, 400, "not valid JSON"),
+        (json.dumps({"type": "Annotation"}), JSONLD, 400, "quote is not found"),
+        ("<xml/>", "application/xml", 415, "application/ld+json"),
+        ("[" * 50_000 + "]" * 50_000, JSONLD, 400, "nested too deeply"),
+    ],
+)
+def test_bad_bodies_are_refused_and_nothing_is_written(
+    client, bob, document, body, content_type, status, message
+):
+    response = client.post(
+        container(document), body, content_type=content_type, headers=bearer(bob)
+    )
+    assert response.status_code == status
+    assert message in json.dumps(response.json(), ensure_ascii=False)
+    assert not Annotation.objects.exists()
+
+
+def test_a_body_over_the_limit_is_refused(client, bob, document):
+    body = new_annotation(document, "33 soldiers", note="x" * (1024 * 1024))
+    response = post(client, container(document), body, bearer(bob))
+    assert response.status_code == 400
+    assert not Annotation.objects.exists()
+
+
+def test_links_are_created_from_linking_bodies(client, bob, document):
+    event = services.event_create(project=document.project, name="Balyun strike")
+    services.facet_create(event=event, name="Death toll", value_type="number")
+    body = new_annotation(document, "33 soldiers")
+    body["body"].append(
+        {
+            "type": "SpecificResource",
+            "purpose": "linking",
+            "source": "x",
+            "event": "Balyun strike",
+            "facet": "Death toll",
+            "facetValue": "33",
+            "stance": "reports",
+        }
+    )
+    assert post(client, container(document), body, bearer(bob)).status_code == 201
+    link = FacetLink.objects.get()
+    assert (link.value, link.stance, link.is_parsed) == ("33", "reports", True)
+
+
+@pytest.mark.parametrize("method", ["get", "head", "options", "post"])
+def test_outsiders_get_404_on_the_container(client, mallory, other_project, document, method):
+    response = getattr(client, method)(container(document), headers=bearer(mallory))
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("method", ["get", "head", "options", "put", "delete"])
+def test_outsiders_get_404_on_an_annotation(client, mallory, other_project, bob, document, method):
+    annotation = AnnotationFactory(document=document, author=bob, quote="33 soldiers")
+    response = getattr(client, method)(resource(annotation), headers=bearer(mallory))
+    assert response.status_code == 404
+    assert Annotation.objects.filter(pk=annotation.pk).exists()
+
+
+@pytest.mark.parametrize("method", ["put", "delete"])
+def test_viewers_and_other_annotators_get_403_on_writes(
+    client, carol, alice, bob, document, method
+):
+    annotation = AnnotationFactory(document=document, author=alice, quote="33 soldiers")
+    for user in (carol, bob):
+        response = getattr(client, method)(
+            resource(annotation), headers={**bearer(user), "If-Match": "*"}
+        )
+        assert response.status_code == 403
+    assert (
+        post(
+            client, container(document), new_annotation(document, "Idlib"), bearer(carol)
+        ).status_code
+        == 403
+    )
+    assert Annotation.objects.count() == 1
+
+
+def test_owner_may_change_anyones_annotation(client, alice, bob, document):
+    annotation = AnnotationFactory(document=document, author=bob, quote="33 soldiers")
+    response = client.delete(resource(annotation), headers=bearer(alice))
+    assert response.status_code == 204
+
+
+def test_no_or_bad_credentials_get_401(client, bob, document):
+    response = client.get(container(document))
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == 'Bearer realm="Reader"'
+    assert (
+        client.get(container(document), headers={"Authorization": "Bearer rdr_nope"}).status_code
+        == 401
+    )
+    auth = bearer(bob)
+    ApiToken.objects.all().delete()  # revoked
+    assert client.get(container(document), headers=auth).status_code == 401
+
+
+def test_session_writes_need_the_csrf_token(bob, document):
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(bob)
+    body = new_annotation(document, "33 soldiers")
+    assert browser.get(container(document)).status_code == 200  # reads are fine
+    refused = post(browser, container(document), body, {})
+    assert refused.status_code == 403 and not Annotation.objects.exists()
+    browser.get(reverse("reader:document_detail", args=["idlib", document.pk]))
+    token = browser.cookies["csrftoken"].value
+    assert post(browser, container(document), body, {"X-CSRFToken": token}).status_code == 201
+
+
+def test_tokens_are_shown_once_and_stored_hashed(client, bob):
+    client.force_login(bob)
+    response = client.post(reverse("account"), {"name": "script"})
+    token = response.context["new_token"]
+    assert token.startswith("rdr_") and token in response.content.decode()
+    assert response["Cache-Control"] == "no-store"
+    stored = ApiToken.objects.get()
+    assert stored.key_hash == hashlib.sha256(token.encode()).hexdigest()
+    assert token not in json.dumps(list(ApiToken.objects.values()), default=str)
+    assert token not in client.get(reverse("account")).content.decode()
+    client.post(reverse("api_token_delete", args=[stored.pk]))
+    assert not ApiToken.objects.exists()
+
+
+def test_a_users_token_cannot_be_revoked_by_another(client, alice, bob):
+    row, _ = services.api_token_create(user=alice, name="mine")
+    client.force_login(bob)
+    client.post(reverse("api_token_delete", args=[row.pk]))
+    assert ApiToken.objects.filter(pk=row.pk).exists()
+
+
+def test_api_reference_page_shows_examples_for_this_server(client):
+    body = client.get(reverse("api_docs")).content.decode()
+    assert "curl -X POST" in body and "http://testserver/api/p/PROJECT/" in body
