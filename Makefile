@@ -47,6 +47,7 @@ test: install chromium lint
 bench: install
 	$(BIN)/python bench/reader_page.py
 	$(BIN)/python bench/event_matrix.py
+	$(BIN)/python bench/export.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles
