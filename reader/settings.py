@@ -45,6 +45,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "reader.middleware.ContentSecurityPolicyMiddleware",
+    "reader.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -129,6 +130,8 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 READER_MAX_SOURCE_BYTES = 5 * 1024 * 1024
+# Above the largest import (20 MB) with room for the form around it.
+READER_MAX_REQUEST_BYTES = 25 * 1024 * 1024
 
 # Django's defaults already send X-Frame-Options: DENY, nosniff and a same-origin referrer
 # policy, and keep the session cookie HTTP-only; tests hold them.

@@ -45,3 +45,11 @@ def test_every_response_carries_csp_and_frame_headers(client):
     assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "same-origin"
+
+
+def test_oversized_requests_are_refused_before_they_are_read(client, settings, django_user_model):
+    settings.READER_MAX_REQUEST_BYTES = 1000
+    response = client.post("/accounts/login/", {"username": "x" * 2000, "password": "y"})
+    assert response.status_code == 413
+    assert "the limit is 1,000 bytes" in response.content.decode()
+    assert client.post("/accounts/login/", {"username": "x", "password": "y"}).status_code == 200
