@@ -309,6 +309,8 @@ class PendingImport(models.Model):
     )
     filename = models.CharField(max_length=255)
     payload = models.TextField()
+    # What the dry run found, shown as the preview without running the import again.
+    preview = models.JSONField(default=dict)
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -423,7 +423,7 @@ def bundle_contents(*, project: Project) -> dict:
             Facet.objects.filter(event__project=project).order_by("event__name", "order", "name")
         ),
         "annotations": Annotation.objects.filter(document__project=project)
-        .select_related("author", "document")
+        .select_related("author")
         .prefetch_related(Prefetch("links", queryset=FacetLink.objects.select_related("author")))
         .order_by(
             "document__content_hash", "start", "end", "created", "kind", "author__username", "note"

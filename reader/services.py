@@ -388,9 +388,9 @@ def _token_hash(token: str) -> str:
 def api_token_create(*, user, name: str) -> tuple[ApiToken, str]:
     """A new token for the user: the stored row and the token itself, to show once."""
     token = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
-    row = ApiToken(
-        user=user, name=name.strip() or "API token", key_hash=_token_hash(token), prefix=token[:10]
-    )
+    # A name too long is cut rather than refused: it is only a label for the user.
+    name = name.strip()[: ApiToken._meta.get_field("name").max_length] or "API token"
+    row = ApiToken(user=user, name=name, key_hash=_token_hash(token), prefix=token[:10])
     row.full_clean()
     row.save()
     return row, token

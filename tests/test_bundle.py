@@ -166,3 +166,15 @@ def test_an_annotation_linking_one_facet_twice_is_refused(bundle, tmp_path):
     record["links"].append(dict(record["links"][0]))
     message = refused(tmp_path, bundle)
     assert f"annotations[{index}] (“{record['key']}”): links the same facet twice" in message
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda b: b["annotations"][0].update(created="2020-02-27T10:00:00"), "time zone"),
+        (lambda b: b["project"].update(slug="../etc passwd"), "field “slug” must be letters"),
+    ],
+)
+def test_naive_times_and_odd_slugs_are_refused(bundle, tmp_path, change, message):
+    Project.objects.all().delete()
+    assert message in refused(tmp_path, _edit(bundle, change))

@@ -46,7 +46,11 @@ def test_reimporting_an_export_onto_a_copy_of_its_document_recreates_everything(
         new_event = services.event_create(project=copy_project, name=event.name)
         for facet in event.facets.all():
             services.facet_create(event=new_event, name=facet.name, value_type=facet.value_type)
-    report = imports.w3c_import(data=exported, document=target, default_author=alice)
+    for member in demo.memberships.all():
+        services.membership_set(project=copy_project, user=member.user, role=member.role)
+    report = imports.w3c_import(
+        data=exported, document=target, default_author=alice, keep_authors=True
+    )
     assert report.created["annotations"] == wiki.annotations.count()
     assert (
         report.created["facet links"] == FacetLink.objects.filter(annotation__document=wiki).count()
@@ -58,7 +62,9 @@ def test_reimporting_an_export_onto_a_copy_of_its_document_recreates_everything(
         (a.start, a.end, a.kind, a.note, a.author.username) for a in target.annotations.all()
     )
     assert copied == original
-    again = imports.w3c_import(data=exported, document=target, default_author=alice)
+    again = imports.w3c_import(
+        data=exported, document=target, default_author=alice, keep_authors=True
+    )
     assert again.created["annotations"] == 0
     assert again.existing["annotations"] == wiki.annotations.count()
 
@@ -181,3 +187,69 @@ def test_import_texts_reads_a_folder_all_or_nothing(demo, tmp_path):
     with pytest.raises(CommandError, match="c.txt: not UTF-8 text"):
         call_command("import_texts", str(tmp_path), "--project", demo.slug, stderr=StringIO())
     assert Document.objects.count() == before
+
+
+def test_creators_who_are_not_members_are_not_kept_and_no_account_is_made(demo, wiki, alice):
+    from django.contrib.auth import get_user_model
+
+    item = copy.deepcopy(w3c_export(wiki)["first"]["items"][0])
+    item["creator"] = {"type": "Person", "nickname": "someone new"}
+    Annotation.objects.filter(document=wiki).delete()
+    users = get_user_model().objects.count()
+    imports.w3c_import(data=item, document=wiki, default_author=alice, keep_authors=True)
+    assert wiki.annotations.get().author == alice
+    assert get_user_model().objects.count() == users
+
+
+def test_without_keep_authors_the_importer_is_the_author(demo, wiki, bob):
+    item = w3c_export(wiki)["first"]["items"][0]  # by a member (amira or jonas)
+    Annotation.objects.filter(document=wiki).delete()
+    imports.w3c_import(data=item, document=wiki, default_author=bob)
+    assert wiki.annotations.get().author == bob
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda a: a["body"][0].update(value=["claim"]),
+        lambda a: a.update(type={"x": 1}),
+        lambda a: a["target"]["selector"][0].update(prefix=5),
+        lambda a: a.update(id={"x": 1}),
+        lambda a: a["body"].append(
+            {"type": "SpecificResource", "purpose": "linking", "event": ["E"], "facet": "F"}
+        ),
+    ],
+)
+def test_odd_json_types_are_reported_not_crashed_on(demo, wiki, alice, change):
+    item = copy.deepcopy(w3c_export(wiki)["first"]["items"][0])
+    change(item)
+    try:
+        imports.w3c_import(data=[item], document=wiki, default_author=alice, dry_run=True)
+    except imports.ImportRefused as refused:
+        assert refused.problems
+
+
+def test_a_huge_quote_context_costs_no_more_than_the_stored_32_characters(demo, alice, project):
+    document = services.document_create(
+        project=project,
+        outlet=services.outlet_get_or_create(project=project, name="W"),
+        title="Long",
+        text="e" * 200_000 + "\n",
+    )
+    item = {
+        "@context": "http://www.w3.org/ns/anno.jsonld",
+        "type": "Annotation",
+        "body": [{"type": "TextualBody", "purpose": "tagging", "value": "claim"}],
+        "target": {
+            "selector": [
+                {
+                    "type": "TextQuoteSelector",
+                    "exact": "e",
+                    "prefix": "x" * 900_000,
+                    "suffix": "y" * 900_000,
+                }
+            ]
+        },
+    }
+    with pytest.raises(imports.ImportRefused, match="ambiguous"):
+        imports.w3c_import(data=item, document=document, default_author=alice)

@@ -39,6 +39,7 @@ class ImportRefused(Exception):
 class ImportReport:
     created: Counter = field(default_factory=Counter)
     existing: Counter = field(default_factory=Counter)
+    new_members: list[str] = field(default_factory=list)
     project: Project | None = None
 
     def count(self, name: str, *, existed: bool) -> None:
@@ -89,7 +90,7 @@ def parse_json(raw: bytes, *, limit: int = MAX_IMPORT_BYTES):
         raise ImportRefused([f"The file is not valid JSON: {error.msg} ({where})."]) from error
 
 
-from reader.imports.bundle import bundle_import, check_bundle  # noqa: E402
+from reader.imports.bundle import bundle_import  # noqa: E402
 from reader.imports.texts import texts_import  # noqa: E402
 from reader.imports.w3c import w3c_import  # noqa: E402
 
@@ -98,7 +99,6 @@ __all__ = [
     "ImportRefused",
     "ImportReport",
     "bundle_import",
-    "check_bundle",
     "parse_json",
     "texts_import",
     "w3c_import",

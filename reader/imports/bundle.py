@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Callable
 
 from django.contrib.auth import get_user_model
@@ -62,9 +63,11 @@ def _moment(kind, *, optional: bool = False) -> Check:
         if value is None and optional:
             return None
         try:
-            kind.fromisoformat(value)
+            parsed = kind.fromisoformat(value)
         except (TypeError, ValueError):
             return f"must be an ISO 8601 {'date' if kind is datetime.date else 'date and time'}"
+        if kind is datetime.datetime and parsed.tzinfo is None:
+            return "must give its time zone (as exports do: +00:00)"
         return None
 
     return check
@@ -168,8 +171,9 @@ def check_bundle(data) -> list[str]:
         return [f"Bundle version {data.get('version')!r} is not supported (only {BUNDLE_VERSION})."]
     project = data.get("project")
     problems = []
-    if not isinstance(project, dict) or _text(required=True)(project.get("slug")):
-        problems.append("project: field “slug” must be text")
+    slug = project.get("slug") if isinstance(project, dict) else None
+    if not isinstance(slug, str) or not re.fullmatch(r"[-a-zA-Z0-9_]{1,80}", slug):
+        problems.append("project: field “slug” must be letters, digits, - and _ (at most 80)")
     for section in ("members", "outlets", "documents", "events", "facets", "annotations"):
         records = data.get(section)
         if not isinstance(records, list):
@@ -298,6 +302,7 @@ def _write_bundle(data: dict, project: Project | None, report: ImportReport) -> 
         existed = Membership.objects.filter(project=project, user=user).exists()
         if not existed:
             services.membership_set(project=project, user=user, role=member["role"])
+            report.new_members.append(f"{member['username']} ({member['role']})")
         report.count("members", existed=existed)
 
     objects: dict[str, object] = {}

@@ -36,7 +36,6 @@ def texts_import(
     project: Project,
     outlet_name: str = "Imported texts",
     progress: Callable[[int, int, str], None] | None = None,
-    dry_run: bool = False,
 ) -> ImportReport:
     """Every text file in the folder becomes a document (one already in the project is
     kept as it is); all of them, or none when any file cannot be read."""
@@ -55,7 +54,7 @@ def texts_import(
     if problems:
         raise ImportRefused(problems)
     report = ImportReport(project=project)
-    with dry_run_rollback(dry_run):
+    with dry_run_rollback(False):
         outlet = services.outlet_get_or_create(
             project=project, name=outlet_name, kind=OutletKind.OTHER
         )

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import datetime
 
-from django.contrib.auth import get_user_model
-
 from reader import anchoring, services
 from reader.imports import ImportRefused, ImportReport, dry_run_rollback
 from reader.models import Annotation, Document, Facet, FacetLink, Kind, Stance
@@ -20,8 +18,13 @@ def _listify(value) -> list:
     return value if isinstance(value, list) else [value]
 
 
-def _types(record: dict) -> set:
-    return set(_listify(record.get("type")))
+def _strings(value) -> list[str]:
+    """The text values of a field that may hold one value or a list of them."""
+    return [item for item in _listify(value) if isinstance(item, str)]
+
+
+def _types(record: dict) -> set[str]:
+    return set(_strings(record.get("type")))
 
 
 def annotations_in(data) -> list:
@@ -65,6 +68,13 @@ def _selectors(annotation: dict) -> dict[str, dict]:
     return found
 
 
+MAX_CANDIDATES = 10_000
+
+
+def _context(value) -> str:
+    return anchoring.normalise_text(value) if isinstance(value, str) else ""
+
+
 def _anchor(text: str, selectors: dict) -> tuple[int, int] | None:
     """The span the selectors point at: the position when its text is the quote, else the
     one occurrence of the quote whose context matches best."""
@@ -83,10 +93,12 @@ def _anchor(text: str, selectors: dict) -> tuple[int, int] | None:
         return start, end
     if exact is None:
         return None
-    prefix, suffix = quote.get("prefix") or "", quote.get("suffix") or ""
+    # Context as stored (32 characters): longer would only cost time, on hostile input a lot.
+    prefix = _context(quote.get("prefix"))[-anchoring.QUOTE_CONTEXT :]
+    suffix = _context(quote.get("suffix"))[: anchoring.QUOTE_CONTEXT]
     candidates = []
     at = text.find(exact)
-    while at >= 0:
+    while at >= 0 and len(candidates) < MAX_CANDIDATES:
         score = (text[max(0, at - len(prefix)) : at] == prefix) + (
             text[at + len(exact) : at + len(exact) + len(suffix)] == suffix
         )
@@ -113,12 +125,17 @@ def read_annotation(
     """What to create for one W3C annotation, or the problems that stop it."""
     if not isinstance(annotation, dict) or "Annotation" not in _types(annotation):
         return None, [f"item {index}: not an Annotation"]
-    label = f"annotation {annotation.get('id') or f'at item {index}'}"
+    identifier = annotation.get("id") if isinstance(annotation.get("id"), str) else None
+    label = f"annotation {identifier or f'at item {index}'}"
     problems = []
     span = _anchor(document.text, _selectors(annotation))
     if span is None:
         problems.append(f"{label}: its quote is not found in the document (or is ambiguous)")
-    kinds = {body.get("value") for body in _bodies(annotation, "tagging")} & set(Kind.values)
+    kinds = {
+        body.get("value")
+        for body in _bodies(annotation, "tagging")
+        if isinstance(body.get("value"), str)
+    } & set(Kind.values)
     if len(kinds) != 1:
         problems.append(
             f"{label}: needs exactly one tagging body saying claim, opinion or user_comment"
@@ -130,7 +147,8 @@ def read_annotation(
         problems.append(f"{label}: a commenting body has no text value")
     links = []
     for body in _bodies(annotation, "linking"):
-        facet = facets.get((body.get("event"), body.get("facet")))
+        names = (body.get("event"), body.get("facet"))
+        facet = facets.get(names) if all(isinstance(name, str) for name in names) else None
         if facet is None:
             problems.append(
                 f"{label}: no facet “{body.get('event')} › {body.get('facet')}” in this project"
@@ -151,7 +169,7 @@ def read_annotation(
         links.append(body | {"facet": facet, "claimedAt": claimed_at})
     creator = next((c for c in _listify(annotation.get("creator")) if isinstance(c, dict)), {})
     record = {
-        "id": annotation.get("id"),
+        "id": identifier,
         "span": span,
         "kind": kinds.pop() if len(kinds) == 1 else None,
         "note": "\n\n".join(note for note in notes if isinstance(note, str)),
@@ -185,8 +203,17 @@ def write_links(annotation: Annotation, bodies: list[dict], author, report: Impo
         report.count("facet links", existed=False)
 
 
-def w3c_import(*, data, document: Document, default_author, dry_run: bool = False) -> ImportReport:
-    """Import every annotation in `data` onto `document`, or none of them."""
+def w3c_import(
+    *,
+    data,
+    document: Document,
+    default_author,
+    keep_authors: bool = False,
+    dry_run: bool = False,
+) -> ImportReport:
+    """Import every annotation in `data` onto `document`, or none of them. With
+    `keep_authors`, a creator who is a member of the project stays the author; without,
+    everything is credited to `default_author` (the person importing)."""
     items = annotations_in(data)
     facets = project_facets(document.project_id)
     records, problems, seen = [], [], set()
@@ -200,26 +227,31 @@ def w3c_import(*, data, document: Document, default_author, dry_run: bool = Fals
         records.append(record)
     if problems:
         raise ImportRefused(problems)
+    members = {}
+    if keep_authors:
+        members = {
+            m.user.get_username(): m.user
+            for m in document.project.memberships.select_related("user")
+        }
     report = ImportReport(project=document.project)
     with dry_run_rollback(dry_run):
         for record in records:
-            _write(record, document, default_author, report)
+            _write(record, document, default_author, members, report)
     return report
 
 
-def _author(username: str | None, default_author):
-    if not username:
-        return default_author
-    user, created = get_user_model().objects.get_or_create(username=username[:150])
-    if created:
-        user.set_unusable_password()
-        user.save()
-    return user
+def _author(username: str | None, members: dict, default_author):
+    """The project member the annotation names as its creator, when the import may keep
+    authors (an owner's command); otherwise, and for anyone else, the importer. An import
+    never creates accounts."""
+    return members.get(username, default_author)
 
 
-def _write(record: dict, document: Document, default_author, report: ImportReport) -> None:
+def _write(
+    record: dict, document: Document, default_author, members: dict, report: ImportReport
+) -> None:
     start, end = record["span"]
-    author = _author(record["author"], default_author)
+    author = _author(record["author"], members, default_author)
     annotation = Annotation.objects.filter(
         document=document,
         start=start,

@@ -13,7 +13,7 @@ import hashlib
 import json
 import re
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
@@ -68,7 +68,7 @@ def _authenticate(request: HttpRequest) -> HttpResponse | None:
     """Token or session; the refusal to send, or None when the request may go on."""
     header = request.headers.get("Authorization", "")
     if header:
-        match = re.fullmatch(r"Bearer\s+(\S+)", header)
+        match = re.fullmatch(r"Bearer\s+(\S+)", header, re.IGNORECASE)
         user = services.api_token_user(match[1]) if match else None
         if user is None:
             return _error(401, ERROR_BAD_TOKEN)
@@ -104,6 +104,10 @@ def api_view(allowed: str):
                 response = _error(403, str(denied) or "Not allowed.")
             except imports.ImportRefused as refused:
                 response = _error(400, refused.problems[0], problems=refused.problems)
+            except services.StaleVersionError as stale:
+                response = _error(412, stale.messages[0])
+            except ValidationError as invalid:
+                response = _error(400, invalid.messages[0], problems=invalid.messages)
             response["Allow"] = allowed
             response["Vary"] = "Accept, Prefer, Authorization, Cookie"
             if request.method == "HEAD":
@@ -114,6 +118,26 @@ def api_view(allowed: str):
         return wrapped
 
     return decorator
+
+
+def _preferred_includes(request: HttpRequest) -> set[str]:
+    """The IRIs a `Prefer: return=representation; include="…"` header asks for."""
+    prefer = request.headers.get("Prefer", "")
+    if "return=representation" not in prefer:
+        return set()
+    match = re.search(r'include\s*=\s*"([^"]*)"', prefer)
+    return set(match[1].split()) if match else set()
+
+
+def _matches(header: str | None, etag: str, *, weak: bool = True) -> bool:
+    """Whether an If-Match / If-None-Match header names this ETag ("*" names any). Weak
+    comparison (W/ ignored) for reads; a write's If-Match needs the strong tag."""
+    if header is None:
+        return False
+    tags = [tag.strip() for tag in header.split(",")]
+    if weak:
+        tags = [tag.removeprefix("W/") for tag in tags]
+    return "*" in tags or etag in tags
 
 
 def _etag(representation: dict) -> str:
@@ -142,14 +166,14 @@ def api_container(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
     iris = _iris(request, access)
     if request.method == "OPTIONS":
-        return HttpResponse(status=200)
+        return HttpResponse(status=200, headers={"Accept-Post": exports.MEDIA_TYPE})
     if write:
         return _create(request, access, document, iris)
     annotations = selectors.annotations_for_export(project=access.project, document=document)
     iri = iris.container(document.pk)
     total = annotations.count()
-    prefer = request.headers.get("Prefer", "")
-    as_iris = PREFER_IRIS in prefer or request.GET.get("iris") == "1"
+    include = _preferred_includes(request)
+    as_iris = PREFER_IRIS in include or request.GET.get("iris") == "1"
     collection = exports.collection_description(
         iri=iri,
         label=f"Annotations on {document.title}",
@@ -162,16 +186,16 @@ def api_container(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         if number is None or number * exports.PAGE_SIZE >= max(total, 1):
             raise Http404
         body = _page(collection, number, annotations, iris, as_iris=as_iris)
-    elif PREFER_MINIMAL in prefer or not total:
+    elif PREFER_MINIMAL in include or not total:
         body = collection
     else:
         collection["first"] = _page(collection, 0, annotations, iris, as_iris=as_iris)
         del collection["first"]["@context"]
         body = collection
     headers = {"ETag": _etag(body), "Link": CONTAINER_LINKS, "Accept_Post": exports.MEDIA_TYPE}
-    if prefer:
+    if include & {PREFER_MINIMAL, PREFER_IRIS}:
         headers["Preference_Applied"] = "return=representation"
-    if request.headers.get("If-None-Match") == headers["ETag"]:
+    if _matches(request.headers.get("If-None-Match"), headers["ETag"]):
         return HttpResponse(status=304, headers={"ETag": headers["ETag"]})
     return _json(body, **headers)
 
@@ -225,7 +249,7 @@ def api_annotation(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     current = _representation(annotation.pk, iris)
     etag = _etag(current)
     if_match = request.headers.get("If-Match")
-    if write and if_match not in (None, "*", etag):
+    if write and if_match is not None and not _matches(if_match, etag, weak=False):
         return _error(412, ERROR_STALE.format(etag=etag), current=current)
     if request.method == "DELETE":
         services.annotation_delete(annotation=annotation)
@@ -234,9 +258,33 @@ def api_annotation(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         if if_match is None:
             return _error(428, ERROR_IF_MATCH)
         return _replace(request, annotation, iris)
-    if request.headers.get("If-None-Match") == etag:
+    if _matches(request.headers.get("If-None-Match"), etag):
         return HttpResponse(status=304, headers={"ETag": etag})
     return _json(current, ETag=etag, Link=ANNOTATION_LINKS)
+
+
+def _link_key(facet_id: int, value, attribution, stance, claimed_at) -> tuple:
+    return (facet_id, str(value or ""), str(attribution or ""), stance, claimed_at)
+
+
+def _replace_links(annotation, bodies: list[dict], user) -> None:
+    """Links as the PUT body gives them: unchanged ones stay as they are (with their
+    author), removed ones go, new ones are made by the user."""
+    wanted = {
+        _link_key(
+            b["facet"].pk,
+            b.get("facetValue"),
+            b.get("attribution"),
+            b.get("stance", "asserts"),
+            b["claimedAt"],
+        ): b
+        for b in bodies
+    }
+    for link in annotation.links.all():
+        key = _link_key(link.facet_id, link.value, link.attribution, link.stance, link.claimed_at)
+        if wanted.pop(key, None) is None:
+            services.facet_link_delete(link=link)
+    write_links(annotation, list(wanted.values()), user, imports.ImportReport())
 
 
 def _replace(request, annotation, iris) -> HttpResponse:
@@ -253,7 +301,6 @@ def _replace(request, annotation, iris) -> HttpResponse:
             note=record["note"],
             edited_version=annotation.version,
         )
-        annotation.links.all().delete()
-        write_links(annotation, record["links"], request.user, imports.ImportReport())
+        _replace_links(annotation, record["links"], request.user)
     body = _representation(annotation.pk, iris)
     return _json(body, ETag=_etag(body), Link=ANNOTATION_LINKS)

@@ -58,10 +58,19 @@ def import_upload(request: HttpRequest, slug: str) -> HttpResponse:
                 filename=upload.name[:255],
                 payload=raw.decode("utf-8-sig"),
             )
-            _run(pending, dry_run=True)
+            report = _run(pending, dry_run=True)
         except imports.ImportRefused as refused:
             problems = refused.problems
         else:
+            pending.preview = {
+                "counts": [
+                    (name, report.created[name], report.existing[name])
+                    for name in sorted(set(report.created) | set(report.existing))
+                ],
+                "new_members": report.new_members,
+            }
+            # One upload waits per person and project: a new one replaces the last.
+            PendingImport.objects.filter(project=access.project, user=request.user).delete()
             pending.save()
             return redirect("reader:import_preview", slug=slug, pk=pending.pk)
     status = 400 if request.method == "POST" else 200
@@ -81,8 +90,11 @@ def import_preview(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if pending is None:
         raise Http404
     _check_role(access, pending.kind)
+    if request.method == "GET":
+        context = {"access": access, "project": access.project, "pending": pending}
+        return render(request, "reader/import_preview.html", context)
     try:
-        report = _run(pending, dry_run=request.method == "GET")
+        report = _run(pending, dry_run=False)
     except imports.ImportRefused as refused:
         # The project changed since the upload; say so, and keep nothing.
         pending.delete()
@@ -93,12 +105,6 @@ def import_preview(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "form": ImportForm(project=access.project),
         }
         return render(request, "reader/import_upload.html", context, status=400)
-    if request.method == "POST":
-        pending.delete()
-        messages.success(request, f"{pending.filename}: {report.summary()}")
-        target = pending.document or access.project
-        return redirect(target)
-    names = sorted(set(report.created) | set(report.existing))
-    counts = [(name, report.created[name], report.existing[name]) for name in names]
-    context = {"access": access, "project": access.project, "pending": pending, "counts": counts}
-    return render(request, "reader/import_preview.html", context)
+    pending.delete()
+    messages.success(request, f"{pending.filename}: {report.summary()}")
+    return redirect(pending.document or access.project)

@@ -316,3 +316,85 @@ def test_a_users_token_cannot_be_revoked_by_another(client, alice, bob):
 def test_api_reference_page_shows_examples_for_this_server(client):
     body = client.get(reverse("api_docs")).content.decode()
     assert "curl -X POST" in body and "http://testserver/api/p/PROJECT/" in body
+
+
+@pytest.mark.parametrize(("note", "message"), [("x" * 10_001, "limit is 10000"), ("a\x00", "NUL")])
+def test_service_refusals_are_400_not_500(client, bob, document, note, message):
+    response = post(
+        client, container(document), new_annotation(document, "33 soldiers", note=note), bearer(bob)
+    )
+    assert response.status_code == 400
+    assert message in response.json()["error"]
+    assert not Annotation.objects.exists()
+
+
+def test_etag_lists_weak_tags_and_star(client, bob, document):
+    annotation = AnnotationFactory(document=document, author=bob, quote="33 soldiers")
+    auth = bearer(bob)
+    etag = client.get(resource(annotation), headers=auth)["ETag"]
+    assert (
+        client.get(resource(annotation), headers={**auth, "If-None-Match": f"W/{etag}"}).status_code
+        == 304
+    )
+    assert (
+        client.get(resource(annotation), headers={**auth, "If-None-Match": "*"}).status_code == 304
+    )
+    body = new_annotation(document, "33 soldiers", kind="opinion")
+    listed = put(client, resource(annotation), body, {**auth, "If-Match": f'"other", {etag}'})
+    assert listed.status_code == 200
+    weak = put(client, resource(annotation), body, {**auth, "If-Match": f"W/{listed['ETag']}"})
+    assert weak.status_code == 412  # a write needs the strong tag
+
+
+def test_prefer_omit_is_not_taken_for_include(client, bob, document):
+    AnnotationFactory(document=document, author=bob, quote="33 soldiers")
+    response = client.get(
+        container(document),
+        headers={
+            **bearer(bob),
+            "Prefer": 'return=representation;omit="http://www.w3.org/ns/ldp#PreferMinimalContainer"',
+        },
+    )
+    assert isinstance(response.json()["first"], dict)
+    assert not response.has_header("Preference-Applied")
+
+
+def test_put_keeps_other_members_links_untouched(client, alice, bob, document):
+    event = services.event_create(project=document.project, name="Balyun strike")
+    toll = services.facet_create(event=event, name="Death toll", value_type="number")
+    place = services.facet_create(event=event, name="Place", value_type="place")
+    annotation = AnnotationFactory(document=document, author=bob, quote="33 soldiers")
+    alices = services.facet_link_create(annotation=annotation, facet=toll, author=alice, value="33")
+    auth = bearer(bob)
+    current = client.get(resource(annotation), headers=auth)
+    body = current.json()
+    body["body"].append(
+        {
+            "type": "SpecificResource",
+            "purpose": "linking",
+            "source": "x",
+            "event": "Balyun strike",
+            "facet": "Place",
+            "facetValue": "Balyun",
+        }
+    )
+    assert (
+        put(client, resource(annotation), body, {**auth, "If-Match": current["ETag"]}).status_code
+        == 200
+    )
+    alices.refresh_from_db()  # still there, still alice's
+    assert alices.author == alice
+    assert FacetLink.objects.get(facet=place).author == bob
+
+
+def test_a_long_token_name_is_cut_not_a_500(client, bob):
+    client.force_login(bob)
+    response = client.post(reverse("account"), {"name": "n" * 500})
+    assert response.status_code == 200
+    assert ApiToken.objects.get().name == "n" * 100
+
+
+def test_bearer_scheme_is_case_insensitive(client, bob, document):
+    _, token = services.api_token_create(user=bob, name="t")
+    response = client.get(container(document), headers={"Authorization": f"bearer {token}"})
+    assert response.status_code == 200

@@ -107,3 +107,17 @@ def test_another_users_pending_import_is_not_found(client, alice, bob, demo):
     assert client.get(response["Location"]).status_code == 404
     assert client.post(response["Location"]).status_code == 404
     assert PendingImport.objects.count() == 1
+
+
+def test_preview_names_the_members_a_bundle_adds_and_keeps_one_upload(client, alice, demo):
+    membership_set(project=demo, user=alice, role=Role.OWNER)
+    client.force_login(alice)
+    raw = bundle_bytes(client, demo)
+    target = Project.objects.create(name="Copy", slug="copy")
+    membership_set(project=target, user=alice, role=Role.OWNER)
+    upload(client, target, raw)
+    response = upload(client, target, raw)
+    assert PendingImport.objects.count() == 1  # the second upload replaced the first
+    body = client.get(response["Location"]).content.decode()
+    assert "New members, with their roles:" in body
+    assert "jonas (annotator)" in body and "reviewer (viewer)" in body

@@ -11,7 +11,8 @@ from reader import imports
 from reader.management.commands.import_bundle import read_file
 from reader.models import Document
 
-# Annotations whose creator gives no nickname are credited to this (password-less) user.
+# Annotations whose creator is not a member of the project are credited to this
+# (password-less) account, made once: an import never creates an account per creator.
 IMPORT_USERNAME = "import"
 
 
@@ -32,7 +33,10 @@ class Command(BaseCommand):
             importer.save()
         try:
             report = imports.w3c_import(
-                data=imports.parse_json(read_file(file)), document=target, default_author=importer
+                data=imports.parse_json(read_file(file)),
+                document=target,
+                default_author=importer,
+                keep_authors=True,
             )
         except imports.ImportRefused as refused:
             raise CommandError(f"{file}: {refused}") from refused
