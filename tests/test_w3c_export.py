@@ -205,3 +205,24 @@ def test_reader_context_is_served_to_anyone(client):
     response = client.get(reverse("reader:reader_context"))
     assert response.status_code == 200
     assert "facetValue" in response.json()["@context"]
+
+
+@pytest.mark.parametrize("count", [5, 500])
+def test_export_query_count_does_not_grow_with_annotations(
+    client, alice, bob, document, django_assert_num_queries, count
+):
+    from tests.factories import AnnotationFactory
+
+    for index in range(count):
+        start = index % (len(document.text) - 10)
+        AnnotationFactory(document=document, author=bob, start=start, end=start + 5)
+    client.force_login(alice)
+    url = reverse("reader:project_export", args=[document.project.slug])
+    # session, user, membership, count, then one chunk: annotations + authors, their links
+    with django_assert_num_queries(6):
+        response = client.get(url)
+        content = b"".join(response.streaming_content)
+    assert json.loads(content)["total"] == count
+    with django_assert_num_queries(10):
+        bundle = client.get(url, {"format": "bundle"})
+        b"".join(bundle.streaming_content)
