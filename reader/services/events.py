@@ -1,0 +1,172 @@
+"""Writes for the event model: events, facets, and links from annotations to facets."""
+
+from __future__ import annotations
+
+import datetime
+import math
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+
+from reader import values
+from reader.models import Annotation, Event, Facet, FacetLink, Project, Stance
+
+ERROR_EMPTY_VALUE = "Give the value the source states for “{facet}”."
+ERROR_ALREADY_LINKED = "This annotation is already linked to “{facet}”; edit that link instead."
+
+
+ERROR_OTHER_PROJECT = "That facet belongs to another project."
+
+
+@transaction.atomic
+def event_create(
+    *,
+    project: Project,
+    name: str,
+    description: str = "",
+    starts: datetime.date | None = None,
+    ends: datetime.date | None = None,
+    place: str = "",
+) -> Event:
+    event = Event(
+        project=project,
+        name=name.strip(),
+        description=description.strip(),
+        starts=starts,
+        ends=ends,
+        place=place.strip(),
+    )
+    event.full_clean()
+    event.save()
+    return event
+
+
+@transaction.atomic
+def facet_create(*, event: Event, name: str, value_type: str, order: int | None = None) -> Facet:
+    if order is None:
+        order = (event.facets.aggregate(models.Max("order"))["order__max"] or 0) + 1
+    facet = Facet(event=event, name=name.strip(), value_type=value_type, order=order)
+    facet.full_clean()
+    facet.save()
+    return facet
+
+
+@transaction.atomic
+def facet_link_create(
+    *,
+    annotation: Annotation,
+    facet: Facet,
+    author,
+    value: str,
+    attribution: str = "",
+    stance: str = Stance.ASSERTS,
+    claimed_at: datetime.datetime | None = None,
+) -> FacetLink:
+    """Link an annotation to a facet with the value the source gives, parsed beside it."""
+    if facet.event.project_id != annotation.document.project_id:
+        raise ValidationError({"facet": ERROR_OTHER_PROJECT})
+    value = " ".join(value.split())
+    if not value:
+        raise ValidationError({"value": ERROR_EMPTY_VALUE.format(facet=facet.name)})
+    if FacetLink.objects.filter(annotation=annotation, facet=facet).exists():
+        raise ValidationError({"facet": ERROR_ALREADY_LINKED.format(facet=facet.name)})
+    parsed = values.parse_value(facet.value_type, value)
+    link = FacetLink(
+        annotation=annotation,
+        facet=facet,
+        author=author,
+        value=value,
+        attribution=" ".join(attribution.split()),
+        stance=stance,
+        claimed_at=claimed_at,
+        is_parsed=parsed is not None,
+        value_low=_finite(parsed.low) if parsed else None,
+        value_high=_finite(parsed.high) if parsed else None,
+        low_open=parsed.low_open if parsed else False,
+        high_open=parsed.high_open if parsed else False,
+    )
+    link.full_clean()
+    link.save()
+    return link
+
+
+def _finite(bound: float) -> float | None:
+    """Unbounded ends are stored as null: not every database stores infinity."""
+    return None if math.isinf(bound) else bound
+
+
+@transaction.atomic
+def facet_link_delete(*, link: FacetLink) -> None:
+    link.delete()
+
+
+ERROR_NEW_FACET_NEEDS_EVENT = "Choose the event the new facet belongs to, or name a new event."
+ERROR_FACET_OR_NEW = "Choose a facet, or name a new one."
+
+
+ERROR_NO_VALUE_IN_QUOTE = (
+    "Give the value the source states: the quote is too long to use as the value."
+)
+ERROR_SEVERAL_VALUES_IN_QUOTE = (
+    "The quote states several values ({found}): give the one the source gives for “{facet}”."
+)
+
+
+QUOTE_AS_VALUE_LIMIT = 80
+
+
+def value_for_link(*, facet: Facet, value: str, quote: str) -> str:
+    """The value as typed; else the one part of the quote that states it; else a short
+    quote. Never a guess: a quote with several candidates needs the value typed."""
+    if value.strip():
+        return value.strip()
+    found = values.values_in(facet.value_type, quote)
+    if len(found) > 1:
+        raise ValidationError(
+            {
+                "value": ERROR_SEVERAL_VALUES_IN_QUOTE.format(
+                    found=", ".join(found[:4]), facet=facet.name
+                )
+            }
+        )
+    if found:
+        return found[0]
+    if len(quote.strip()) <= QUOTE_AS_VALUE_LIMIT:
+        return quote.strip()
+    raise ValidationError({"value": ERROR_NO_VALUE_IN_QUOTE})
+
+
+@transaction.atomic
+def facet_link_create_inline(
+    *,
+    annotation: Annotation,
+    author,
+    facet: Facet | None = None,
+    event: Event | None = None,
+    new_event: str = "",
+    new_facet: str = "",
+    new_facet_type: str = "",
+    value: str = "",
+    attribution: str = "",
+    stance: str = Stance.ASSERTS,
+    claimed_at: datetime.datetime | None = None,
+) -> FacetLink:
+    """Link to an existing facet, or create the event and facet first: all or nothing."""
+    project = annotation.document.project
+    if facet is None:
+        if not new_facet.strip():
+            raise ValidationError({"facet": ERROR_FACET_OR_NEW})
+        if event is None:
+            if not new_event.strip():
+                raise ValidationError({"event": ERROR_NEW_FACET_NEEDS_EVENT})
+            event = event_create(project=project, name=new_event)
+        facet = facet_create(event=event, name=new_facet, value_type=new_facet_type)
+    return facet_link_create(
+        annotation=annotation,
+        facet=facet,
+        author=author,
+        value=value_for_link(facet=facet, value=value, quote=annotation.quote_exact),
+        attribution=attribution,
+        stance=stance,
+        claimed_at=claimed_at,
+    )
