@@ -4,6 +4,8 @@ from pathlib import Path
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth.forms import UserCreationForm
+from django.utils.text import slugify
 
 from reader import anchoring, sanitize, services
 from reader.models import (
@@ -14,6 +16,7 @@ from reader.models import (
     Kind,
     Outlet,
     OutletKind,
+    Role,
     Stance,
     ValueType,
 )
@@ -224,3 +227,33 @@ class ImportForm(forms.Form):
         if data.get("kind") == ImportKind.W3C and not data.get("document"):
             self.add_error("document", "Choose the document the annotations are on.")
         return data
+
+
+class ProjectForm(forms.Form):
+    name = forms.CharField(max_length=200)
+    slug = forms.SlugField(
+        max_length=80, required=False, help_text="For its address; left empty, made from the name."
+    )
+    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("name") and not data.get("slug"):
+            data["slug"] = slugify(data["name"])[:80]
+        return data
+
+
+class MemberAddForm(forms.Form):
+    who = forms.CharField(max_length=254, label="Username or email")
+    role = forms.ChoiceField(choices=Role.choices, initial=Role.ANNOTATOR)
+
+
+class MemberRoleForm(forms.Form):
+    role = forms.ChoiceField(choices=Role.choices)
+
+
+class SignUpForm(UserCreationForm):
+    email = forms.EmailField(required=False, help_text="Lets project owners add you by email.")
+
+    class Meta(UserCreationForm.Meta):
+        fields = ["username", "email"]

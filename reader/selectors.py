@@ -29,6 +29,7 @@ from reader.models import (
 
 ERROR_READ_ONLY = "Your role in this project is viewer: you can read and export, not annotate."
 ERROR_NOT_YOURS = "Only its author or a project owner can change it."
+ERROR_OWNERS_ONLY = "Only a project owner can manage its members."
 
 
 @dataclass(frozen=True)
@@ -152,6 +153,21 @@ def facets_for_linking(project: Project) -> list[Facet]:
         .select_related("event")
         .order_by("event__starts", "event__name", "order", "pk")
     )
+
+
+def membership_get_for_owner(*, user, slug: str, pk: int) -> tuple[Access, Membership]:
+    """A membership of the project, for one of its owners to change."""
+    access = project_access(user=user, slug=slug, write=True)
+    if not access.is_owner:
+        raise PermissionDenied(ERROR_OWNERS_ONLY)
+    membership = (
+        Membership.objects.select_related("user", "project")
+        .filter(project=access.project, pk=pk)
+        .first()
+    )
+    if membership is None:
+        raise Http404
+    return access, membership
 
 
 def projects_for_user(user) -> QuerySet[Project]:

@@ -98,6 +98,9 @@ AUTH_PASSWORD_VALIDATORS = [
 # Scheme and host for IRIs in exports made outside a request (management commands).
 READER_BASE_URL = os.environ.get("READER_BASE_URL", "http://127.0.0.1:8000")
 
+# Anyone may create an account unless this is off (READER_SIGNUP_OPEN=0).
+READER_SIGNUP_OPEN = os.environ.get("READER_SIGNUP_OPEN", "1") == "1"
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "reader:project_list"
 LOGOUT_REDIRECT_URL = "login"

@@ -16,6 +16,8 @@ project_patterns = [
     path("annotations/<int:pk>/delete/", views.annotation_delete, name="annotation_delete"),
     path("annotations/<int:pk>/links/new/", views.facet_link_create, name="facet_link_create"),
     path("links/<int:pk>/delete/", views.facet_link_delete, name="facet_link_delete"),
+    path("members/", views.member_list, name="member_list"),
+    path("members/<int:pk>/", views.member_update, name="member_update"),
     path("events/", views.event_list, name="event_list"),
     path("events/new/", views.event_create, name="event_create"),
     path("events/<int:pk>/", views.event_detail, name="event_detail"),
@@ -36,6 +38,7 @@ api_patterns = [
 
 reader_patterns = [
     path("", views.project_list, name="project_list"),
+    path("projects/new/", views.project_create, name="project_create"),
     path("p/<slug:slug>/", include(project_patterns)),
     path("ns/reader.jsonld", views.reader_context, name="reader_context"),
     path("api/p/<slug:slug>/", include(api_patterns)),
@@ -46,6 +49,7 @@ account_patterns = [
     path("tokens/<int:pk>/delete/", views.api_token_delete, name="api_token_delete"),
     path("api/", views.api_docs, name="api_docs"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("signup/", views.signup, name="signup"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password_change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path(

@@ -12,16 +12,10 @@ from reader.models import Annotation, Document, Kind, Outlet, OutletKind, Projec
 
 NOTE_MAX_LENGTH = 10_000
 ERROR_EMPTY_TEXT = "The text is empty: paste the source's text or upload a file."
-
-
 ERROR_BAD_CHARACTERS = "The text contains {what}, which cannot be stored. Clean it and try again."
 ERROR_DUPLICATE_TEXT = "This text is already in the project as “{title}”."
-
-
 ERROR_UNKNOWN_KIND = "Unknown kind “{kind}”: choose claim, opinion or user comment."
 ERROR_NOTE_TOO_LONG = "The note has {length} characters; the limit is {limit}."
-
-
 ERROR_QUOTE_MISMATCH = (
     "The selected text no longer matches the document at this position "
     "(expected “{expected}”, got “{got}”). Reload the page and select again."

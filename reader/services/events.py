@@ -13,8 +13,6 @@ from reader.models import Annotation, Event, Facet, FacetLink, Project, Stance
 
 ERROR_EMPTY_VALUE = "Give the value the source states for “{facet}”."
 ERROR_ALREADY_LINKED = "This annotation is already linked to “{facet}”; edit that link instead."
-
-
 ERROR_OTHER_PROJECT = "That facet belongs to another project."
 
 
@@ -102,16 +100,12 @@ def facet_link_delete(*, link: FacetLink) -> None:
 
 ERROR_NEW_FACET_NEEDS_EVENT = "Choose the event the new facet belongs to, or name a new event."
 ERROR_FACET_OR_NEW = "Choose a facet, or name a new one."
-
-
 ERROR_NO_VALUE_IN_QUOTE = (
     "Give the value the source states: the quote is too long to use as the value."
 )
 ERROR_SEVERAL_VALUES_IN_QUOTE = (
     "The quote states several values ({found}): give the one the source gives for “{facet}”."
 )
-
-
 QUOTE_AS_VALUE_LIMIT = 80
 
 

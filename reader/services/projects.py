@@ -54,8 +54,6 @@ def api_token_user(token: str):
 
 ERROR_LAST_OWNER = "A project keeps at least one owner: make someone else an owner first."
 ERROR_NO_SUCH_USER = "No account has the username or email “{who}”. Ask them to sign up first."
-
-
 ERROR_SEVERAL_USERS = "Several accounts share the email “{who}”: give the username instead."
 ERROR_ALREADY_MEMBER = "{username} is already a member, as {role}."
 

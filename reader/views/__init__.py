@@ -16,6 +16,7 @@ from reader.views.events import (
 )
 from reader.views.exports import document_export, event_export, project_export, reader_context
 from reader.views.imports import import_preview, import_upload
+from reader.views.projects import member_list, member_update, project_create, signup
 from reader.views.reading import (
     annotation_create,
     annotation_delete,
@@ -51,6 +52,10 @@ __all__ = [
     "facet_link_delete",
     "import_preview",
     "import_upload",
+    "member_list",
+    "member_update",
+    "project_create",
+    "signup",
     "project_export",
     "project_list",
     "reader_context",

@@ -49,6 +49,20 @@ MATRIX = {
     ("document_export", "get"): {"alice": OK, "dave": OK, "bob": OK, "carol": OK},
     ("event_export", "get"): {"alice": OK, "dave": OK, "bob": OK, "carol": OK},
     ("import_upload", "get"): {"alice": OK, "dave": OK, "bob": OK, "carol": FORBIDDEN},
+    # Everyone sees the team; only owners change it.
+    ("member_list", "get"): {"alice": OK, "dave": OK, "bob": OK, "carol": OK},
+    ("member_list", "post"): {
+        "alice": 400,
+        "dave": FORBIDDEN,
+        "bob": FORBIDDEN,
+        "carol": FORBIDDEN,
+    },
+    ("member_update", "post"): {
+        "alice": 400,
+        "dave": FORBIDDEN,
+        "bob": FORBIDDEN,
+        "carol": FORBIDDEN,
+    },
     ("import_upload", "post"): {"alice": 400, "dave": 400, "bob": 400, "carol": FORBIDDEN},
     # Each pending import is its uploader's alone (alice's here).
     ("import_preview", "get"): {
@@ -88,6 +102,7 @@ def targets(document, dave):
         "event": event,
         "link": link,
         "pending": pending,
+        "membership": document.project.memberships.get(user__username="carol"),
     }
 
 
@@ -106,6 +121,7 @@ URL_TARGETS = {
     "document_export": "document",
     "event_export": "event",
     "import_preview": "pending",
+    "member_update": "membership",
 }
 
 
