@@ -120,6 +120,9 @@ class Document(models.Model):
     # annotation's offsets point into exactly this string.
     text = models.TextField()
     content_hash = models.CharField(max_length=64, editable=False)
+    # Counts every change to the document's annotations and links: readers poll it to learn,
+    # with one indexed query, whether a teammate changed something.
+    revision = models.PositiveBigIntegerField(default=0, editable=False)
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
     )

@@ -446,3 +446,13 @@ def bundle_contents(*, project: Project) -> dict:
         )
         .iterator(chunk_size=1000),
     }
+
+
+def document_revision_for_user(*, user, slug: str, pk: int) -> int | None:
+    """The document's revision, or None when it is not in a project of the user's: the
+    membership check and the read are one indexed query, cheap enough to poll."""
+    return (
+        Document.objects.filter(pk=pk, project__slug=slug, project__memberships__user=user)
+        .values_list("revision", flat=True)
+        .first()
+    )

@@ -101,6 +101,9 @@ READER_BASE_URL = os.environ.get("READER_BASE_URL", "http://127.0.0.1:8000")
 # Anyone may create an account unless this is off (READER_SIGNUP_OPEN=0).
 READER_SIGNUP_OPEN = os.environ.get("READER_SIGNUP_OPEN", "1") == "1"
 
+# How often a reader asks whether teammates changed the document (seconds).
+READER_POLL_SECONDS = int(os.environ.get("READER_POLL_SECONDS", "5"))
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "reader:project_list"
 LOGOUT_REDIRECT_URL = "login"

@@ -10,6 +10,7 @@ project_patterns = [
     path("", views.document_list, name="document_list"),
     path("documents/new/", views.document_create, name="document_create"),
     path("documents/<int:pk>/", views.document_detail, name="document_detail"),
+    path("documents/<int:pk>/changes/", views.document_changes, name="document_changes"),
     path("documents/<int:pk>/annotations/", views.annotation_create, name="annotation_create"),
     path("annotations/<int:pk>/", views.annotation_detail, name="annotation_detail"),
     path("annotations/<int:pk>/edit/", views.annotation_update, name="annotation_update"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 
 from reader import anchoring, sanitize
 from reader.models import Annotation, Document, Kind, Outlet, OutletKind, Project
@@ -24,6 +24,11 @@ ERROR_STALE_VERSION = (
     "Someone changed this annotation while you were editing (now version {current}, "
     "you edited version {edited}). Their version is shown; reapply your change to it."
 )
+
+
+def document_touch(*, document_id: int) -> None:
+    """Note that the document's annotations changed, for the readers polling it."""
+    Document.objects.filter(pk=document_id).update(revision=models.F("revision") + 1)
 
 
 class StaleVersionError(ValidationError):
@@ -164,6 +169,7 @@ def annotation_create(
     )
     annotation.full_clean()
     annotation.save()
+    document_touch(document_id=document.pk)
     return annotation
 
 
@@ -185,9 +191,11 @@ def annotation_update(
     current.version += 1
     current.full_clean()
     current.save()
+    document_touch(document_id=current.document_id)
     return current
 
 
 @transaction.atomic
 def annotation_delete(*, annotation: Annotation) -> None:
     annotation.delete()
+    document_touch(document_id=annotation.document_id)

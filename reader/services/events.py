@@ -10,6 +10,7 @@ from django.db import models, transaction
 
 from reader import values
 from reader.models import Annotation, Event, Facet, FacetLink, Project, Stance
+from reader.services.documents import document_touch
 
 ERROR_EMPTY_VALUE = "Give the value the source states for “{facet}”."
 ERROR_ALREADY_LINKED = "This annotation is already linked to “{facet}”; edit that link instead."
@@ -85,6 +86,7 @@ def facet_link_create(
     )
     link.full_clean()
     link.save()
+    document_touch(document_id=annotation.document_id)
     return link
 
 
@@ -96,6 +98,7 @@ def _finite(bound: float) -> float | None:
 @transaction.atomic
 def facet_link_delete(*, link: FacetLink) -> None:
     link.delete()
+    document_touch(document_id=link.annotation.document_id)
 
 
 ERROR_NEW_FACET_NEEDS_EVENT = "Choose the event the new facet belongs to, or name a new event."

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reswap, retarget
 
@@ -113,6 +114,7 @@ def _reader_context(access, document, filters) -> dict:
         "view": selectors.reader_view(document=document, filters=filters),
         "kinds": Kind.choices,
         "stances": Stance.choices,
+        "poll_seconds": settings.READER_POLL_SECONDS,
     }
 
 
@@ -130,6 +132,8 @@ def document_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 def _reader_body_response(request, access, document, *, saved=None) -> HttpResponse:
+    # The panel's poller starts from the revision after this change, not before it.
+    document.refresh_from_db(fields=["revision"])
     response = render(
         request, READER_BODY, _reader_context(access, document, _reader_filters(request.POST))
     )
@@ -174,6 +178,21 @@ def annotation_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if request.htmx:
         return _reader_body_response(request, access, document, saved=annotation)
     return redirect(f"{document.get_absolute_url()}#annotation-{annotation.pk}")
+
+
+@login_required
+@require_GET
+def document_changes(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Polled by readers: 204 when nothing changed since their revision, else a bar saying
+    how many changes teammates made. One indexed query (after the session's own)."""
+    revision = selectors.document_revision_for_user(user=request.user, slug=slug, pk=pk)
+    if revision is None:
+        raise Http404
+    since = id_or_none(request.GET.get("since", "")) or 0
+    if revision <= since:
+        return HttpResponse(status=204)
+    context = {"project_slug": slug, "document_pk": pk, "changes": revision - since}
+    return render(request, "reader/partials/live_changes.html", context)
 
 
 @login_required

@@ -20,6 +20,7 @@ MATRIX = {
     ("document_create", "get"): {"alice": OK, "dave": OK, "bob": OK, "carol": FORBIDDEN},
     ("document_create", "post"): {"alice": 400, "dave": 400, "bob": 400, "carol": FORBIDDEN},
     ("document_detail", "get"): {"alice": OK, "dave": OK, "bob": OK, "carol": OK},
+    ("document_changes", "get"): {"alice": OK, "dave": OK, "bob": OK, "carol": OK},
     ("annotation_create", "post"): {"alice": 400, "dave": 400, "bob": 400, "carol": FORBIDDEN},
     ("annotation_detail", "get"): {"alice": OK, "dave": OK, "bob": OK, "carol": OK},
     ("annotation_update", "get"): {"alice": OK, "dave": OK, "bob": FORBIDDEN, "carol": FORBIDDEN},
@@ -109,6 +110,7 @@ def targets(document, dave):
 # The object whose id each URL takes; URLs not listed take only the project's slug.
 URL_TARGETS = {
     "document_detail": "document",
+    "document_changes": "document",
     "annotation_create": "document",
     "annotation_detail": "annotation",
     "annotation_update": "annotation",

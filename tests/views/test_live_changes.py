@@ -1,0 +1,85 @@
+"""The polling endpoint that tells a reader their teammates changed the document."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from reader import services
+from tests.factories import AnnotationFactory
+from tests.views.test_annotations import HTMX, browser_selection, create_url
+
+
+def changes(client, document, since: int):
+    url = reverse("reader:document_changes", args=[document.project.slug, document.pk])
+    return client.get(url, {"since": since})
+
+
+def test_nothing_new_is_204_and_a_teammates_change_shows_a_bar(client, alice, bob, document):
+    client.force_login(alice)
+    document.refresh_from_db()
+    since = document.revision
+    assert changes(client, document, since).status_code == 204
+    annotation = AnnotationFactory(document=document, author=bob, quote="33 soldiers")
+    services.annotation_update(annotation=annotation, kind="opinion", note="", edited_version=1)
+    response = changes(client, document, since)
+    assert response.status_code == 200
+    assert "2 new changes by teammates." in " ".join(response.content.decode().split())
+
+
+def test_every_kind_of_change_counts(bob, document):
+    event = services.event_create(project=document.project, name="E")
+    facet = services.facet_create(event=event, name="F", value_type="text")
+    revisions = [document.revision]
+
+    def now() -> int:
+        document.refresh_from_db()
+        return document.revision
+
+    annotation = AnnotationFactory(document=document, author=bob, quote="33 soldiers")
+    revisions.append(now())
+    services.annotation_update(annotation=annotation, kind="opinion", note="n", edited_version=1)
+    revisions.append(now())
+    link = services.facet_link_create(annotation=annotation, facet=facet, author=bob, value="v")
+    revisions.append(now())
+    services.facet_link_delete(link=link)
+    revisions.append(now())
+    services.annotation_delete(annotation=annotation)
+    revisions.append(now())
+    assert revisions == sorted(set(revisions)), "each change raises the revision"
+
+
+def test_ones_own_save_starts_the_poller_after_it(client, bob, document):
+    client.force_login(bob)
+    data = {"kind": "claim", **browser_selection(document, "33 soldiers")}
+    body = client.post(create_url(document), data, headers=HTMX).content.decode()
+    document.refresh_from_db()
+    assert f"changes/?since={document.revision}" in body
+    assert changes(client, document, document.revision).status_code == 204
+
+
+def test_polling_costs_one_query_after_the_session(
+    client, alice, document, django_assert_num_queries
+):
+    client.force_login(alice)
+    # session, user, then the revision and the membership check in one query
+    with django_assert_num_queries(3):
+        response = changes(client, document, 0)
+    assert response.status_code in {200, 204}
+
+
+def test_outsiders_learn_nothing_from_the_poller(client, mallory, other_project, bob, document):
+    AnnotationFactory(document=document, author=bob, quote="33 soldiers")
+    client.force_login(mallory)
+    response = changes(client, document, 0)
+    assert response.status_code == 404
+    assert b"new change" not in response.content
+    # Not through her own project's slug either.
+    url = reverse("reader:document_changes", args=[other_project.slug, document.pk])
+    assert client.get(url, {"since": 0}).status_code == 404
+
+
+def test_the_reader_page_polls(client, carol, document):
+    client.force_login(carol)
+    body = client.get(document.get_absolute_url()).content.decode()
+    assert 'hx-trigger="every 5s"' in body
+    assert f"changes/?since={document.revision}" in body
