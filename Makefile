@@ -48,6 +48,7 @@ bench: install
 	$(BIN)/python bench/reader_page.py
 	$(BIN)/python bench/event_matrix.py
 	$(BIN)/python bench/export.py
+	$(BIN)/python bench/poll.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles
