@@ -240,6 +240,8 @@ class ProjectForm(forms.Form):
         data = super().clean()
         if data.get("name") and not data.get("slug"):
             data["slug"] = slugify(data["name"])[:80]
+            if not data["slug"]:
+                self.add_error("slug", "Give a slug: letters a–z, digits and hyphens.")
         return data
 
 
@@ -257,3 +259,10 @@ class SignUpForm(UserCreationForm):
 
     class Meta(UserCreationForm.Meta):
         fields = ["username", "email"]
+
+    def clean_username(self) -> str:
+        username = super().clean_username()
+        if "@" in username:
+            # Owners add people by username or email; a username must not pass for an email.
+            raise forms.ValidationError("A username cannot contain “@”; give your email below.")
+        return username

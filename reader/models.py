@@ -175,6 +175,9 @@ class Annotation(models.Model):
     created = models.DateTimeField(auto_now_add=True)
     modified = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1)
+    # The discussion about it: resolved once settled; hidden by an owner, with a reason.
+    resolved = models.BooleanField(default=False)
+    hidden_reason = models.CharField(max_length=300, blank=True)
 
     objects = AnnotationQuerySet.as_manager()
 
@@ -344,3 +347,24 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class Reply(models.Model):
+    """A message in the discussion of an annotation."""
+
+    annotation = models.ForeignKey(Annotation, on_delete=models.CASCADE, related_name="replies")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="replies"
+    )
+    text = models.TextField(max_length=10_000)
+    text_html = models.TextField(editable=False)
+    hidden_reason = models.CharField(max_length=300, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    modified = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created", "pk"]
+        verbose_name_plural = "replies"
+
+    def __str__(self) -> str:
+        return f"{self.author} on {self.annotation_id}: {self.text[:40]}"

@@ -23,6 +23,7 @@ from reader.models import (
     Kind,
     Membership,
     Project,
+    Reply,
     Role,
     Stance,
 )
@@ -30,6 +31,8 @@ from reader.models import (
 ERROR_READ_ONLY = "Your role in this project is viewer: you can read and export, not annotate."
 ERROR_NOT_YOURS = "Only its author or a project owner can change it."
 ERROR_OWNERS_ONLY = "Only a project owner can manage its members."
+ERROR_NOT_YOURS_REPLY = "Only its author can change a reply; an owner can hide it."
+ERROR_MODERATORS = "Only a project owner can hide or show what others wrote."
 
 
 @dataclass(frozen=True)
@@ -137,13 +140,33 @@ def _links_prefetch() -> Prefetch:
     )
 
 
+def _replies_prefetch() -> Prefetch:
+    return Prefetch("replies", queryset=Reply.objects.select_related("author"))
+
+
 def annotation_with_links(*, pk: int) -> Annotation:
-    """One annotation for its panel item; the caller has checked access."""
+    """One annotation for its panel item, with links and replies; the caller has checked
+    access."""
     return (
         Annotation.objects.select_related("document__project", "author")
-        .prefetch_related(_links_prefetch())
+        .prefetch_related(_links_prefetch(), _replies_prefetch())
         .get(pk=pk)
     )
+
+
+def reply_get_for_user(*, user, slug: str, pk: int, write: bool = False) -> tuple[Access, Reply]:
+    """With write=True, only the reply's author (while they may still write) passes."""
+    access = project_access(user=user, slug=slug, write=write)
+    reply = (
+        Reply.objects.select_related("annotation__document", "author")
+        .filter(annotation__document__project=access.project, pk=pk)
+        .first()
+    )
+    if reply is None:
+        raise Http404
+    if write and reply.author_id != access.membership.user_id:
+        raise PermissionDenied(ERROR_NOT_YOURS_REPLY)
+    return access, reply
 
 
 def facets_for_linking(project: Project) -> list[Facet]:
@@ -192,10 +215,13 @@ def document_list(
 class ReaderFilters:
     kinds: frozenset[str] = frozenset(Kind.values)
     author_id: int | None = None
+    open_threads: bool = False  # only annotations with replies and not resolved
 
     @property
     def active(self) -> bool:
-        return self.kinds != frozenset(Kind.values) or self.author_id is not None
+        return (
+            self.kinds != frozenset(Kind.values) or self.author_id is not None or self.open_threads
+        )
 
 
 @dataclass
@@ -213,7 +239,7 @@ def reader_view(*, document: Document, filters: ReaderFilters) -> ReaderView:
     every = list(
         Annotation.objects.filter(document=document)
         .select_related("author")
-        .prefetch_related(_links_prefetch())
+        .prefetch_related(_links_prefetch(), _replies_prefetch())
         .in_text_order()
     )
     shown = [
@@ -221,6 +247,7 @@ def reader_view(*, document: Document, filters: ReaderFilters) -> ReaderView:
         for annotation in every
         if annotation.kind in filters.kinds
         and (filters.author_id is None or annotation.author_id == filters.author_id)
+        and (not filters.open_threads or (annotation.replies.all() and not annotation.resolved))
     ]
     spans = anchoring.structure_spans(document.text) + [
         anchoring.Span(a.start, a.end, a) for a in shown

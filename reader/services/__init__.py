@@ -2,6 +2,16 @@
 
 from __future__ import annotations
 
+from reader.services.discussion import (  # noqa: F401
+    ERROR_EMPTY_REPLY,
+    ERROR_NO_REASON,
+    moderation_hide,
+    moderation_show,
+    reply_create,
+    reply_delete,
+    reply_update,
+    thread_set_resolved,
+)
 from reader.services.documents import (  # noqa: F401
     ERROR_BAD_CHARACTERS,
     ERROR_DUPLICATE_TEXT,

@@ -104,7 +104,8 @@ def document_create(
     return document
 
 
-def _clean_note(note: str) -> str:
+def clean_note(note: str) -> str:
+    """Plain text as stored for notes and replies: NFC, trimmed, bounded, no NUL."""
     note = anchoring.normalise_text(note).strip()
     if len(note) > NOTE_MAX_LENGTH:
         raise ValidationError(
@@ -142,7 +143,7 @@ def annotation_create(
     offsets are wrong, and nothing is saved.
     """
     _check_kind(kind)
-    note = _clean_note(note)
+    note = clean_note(note)
     try:
         quote = anchoring.quote_for(document.text, start, end)
     except anchoring.OffsetError as error:
@@ -179,7 +180,7 @@ def annotation_update(
 ) -> Annotation:
     """Change kind and note; refuse an edit made on an older version (optimistic locking)."""
     _check_kind(kind)
-    note = _clean_note(note)
+    note = clean_note(note)
     current = Annotation.objects.select_for_update().get(pk=annotation.pk)
     if current.version != edited_version:
         raise StaleVersionError(annotation=current, edited_version=edited_version)

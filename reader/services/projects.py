@@ -70,10 +70,13 @@ def project_create(*, name: str, slug: str, owner, description: str = "") -> Pro
 
 def _user_by_username_or_email(who: str):
     users = get_user_model().objects
-    user = users.filter(username__iexact=who).first()
-    if user:
+    if "@" not in who:
+        user = users.filter(username__iexact=who).first()
+        if user is None:
+            raise ValidationError({"who": ERROR_NO_SUCH_USER.format(who=who)})
         return user
-    matches = list(users.filter(email__iexact=who)[:2]) if "@" in who else []
+    # An address is matched by email only: a username that looks like one cannot stand in.
+    matches = list(users.filter(email__iexact=who)[:2])
     if len(matches) > 1:
         raise ValidationError({"who": ERROR_SEVERAL_USERS.format(who=who)})
     if not matches:
@@ -97,18 +100,24 @@ def member_add(*, project: Project, who: str, role: str) -> Membership:
     return membership_set(project=project, user=user, role=role)
 
 
+def _locked(membership: Membership) -> Membership:
+    """The membership as it is now, with its project's row locked: two owners stepping down
+    at once are served one after the other, so neither leaves the project ownerless."""
+    Project.objects.select_for_update().get(pk=membership.project_id)
+    return Membership.objects.select_related("project", "user").get(pk=membership.pk)
+
+
 def _check_not_last_owner(membership: Membership) -> None:
     if membership.role != Role.OWNER:
         return
-    owners = Membership.objects.select_for_update().filter(
-        project=membership.project_id, role=Role.OWNER
-    )
+    owners = Membership.objects.filter(project=membership.project_id, role=Role.OWNER)
     if owners.count() <= 1:
         raise ValidationError(ERROR_LAST_OWNER)
 
 
 @transaction.atomic
 def member_set_role(*, membership: Membership, role: str) -> Membership:
+    membership = _locked(membership)
     if role != Role.OWNER:
         _check_not_last_owner(membership)
     return membership_set(project=membership.project, user=membership.user, role=role)
@@ -116,5 +125,6 @@ def member_set_role(*, membership: Membership, role: str) -> Membership:
 
 @transaction.atomic
 def member_remove(*, membership: Membership) -> None:
+    membership = _locked(membership)
     _check_not_last_owner(membership)
     membership.delete()

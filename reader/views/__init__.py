@@ -4,6 +4,14 @@ from __future__ import annotations
 
 from reader.views.accounts import account, api_token_delete
 from reader.views.api import api_annotation, api_container
+from reader.views.discussion import (
+    annotation_hide,
+    reply_create,
+    reply_delete,
+    reply_hide,
+    reply_update,
+    thread_resolve,
+)
 from reader.views.docs import api_docs
 from reader.views.events import (
     event_compare,
@@ -38,6 +46,7 @@ __all__ = [
     "annotation_create",
     "annotation_delete",
     "annotation_detail",
+    "annotation_hide",
     "annotation_update",
     "document_changes",
     "document_create",
@@ -60,5 +69,10 @@ __all__ = [
     "signup",
     "project_export",
     "project_list",
+    "reply_create",
+    "reply_delete",
+    "reply_hide",
+    "reply_update",
+    "thread_resolve",
     "reader_context",
 ]

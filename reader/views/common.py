@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import re
 
-from django.http import HttpRequest
-from django.shortcuts import render
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django_htmx.http import reswap, retarget
+
+from reader import selectors
 
 
 def id_or_none(value: str) -> int | None:
@@ -38,3 +41,20 @@ def error_response(request, messages: list[str], *, target: str, status: int = 4
         )
         return reswap(retarget(response, target), "innerHTML")
     return render(request, "reader/error.html", {"errors": messages}, status=status)
+
+
+def annotation_item_response(request, access, annotation) -> HttpResponse:
+    """After a change to one annotation: its panel item for htmx, else back to the reader
+    at it (post/redirect/get)."""
+    if not request.htmx:
+        return redirect(f"{annotation.document.get_absolute_url()}#annotation-{annotation.pk}")
+    annotation = selectors.annotation_with_links(pk=annotation.pk)
+    context = {
+        "access": access,
+        "project": access.project,
+        "annotation": annotation,
+        # The poller moves on to the revision after this change: it is not news to its maker.
+        "document": annotation.document,
+        "poll_seconds": settings.READER_POLL_SECONDS,
+    }
+    return render(request, "reader/partials/annotation_item_update.html", context)

@@ -11,7 +11,13 @@ from django.views.decorators.vary import vary_on_headers
 
 from reader import selectors, services, values
 from reader.forms import EventForm, FacetForm, FacetLinkForm
-from reader.views.common import error_response, form_messages, id_or_none, wants_partial
+from reader.views.common import (
+    annotation_item_response,
+    error_response,
+    form_messages,
+    id_or_none,
+    wants_partial,
+)
 
 COMPARE_MIN, COMPARE_MAX = 2, 4
 
@@ -106,12 +112,6 @@ def event_compare(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return render(request, "reader/event_compare.html", context)
 
 
-def _annotation_item(request, access, annotation_pk: int) -> HttpResponse:
-    annotation = selectors.annotation_with_links(pk=annotation_pk)
-    context = {"access": access, "project": access.project, "annotation": annotation}
-    return render(request, "reader/partials/annotation_item.html", context)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
@@ -139,9 +139,7 @@ def facet_link_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         )
     except ValidationError as error:
         return error_response(request, error.messages, target=errors_target)
-    if request.htmx:
-        return _annotation_item(request, access, annotation.pk)
-    return redirect(f"{annotation.document.get_absolute_url()}#annotation-{annotation.pk}")
+    return annotation_item_response(request, access, annotation)
 
 
 @login_required
@@ -152,6 +150,4 @@ def facet_link_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
     annotation = link.annotation
     services.facet_link_delete(link=link)
-    if request.htmx:
-        return _annotation_item(request, access, annotation.pk)
-    return redirect(f"{annotation.document.get_absolute_url()}#annotation-{annotation.pk}")
+    return annotation_item_response(request, access, annotation)

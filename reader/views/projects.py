@@ -51,7 +51,7 @@ def _members_page(request, access, form, *, status: int = 200) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def member_list(request: HttpRequest, slug: str) -> HttpResponse:
     """Every member sees the team; owners add people to it."""
-    access = selectors.project_access(user=request.user, slug=slug, write=request.method == "POST")
+    access = selectors.project_access(user=request.user, slug=slug)
     if request.method == "GET":
         return _members_page(request, access, MemberAddForm())
     if not access.is_owner:

@@ -102,6 +102,7 @@ def _reader_filters(data) -> selectors.ReaderFilters:
     return selectors.ReaderFilters(
         kinds=frozenset(shown) if shown else frozenset(Kind.values),
         author_id=id_or_none(author),
+        open_threads=data.get("threads") == "open",
     )
 
 
@@ -180,11 +181,12 @@ def annotation_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return redirect(f"{document.get_absolute_url()}#annotation-{annotation.pk}")
 
 
-@login_required
 @require_GET
 def document_changes(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Polled by readers: 204 when nothing changed since their revision, else a bar saying
-    how many changes teammates made. One indexed query (after the session's own)."""
+    how many changes there were. One indexed query (after the session's own)."""
+    if not request.user.is_authenticated:
+        return HttpResponse(status=286)  # htmx stops polling: no sign-in page in the panel
     revision = selectors.document_revision_for_user(user=request.user, slug=slug, pk=pk)
     if revision is None:
         raise Http404

@@ -165,6 +165,11 @@
 
   document.body.addEventListener("htmx:responseError", (event) => {
     const xhr = event.detail.xhr;
+    if (event.detail.elt.id === "live-changes") {
+      // No longer a member (or the document is gone): stop asking.
+      event.detail.elt.remove();
+      return;
+    }
     const page = new DOMParser().parseFromString(xhr.responseText, "text/html");
     const message = page.querySelector(".error-message");
     showStatus(message ? message.textContent : `The server answered ${xhr.status}: nothing was saved.`);

@@ -50,7 +50,7 @@ def test_a_teammates_annotation_shows_as_a_bar_without_disturbing_the_reader(
     annotation = Annotation.objects.get()
 
     bar = page.locator("#live-changes .live-bar")
-    expect(bar).to_contain_text("1 new change by teammates.", timeout=8_000)
+    expect(bar).to_contain_text("1 new change to this document.", timeout=8_000)
     # Nothing moved under her: the same text element, her note, her toolbar.
     assert page.evaluate("document.getElementById('reading-pane').dataset.marker") == "untouched"
     expect(toolbar).to_be_visible()

@@ -52,6 +52,33 @@ MATRIX = {
     ("import_upload", "get"): {"alice": OK, "dave": OK, "bob": OK, "carol": FORBIDDEN},
     # Everyone sees the team; only owners change it.
     ("member_list", "get"): {"alice": OK, "dave": OK, "bob": OK, "carol": OK},
+    # Annotators discuss any annotation; a reply is changed by its author; owners moderate.
+    ("reply_create", "post"): {"alice": 400, "dave": 400, "bob": 400, "carol": FORBIDDEN},
+    ("thread_resolve", "post"): {
+        "alice": REDIRECT,
+        "dave": REDIRECT,
+        "bob": REDIRECT,
+        "carol": FORBIDDEN,
+    },
+    ("annotation_hide", "post"): {
+        "alice": REDIRECT,
+        "dave": FORBIDDEN,
+        "bob": FORBIDDEN,
+        "carol": FORBIDDEN,
+    },
+    ("reply_update", "get"): {"alice": FORBIDDEN, "dave": OK, "bob": FORBIDDEN, "carol": FORBIDDEN},
+    ("reply_delete", "post"): {
+        "alice": FORBIDDEN,
+        "dave": REDIRECT,
+        "bob": FORBIDDEN,
+        "carol": FORBIDDEN,
+    },
+    ("reply_hide", "post"): {
+        "alice": REDIRECT,
+        "dave": FORBIDDEN,
+        "bob": FORBIDDEN,
+        "carol": FORBIDDEN,
+    },
     ("member_list", "post"): {
         "alice": 400,
         "dave": FORBIDDEN,
@@ -104,6 +131,7 @@ def targets(document, dave):
         "link": link,
         "pending": pending,
         "membership": document.project.memberships.get(user__username="carol"),
+        "reply": services.reply_create(annotation=annotation, author=dave, text="Source?"),
     }
 
 
@@ -124,6 +152,12 @@ URL_TARGETS = {
     "event_export": "event",
     "import_preview": "pending",
     "member_update": "membership",
+    "reply_create": "annotation",
+    "thread_resolve": "annotation",
+    "annotation_hide": "annotation",
+    "reply_update": "reply",
+    "reply_delete": "reply",
+    "reply_hide": "reply",
 }
 
 
@@ -159,6 +193,10 @@ def test_outsiders_get_404_and_learn_nothing(client, mallory, other_project, tar
 @pytest.mark.parametrize(("name", "method"), sorted(MATRIX))
 def test_anonymous_users_are_sent_to_sign_in(client, targets, name, method):
     response = getattr(client, method)(url_for(name, targets), {})
+    if name == "document_changes":
+        # The poller: htmx's "stop polling", rather than a sign-in page inside the panel.
+        assert response.status_code == 286
+        return
     assert response.status_code == REDIRECT
     assert response["Location"].startswith(reverse("login"))
 

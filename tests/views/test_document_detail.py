@@ -141,8 +141,8 @@ def test_reader_page_query_count_does_not_grow_with_annotations(
         AnnotationFactory(document=document, author=bob, start=start, end=start + 7)
     client.force_login(bob)
     # session, user, membership + project, document + outlet + project,
-    # annotations + authors, their facet links + facets + events, and (for an annotator)
-    # the facets the selection toolbar offers to link to
-    with django_assert_num_queries(7):
+    # annotations + authors, their facet links + facets + events, their replies + authors,
+    # and (for an annotator) the facets the selection toolbar offers to link to
+    with django_assert_num_queries(8):
         response = client.get(detail_url(document))
     assert response.content.count(b'class="annotation-item') == count

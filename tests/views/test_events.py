@@ -355,7 +355,7 @@ def test_annotation_permalink_query_count_is_fixed(
         services.facet_link_create(annotation=annotation, facet=facet, author=bob, value="33")
     client.force_login(bob)
     url = reverse("reader:annotation_detail", args=["idlib", annotation.pk])
-    # session, user, membership, access check, annotation + links (two)
-    with django_assert_num_queries(6):
+    # session, user, membership, access check, annotation + links (two) + replies
+    with django_assert_num_queries(7):
         response = client.get(url, headers=HTMX)
     assert response.content.decode().count("Balyun strike ›") == 2

@@ -23,7 +23,7 @@ def test_nothing_new_is_204_and_a_teammates_change_shows_a_bar(client, alice, bo
     services.annotation_update(annotation=annotation, kind="opinion", note="", edited_version=1)
     response = changes(client, document, since)
     assert response.status_code == 200
-    assert "2 new changes by teammates." in " ".join(response.content.decode().split())
+    assert "2 new changes to this document." in " ".join(response.content.decode().split())
 
 
 def test_every_kind_of_change_counts(bob, document):
@@ -82,4 +82,23 @@ def test_the_reader_page_polls(client, carol, document):
     client.force_login(carol)
     body = client.get(document.get_absolute_url()).content.decode()
     assert 'hx-trigger="every 5s"' in body
+    assert f"changes/?since={document.revision}" in body
+
+
+def test_signed_out_pollers_are_told_to_stop(client, document):
+    response = changes(client, document, 0)
+    assert response.status_code == 286  # htmx's "stop polling"
+
+
+def test_ones_own_link_moves_the_poller_on(client, bob, document):
+    event = services.event_create(project=document.project, name="E")
+    facet = services.facet_create(event=event, name="F", value_type="text")
+    annotation = AnnotationFactory(document=document, author=bob, quote="33 soldiers")
+    client.force_login(bob)
+    url = reverse("reader:facet_link_create", args=["idlib", annotation.pk])
+    body = client.post(
+        url, {"facet": facet.pk, "value": "v", "stance": "asserts"}, headers=HTMX
+    ).content.decode()
+    document.refresh_from_db()
+    assert 'id="live-changes" aria-live="polite" hx-swap-oob="true"' in body
     assert f"changes/?since={document.revision}" in body

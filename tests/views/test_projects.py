@@ -156,3 +156,31 @@ def test_sign_up_can_be_closed(client, db, settings):
         {"username": "x", "password1": "a long passphrase 1", "password2": "a long passphrase 1"},
     )
     assert not get_user_model().objects.filter(username="x").exists()
+
+
+def test_a_username_that_looks_like_an_email_cannot_stand_in_for_it(client, alice, project):
+    real = UserFactory(username="realbob", email="bob@corp.example")
+    UserFactory(username="bob@corp.example", email="")
+    client.force_login(alice)
+    client.post(members_url(project), {"who": "bob@corp.example", "role": "viewer"})
+    assert Membership.objects.get(project=project, user__email="bob@corp.example").user == real
+
+
+def test_sign_up_refuses_at_signs_in_usernames(client, db):
+    response = client.post(
+        reverse("signup"),
+        {
+            "username": "eve@corp.example",
+            "password1": "a long passphrase 1",
+            "password2": "a long passphrase 1",
+        },
+    )
+    assert response.status_code == 400
+    assert "cannot contain “@”" in response.content.decode()
+
+
+def test_a_name_without_latin_letters_asks_for_a_slug(client, mallory):
+    client.force_login(mallory)
+    response = client.post(reverse("reader:project_create"), {"name": "Идлиб"})
+    assert response.status_code == 400
+    assert "Give a slug" in response.content.decode()

@@ -1,0 +1,81 @@
+"""Writes for the discussion of annotations: replies, resolving, hiding."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from reader import sanitize
+from reader.models import Annotation, Reply
+from reader.services.documents import clean_note, document_touch
+
+ERROR_EMPTY_REPLY = "Write something to reply."
+ERROR_NO_REASON = "Give a reason for hiding it: the team sees it."
+
+
+def _clean_reply(text: str) -> str:
+    try:
+        text = clean_note(text)
+    except ValidationError as error:
+        raise ValidationError({"text": error.messages}) from error
+    if not text:
+        raise ValidationError({"text": ERROR_EMPTY_REPLY})
+    return text
+
+
+@transaction.atomic
+def reply_create(*, annotation: Annotation, author, text: str) -> Reply:
+    text = _clean_reply(text)
+    reply = Reply(
+        annotation=annotation, author=author, text=text, text_html=sanitize.note_to_html(text)
+    )
+    reply.full_clean()
+    reply.save()
+    document_touch(document_id=annotation.document_id)
+    return reply
+
+
+@transaction.atomic
+def reply_update(*, reply: Reply, text: str) -> Reply:
+    reply.text = _clean_reply(text)
+    reply.text_html = sanitize.note_to_html(reply.text)
+    reply.full_clean()
+    reply.save()
+    document_touch(document_id=reply.annotation.document_id)
+    return reply
+
+
+@transaction.atomic
+def reply_delete(*, reply: Reply) -> None:
+    reply.delete()
+    document_touch(document_id=reply.annotation.document_id)
+
+
+@transaction.atomic
+def thread_set_resolved(*, annotation: Annotation, resolved: bool) -> Annotation:
+    Annotation.objects.filter(pk=annotation.pk).update(resolved=resolved)
+    annotation.resolved = resolved
+    document_touch(document_id=annotation.document_id)
+    return annotation
+
+
+def _set_hidden(item: Annotation | Reply, reason: str) -> Annotation | Reply:
+    item.hidden_reason = reason
+    type(item).objects.filter(pk=item.pk).update(hidden_reason=reason)
+    annotation = item if isinstance(item, Annotation) else item.annotation
+    document_touch(document_id=annotation.document_id)
+    return item
+
+
+@transaction.atomic
+def moderation_hide(*, item: Annotation | Reply, reason: str) -> Annotation | Reply:
+    """An owner hides an annotation's note or a reply; others see the reason instead."""
+    reason = " ".join(reason.split())[:300]
+    if not reason:
+        raise ValidationError({"reason": ERROR_NO_REASON})
+    return _set_hidden(item, reason)
+
+
+@transaction.atomic
+def moderation_show(*, item: Annotation | Reply) -> Annotation | Reply:
+    return _set_hidden(item, "")

@@ -1,0 +1,96 @@
+"""The discussion of an annotation: replies, resolving the thread, and moderation."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from reader import selectors, services
+from reader.views.common import annotation_item_response, error_response
+
+
+def _annotation_for_writer(request, slug: str, pk: int):
+    """Any member who may write can reply to and resolve any annotation of the project."""
+    access, annotation = selectors.annotation_get_for_user(user=request.user, slug=slug, pk=pk)
+    if not access.can_write:
+        raise PermissionDenied(selectors.ERROR_READ_ONLY)
+    return access, annotation
+
+
+def _owner_only(access) -> None:
+    if not access.is_owner:
+        raise PermissionDenied(selectors.ERROR_MODERATORS)
+
+
+@login_required
+@require_POST
+def reply_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    access, annotation = _annotation_for_writer(request, slug, pk)
+    try:
+        services.reply_create(
+            annotation=annotation, author=request.user, text=request.POST.get("text", "")
+        )
+    except ValidationError as error:
+        return error_response(request, error.messages, target=f"#annotation-{pk}-reply-errors")
+    return annotation_item_response(request, access, annotation)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reply_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    access, reply = selectors.reply_get_for_user(user=request.user, slug=slug, pk=pk, write=True)
+    if request.method == "GET":
+        context = {"access": access, "project": access.project, "reply": reply}
+        return render(request, "reader/partials/reply_form.html", context)
+    try:
+        services.reply_update(reply=reply, text=request.POST.get("text", ""))
+    except ValidationError as error:
+        return error_response(request, error.messages, target=f"#reply-{pk}-errors")
+    return annotation_item_response(request, access, reply.annotation)
+
+
+@login_required
+@require_POST
+def reply_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    access, reply = selectors.reply_get_for_user(user=request.user, slug=slug, pk=pk, write=True)
+    services.reply_delete(reply=reply)
+    return annotation_item_response(request, access, reply.annotation)
+
+
+@login_required
+@require_POST
+def thread_resolve(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Mark the thread resolved (`resolved=1`) or open it again."""
+    access, annotation = _annotation_for_writer(request, slug, pk)
+    resolved = request.POST.get("resolved") == "1"
+    services.thread_set_resolved(annotation=annotation, resolved=resolved)
+    return annotation_item_response(request, access, annotation)
+
+
+def _moderate(request, access, item, annotation, errors_target: str) -> HttpResponse:
+    _owner_only(access)
+    try:
+        if request.POST.get("hide") == "1":
+            services.moderation_hide(item=item, reason=request.POST.get("reason", ""))
+        else:
+            services.moderation_show(item=item)
+    except ValidationError as error:
+        return error_response(request, error.messages, target=errors_target)
+    return annotation_item_response(request, access, annotation)
+
+
+@login_required
+@require_POST
+def annotation_hide(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    access, annotation = selectors.annotation_get_for_user(user=request.user, slug=slug, pk=pk)
+    return _moderate(request, access, annotation, annotation, f"#annotation-{pk}-reply-errors")
+
+
+@login_required
+@require_POST
+def reply_hide(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    access, reply = selectors.reply_get_for_user(user=request.user, slug=slug, pk=pk)
+    return _moderate(request, access, reply, reply.annotation, f"#reply-{pk}-errors")
