@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from reader.views.accounts import account, api_token_delete
+from reader.views.agreement import document_agreement, project_agreement
 from reader.views.api import api_annotation, api_container
 from reader.views.discussion import (
     annotation_hide,
@@ -48,6 +49,7 @@ __all__ = [
     "annotation_detail",
     "annotation_hide",
     "annotation_update",
+    "document_agreement",
     "document_changes",
     "document_create",
     "document_detail",
@@ -65,6 +67,7 @@ __all__ = [
     "import_upload",
     "member_list",
     "member_update",
+    "project_agreement",
     "project_create",
     "signup",
     "project_export",

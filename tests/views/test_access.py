@@ -52,6 +52,8 @@ MATRIX = {
     ("import_upload", "get"): {"alice": OK, "dave": OK, "bob": OK, "carol": FORBIDDEN},
     # Everyone sees the team; only owners change it.
     ("member_list", "get"): {"alice": OK, "dave": OK, "bob": OK, "carol": OK},
+    ("document_agreement", "get"): {"alice": OK, "dave": OK, "bob": OK, "carol": OK},
+    ("project_agreement", "get"): {"alice": OK, "dave": OK, "bob": OK, "carol": OK},
     # Annotators discuss any annotation; a reply is changed by its author; owners moderate.
     ("reply_create", "post"): {"alice": 400, "dave": 400, "bob": 400, "carol": FORBIDDEN},
     ("thread_resolve", "post"): {
@@ -139,6 +141,7 @@ def targets(document, dave):
 URL_TARGETS = {
     "document_detail": "document",
     "document_changes": "document",
+    "document_agreement": "document",
     "annotation_create": "document",
     "annotation_detail": "annotation",
     "annotation_update": "annotation",
