@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from reader_page import measure, setup_django  # noqa: E402
+from reader_page import annotation_row, measure, setup_django  # noqa: E402
 
 VALUE_TYPES = ["number", "actor", "time", "place", "text"]
 VALUES = {
@@ -28,7 +28,7 @@ VALUES = {
 
 
 def synthetic_event(owner, sources: int, facets: int, links: int):
-    from reader import anchoring, services, values
+    from reader import services, values
     from reader.models import Annotation, FacetLink, Kind, Project
 
     rng = random.Random(5)
@@ -57,18 +57,8 @@ def synthetic_event(owner, sources: int, facets: int, links: int):
     for document in documents:
         for index in range(per_document):
             start = index * 60
-            quote = anchoring.quote_for(document.text, start, start + 40)
             annotations.append(
-                Annotation(
-                    document=document,
-                    author=owner,
-                    kind=rng.choice(Kind.values),
-                    start=start,
-                    end=start + 40,
-                    quote_exact=quote.exact,
-                    quote_prefix=quote.prefix,
-                    quote_suffix=quote.suffix,
-                )
+                annotation_row(document, owner, start, start + 40, rng.choice(Kind.values))
             )
     annotations = Annotation.objects.bulk_create(annotations)
     rows = []

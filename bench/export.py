@@ -18,12 +18,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from reader_page import setup_django  # noqa: E402
+from reader_page import annotation_row, setup_django  # noqa: E402
 
 
 def add_annotations(owner, count: int):
     """`count` annotations over five synthetic documents, a fifth of them with a link."""
-    from reader import anchoring, services
+    from reader import services
     from reader.models import Annotation, FacetLink, Kind, Project
 
     rng = random.Random(3)
@@ -46,20 +46,8 @@ def add_annotations(owner, count: int):
         document = documents[index % 5]
         start = rng.randrange(0, len(document.text) - 200)
         end = start + rng.randint(5, 120)
-        quote = anchoring.quote_for(document.text, start, end)
-        rows.append(
-            Annotation(
-                document=document,
-                author=owner,
-                kind=rng.choice(Kind.values),
-                start=start,
-                end=end,
-                quote_exact=quote.exact,
-                quote_prefix=quote.prefix,
-                quote_suffix=quote.suffix,
-                note="A note with a link https://example.org" if index % 3 == 0 else "",
-            )
-        )
+        note = "A note with a link https://example.org" if index % 3 == 0 else ""
+        rows.append(annotation_row(document, owner, start, end, rng.choice(Kind.values), note))
     created = Annotation.objects.bulk_create(rows, batch_size=5000)
     FacetLink.objects.bulk_create(
         [

@@ -317,9 +317,9 @@ def _write_bundle(data: dict, project: Project | None, report: ImportReport) -> 
         report.count("outlets", existed=bool(existing))
     for record in data["documents"]:
         existing = project.documents.filter(content_hash=record["content_hash"]).first()
+        report.count("documents", existed=bool(existing))
         if existing:
             objects[record["key"]] = existing
-            report.existing["documents"] += 1
             continue
         document = services.document_create(
             project=project,
@@ -333,12 +333,11 @@ def _write_bundle(data: dict, project: Project | None, report: ImportReport) -> 
         )
         Document.objects.filter(pk=document.pk).update(created=_datetime(record["created"]))
         objects[record["key"]] = document
-        report.created["documents"] += 1
     for record in data["events"]:
         existing = project.events.filter(name=record["name"]).first()
+        report.count("events", existed=bool(existing))
         if existing:
             objects[record["key"]] = existing
-            report.existing["events"] += 1
             continue
         event = services.event_create(
             project=project,
@@ -350,7 +349,6 @@ def _write_bundle(data: dict, project: Project | None, report: ImportReport) -> 
         )
         Event.objects.filter(pk=event.pk).update(created=_datetime(record["created"]))
         objects[record["key"]] = event
-        report.created["events"] += 1
     for record in data["facets"]:
         event = objects[record["event"]]
         existing = Facet.objects.filter(event=event, name=record["name"]).first()
@@ -377,9 +375,8 @@ def _import_annotation(record: dict, objects: dict, users: dict, report: ImportR
         author=author,
         created=created,
     ).first()
-    if annotation:
-        report.existing["annotations"] += 1
-    else:
+    report.count("annotations", existed=annotation is not None)
+    if annotation is None:
         annotation = services.annotation_create(
             document=document,
             author=author,
@@ -393,11 +390,11 @@ def _import_annotation(record: dict, objects: dict, users: dict, report: ImportR
         Annotation.objects.filter(pk=annotation.pk).update(
             created=created, modified=_datetime(record["modified"]), version=record["version"]
         )
-        report.created["annotations"] += 1
     for link in record["links"]:
         facet = objects[link["facet"]]
-        if FacetLink.objects.filter(annotation=annotation, facet=facet).exists():
-            report.existing["facet links"] += 1
+        existed = FacetLink.objects.filter(annotation=annotation, facet=facet).exists()
+        report.count("facet links", existed=existed)
+        if existed:
             continue
         created_link = services.facet_link_create(
             annotation=annotation,
@@ -409,4 +406,3 @@ def _import_annotation(record: dict, objects: dict, users: dict, report: ImportR
             claimed_at=_datetime(link["claimed_at"]),
         )
         FacetLink.objects.filter(pk=created_link.pk).update(created=_datetime(link["created"]))
-        report.created["facet links"] += 1

@@ -25,10 +25,26 @@ def _owner_only(access) -> None:
         raise PermissionDenied(selectors.ERROR_MODERATORS)
 
 
+def _form(request, access, annotation, partial: str, **extra) -> HttpResponse:
+    """A form asked for on demand: the fragment for htmx, a page around it otherwise. (The
+    panel shows links, not forms: thousands of annotations would mean thousands of forms.)"""
+    context = {
+        "access": access,
+        "project": access.project,
+        "annotation": annotation,
+        "form_template": partial,
+        **extra,
+    }
+    template = partial if request.htmx else "reader/discussion_form.html"
+    return render(request, template, context)
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def reply_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     access, annotation = _annotation_for_writer(request, slug, pk)
+    if request.method == "GET":
+        return _form(request, access, annotation, "reader/partials/reply_new.html")
     try:
         services.reply_create(
             annotation=annotation, author=request.user, text=request.POST.get("text", "")
@@ -70,8 +86,17 @@ def thread_resolve(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return annotation_item_response(request, access, annotation)
 
 
-def _moderate(request, access, item, annotation, errors_target: str) -> HttpResponse:
+def _moderate(request, access, item, annotation, errors_target: str, action: str):
     _owner_only(access)
+    if request.method == "GET":
+        return _form(
+            request,
+            access,
+            annotation,
+            "reader/partials/moderation_form.html",
+            item=item,
+            action_url=action,
+        )
     try:
         if request.POST.get("hide") == "1":
             services.moderation_hide(item=item, reason=request.POST.get("reason", ""))
@@ -83,14 +108,23 @@ def _moderate(request, access, item, annotation, errors_target: str) -> HttpResp
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def annotation_hide(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     access, annotation = selectors.annotation_get_for_user(user=request.user, slug=slug, pk=pk)
-    return _moderate(request, access, annotation, annotation, f"#annotation-{pk}-reply-errors")
+    return _moderate(
+        request,
+        access,
+        annotation,
+        annotation,
+        f"#annotation-{pk}-reply-errors",
+        "reader:annotation_hide",
+    )
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def reply_hide(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     access, reply = selectors.reply_get_for_user(user=request.user, slug=slug, pk=pk)
-    return _moderate(request, access, reply, reply.annotation, f"#reply-{pk}-errors")
+    return _moderate(
+        request, access, reply, reply.annotation, f"#reply-{pk}-errors", "reader:reply_hide"
+    )

@@ -20,8 +20,10 @@ ERROR_BUNDLE_OWNERS = "Only a project owner can import a bundle: it can add memb
 PENDING_LIFETIME = datetime.timedelta(days=1)
 
 
-def _run(pending: PendingImport, *, dry_run: bool) -> imports.ImportReport:
-    data = imports.parse_json(pending.payload.encode("utf-8"))
+def _run(pending: PendingImport, *, dry_run: bool, data=None) -> imports.ImportReport:
+    """Import the pending upload (`data` when it is already parsed)."""
+    if data is None:
+        data = imports.parse_json(pending.payload.encode("utf-8"))
     if pending.kind == ImportKind.BUNDLE:
         return imports.bundle_import(data=data, project=pending.project, dry_run=dry_run)
     return imports.w3c_import(
@@ -48,7 +50,7 @@ def import_upload(request: HttpRequest, slug: str) -> HttpResponse:
         upload = form.cleaned_data["file"]
         try:
             raw = upload.read(imports.MAX_IMPORT_BYTES + 1)
-            imports.parse_json(raw)  # refuses what is not JSON before anything is stored
+            data = imports.parse_json(raw)  # refuses what is not JSON before anything is stored
             PendingImport.objects.filter(created__lt=timezone.now() - PENDING_LIFETIME).delete()
             pending = PendingImport(
                 project=access.project,
@@ -58,7 +60,7 @@ def import_upload(request: HttpRequest, slug: str) -> HttpResponse:
                 filename=upload.name[:255],
                 payload=raw.decode("utf-8-sig"),
             )
-            report = _run(pending, dry_run=True)
+            report = _run(pending, dry_run=True, data=data)
         except imports.ImportRefused as refused:
             problems = refused.problems
         else:

@@ -53,6 +53,15 @@ MATRIX = {
     # Everyone sees the team; only owners change it.
     ("member_list", "get"): {"alice": OK, "dave": OK, "bob": OK, "carol": OK},
     ("document_agreement", "get"): {"alice": OK, "dave": OK, "bob": OK, "carol": OK},
+    # Discussion forms come on demand.
+    ("reply_create", "get"): {"alice": OK, "dave": OK, "bob": OK, "carol": FORBIDDEN},
+    ("annotation_hide", "get"): {
+        "alice": OK,
+        "dave": FORBIDDEN,
+        "bob": FORBIDDEN,
+        "carol": FORBIDDEN,
+    },
+    ("reply_hide", "get"): {"alice": OK, "dave": FORBIDDEN, "bob": FORBIDDEN, "carol": FORBIDDEN},
     ("project_agreement", "get"): {"alice": OK, "dave": OK, "bob": OK, "carol": OK},
     # Annotators discuss any annotation; a reply is changed by its author; owners moderate.
     ("reply_create", "post"): {"alice": 400, "dave": 400, "bob": 400, "carol": FORBIDDEN},

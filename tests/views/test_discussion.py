@@ -127,3 +127,17 @@ def test_discussion_shows_up_in_live_updates(bob, annotation):
     services.moderation_hide(item=reply, reason="No")
     document.refresh_from_db()
     assert document.revision == before + 3
+
+
+def test_the_panel_links_to_discussion_forms_instead_of_holding_one_per_item(
+    client, alice, bob, annotation
+):
+    reply = services.reply_create(annotation=annotation, author=bob, text="Why?")
+    client.force_login(alice)  # an owner: may reply and moderate
+    body = client.get(annotation.document.get_absolute_url()).content.decode()
+    assert 'name="text"' not in body and 'name="reason"' not in body
+    assert url("reply_create", annotation.pk) in body and ">Hide…<" in body
+    form = client.get(url("reply_create", annotation.pk), headers=HTMX).content.decode()
+    assert 'name="text"' in form and "<html" not in form
+    page = client.get(url("reply_hide", reply.pk)).content.decode()  # without JavaScript
+    assert 'name="reason"' in page and "<html" in page
