@@ -200,7 +200,8 @@ def annotation_to_w3c(annotation, iris: Iris) -> W3CAnnotation:
 
 
 def page_iri(collection: str, page: int | Literal["all"]) -> str:
-    return f"{collection}?page={page}"
+    joiner = "&" if "?" in collection else "?"
+    return f"{collection}{joiner}page={page}"
 
 
 def collection_description(*, iri: str, label: str, total: int, page_size: int) -> dict:
@@ -349,6 +350,7 @@ def stream_bundle(project, *, members, outlets, documents, events, facets, annot
                 "created": iso(annotation.created),
                 "modified": iso(annotation.modified),
                 "version": annotation.version,
+                "accepted": annotation.accepted,
                 "links": sorted(
                     (
                         {

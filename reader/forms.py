@@ -245,8 +245,8 @@ class ProjectForm(forms.Form):
         return data
 
 
-class MemberAddForm(forms.Form):
-    who = forms.CharField(max_length=254, label="Username or email")
+class InvitationForm(forms.Form):
+    invitee = forms.CharField(max_length=254, label="Username or email")
     role = forms.ChoiceField(choices=Role.choices, initial=Role.ANNOTATOR)
 
 
@@ -255,7 +255,9 @@ class MemberRoleForm(forms.Form):
 
 
 class SignUpForm(UserCreationForm):
-    email = forms.EmailField(required=False, help_text="Lets project owners add you by email.")
+    email = forms.EmailField(
+        required=False, help_text="Lets you accept invitations sent to this address."
+    )
 
     class Meta(UserCreationForm.Meta):
         fields = ["username", "email"]
@@ -263,6 +265,6 @@ class SignUpForm(UserCreationForm):
     def clean_username(self) -> str:
         username = super().clean_username()
         if "@" in username:
-            # Owners add people by username or email; a username must not pass for an email.
+            # Invitations go to a username or an email; a username must not pass for an email.
             raise forms.ValidationError("A username cannot contain “@”; give your email below.")
         return username

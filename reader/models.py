@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, F, Q
 from django.urls import reverse
+from django.utils import timezone
 
 
 class Role(models.TextChoices):
@@ -178,6 +181,8 @@ class Annotation(models.Model):
     # The discussion about it: resolved once settled; hidden by an owner, with a reason.
     resolved = models.BooleanField(default=False)
     hidden_reason = models.CharField(max_length=300, blank=True)
+    # Curation: where annotators disagree, the annotation an owner accepted.
+    accepted = models.BooleanField(default=False)
 
     objects = AnnotationQuerySet.as_manager()
 
@@ -207,6 +212,9 @@ class Event(models.Model):
     ends = models.DateField(null=True, blank=True, help_text="Leave empty for a single day.")
     place = models.CharField(max_length=200, blank=True)
     created = models.DateTimeField(auto_now_add=True)
+    # Counts every change to the event's facets and the links to them, for the readers of
+    # its pages polling it, like Document.revision.
+    revision = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["starts", "name"]
@@ -368,3 +376,140 @@ class Reply(models.Model):
 
     def __str__(self) -> str:
         return f"{self.author} on {self.annotation_id}: {self.text[:40]}"
+
+
+class Action(models.TextChoices):
+    ANNOTATION_CREATED = "annotation_created", "created"
+    ANNOTATION_EDITED = "annotation_edited", "edited"
+    ANNOTATION_DELETED = "annotation_deleted", "deleted"
+    ANNOTATION_RESTORED = "annotation_restored", "restored"
+    ANNOTATION_ACCEPTED = "annotation_accepted", "accepted"
+    ANNOTATION_UNACCEPTED = "annotation_unaccepted", "withdrew acceptance of"
+    LINK_CREATED = "link_created", "linked"
+    LINK_DELETED = "link_deleted", "unlinked"
+    REPLY_CREATED = "reply_created", "replied to"
+    THREAD_RESOLVED = "thread_resolved", "resolved the thread of"
+    THREAD_REOPENED = "thread_reopened", "reopened the thread of"
+    HIDDEN = "hidden", "hid"
+    SHOWN = "shown", "showed again"
+    EVENT_CREATED = "event_created", "created the event"
+    FACET_CREATED = "facet_created", "added the facet"
+    DOCUMENT_ADDED = "document_added", "added the source"
+    IMPORTED = "imported", "imported"
+    MEMBER_INVITED = "member_invited", "invited"
+    MEMBER_JOINED = "member_joined", "joined"
+    MEMBER_ROLE_SET = "member_role_set", "changed the role of"
+    MEMBER_REMOVED = "member_removed", "removed"
+
+
+class ActivityQuerySet(models.QuerySet):
+    def newest_first(self) -> ActivityQuerySet:
+        """Most recent first, with who did it and on which document."""
+        return self.select_related("actor", "document").order_by("-created", "-pk")
+
+
+class Activity(models.Model):
+    """One entry of a project's audit trail: who did what to what, and when.
+
+    The annotation is kept by id, not by key, so the entry outlives the annotation; the
+    summary says what it was (kind and quote, or the link's facet and value) at the time.
+    """
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="activity")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    action = models.CharField(max_length=24, choices=Action.choices)
+    document = models.ForeignKey(
+        Document, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    annotation_id = models.PositiveBigIntegerField(null=True, blank=True)
+    summary = models.CharField(max_length=300)
+    created = models.DateTimeField(auto_now_add=True)
+
+    objects = ActivityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+        verbose_name_plural = "activity"
+        indexes = [models.Index(fields=["project", "-created"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(action__in=Action.values), name="activity_action_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor} {self.get_action_display()} {self.summary}"
+
+
+# How long owners can restore a deleted annotation.
+TRASH_DAYS = 30
+
+
+class DeletedAnnotationQuerySet(models.QuerySet):
+    def recoverable(self) -> DeletedAnnotationQuerySet:
+        """Deleted less than TRASH_DAYS ago."""
+        return self.filter(deleted__gte=trash_cutoff())
+
+    def expired(self) -> DeletedAnnotationQuerySet:
+        """Deleted TRASH_DAYS ago or more: past recovery."""
+        return self.filter(deleted__lt=trash_cutoff())
+
+
+def trash_cutoff() -> datetime.datetime:
+    return timezone.now() - datetime.timedelta(days=TRASH_DAYS)
+
+
+class DeletedAnnotation(models.Model):
+    """A deleted annotation with its links and replies, which owners may restore for
+    TRASH_DAYS under its old id, so that exported IRIs stay true."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="+")
+    annotation_id = models.PositiveBigIntegerField(unique=True)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    quote_exact = models.TextField()
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # The annotation, its links and replies as Django's serializer writes them.
+    snapshot = models.JSONField()
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    deleted = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    objects = DeletedAnnotationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-deleted", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Deleted {self.get_kind_display().lower()} {self.annotation_id}"
+
+
+class Invitation(models.Model):
+    """An owner's invitation to join a project with a role, which the invited person
+    accepts. Only a hash of its link's secret is stored, as for API tokens."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="invitations")
+    # A username or an email address, as the owner typed it.
+    invitee = models.CharField(max_length=254)
+    role = models.CharField(max_length=16, choices=Role.choices)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created = models.DateTimeField(auto_now_add=True)
+    expires = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created"]
+        constraints = [
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="invitation_role_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.invitee} to {self.project} as {self.role}"
+
+    @property
+    def is_email(self) -> bool:
+        return "@" in self.invitee

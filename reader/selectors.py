@@ -6,20 +6,26 @@ cannot write get PermissionDenied on writes.
 
 from __future__ import annotations
 
+import datetime
 import math
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
+from django.utils import timezone
 
 from reader import agreement, anchoring, values
 from reader.models import (
+    Action,
+    Activity,
     Annotation,
+    DeletedAnnotation,
     Document,
     Event,
     Facet,
     FacetLink,
+    Invitation,
     Kind,
     Membership,
     Project,
@@ -33,6 +39,8 @@ ERROR_NOT_YOURS = "Only its author or a project owner can change it."
 ERROR_OWNERS_ONLY = "Only a project owner can manage its members."
 ERROR_NOT_YOURS_REPLY = "Only its author can change a reply; an owner can hide it."
 ERROR_MODERATORS = "Only a project owner can hide or show what others wrote."
+ERROR_CURATORS = "Only a project owner can accept annotations where annotators disagree."
+ERROR_TRASH_OWNERS = "Only a project owner can see and restore deleted annotations."
 
 
 @dataclass(frozen=True)
@@ -178,6 +186,14 @@ def facets_for_linking(project: Project) -> list[Facet]:
     )
 
 
+def owner_access(*, user, slug: str, message: str) -> Access:
+    """The access of one of the project's owners; others get PermissionDenied(message)."""
+    access = project_access(user=user, slug=slug)
+    if not access.is_owner:
+        raise PermissionDenied(message)
+    return access
+
+
 def membership_get_for_owner(*, user, slug: str, pk: int) -> tuple[Access, Membership]:
     """A membership of the project, for one of its owners to change."""
     access = project_access(user=user, slug=slug, write=True)
@@ -194,7 +210,9 @@ def membership_get_for_owner(*, user, slug: str, pk: int) -> tuple[Access, Membe
 
 
 def projects_for_user(user) -> QuerySet[Project]:
-    return Project.objects.visible_to(user)
+    """The user's projects, each with `role`: theirs in it."""
+    roles = Membership.objects.filter(project=OuterRef("pk"), user=user).values("role")
+    return Project.objects.visible_to(user).annotate(role=Subquery(roles[:1]))
 
 
 def document_list(
@@ -506,6 +524,19 @@ class AgreementReport:
     def single(self) -> list[agreement.Unit]:
         return [unit for unit in self.units if unit.single]
 
+    @property
+    def settled(self) -> list[agreement.Unit]:
+        """Disagreements where an owner accepted one annotation."""
+        return [unit for unit in self.disagreements if _accepted_in(unit)]
+
+    @property
+    def agreed_unaccepted(self) -> int:
+        return sum(1 for unit in self.shared if unit.agreed and not _accepted_in(unit))
+
+
+def _accepted_in(unit: agreement.Unit) -> bool:
+    return any(mark.key.accepted for mark in unit.marks)
+
 
 def _agreement(annotations: list[Annotation]) -> AgreementReport:
     by_document: dict[int, list[agreement.Mark]] = {}
@@ -545,6 +576,7 @@ def project_agreement(*, project: Project) -> AgreementReport:
             "start",
             "end",
             "quote_exact",
+            "accepted",
             "document_id",
             "author",
             "document__title",
@@ -553,3 +585,114 @@ def project_agreement(*, project: Project) -> AgreementReport:
         .in_text_order()
     )
     return _agreement(annotations)
+
+
+def event_revision_for_user(*, user, slug: str, pk: int) -> int | None:
+    """The event's revision, or None when it is not in a project of the user's: one indexed
+    query, like document_revision_for_user."""
+    return (
+        Event.objects.filter(pk=pk, project__slug=slug, project__memberships__user=user)
+        .values_list("revision", flat=True)
+        .first()
+    )
+
+
+ACTIVITY_GROUPS = {
+    "annotations": (
+        "Annotations",
+        [
+            Action.ANNOTATION_CREATED,
+            Action.ANNOTATION_EDITED,
+            Action.ANNOTATION_DELETED,
+            Action.ANNOTATION_RESTORED,
+        ],
+    ),
+    "links": ("Links to events", [Action.LINK_CREATED, Action.LINK_DELETED]),
+    "discussion": (
+        "Discussion",
+        [
+            Action.REPLY_CREATED,
+            Action.THREAD_RESOLVED,
+            Action.THREAD_REOPENED,
+            Action.HIDDEN,
+            Action.SHOWN,
+        ],
+    ),
+    "curation": ("Curation", [Action.ANNOTATION_ACCEPTED, Action.ANNOTATION_UNACCEPTED]),
+    "sources": (
+        "Sources and events",
+        [Action.DOCUMENT_ADDED, Action.IMPORTED, Action.EVENT_CREATED, Action.FACET_CREATED],
+    ),
+    "members": (
+        "Members",
+        [
+            Action.MEMBER_INVITED,
+            Action.MEMBER_JOINED,
+            Action.MEMBER_ROLE_SET,
+            Action.MEMBER_REMOVED,
+        ],
+    ),
+}
+
+
+@dataclass(frozen=True)
+class ActivityFilters:
+    actor_id: int | None = None
+    group: str = ""
+    document_id: int | None = None
+    since: datetime.date | None = None
+
+
+def activity_for_project(*, project: Project, filters: ActivityFilters) -> QuerySet[Activity]:
+    entries = project.activity.newest_first()
+    if filters.actor_id is not None:
+        entries = entries.filter(actor_id=filters.actor_id)
+    if filters.group in ACTIVITY_GROUPS:
+        entries = entries.filter(action__in=ACTIVITY_GROUPS[filters.group][1])
+    if filters.document_id is not None:
+        entries = entries.filter(document_id=filters.document_id)
+    if filters.since is not None:
+        entries = entries.filter(created__date__gte=filters.since)
+    return entries
+
+
+def trash_for_project(*, project: Project) -> QuerySet[DeletedAnnotation]:
+    """Deleted annotations still recoverable, most recently deleted first."""
+    return (
+        DeletedAnnotation.objects.recoverable()
+        .filter(document__project=project)
+        .select_related("document", "author", "deleted_by")
+    )
+
+
+def deleted_annotation_get_for_owner(
+    *, user, slug: str, pk: int
+) -> tuple[Access, DeletedAnnotation]:
+    access = owner_access(user=user, slug=slug, message=ERROR_TRASH_OWNERS)
+    trashed = (
+        DeletedAnnotation.objects.select_related("document")
+        .filter(document__project=access.project, pk=pk)
+        .first()
+    )
+    if trashed is None:
+        raise Http404("This annotation is no longer in the trash.")
+    return access, trashed
+
+
+def invitations_pending(*, project: Project) -> QuerySet[Invitation]:
+    return project.invitations.filter(expires__gte=timezone.now()).select_related("invited_by")
+
+
+def invitations_for_user(user) -> QuerySet[Invitation]:
+    """Invitations addressed to the user's username. Those sent to an email address come
+    only by their link: addresses are not verified, so one alone proves nothing."""
+    return Invitation.objects.filter(
+        invitee__iexact=user.get_username(), expires__gte=timezone.now()
+    ).select_related("project", "invited_by")
+
+
+def invitation_get_for_user(*, user, pk: int) -> Invitation:
+    invitation = invitations_for_user(user).filter(pk=pk).first()
+    if invitation is None:
+        raise Http404("No such invitation for you: it may have been withdrawn.")
+    return invitation

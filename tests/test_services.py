@@ -89,7 +89,11 @@ def test_bad_annotations_are_refused_and_nothing_is_saved(document, bob, changes
 def test_update_bumps_the_version_and_refreshes_note_html(document, bob):
     annotation = AnnotationFactory(document=document, author=bob, note="old")
     updated = services.annotation_update(
-        annotation=annotation, kind=Kind.OPINION, note="new www.example.org", edited_version=1
+        annotation=annotation,
+        actor=annotation.author,
+        kind=Kind.OPINION,
+        note="new www.example.org",
+        edited_version=1,
     )
     assert (updated.kind, updated.note, updated.version) == (Kind.OPINION, "new www.example.org", 2)
     assert 'href="http://www.example.org"' in updated.note_html
@@ -98,7 +102,11 @@ def test_update_bumps_the_version_and_refreshes_note_html(document, bob):
 def test_update_without_changes_keeps_the_version(document, bob):
     annotation = AnnotationFactory(document=document, author=bob, note="same")
     updated = services.annotation_update(
-        annotation=annotation, kind=annotation.kind, note="same", edited_version=1
+        annotation=annotation,
+        actor=annotation.author,
+        kind=annotation.kind,
+        note="same",
+        edited_version=1,
     )
     assert updated.version == 1
 
@@ -106,11 +114,19 @@ def test_update_without_changes_keeps_the_version(document, bob):
 def test_stale_update_is_refused_and_overwrites_nothing(document, bob, alice):
     annotation = AnnotationFactory(document=document, author=bob, note="first")
     services.annotation_update(
-        annotation=annotation, kind=Kind.CLAIM, note="alice's edit", edited_version=1
+        annotation=annotation,
+        actor=annotation.author,
+        kind=Kind.CLAIM,
+        note="alice's edit",
+        edited_version=1,
     )
     with pytest.raises(services.StaleVersionError, match="now version 2, you edited version 1"):
         services.annotation_update(
-            annotation=annotation, kind=Kind.OPINION, note="bob's edit", edited_version=1
+            annotation=annotation,
+            actor=annotation.author,
+            kind=Kind.OPINION,
+            note="bob's edit",
+            edited_version=1,
         )
     annotation.refresh_from_db()
     assert (annotation.kind, annotation.note, annotation.version) == (

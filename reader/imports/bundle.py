@@ -131,6 +131,7 @@ RECORD_FIELDS: dict[str, dict[str, Check]] = {
         "created": _moment(datetime.datetime),
         "modified": _moment(datetime.datetime),
         "version": _whole(1),
+        "accepted": lambda value: None if isinstance(value, bool) else "must be true or false",
         "links": lambda value: None if isinstance(value, list) else "must be a list",
     },
     "links": {
@@ -145,6 +146,10 @@ RECORD_FIELDS: dict[str, dict[str, Check]] = {
 }
 
 
+# Fields added after the first bundles were written: older files lack them.
+OPTIONAL_FIELDS = {("annotations", "accepted")}
+
+
 def _label(section: str, index: int, record: dict) -> str:
     name = record.get("key") or record.get("username") or record.get("facet")
     return f"{section}[{index}]" + (f" (“{name}”)" if isinstance(name, str) else "")
@@ -156,6 +161,8 @@ def _record_problems(section: str, index: int, record) -> list[str]:
     label = _label(section, index, record)
     problems = []
     for name, check in RECORD_FIELDS[section].items():
+        if name not in record and (section, name) in OPTIONAL_FIELDS:
+            continue
         if name not in record:
             problems.append(f"{label}: field “{name}” is missing")
         elif message := check(record[name]):
@@ -388,7 +395,10 @@ def _import_annotation(record: dict, objects: dict, users: dict, report: ImportR
         )
         # Keep the original times and version: the import is a move, not a new edit.
         Annotation.objects.filter(pk=annotation.pk).update(
-            created=created, modified=_datetime(record["modified"]), version=record["version"]
+            created=created,
+            modified=_datetime(record["modified"]),
+            version=record["version"],
+            accepted=record.get("accepted", False),
         )
     for link in record["links"]:
         facet = objects[link["facet"]]

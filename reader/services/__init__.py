@@ -2,6 +2,16 @@
 
 from __future__ import annotations
 
+from reader.services.changes import (  # noqa: F401
+    activity_record,
+    document_touch,
+    events_touch,
+)
+from reader.services.curation import (  # noqa: F401
+    annotation_accept,
+    annotation_unaccept,
+    document_accept_agreed,
+)
 from reader.services.discussion import (  # noqa: F401
     ERROR_EMPTY_REPLY,
     ERROR_NO_REASON,
@@ -16,15 +26,20 @@ from reader.services.documents import (  # noqa: F401
     ERROR_BAD_CHARACTERS,
     ERROR_DUPLICATE_TEXT,
     ERROR_EMPTY_TEXT,
+    ERROR_FACET_GONE,
+    ERROR_NOT_IN_TRASH,
     ERROR_NOTE_TOO_LONG,
     ERROR_QUOTE_MISMATCH,
     ERROR_STALE_VERSION,
+    ERROR_TRASH_EXPIRED,
     ERROR_UNKNOWN_KIND,
     NOTE_MAX_LENGTH,
     TITLE_FROM_TEXT_LIMIT,
+    TRASH_DAYS,
     StaleVersionError,
     annotation_create,
     annotation_delete,
+    annotation_restore,
     annotation_update,
     document_create,
     outlet_get_or_create,
@@ -49,12 +64,20 @@ from reader.services.events import (  # noqa: F401
 from reader.services.projects import (  # noqa: F401
     API_TOKEN_PREFIX,
     ERROR_ALREADY_MEMBER,
+    ERROR_INVITATION_EXPIRED,
+    ERROR_INVITATION_OTHER_ACCOUNT,
+    ERROR_INVITATION_UNKNOWN,
     ERROR_LAST_OWNER,
-    ERROR_NO_SUCH_USER,
-    ERROR_SEVERAL_USERS,
+    ERROR_NO_INVITEE,
+    INVITATION_DAYS,
     api_token_create,
     api_token_user,
-    member_add,
+    invitation_accept,
+    invitation_create,
+    invitation_decline,
+    invitation_for_token,
+    invitation_is_for,
+    invitation_withdraw,
     member_remove,
     member_set_role,
     membership_set,

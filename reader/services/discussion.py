@@ -6,8 +6,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from reader import sanitize
-from reader.models import Annotation, Reply
-from reader.services.documents import clean_note, document_touch
+from reader.models import Action, Annotation, Reply
+from reader.services.changes import activity_on_annotation, document_touch
+from reader.services.documents import clean_note
 
 ERROR_EMPTY_REPLY = "Write something to reply."
 ERROR_NO_REASON = "Give a reason for hiding it: the team sees it."
@@ -32,6 +33,7 @@ def reply_create(*, annotation: Annotation, author, text: str) -> Reply:
     reply.full_clean()
     reply.save()
     document_touch(document_id=annotation.document_id)
+    activity_on_annotation(annotation=annotation, actor=author, action=Action.REPLY_CREATED)
     return reply
 
 
@@ -52,30 +54,39 @@ def reply_delete(*, reply: Reply) -> None:
 
 
 @transaction.atomic
-def thread_set_resolved(*, annotation: Annotation, resolved: bool) -> Annotation:
+def thread_set_resolved(*, annotation: Annotation, resolved: bool, actor) -> Annotation:
     Annotation.objects.filter(pk=annotation.pk).update(resolved=resolved)
     annotation.resolved = resolved
     document_touch(document_id=annotation.document_id)
+    action = Action.THREAD_RESOLVED if resolved else Action.THREAD_REOPENED
+    activity_on_annotation(annotation=annotation, actor=actor, action=action)
     return annotation
 
 
-def _set_hidden(item: Annotation | Reply, reason: str) -> Annotation | Reply:
+def _set_hidden(item: Annotation | Reply, reason: str, actor) -> Annotation | Reply:
     item.hidden_reason = reason
     type(item).objects.filter(pk=item.pk).update(hidden_reason=reason)
     annotation = item if isinstance(item, Annotation) else item.annotation
     document_touch(document_id=annotation.document_id)
+    what = "its note" if isinstance(item, Annotation) else f"a reply by {item.author}"
+    activity_on_annotation(
+        annotation=annotation,
+        actor=actor,
+        action=Action.HIDDEN if reason else Action.SHOWN,
+        detail=f"{what}, because {reason}" if reason else what,
+    )
     return item
 
 
 @transaction.atomic
-def moderation_hide(*, item: Annotation | Reply, reason: str) -> Annotation | Reply:
+def moderation_hide(*, item: Annotation | Reply, reason: str, actor) -> Annotation | Reply:
     """An owner hides an annotation's note or a reply; others see the reason instead."""
     reason = " ".join(reason.split())[:300]
     if not reason:
         raise ValidationError({"reason": ERROR_NO_REASON})
-    return _set_hidden(item, reason)
+    return _set_hidden(item, reason, actor)
 
 
 @transaction.atomic
-def moderation_show(*, item: Annotation | Reply) -> Annotation | Reply:
-    return _set_hidden(item, "")
+def moderation_show(*, item: Annotation | Reply, actor) -> Annotation | Reply:
+    return _set_hidden(item, "", actor)

@@ -3,12 +3,34 @@
 from __future__ import annotations
 
 import datetime
+import json
 
+from django.core import serializers
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
 
 from reader import anchoring, sanitize
-from reader.models import Annotation, Document, Kind, Outlet, OutletKind, Project
+from reader.models import (
+    TRASH_DAYS,
+    Action,
+    Annotation,
+    DeletedAnnotation,
+    Document,
+    Facet,
+    FacetLink,
+    Kind,
+    Outlet,
+    OutletKind,
+    Project,
+    trash_cutoff,
+)
+from reader.services.changes import (
+    activity_on_annotation,
+    activity_record,
+    document_touch,
+    events_touch,
+)
 
 NOTE_MAX_LENGTH = 10_000
 ERROR_EMPTY_TEXT = "The text is empty: paste the source's text or upload a file."
@@ -24,11 +46,6 @@ ERROR_STALE_VERSION = (
     "Someone changed this annotation while you were editing (now version {current}, "
     "you edited version {edited}). Their version is shown; reapply your change to it."
 )
-
-
-def document_touch(*, document_id: int) -> None:
-    """Note that the document's annotations changed, for the readers polling it."""
-    Document.objects.filter(pk=document_id).update(revision=models.F("revision") + 1)
 
 
 class StaleVersionError(ValidationError):
@@ -101,6 +118,13 @@ def document_create(
     )
     document.full_clean()
     document.save()
+    activity_record(
+        project_id=project.pk,
+        actor=added_by,
+        action=Action.DOCUMENT_ADDED,
+        summary=f"“{document.title}” ({outlet.name})",
+        document_id=document.pk,
+    )
     return document
 
 
@@ -171,21 +195,29 @@ def annotation_create(
     annotation.full_clean()
     annotation.save()
     document_touch(document_id=document.pk)
+    activity_on_annotation(annotation=annotation, actor=author, action=Action.ANNOTATION_CREATED)
     return annotation
 
 
 @transaction.atomic
 def annotation_update(
-    *, annotation: Annotation, kind: str, note: str, edited_version: int
+    *, annotation: Annotation, actor, kind: str, note: str, edited_version: int
 ) -> Annotation:
     """Change kind and note; refuse an edit made on an older version (optimistic locking)."""
     _check_kind(kind)
     note = clean_note(note)
-    current = Annotation.objects.select_for_update().get(pk=annotation.pk)
+    current = (
+        Annotation.objects.select_for_update().select_related("document").get(pk=annotation.pk)
+    )
     if current.version != edited_version:
         raise StaleVersionError(annotation=current, edited_version=edited_version)
     if current.kind == kind and current.note == note:
         return current
+    changed = []
+    if current.kind != kind:
+        changed.append(f"{current.get_kind_display().lower()} → {Kind(kind).label.lower()}")
+    if current.note != note:
+        changed.append("note changed")
     current.kind = kind
     current.note = note
     current.note_html = sanitize.note_to_html(note)
@@ -193,10 +225,86 @@ def annotation_update(
     current.full_clean()
     current.save()
     document_touch(document_id=current.document_id)
+    events_touch(annotation_id=current.pk)
+    activity_on_annotation(
+        annotation=current,
+        actor=actor,
+        action=Action.ANNOTATION_EDITED,
+        detail=", ".join(changed),
+    )
     return current
 
 
+ERROR_NOT_IN_TRASH = "This annotation is no longer in the trash: it was restored or purged."
+ERROR_TRASH_EXPIRED = (
+    "This annotation was deleted more than {days} days ago and can no longer be restored."
+)
+ERROR_FACET_GONE = "its link with the value “{value}” (that facet was deleted since)"
+
+
+class _ExactJSONEncoder(DjangoJSONEncoder):
+    """DjangoJSONEncoder, but times keep their microseconds (it cuts them to milliseconds),
+    so a restored annotation is exactly the deleted one."""
+
+    def default(self, o):
+        if isinstance(o, datetime.datetime):
+            return o.isoformat()
+        return super().default(o)
+
+
+def _snapshot(annotation: Annotation) -> list[dict]:
+    """The annotation, its links and its replies in Django's serializer format, as plain
+    JSON: enough to put them back exactly, ids and times included."""
+    rows = [annotation, *annotation.links.all(), *annotation.replies.all()]
+    return json.loads(json.dumps(serializers.serialize("python", rows), cls=_ExactJSONEncoder))
+
+
 @transaction.atomic
-def annotation_delete(*, annotation: Annotation) -> None:
+def annotation_delete(*, annotation: Annotation, actor) -> DeletedAnnotation:
+    """Delete an annotation with its links and replies, keeping them in the project's trash
+    so that an owner can restore them for TRASH_DAYS days."""
+    annotation = Annotation.objects.select_related("document").get(pk=annotation.pk)
+    trashed = DeletedAnnotation.objects.create(
+        document=annotation.document,
+        annotation_id=annotation.pk,
+        kind=annotation.kind,
+        quote_exact=annotation.quote_exact,
+        author_id=annotation.author_id,
+        snapshot=_snapshot(annotation),
+        deleted_by=actor,
+    )
+    events_touch(annotation_id=annotation.pk)
+    activity_on_annotation(annotation=annotation, actor=actor, action=Action.ANNOTATION_DELETED)
     annotation.delete()
     document_touch(document_id=annotation.document_id)
+    # Nothing runs on a timer: each deletion clears what has passed recovery.
+    DeletedAnnotation.objects.expired().delete()
+    return trashed
+
+
+@transaction.atomic
+def annotation_restore(*, trashed: DeletedAnnotation, actor) -> tuple[Annotation, list[str]]:
+    """Put a deleted annotation back under its old id, with its replies and the links whose
+    facet still exists. Returns it and what could not come back, to tell the user."""
+    trashed = DeletedAnnotation.objects.select_for_update().filter(pk=trashed.pk).first()
+    if trashed is None:
+        raise ValidationError(ERROR_NOT_IN_TRASH)
+    if trashed.deleted < trash_cutoff():
+        raise ValidationError(ERROR_TRASH_EXPIRED.format(days=TRASH_DAYS))
+    rows = list(serializers.deserialize("python", trashed.snapshot))
+    facet_ids = [row.object.facet_id for row in rows if isinstance(row.object, FacetLink)]
+    facets = Facet.objects.filter(
+        pk__in=facet_ids, event__project_id=trashed.document.project_id
+    ).in_bulk()
+    lost = []
+    for row in rows:
+        if isinstance(row.object, FacetLink) and row.object.facet_id not in facets:
+            lost.append(ERROR_FACET_GONE.format(value=row.object.value))
+            continue
+        row.save()
+    annotation = Annotation.objects.select_related("document").get(pk=trashed.annotation_id)
+    trashed.delete()
+    document_touch(document_id=annotation.document_id)
+    events_touch(event_ids={facet.event_id for facet in facets.values()})
+    activity_on_annotation(annotation=annotation, actor=actor, action=Action.ANNOTATION_RESTORED)
+    return annotation, lost

@@ -9,8 +9,13 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from reader import values
-from reader.models import Annotation, Event, Facet, FacetLink, Project, Stance
-from reader.services.documents import document_touch
+from reader.models import Action, Annotation, Event, Facet, FacetLink, Project, Stance
+from reader.services.changes import (
+    activity_on_annotation,
+    activity_record,
+    document_touch,
+    events_touch,
+)
 
 ERROR_EMPTY_VALUE = "Give the value the source states for “{facet}”."
 ERROR_ALREADY_LINKED = "This annotation is already linked to “{facet}”; edit that link instead."
@@ -26,6 +31,7 @@ def event_create(
     starts: datetime.date | None = None,
     ends: datetime.date | None = None,
     place: str = "",
+    actor=None,
 ) -> Event:
     event = Event(
         project=project,
@@ -37,17 +43,33 @@ def event_create(
     )
     event.full_clean()
     event.save()
+    activity_record(
+        project_id=project.pk, actor=actor, action=Action.EVENT_CREATED, summary=event.name
+    )
     return event
 
 
 @transaction.atomic
-def facet_create(*, event: Event, name: str, value_type: str, order: int | None = None) -> Facet:
+def facet_create(
+    *, event: Event, name: str, value_type: str, order: int | None = None, actor=None
+) -> Facet:
     if order is None:
         order = (event.facets.aggregate(models.Max("order"))["order__max"] or 0) + 1
     facet = Facet(event=event, name=name.strip(), value_type=value_type, order=order)
     facet.full_clean()
     facet.save()
+    events_touch(event_ids=[event.pk])
+    activity_record(
+        project_id=event.project_id,
+        actor=actor,
+        action=Action.FACET_CREATED,
+        summary=f"{event.name} › {facet.name}",
+    )
     return facet
+
+
+def _link_summary(link: FacetLink) -> str:
+    return f"{link.facet.event.name} › {link.facet.name} = {link.value}"
 
 
 @transaction.atomic
@@ -87,6 +109,10 @@ def facet_link_create(
     link.full_clean()
     link.save()
     document_touch(document_id=annotation.document_id)
+    events_touch(event_ids=[facet.event_id])
+    activity_on_annotation(
+        annotation=annotation, actor=author, action=Action.LINK_CREATED, detail=_link_summary(link)
+    )
     return link
 
 
@@ -96,9 +122,16 @@ def _finite(bound: float) -> float | None:
 
 
 @transaction.atomic
-def facet_link_delete(*, link: FacetLink) -> None:
+def facet_link_delete(*, link: FacetLink, actor) -> None:
     link.delete()
     document_touch(document_id=link.annotation.document_id)
+    events_touch(event_ids=[link.facet.event_id])
+    activity_on_annotation(
+        annotation=link.annotation,
+        actor=actor,
+        action=Action.LINK_DELETED,
+        detail=_link_summary(link),
+    )
 
 
 ERROR_NEW_FACET_NEEDS_EVENT = "Choose the event the new facet belongs to, or name a new event."
@@ -156,8 +189,8 @@ def facet_link_create_inline(
         if event is None:
             if not new_event.strip():
                 raise ValidationError({"event": ERROR_NEW_FACET_NEEDS_EVENT})
-            event = event_create(project=project, name=new_event)
-        facet = facet_create(event=event, name=new_facet, value_type=new_facet_type)
+            event = event_create(project=project, name=new_event, actor=author)
+        facet = facet_create(event=event, name=new_facet, value_type=new_facet_type, actor=author)
     return facet_link_create(
         annotation=annotation,
         facet=facet,

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import secrets
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from reader.models import ApiToken, Membership, Project, Role
+from reader.models import Action, ApiToken, Invitation, Membership, Project, Role
+from reader.services.changes import activity_record
 
 
 @transaction.atomic
@@ -53,9 +54,20 @@ def api_token_user(token: str):
 
 
 ERROR_LAST_OWNER = "A project keeps at least one owner: make someone else an owner first."
-ERROR_NO_SUCH_USER = "No account has the username or email “{who}”. Ask them to sign up first."
-ERROR_SEVERAL_USERS = "Several accounts share the email “{who}”: give the username instead."
-ERROR_ALREADY_MEMBER = "{username} is already a member, as {role}."
+ERROR_ALREADY_MEMBER = "{who} is already a member of this project."
+ERROR_NO_INVITEE = "Give the username or email address of the person to invite."
+ERROR_INVITATION_UNKNOWN = (
+    "This invitation is not valid any more: it was accepted, declined or withdrawn, or the "
+    "link was copied wrongly. Ask the project's owner for a new one."
+)
+ERROR_INVITATION_EXPIRED = (
+    "This invitation expired on {date}. Ask the project's owner for a new one."
+)
+ERROR_INVITATION_OTHER_ACCOUNT = (
+    "This invitation is for “{invitee}”, and you are signed in as {username}{email}. Sign "
+    "in with that account, or ask the owner to invite this one."
+)
+INVITATION_DAYS = 14
 
 
 @transaction.atomic
@@ -68,36 +80,105 @@ def project_create(*, name: str, slug: str, owner, description: str = "") -> Pro
     return project
 
 
-def _user_by_username_or_email(who: str):
-    users = get_user_model().objects
-    if "@" not in who:
-        user = users.filter(username__iexact=who).first()
-        if user is None:
-            raise ValidationError({"who": ERROR_NO_SUCH_USER.format(who=who)})
-        return user
-    # An address is matched by email only: a username that looks like one cannot stand in.
-    matches = list(users.filter(email__iexact=who)[:2])
-    if len(matches) > 1:
-        raise ValidationError({"who": ERROR_SEVERAL_USERS.format(who=who)})
-    if not matches:
-        raise ValidationError({"who": ERROR_NO_SUCH_USER.format(who=who)})
-    return matches[0]
+def _invitee_member(project: Project, invitee: str) -> Membership | None:
+    """A member the invitation would address: by username, or by email for an address."""
+    field = "user__email__iexact" if "@" in invitee else "user__username__iexact"
+    return project.memberships.filter(**{field: invitee}).select_related("user").first()
 
 
 @transaction.atomic
-def member_add(*, project: Project, who: str, role: str) -> Membership:
-    """Add an existing account, found by username or email, with a role."""
-    user = _user_by_username_or_email(who.strip())
-    existing = Membership.objects.filter(project=project, user=user).first()
-    if existing:
+def invitation_create(
+    *, project: Project, invitee: str, role: str, invited_by
+) -> tuple[Invitation, str]:
+    """An invitation and its link's secret, to show once. Whether an account with that
+    name or address exists is never said: the answer is the same either way."""
+    invitee = invitee.strip()
+    if not invitee or any(character.isspace() for character in invitee):
+        raise ValidationError({"invitee": ERROR_NO_INVITEE})
+    if _invitee_member(project, invitee):
+        raise ValidationError({"invitee": ERROR_ALREADY_MEMBER.format(who=invitee)})
+    # A new invitation to the same person replaces the one pending.
+    project.invitations.filter(invitee__iexact=invitee).delete()
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation(
+        project=project,
+        invitee=invitee,
+        role=role,
+        invited_by=invited_by,
+        key_hash=_token_hash(token),
+        expires=timezone.now() + datetime.timedelta(days=INVITATION_DAYS),
+    )
+    invitation.full_clean()
+    invitation.save()
+    activity_record(
+        project_id=project.pk,
+        actor=invited_by,
+        action=Action.MEMBER_INVITED,
+        summary=f"{invitee} as {invitation.get_role_display().lower()}",
+    )
+    return invitation, token
+
+
+def invitation_for_token(token: str) -> Invitation | None:
+    return (
+        Invitation.objects.select_related("project", "invited_by")
+        .filter(key_hash=_token_hash(token))
+        .first()
+    )
+
+
+def invitation_is_for(invitation: Invitation, user) -> bool:
+    """Whether the invitation names this account: its username, or its email address."""
+    addressed = invitation.invitee.casefold()
+    if invitation.is_email:
+        return bool(user.email) and user.email.casefold() == addressed
+    return user.get_username().casefold() == addressed
+
+
+def _check_addressee(invitation: Invitation, user) -> None:
+    if not invitation_is_for(invitation, user):
+        email = f" ({user.email})" if user.email else ""
         raise ValidationError(
-            {
-                "who": ERROR_ALREADY_MEMBER.format(
-                    username=user.get_username(), role=existing.get_role_display().lower()
-                )
-            }
+            ERROR_INVITATION_OTHER_ACCOUNT.format(
+                invitee=invitation.invitee, username=user.get_username(), email=email
+            )
         )
-    return membership_set(project=project, user=user, role=role)
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, user) -> Membership:
+    """The invited person joins with the role offered; the invitation is used up."""
+    invitation = Invitation.objects.select_for_update().filter(pk=invitation.pk).first()
+    if invitation is None:
+        raise ValidationError(ERROR_INVITATION_UNKNOWN)
+    if invitation.expires < timezone.now():
+        raise ValidationError(
+            ERROR_INVITATION_EXPIRED.format(date=invitation.expires.date().isoformat())
+        )
+    _check_addressee(invitation, user)
+    membership = Membership.objects.filter(project=invitation.project, user=user).first()
+    if membership is None:
+        membership = membership_set(project=invitation.project, user=user, role=invitation.role)
+        activity_record(
+            project_id=invitation.project_id,
+            actor=user,
+            action=Action.MEMBER_JOINED,
+            summary=f"as {membership.get_role_display().lower()}, invited by "
+            f"{invitation.invited_by.get_username()}",
+        )
+    invitation.delete()
+    return membership
+
+
+@transaction.atomic
+def invitation_decline(*, invitation: Invitation, user) -> None:
+    _check_addressee(invitation, user)
+    invitation.delete()
+
+
+@transaction.atomic
+def invitation_withdraw(*, invitation: Invitation) -> None:
+    invitation.delete()
 
 
 def _locked(membership: Membership) -> Membership:
@@ -116,15 +197,28 @@ def _check_not_last_owner(membership: Membership) -> None:
 
 
 @transaction.atomic
-def member_set_role(*, membership: Membership, role: str) -> Membership:
+def member_set_role(*, membership: Membership, role: str, actor=None) -> Membership:
     membership = _locked(membership)
     if role != Role.OWNER:
         _check_not_last_owner(membership)
+    if role != membership.role:
+        activity_record(
+            project_id=membership.project_id,
+            actor=actor,
+            action=Action.MEMBER_ROLE_SET,
+            summary=f"{membership.user.get_username()}: {membership.role} → {role}",
+        )
     return membership_set(project=membership.project, user=membership.user, role=role)
 
 
 @transaction.atomic
-def member_remove(*, membership: Membership) -> None:
+def member_remove(*, membership: Membership, actor=None) -> None:
     membership = _locked(membership)
     _check_not_last_owner(membership)
     membership.delete()
+    activity_record(
+        project_id=membership.project_id,
+        actor=actor,
+        action=Action.MEMBER_REMOVED,
+        summary=membership.user.get_username(),
+    )

@@ -15,6 +15,7 @@ from reader.views.discussion import (
 )
 from reader.views.docs import api_docs
 from reader.views.events import (
+    event_changes,
     event_compare,
     event_create,
     event_detail,
@@ -25,7 +26,15 @@ from reader.views.events import (
 )
 from reader.views.exports import document_export, event_export, project_export, reader_context
 from reader.views.imports import import_preview, import_upload
-from reader.views.projects import member_list, member_update, project_create, signup
+from reader.views.projects import (
+    invitation_link,
+    invitation_respond,
+    invitation_withdraw,
+    member_list,
+    member_update,
+    project_create,
+    signup,
+)
 from reader.views.reading import (
     annotation_create,
     annotation_delete,
@@ -37,8 +46,24 @@ from reader.views.reading import (
     document_list,
     project_list,
 )
+from reader.views.team import (
+    activity_list,
+    annotation_accept,
+    annotation_restore,
+    document_accept_agreed,
+    trash_list,
+)
 
 __all__ = [
+    "activity_list",
+    "annotation_accept",
+    "annotation_restore",
+    "document_accept_agreed",
+    "event_changes",
+    "invitation_link",
+    "invitation_respond",
+    "invitation_withdraw",
+    "trash_list",
     "account",
     "api_annotation",
     "api_container",

@@ -252,7 +252,7 @@ def api_annotation(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if write and if_match is not None and not _matches(if_match, etag, weak=False):
         return _error(412, ERROR_STALE.format(etag=etag), current=current)
     if request.method == "DELETE":
-        services.annotation_delete(annotation=annotation)
+        services.annotation_delete(annotation=annotation, actor=request.user)
         return HttpResponse(status=204)
     if request.method == "PUT":
         if if_match is None:
@@ -283,7 +283,7 @@ def _replace_links(annotation, bodies: list[dict], user) -> None:
     for link in annotation.links.all():
         key = _link_key(link.facet_id, link.value, link.attribution, link.stance, link.claimed_at)
         if wanted.pop(key, None) is None:
-            services.facet_link_delete(link=link)
+            services.facet_link_delete(link=link, actor=user)
     write_links(annotation, list(wanted.values()), user, imports.ImportReport())
 
 
@@ -297,6 +297,7 @@ def _replace(request, annotation, iris) -> HttpResponse:
     with transaction.atomic():
         services.annotation_update(
             annotation=annotation,
+            actor=request.user,
             kind=record["kind"],
             note=record["note"],
             edited_version=annotation.version,

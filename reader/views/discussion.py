@@ -82,7 +82,7 @@ def thread_resolve(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Mark the thread resolved (`resolved=1`) or open it again."""
     access, annotation = _annotation_for_writer(request, slug, pk)
     resolved = request.POST.get("resolved") == "1"
-    services.thread_set_resolved(annotation=annotation, resolved=resolved)
+    services.thread_set_resolved(annotation=annotation, resolved=resolved, actor=request.user)
     return annotation_item_response(request, access, annotation)
 
 
@@ -99,9 +99,11 @@ def _moderate(request, access, item, annotation, errors_target: str, action: str
         )
     try:
         if request.POST.get("hide") == "1":
-            services.moderation_hide(item=item, reason=request.POST.get("reason", ""))
+            services.moderation_hide(
+                item=item, reason=request.POST.get("reason", ""), actor=request.user
+            )
         else:
-            services.moderation_show(item=item)
+            services.moderation_show(item=item, actor=request.user)
     except ValidationError as error:
         return error_response(request, error.messages, target=errors_target)
     return annotation_item_response(request, access, annotation)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -45,7 +46,9 @@ def event_create(request: HttpRequest, slug: str) -> HttpResponse:
     form = EventForm(request.POST)
     if form.is_valid():
         try:
-            event = services.event_create(project=access.project, **form.cleaned_data)
+            event = services.event_create(
+                project=access.project, actor=request.user, **form.cleaned_data
+            )
         except ValidationError as error:
             for message in error.messages:
                 form.add_error(None, message)
@@ -64,8 +67,23 @@ def event_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "event": event,
         "matrix": selectors.event_matrix(event=event),
         "facet_form": FacetForm(),
+        "poll_seconds": settings.READER_POLL_SECONDS,
     }
     return render(request, "reader/event_detail.html", context)
+
+
+def event_changes(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Polled by the event's pages: 204 when nothing changed since their revision, else a
+    bar offering to reload. One indexed query, as for documents."""
+    if not request.user.is_authenticated:
+        return HttpResponse(status=286)  # htmx stops polling: no sign-in page in the bar
+    revision = selectors.event_revision_for_user(user=request.user, slug=slug, pk=pk)
+    if revision is None:
+        raise Http404
+    since = id_or_none(request.GET.get("since", "")) or 0
+    if revision <= since:
+        return HttpResponse(status=204)
+    return render(request, "reader/partials/event_changes.html", {"changes": revision - since})
 
 
 @login_required
@@ -76,7 +94,7 @@ def facet_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if not form.is_valid():
         return error_response(request, form_messages(form), target="#event-errors")
     try:
-        facet = services.facet_create(event=event, **form.cleaned_data)
+        facet = services.facet_create(event=event, actor=request.user, **form.cleaned_data)
     except ValidationError as error:
         return error_response(request, error.messages, target="#event-errors")
     return redirect(f"{event.get_absolute_url()}#facet-{facet.pk}")
@@ -108,6 +126,7 @@ def event_compare(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "columns": columns,
         "facets": list(event.facets.all()),
         "notice": notice,
+        "poll_seconds": settings.READER_POLL_SECONDS,
     }
     return render(request, "reader/event_compare.html", context)
 
@@ -149,5 +168,5 @@ def facet_link_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         user=request.user, slug=slug, pk=pk, write=True
     )
     annotation = link.annotation
-    services.facet_link_delete(link=link)
+    services.facet_link_delete(link=link, actor=request.user)
     return annotation_item_response(request, access, annotation)

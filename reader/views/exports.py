@@ -21,8 +21,19 @@ def base_url(request: HttpRequest | None) -> str:
     return request.build_absolute_uri("/").rstrip("/")
 
 
-def _w3c(request, access, *, annotations, iri: str, label: str, filename: str) -> HttpResponse:
+ACCEPTED_ONLY = "only"
+
+
+def _w3c(request, access, *, annotations, label: str, filename: str) -> HttpResponse:
+    """A W3C collection of the annotations, streamed whole or served by page; with
+    `?accepted=only`, of the annotations an owner accepted (curation) alone."""
     iris = exports.Iris(base=base_url(request), slug=access.project.slug)
+    iri = request.build_absolute_uri(request.path)
+    if request.GET.get("accepted") == ACCEPTED_ONLY:
+        annotations = annotations.filter(accepted=True)
+        iri += f"?accepted={ACCEPTED_ONLY}"
+        label += " (accepted only)"
+        filename += "-accepted"
     total = annotations.count()
     page = request.GET.get("page")
     if page is None or page == "all":
@@ -74,7 +85,6 @@ def project_export(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         access,
         annotations=selectors.annotations_for_export(project=project),
-        iri=request.build_absolute_uri(request.path),
         label=f"Annotations in {project.name}",
         filename=f"{project.slug}-annotations",
     )
@@ -88,7 +98,6 @@ def document_export(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         request,
         access,
         annotations=selectors.annotations_for_export(project=access.project, document=document),
-        iri=request.build_absolute_uri(request.path),
         label=f"Annotations on {document.title}",
         filename=f"{access.project.slug}-document-{document.pk}-annotations",
     )
@@ -102,7 +111,6 @@ def event_export(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         request,
         access,
         annotations=selectors.annotations_for_export(project=access.project, event=event),
-        iri=request.build_absolute_uri(request.path),
         label=f"Annotations linked to {event.name}",
         filename=f"{access.project.slug}-event-{event.pk}-annotations",
     )

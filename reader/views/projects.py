@@ -1,4 +1,4 @@
-"""Projects and their members; signing up."""
+"""Projects, their members and invitations; signing up."""
 
 from __future__ import annotations
 
@@ -9,10 +9,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from reader import selectors, services
-from reader.forms import MemberAddForm, MemberRoleForm, ProjectForm, SignUpForm
+from reader.forms import InvitationForm, MemberRoleForm, ProjectForm, SignUpForm
 from reader.models import Role
 
 
@@ -33,7 +35,7 @@ def project_create(request: HttpRequest) -> HttpResponse:
     return render(request, "reader/project_form.html", {"form": form}, status=status)
 
 
-def _members_page(request, access, form, *, status: int = 200) -> HttpResponse:
+def _members_page(request, access, form, *, status: int = 200, **extra) -> HttpResponse:
     memberships = access.project.memberships.select_related("user").order_by(
         "role", "user__username"
     )
@@ -41,8 +43,13 @@ def _members_page(request, access, form, *, status: int = 200) -> HttpResponse:
         "access": access,
         "project": access.project,
         "memberships": memberships,
+        "invitations": selectors.invitations_pending(project=access.project)
+        if access.is_owner
+        else [],
         "form": form,
         "roles": Role.choices,
+        "invitation_days": services.INVITATION_DAYS,
+        **extra,
     }
     return render(request, "reader/project_members.html", context, status=status)
 
@@ -50,25 +57,86 @@ def _members_page(request, access, form, *, status: int = 200) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def member_list(request: HttpRequest, slug: str) -> HttpResponse:
-    """Every member sees the team; owners add people to it."""
+    """Every member sees the team; owners invite people to it. The invitation's link is
+    shown once, to pass on to the person: they join when they accept it."""
     access = selectors.project_access(user=request.user, slug=slug)
     if request.method == "GET":
-        return _members_page(request, access, MemberAddForm())
+        return _members_page(request, access, InvitationForm())
     if not access.is_owner:
         raise PermissionDenied(selectors.ERROR_OWNERS_ONLY)
-    form = MemberAddForm(request.POST)
+    form = InvitationForm(request.POST)
     if form.is_valid():
         try:
-            membership = services.member_add(project=access.project, **form.cleaned_data)
+            invitation, token = services.invitation_create(
+                project=access.project, invited_by=request.user, **form.cleaned_data
+            )
         except ValidationError as error:
             for message in error.messages:
-                form.add_error("who", message)
+                form.add_error("invitee", message)
         else:
-            messages.success(
-                request, f"{membership.user.get_username()} joined as {membership.role}."
+            link = request.build_absolute_uri(
+                reverse("reader:invitation_link", kwargs={"token": token})
             )
-            return redirect("reader:member_list", slug=slug)
+            return _members_page(
+                request, access, InvitationForm(), invitation=invitation, invitation_link=link
+            )
     return _members_page(request, access, form, status=400)
+
+
+@login_required
+@require_POST
+def invitation_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    access = selectors.owner_access(
+        user=request.user, slug=slug, message=selectors.ERROR_OWNERS_ONLY
+    )
+    invitation = access.project.invitations.filter(pk=pk).first()
+    if invitation is None:
+        raise Http404("No such invitation: it was accepted, declined or withdrawn.")
+    services.invitation_withdraw(invitation=invitation)
+    messages.success(request, f"The invitation to {invitation.invitee} is withdrawn.")
+    return redirect("reader:member_list", slug=slug)
+
+
+def _respond(request, invitation) -> HttpResponse:
+    """Accept (the default) or decline (`decline` in the form) an invitation."""
+    try:
+        if "decline" in request.POST:
+            services.invitation_decline(invitation=invitation, user=request.user)
+            messages.success(request, f"You declined to join {invitation.project}.")
+            return redirect("reader:project_list")
+        membership = services.invitation_accept(invitation=invitation, user=request.user)
+    except ValidationError as error:
+        return render(request, "reader/error.html", {"errors": error.messages}, status=403)
+    messages.success(
+        request, f"You are in {membership.project}, as {membership.get_role_display().lower()}."
+    )
+    return redirect(membership.project)
+
+
+@login_required
+@require_POST
+def invitation_respond(request: HttpRequest, pk: int) -> HttpResponse:
+    """From the list of one's invitations (those sent to one's username)."""
+    return _respond(request, selectors.invitation_get_for_user(user=request.user, pk=pk))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invitation_link(request: HttpRequest, token: str) -> HttpResponse:
+    """The page an invitation's link opens: who invites you, to what, as what."""
+    invitation = services.invitation_for_token(token)
+    if invitation is None:
+        context = {"errors": [services.ERROR_INVITATION_UNKNOWN]}
+        return render(request, "reader/error.html", context, status=404)
+    if request.method == "POST":
+        return _respond(request, invitation)
+    context = {
+        "invitation": invitation,
+        "expired": invitation.expires < timezone.now(),
+        "is_for_you": services.invitation_is_for(invitation, request.user),
+        "already_member": invitation.project.memberships.filter(user=request.user).exists(),
+    }
+    return render(request, "reader/invitation_detail.html", context)
 
 
 @login_required
@@ -80,11 +148,11 @@ def member_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     form = MemberRoleForm(request.POST)
     try:
         if "remove" in request.POST:
-            services.member_remove(membership=membership)
+            services.member_remove(membership=membership, actor=request.user)
             messages.success(request, f"{name} left the project.")
         elif form.is_valid():
             role = form.cleaned_data["role"]
-            services.member_set_role(membership=membership, role=role)
+            services.member_set_role(membership=membership, role=role, actor=request.user)
             messages.success(request, f"{name} is now {role}.")
         else:
             raise ValidationError(form.errors["role"])

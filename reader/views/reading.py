@@ -20,8 +20,12 @@ READER_BODY = "reader/document_detail.html#reader-body"
 
 @login_required
 def project_list(request: HttpRequest) -> HttpResponse:
-    projects = selectors.projects_for_user(request.user)
-    return render(request, "reader/project_list.html", {"projects": projects})
+    """The user's page: their projects with their role in each, and invitations to more."""
+    context = {
+        "projects": selectors.projects_for_user(request.user),
+        "invitations": selectors.invitations_for_user(request.user),
+    }
+    return render(request, "reader/project_list.html", context)
 
 
 @login_required
@@ -238,6 +242,7 @@ def annotation_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     try:
         services.annotation_update(
             annotation=annotation,
+            actor=request.user,
             kind=form.cleaned_data["kind"],
             note=form.cleaned_data["note"],
             edited_version=form.cleaned_data["version"],
@@ -276,7 +281,7 @@ def annotation_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             {"access": access, "project": access.project, "annotation": annotation},
         )
     document = annotation.document
-    services.annotation_delete(annotation=annotation)
+    services.annotation_delete(annotation=annotation, actor=request.user)
     if request.htmx:
         return _reader_body_response(request, access, document)
     return redirect(document)

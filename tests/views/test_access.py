@@ -110,6 +110,34 @@ MATRIX = {
         "bob": NOT_FOUND,
         "carol": FORBIDDEN,
     },
+    ("event_changes", "get"): {"alice": OK, "dave": OK, "bob": OK, "carol": OK},
+    # Everyone sees the audit trail; only owners see and empty the trash, and curate.
+    ("activity_list", "get"): {"alice": OK, "dave": OK, "bob": OK, "carol": OK},
+    ("trash_list", "get"): {"alice": OK, "dave": FORBIDDEN, "bob": FORBIDDEN, "carol": FORBIDDEN},
+    ("annotation_restore", "post"): {
+        "alice": REDIRECT,
+        "dave": FORBIDDEN,
+        "bob": FORBIDDEN,
+        "carol": FORBIDDEN,
+    },
+    ("annotation_accept", "post"): {
+        "alice": REDIRECT,
+        "dave": FORBIDDEN,
+        "bob": FORBIDDEN,
+        "carol": FORBIDDEN,
+    },
+    ("document_accept_agreed", "post"): {
+        "alice": REDIRECT,
+        "dave": FORBIDDEN,
+        "bob": FORBIDDEN,
+        "carol": FORBIDDEN,
+    },
+    ("invitation_withdraw", "post"): {
+        "alice": REDIRECT,
+        "dave": FORBIDDEN,
+        "bob": FORBIDDEN,
+        "carol": FORBIDDEN,
+    },
 }
 PROJECT_URLS = {name for name, _ in MATRIX}
 
@@ -127,9 +155,10 @@ def targets(document, dave):
     event = services.event_create(project=document.project, name="Balyun")
     facet = services.facet_create(event=event, name="Death toll", value_type="number")
     link = services.facet_link_create(annotation=annotation, facet=facet, author=dave, value="33")
+    owner = document.project.memberships.get(role="owner").user
     pending = PendingImport.objects.create(
         project=document.project,
-        user=document.project.memberships.get(role="owner").user,
+        user=owner,
         kind="w3c",
         document=document,
         filename="empty.json",
@@ -143,6 +172,12 @@ def targets(document, dave):
         "pending": pending,
         "membership": document.project.memberships.get(user__username="carol"),
         "reply": services.reply_create(annotation=annotation, author=dave, text="Source?"),
+        "trashed": services.annotation_delete(
+            annotation=AnnotationFactory(document=document, author=dave), actor=dave
+        ),
+        "invitation": services.invitation_create(
+            project=document.project, invitee="erin", role=Role.VIEWER, invited_by=owner
+        )[0],
     }
 
 
@@ -170,6 +205,11 @@ URL_TARGETS = {
     "reply_update": "reply",
     "reply_delete": "reply",
     "reply_hide": "reply",
+    "event_changes": "event",
+    "annotation_restore": "trashed",
+    "annotation_accept": "annotation",
+    "document_accept_agreed": "document",
+    "invitation_withdraw": "invitation",
 }
 
 
@@ -205,7 +245,7 @@ def test_outsiders_get_404_and_learn_nothing(client, mallory, other_project, tar
 @pytest.mark.parametrize(("name", "method"), sorted(MATRIX))
 def test_anonymous_users_are_sent_to_sign_in(client, targets, name, method):
     response = getattr(client, method)(url_for(name, targets), {})
-    if name == "document_changes":
+    if name in ("document_changes", "event_changes"):
         # The poller: htmx's "stop polling", rather than a sign-in page inside the panel.
         assert response.status_code == 286
         return

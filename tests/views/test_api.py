@@ -156,7 +156,11 @@ def test_put_needs_a_current_etag(client, alice, bob, document):
     assert put(client, resource(annotation), body, auth).status_code == 428
     # An owner changes it in the meantime.
     services.annotation_update(
-        annotation=annotation, kind="claim", note="owner's", edited_version=1
+        annotation=annotation,
+        actor=annotation.author,
+        kind="claim",
+        note="owner's",
+        edited_version=1,
     )
     stale = put(client, resource(annotation), body, {**auth, "If-Match": first["ETag"]})
     assert stale.status_code == 412

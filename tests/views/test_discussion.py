@@ -118,13 +118,13 @@ def test_only_owners_moderate(client, bob, annotation):
     assert reply.hidden_reason == ""
 
 
-def test_discussion_shows_up_in_live_updates(bob, annotation):
+def test_discussion_shows_up_in_live_updates(alice, bob, annotation):
     document = annotation.document
     document.refresh_from_db()
     before = document.revision
     reply = services.reply_create(annotation=annotation, author=bob, text="New")
-    services.thread_set_resolved(annotation=annotation, resolved=True)
-    services.moderation_hide(item=reply, reason="No")
+    services.thread_set_resolved(annotation=annotation, resolved=True, actor=alice)
+    services.moderation_hide(item=reply, reason="No", actor=alice)
     document.refresh_from_db()
     assert document.revision == before + 3
 

@@ -20,7 +20,9 @@ def test_nothing_new_is_204_and_a_teammates_change_shows_a_bar(client, alice, bo
     since = document.revision
     assert changes(client, document, since).status_code == 204
     annotation = AnnotationFactory(document=document, author=bob, quote="33 soldiers")
-    services.annotation_update(annotation=annotation, kind="opinion", note="", edited_version=1)
+    services.annotation_update(
+        annotation=annotation, actor=annotation.author, kind="opinion", note="", edited_version=1
+    )
     response = changes(client, document, since)
     assert response.status_code == 200
     assert "2 new changes to this document." in " ".join(response.content.decode().split())
@@ -37,13 +39,15 @@ def test_every_kind_of_change_counts(bob, document):
 
     annotation = AnnotationFactory(document=document, author=bob, quote="33 soldiers")
     revisions.append(now())
-    services.annotation_update(annotation=annotation, kind="opinion", note="n", edited_version=1)
+    services.annotation_update(
+        annotation=annotation, actor=annotation.author, kind="opinion", note="n", edited_version=1
+    )
     revisions.append(now())
     link = services.facet_link_create(annotation=annotation, facet=facet, author=bob, value="v")
     revisions.append(now())
-    services.facet_link_delete(link=link)
+    services.facet_link_delete(link=link, actor=link.author)
     revisions.append(now())
-    services.annotation_delete(annotation=annotation)
+    services.annotation_delete(annotation=annotation, actor=annotation.author)
     revisions.append(now())
     assert revisions == sorted(set(revisions)), "each change raises the revision"
 

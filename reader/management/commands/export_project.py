@@ -18,12 +18,21 @@ class Command(BaseCommand):
         parser.add_argument("slug")
         parser.add_argument("--format", choices=["w3c", "bundle"], required=True)
         parser.add_argument("--output", type=Path, help="File to write (default: stdout).")
+        parser.add_argument(
+            "--accepted-only",
+            action="store_true",
+            help="W3C only: just the annotations an owner accepted where annotators disagreed.",
+        )
 
-    def handle(self, *args, slug: str, format: str, output: Path | None, **options) -> None:
+    def handle(
+        self, *args, slug: str, format: str, output: Path | None, accepted_only: bool, **options
+    ) -> None:
         project = Project.objects.filter(slug=slug).first()
         if project is None:
             raise CommandError(f"No project with the slug “{slug}”.")
-        chunks = self._w3c(project) if format == "w3c" else self._bundle(project)
+        if accepted_only and format != "w3c":
+            raise CommandError("--accepted-only applies to --format w3c: a bundle holds all.")
+        chunks = self._w3c(project, accepted_only) if format == "w3c" else self._bundle(project)
         if output is None:
             for chunk in chunks:
                 self.stdout.write(chunk, ending="")
@@ -37,12 +46,16 @@ class Command(BaseCommand):
         except OSError as error:
             raise CommandError(f"Cannot write {output}: {error.strerror}.") from error
 
-    def _w3c(self, project: Project):
+    def _w3c(self, project: Project, accepted_only: bool):
         base = base_url(None)
         annotations = selectors.annotations_for_export(project=project)
+        iri, label = f"{base}/p/{project.slug}/export/", f"Annotations in {project.name}"
+        if accepted_only:
+            annotations = annotations.filter(accepted=True)
+            iri, label = f"{iri}?accepted=only", f"{label} (accepted only)"
         return exports.stream_collection(
-            iri=f"{base}/p/{project.slug}/export/",
-            label=f"Annotations in {project.name}",
+            iri=iri,
+            label=label,
             total=annotations.count(),
             annotations=annotations.iterator(chunk_size=EXPORT_CHUNK),
             iris=exports.Iris(base=base, slug=project.slug),

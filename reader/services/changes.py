@@ -1,0 +1,69 @@
+"""What the team learns about a change: the revision counters that open pages poll, and
+the project's audit trail. Called by the other services inside their transactions, so a
+change and its record are written together or not at all."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from reader.models import Action, Activity, Annotation, Document, Event
+
+SUMMARY_QUOTE_LIMIT = 80
+
+
+def document_touch(*, document_id: int) -> None:
+    """Note that the document's annotations changed, for the readers polling it."""
+    Document.objects.filter(pk=document_id).update(revision=models.F("revision") + 1)
+
+
+def events_touch(*, event_ids=None, annotation_id: int | None = None) -> None:
+    """Note that these events changed, or the events the annotation is linked to."""
+    events = Event.objects.all()
+    if annotation_id is not None:
+        events = events.filter(facets__links__annotation_id=annotation_id)
+    else:
+        events = events.filter(pk__in=event_ids)
+    Event.objects.filter(pk__in=events.values("pk")).update(revision=models.F("revision") + 1)
+
+
+def shorten(text: str, limit: int = SUMMARY_QUOTE_LIMIT) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def annotation_summary(annotation: Annotation) -> str:
+    return f"{annotation.get_kind_display()} “{shorten(annotation.quote_exact)}”"
+
+
+def activity_record(
+    *,
+    project_id: int,
+    actor,
+    action: Action,
+    summary: str,
+    document_id: int | None = None,
+    annotation_id: int | None = None,
+) -> Activity:
+    return Activity.objects.create(
+        project_id=project_id,
+        actor=actor,
+        action=action,
+        summary=shorten(summary, Activity._meta.get_field("summary").max_length),
+        document_id=document_id,
+        annotation_id=annotation_id,
+    )
+
+
+def activity_on_annotation(*, annotation: Annotation, actor, action: Action, detail: str = ""):
+    """Record an action on an annotation: its kind and quote, and what was done to it."""
+    summary = annotation_summary(annotation)
+    if detail:
+        summary = f"{summary}: {detail}"
+    return activity_record(
+        project_id=annotation.document.project_id,
+        actor=actor,
+        action=action,
+        summary=summary,
+        document_id=annotation.document_id,
+        annotation_id=annotation.pk,
+    )

@@ -1,0 +1,82 @@
+"""Curation: where annotators disagree, an owner accepts one annotation for the span.
+
+The span is the agreement unit (spans overlapping directly or through one another, as the
+agreement page groups them), so at most one annotation per unit is accepted, and exports
+can be limited to the accepted ones."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from reader import agreement
+from reader.models import Action, Annotation, Document
+from reader.services.changes import activity_on_annotation, activity_record, document_touch
+
+
+def _units(document_id: int) -> list[agreement.Unit]:
+    rows = (
+        Annotation.objects.filter(document_id=document_id)
+        .values_list("pk", "author_id", "start", "end", "kind", "accepted")
+        .order_by("start", "end", "pk")
+    )
+    return agreement.units(
+        agreement.Mark(annotator=author, start=start, end=end, label=kind, key=(pk, accepted))
+        for pk, author, start, end, kind, accepted in rows
+    )
+
+
+@transaction.atomic
+def annotation_accept(*, annotation: Annotation, actor) -> Annotation:
+    """Accept the annotation for its unit; any other accepted there is accepted no more."""
+    # The document's row is locked, so two owners accepting at once are served in turn.
+    Document.objects.select_for_update().filter(pk=annotation.document_id).first()
+    unit = next(
+        unit
+        for unit in _units(annotation.document_id)
+        if any(mark.key[0] == annotation.pk for mark in unit.marks)
+    )
+    others = [mark.key[0] for mark in unit.marks if mark.key[0] != annotation.pk]
+    Annotation.objects.filter(pk__in=others).update(accepted=False)
+    Annotation.objects.filter(pk=annotation.pk).update(accepted=True)
+    annotation.accepted = True
+    document_touch(document_id=annotation.document_id)
+    activity_on_annotation(
+        annotation=annotation,
+        actor=actor,
+        action=Action.ANNOTATION_ACCEPTED,
+        detail=f"{annotation.author}'s, over {len(others)} other{'s' if len(others) != 1 else ''}",
+    )
+    return annotation
+
+
+@transaction.atomic
+def annotation_unaccept(*, annotation: Annotation, actor) -> Annotation:
+    Annotation.objects.filter(pk=annotation.pk).update(accepted=False)
+    annotation.accepted = False
+    document_touch(document_id=annotation.document_id)
+    activity_on_annotation(annotation=annotation, actor=actor, action=Action.ANNOTATION_UNACCEPTED)
+    return annotation
+
+
+@transaction.atomic
+def document_accept_agreed(*, document: Document, actor) -> int:
+    """Accept one annotation (the first in text order) in every unit where two or more
+    annotators chose the same kind and nothing is accepted yet. Returns how many."""
+    Document.objects.select_for_update().filter(pk=document.pk).first()
+    chosen = [
+        unit.marks[0].key[0]
+        for unit in _units(document.pk)
+        if not unit.single and unit.agreed and not any(mark.key[1] for mark in unit.marks)
+    ]
+    if not chosen:
+        return 0
+    Annotation.objects.filter(pk__in=chosen).update(accepted=True)
+    document_touch(document_id=document.pk)
+    activity_record(
+        project_id=document.project_id,
+        actor=actor,
+        action=Action.ANNOTATION_ACCEPTED,
+        summary=f"{len(chosen)} span{'s' if len(chosen) != 1 else ''} where annotators agreed",
+        document_id=document.pk,
+    )
+    return len(chosen)

@@ -1,0 +1,128 @@
+"""What the team did: the activity feed, the trash of deleted annotations, and curation."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from reader import selectors, services
+from reader.models import TRASH_DAYS
+from reader.views.common import id_or_none
+
+ACTIVITY_PAGE_SIZE = 50
+
+
+def _date_or_none(value: str) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+@login_required
+@require_GET
+def activity_list(request: HttpRequest, slug: str) -> HttpResponse:
+    """The project's audit trail, newest first, filtered by member, kind of action,
+    document and date."""
+    access = selectors.project_access(user=request.user, slug=slug)
+    filters = selectors.ActivityFilters(
+        actor_id=id_or_none(request.GET.get("actor", "")),
+        group=request.GET.get("group", ""),
+        document_id=id_or_none(request.GET.get("document", "")),
+        since=_date_or_none(request.GET.get("since", "")),
+    )
+    entries = selectors.activity_for_project(project=access.project, filters=filters)
+    page = Paginator(entries, ACTIVITY_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "access": access,
+        "project": access.project,
+        "page": page,
+        "filters": filters,
+        "query": query.urlencode(),
+        "groups": [(key, label) for key, (label, _) in selectors.ACTIVITY_GROUPS.items()],
+        "members": access.project.memberships.select_related("user").order_by("user__username"),
+        "documents": access.project.documents.order_by("title").only("pk", "title"),
+        "trash": set(
+            selectors.trash_for_project(project=access.project).values_list(
+                "annotation_id", flat=True
+            )
+        )
+        if access.is_owner
+        else set(),
+    }
+    return render(request, "reader/activity_list.html", context)
+
+
+@login_required
+@require_GET
+def trash_list(request: HttpRequest, slug: str) -> HttpResponse:
+    access = selectors.owner_access(
+        user=request.user, slug=slug, message=selectors.ERROR_TRASH_OWNERS
+    )
+    context = {
+        "access": access,
+        "project": access.project,
+        "trashed": selectors.trash_for_project(project=access.project),
+        "trash_days": TRASH_DAYS,
+    }
+    return render(request, "reader/trash_list.html", context)
+
+
+@login_required
+@require_POST
+def annotation_restore(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    access, trashed = selectors.deleted_annotation_get_for_owner(
+        user=request.user, slug=slug, pk=pk
+    )
+    try:
+        annotation, lost = services.annotation_restore(trashed=trashed, actor=request.user)
+    except ValidationError as error:
+        context = {"errors": error.messages, "project": access.project}
+        return render(request, "reader/error.html", context, status=409)
+    message = f"Restored {annotation} on “{annotation.document.title}”."
+    if lost:
+        messages.warning(request, f"{message} Not restored: {'; '.join(lost)}.")
+    else:
+        messages.success(request, message)
+    return redirect(f"{annotation.document.get_absolute_url()}#annotation-{annotation.pk}")
+
+
+def _back_to_agreement(annotation_or_document) -> HttpResponse:
+    document = getattr(annotation_or_document, "document", annotation_or_document)
+    return redirect("reader:document_agreement", slug=document.project.slug, pk=document.pk)
+
+
+@login_required
+@require_POST
+def annotation_accept(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """An owner accepts an annotation for its span, or withdraws that (`accepted=0`)."""
+    selectors.owner_access(user=request.user, slug=slug, message=selectors.ERROR_CURATORS)
+    _, annotation = selectors.annotation_get_for_user(user=request.user, slug=slug, pk=pk)
+    if request.POST.get("accepted") == "0":
+        services.annotation_unaccept(annotation=annotation, actor=request.user)
+        messages.success(request, f"{annotation} is no longer accepted.")
+    else:
+        services.annotation_accept(annotation=annotation, actor=request.user)
+        messages.success(request, f"Accepted {annotation.author}'s {annotation}.")
+    return _back_to_agreement(annotation)
+
+
+@login_required
+@require_POST
+def document_accept_agreed(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    selectors.owner_access(user=request.user, slug=slug, message=selectors.ERROR_CURATORS)
+    _, document = selectors.document_get_for_user(user=request.user, slug=slug, pk=pk)
+    count = services.document_accept_agreed(document=document, actor=request.user)
+    messages.success(
+        request, f"Accepted {count} span{'s' if count != 1 else ''} where annotators agreed."
+    )
+    return _back_to_agreement(document)
