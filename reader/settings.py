@@ -1,8 +1,10 @@
 """Reader's settings.
 
 Development is the default. `READER_PRODUCTION=1` switches to production: DEBUG off, the
-secret key and allowed hosts from the environment (refusing to start without a key),
-secure cookies, HTTPS redirect and HSTS.
+secret key and allowed hosts from the environment (refusing to start without either),
+secure cookies, HTTPS redirect and HSTS, and WhiteNoise serving the collected, hashed and
+compressed static files. `DATABASE_URL` selects the database (PostgreSQL 15 in production
+with several app servers); without it, the SQLite file.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -22,7 +25,17 @@ if PRODUCTION:
             "READER_PRODUCTION=1 needs DJANGO_SECRET_KEY: at least 50 random characters."
         )
     DEBUG = False
-    ALLOWED_HOSTS = [h for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "").split(",") if h]
+    ALLOWED_HOSTS = [
+        host.strip()
+        for host in os.environ.get("DJANGO_ALLOWED_HOSTS", "").split(",")
+        if host.strip()
+    ]
+    if not ALLOWED_HOSTS:
+        # Django would answer every request with 400; say why at start instead.
+        raise ImproperlyConfigured(
+            "READER_PRODUCTION=1 needs DJANGO_ALLOWED_HOSTS: the comma-separated host names "
+            "Reader is served under."
+        )
 else:
     # Development only: a fixed key is fine because nothing it signs leaves this machine.
     SECRET_KEY = "django-insecure-development-key-never-used-in-production"
@@ -76,17 +89,35 @@ TEMPLATES = [
 
 # SQLite in WAL mode so readers never wait for a writer; IMMEDIATE transactions and a
 # busy timeout so concurrent writers queue instead of failing with "database is locked".
-DATABASES = {
-    "default": {
-        "ENGINE": "django.db.backends.sqlite3",
-        "NAME": os.environ.get("READER_SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
-        "OPTIONS": {
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-            "transaction_mode": "IMMEDIATE",
-            "timeout": 20,
-        },
-    }
+SQLITE_OPTIONS = {
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
 }
+# DATABASE_URL (e.g. postgres://user:password@host:5432/reader) selects another database;
+# without it, the embedded SQLite file. On PostgreSQL each worker keeps its connection for
+# up to READER_CONN_MAX_AGE seconds (a new one per request costs a few milliseconds) and
+# checks it before reuse, so a restarted database costs one reconnect, not an error.
+DATABASE_URL = os.environ.get("DATABASE_URL", "")
+if DATABASE_URL:
+    DATABASES = {
+        "default": dj_database_url.parse(
+            DATABASE_URL,
+            conn_max_age=int(os.environ.get("READER_CONN_MAX_AGE", "600")),
+            conn_health_checks=True,
+        )
+    }
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        DATABASES["default"].update(CONN_MAX_AGE=0, CONN_HEALTH_CHECKS=False)
+        DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": os.environ.get("READER_SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
+            "OPTIONS": SQLITE_OPTIONS,
+        }
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -139,17 +170,35 @@ READER_MAX_SOURCE_BYTES = 5 * 1024 * 1024
 # Above the largest import (20 MB) with room for the form around it.
 READER_MAX_REQUEST_BYTES = 25 * 1024 * 1024
 
-# Django's defaults already send X-Frame-Options: DENY, nosniff and a same-origin referrer
-# policy, and keep the session cookie HTTP-only; tests hold them.
+# Never framed (the CSP says frame-ancestors 'none' too). Django's defaults already send
+# nosniff and a same-origin referrer policy, and keep the session cookie HTTP-only; tests
+# hold them.
+X_FRAME_OPTIONS = "DENY"
 
 if PRODUCTION:
+    # Behind a proxy that terminates TLS and sets X-Forwarded-Proto (and passes Host on).
+    # Only the proxy may reach the app servers, or a client could claim HTTPS itself.
     SECURE_SSL_REDIRECT = os.environ.get("READER_SSL_REDIRECT", "1") == "1"
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    # A year, subdomains included (they are the subdomains of Reader's own host name, not
+    # its siblings) and preload-ready: the header alone does not put the host on browsers'
+    # preload list, which takes a separate submission by whoever owns the domain.
     SECURE_HSTS_SECONDS = 31_536_000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+
+    # Sign-in limits are counted in a cache every worker and app server shares: a table in
+    # the database (made by `manage.py createcachetable`), so no new service is needed.
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "logins": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "reader_login_limits",
+        },
+    }
+    READER_LOGIN_CACHE = "logins"
 
 LOGGING = {
     "version": 1,
