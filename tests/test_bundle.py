@@ -40,7 +40,10 @@ def write(tmp_path: Path, data, name: str = "bundle.json") -> Path:
 
 def test_round_trip_into_an_empty_instance_is_byte_identical(db, tmp_path):
     call_command("load_demo", stdout=StringIO())
+    # Curation travels too.
+    Annotation.objects.filter(pk=Annotation.objects.order_by("pk")[0].pk).update(accepted=True)
     first = export_bundle()
+    assert '"accepted": true' in first
     before = counts()
     Project.objects.all().delete()
     get_user_model().objects.all().delete()
@@ -50,6 +53,27 @@ def test_round_trip_into_an_empty_instance_is_byte_identical(db, tmp_path):
     assert "Imported 44 annotations, 5 documents, 2 events, 42 facet links" in out.getvalue()
     assert counts() == before
     assert export_bundle() == first
+
+
+def test_bundles_written_before_curation_still_import(bundle, tmp_path):
+    for annotation in bundle["annotations"]:
+        del annotation["accepted"]
+    Project.objects.all().delete()
+    call_command("import_bundle", str(write(tmp_path, bundle)), stdout=StringIO())
+    assert Annotation.objects.count() == 44
+    assert not Annotation.objects.filter(accepted=True).exists()
+
+
+def test_accepted_only_exports_what_an_owner_accepted(bundle):
+    accepted = Annotation.objects.order_by("pk")[3]
+    Annotation.objects.filter(pk=accepted.pk).update(accepted=True)
+    out = StringIO()
+    call_command("export_project", "idlib-2020", "--format", "w3c", "--accepted-only", stdout=out)
+    collection = json.loads(out.getvalue())
+    assert collection["total"] == 1
+    assert collection["first"]["items"][0]["id"].endswith(f"/annotations/{accepted.pk}/")
+    with pytest.raises(CommandError, match="applies to --format w3c"):
+        call_command("export_project", "idlib-2020", "--format", "bundle", "--accepted-only")
 
 
 def test_importing_the_same_bundle_again_adds_nothing(bundle, tmp_path):
