@@ -4,8 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 CHROMIUM := /usr/bin/chromium
+PG_BIN := /usr/lib/postgresql/15/bin
+# Extra pytest arguments for both runs of `make test`, e.g. PYTEST_ARGS="-x -m 'not browser'".
+PYTEST_ARGS ?=
 
-.PHONY: install run demo test lint format bench chromium clean
+.PHONY: install run demo test lint format bench chromium postgresql clean
 
 # Reinstall only when pyproject.toml changes; the stamp file records the last install.
 $(VENV)/.installed: pyproject.toml
@@ -32,6 +35,15 @@ chromium:
 		echo "Chromium is missing; installing Debian's chromium with apt-get"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
+# The second test run starts a throwaway cluster with Debian's PostgreSQL 15 binaries;
+# install them when they are missing (without Debian's default cluster, which we never use).
+postgresql:
+	@test -x $(PG_BIN)/initdb || { \
+		echo "PostgreSQL 15 is missing; installing Debian's postgresql-15 with apt-get"; \
+		mkdir -p /etc/postgresql-common/createcluster.d && \
+		echo "create_main_cluster = false" > /etc/postgresql-common/createcluster.d/reader.conf && \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-15; }
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -40,9 +52,14 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: install chromium lint
-	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/pytest
+# The whole suite twice: on SQLite, then on a throwaway PostgreSQL cluster (tests/pgcluster.py)
+# that exists only while the second run lasts.
+test: install chromium postgresql lint
+	env -u DATABASE_URL $(BIN)/python manage.py makemigrations --check --dry-run
+	@echo "== the whole suite on SQLite =="
+	env -u DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS)
+	@echo "== the whole suite on PostgreSQL 15 =="
+	$(BIN)/python -m tests.pgcluster $(BIN)/pytest $(PYTEST_ARGS)
 
 bench: install
 	$(BIN)/python bench/reader_page.py
