@@ -10,8 +10,18 @@ import datetime
 import math
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.http import Http404
 from django.utils import timezone
 
@@ -242,40 +252,71 @@ class ReaderFilters:
         )
 
 
+@dataclass(frozen=True)
+class Highlight:
+    """What the reading pane needs of an annotation: which one it is, and its kind."""
+
+    pk: int
+    kind: str
+
+
+# Panel items rendered per request: the text shows every highlight, but the panel's items
+# (each with links, thread and actions) come a page at a time as the reader scrolls.
+PANEL_PAGE_SIZE = 30
+
+
 @dataclass
 class ReaderView:
     """Everything the reader page shows for one document, built with a fixed number of
     queries whatever the number of annotations."""
 
-    annotations: list[Annotation]
+    annotations: list[Annotation]  # the panel's page of the annotations shown
     segments: list[anchoring.Segment]
     authors: list
     total: int
+    shown: int
+    offset: int
+    next_offset: int | None
 
 
-def reader_view(*, document: Document, filters: ReaderFilters) -> ReaderView:
-    every = list(
-        Annotation.objects.filter(document=document)
+def reader_view(*, document: Document, filters: ReaderFilters, offset: int = 0) -> ReaderView:
+    """Highlights for every annotation the filters show, from light rows; full annotations
+    (links, replies) for the panel's page alone."""
+    rows = Annotation.objects.filter(document=document).in_text_order()
+    if filters.open_threads:
+        rows = rows.annotate(has_replies=Exists(Reply.objects.filter(annotation=OuterRef("pk"))))
+    else:
+        rows = rows.annotate(has_replies=Value(False))
+    rows = list(
+        rows.values_list("pk", "start", "end", "kind", "author_id", "resolved", "has_replies")
+    )
+    shown = [
+        (pk, start, end, kind)
+        for pk, start, end, kind, author_id, resolved, has_replies in rows
+        if kind in filters.kinds
+        and (filters.author_id is None or author_id == filters.author_id)
+        and (not filters.open_threads or (has_replies and not resolved))
+    ]
+    spans = anchoring.structure_spans(document.text) + [
+        anchoring.Span(start, end, Highlight(pk, kind)) for pk, start, end, kind in shown
+    ]
+    authors = get_user_model().objects.filter(pk__in={row[4] for row in rows})
+    page = [pk for pk, *_ in shown[offset : offset + PANEL_PAGE_SIZE]]
+    annotations = (
+        Annotation.objects.filter(pk__in=page)
         .select_related("author")
         .prefetch_related(_links_prefetch(), _replies_prefetch())
         .in_text_order()
     )
-    shown = [
-        annotation
-        for annotation in every
-        if annotation.kind in filters.kinds
-        and (filters.author_id is None or annotation.author_id == filters.author_id)
-        and (not filters.open_threads or (annotation.replies.all() and not annotation.resolved))
-    ]
-    spans = anchoring.structure_spans(document.text) + [
-        anchoring.Span(a.start, a.end, a) for a in shown
-    ]
-    authors = sorted({a.author for a in every}, key=lambda user: user.get_username())
+    next_offset = offset + PANEL_PAGE_SIZE
     return ReaderView(
-        annotations=shown,
+        annotations=list(annotations) if page else [],
         segments=anchoring.segments(len(document.text), spans),
-        authors=authors,
-        total=len(every),
+        authors=list(authors.order_by("username")) if rows else [],
+        total=len(rows),
+        shown=len(shown),
+        offset=offset,
+        next_offset=next_offset if next_offset < len(shown) else None,
     )
 
 

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
+import html
+
 from django import template
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from reader.anchoring import Segment
@@ -13,29 +14,32 @@ KIND_MARKS = {"claim": "C", "opinion": "O", "user_comment": "U"}
 
 
 def _segment_html(text: str, segment: Segment, facets: dict[int, list[int]]) -> str:
-    piece = escape(text[segment.start : segment.end])
+    # The standard library's escape (what Django's wraps) without the SafeString per call:
+    # a long document has thousands of segments.
+    piece = html.escape(text[segment.start : segment.end])
     if not segment.keys:
         return piece
     classes: list[str] = []
     ids: list[str] = []
     for key in segment.keys:
-        if isinstance(key, Annotation):
+        if isinstance(key, str):  # structure: a heading, a comment block
+            classes.append(f"s-{key}")
+        else:  # an Annotation, or a Highlight standing for one
             ids.append(str(key.pk))
             classes.append(f"k-{key.kind}")
-        else:
-            classes.append(f"s-{key}")
     attributes = ""
     if ids:
         classes.append("hl")
         if len(ids) > 1:
             classes.append("hl-overlap")
         attributes += f' data-ann="{" ".join(ids)}"'
-        facet_ids = sorted(
-            {f for key in segment.keys for f in facets.get(getattr(key, "pk", 0), [])}
-        )
-        if facet_ids:
-            attributes += f' data-facets="{" ".join(map(str, facet_ids))}"'
-        marks = [KIND_MARKS[a.kind] for a in segment.starting if isinstance(a, Annotation)]
+        if facets:
+            facet_ids = sorted(
+                {f for key in segment.keys for f in facets.get(getattr(key, "pk", 0), [])}
+            )
+            if facet_ids:
+                attributes += f' data-facets="{" ".join(map(str, facet_ids))}"'
+        marks = [KIND_MARKS[a.kind] for a in segment.starting if not isinstance(a, str)]
         if marks:
             attributes += f' data-mark="{"".join(marks)}"'
     class_list = " ".join(dict.fromkeys(classes))

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -110,13 +110,28 @@ def _reader_filters(data) -> selectors.ReaderFilters:
     )
 
 
-def _reader_context(access, document, filters) -> dict:
+def _filters_query(filters: selectors.ReaderFilters) -> str:
+    """The filters as a query string prefix (ending in & when not empty), for the panel's
+    next-page requests."""
+    query = QueryDict(mutable=True)
+    if filters.kinds != frozenset(Kind.values):
+        query.setlist("show", sorted(filters.kinds))
+    if filters.author_id is not None:
+        query["author"] = str(filters.author_id)
+    if filters.open_threads:
+        query["threads"] = "open"
+    encoded = query.urlencode()
+    return f"{encoded}&" if encoded else ""
+
+
+def _reader_context(access, document, filters, offset: int = 0) -> dict:
     return {
         "access": access,
         "project": access.project,
         "document": document,
         "filters": filters,
-        "view": selectors.reader_view(document=document, filters=filters),
+        "filters_query": _filters_query(filters),
+        "view": selectors.reader_view(document=document, filters=filters, offset=offset),
         "kinds": Kind.choices,
         "stances": Stance.choices,
         "poll_seconds": settings.READER_POLL_SECONDS,
@@ -127,9 +142,12 @@ def _reader_context(access, document, filters) -> dict:
 @vary_on_headers("HX-Request")
 def document_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     access, document = selectors.document_get_for_user(user=request.user, slug=slug, pk=pk)
-    context = _reader_context(access, document, _reader_filters(request.GET))
+    offset = id_or_none(request.GET.get("offset", "")) or 0
+    context = _reader_context(access, document, _reader_filters(request.GET), offset)
     template = "reader/document_detail.html"
-    if wants_partial(request):
+    if wants_partial(request) and "offset" in request.GET:
+        template = "reader/partials/annotation_items.html"  # the panel's next page
+    elif wants_partial(request):
         template = READER_BODY
     elif access.can_write:
         context["facets"] = selectors.facets_for_linking(access.project)

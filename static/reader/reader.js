@@ -100,7 +100,30 @@
     return document.getElementById(`annotation-${id}`);
   }
 
-  function selectInPanel(ids) {
+  // The panel renders a page of items at a time: one picked in the text before its page
+  // came is fetched on its own into #panel-pinned.
+  function fetchPanelItems(ids) {
+    const panel = document.getElementById("annotation-panel");
+    if (!panel || !panel.dataset.itemUrl || !window.htmx) return Promise.resolve();
+    return Promise.all(ids.map((id) => htmx.ajax(
+      "GET", panel.dataset.itemUrl.replace(/\/0\/$/, `/${encodeURIComponent(id)}/`),
+      { target: "#panel-pinned", swap: "beforeend" },
+    )));
+  }
+
+  // A page that arrives later may hold a pinned item: keep one copy, the page's.
+  document.body.addEventListener("htmx:afterSettle", () => {
+    document.querySelectorAll("#panel-pinned .annotation-item").forEach((item) => {
+      if (document.querySelectorAll(`[id="${item.id}"]`).length > 1) item.remove();
+    });
+  });
+
+  function selectInPanel(ids, fetched = false) {
+    const missing = ids.filter((id) => !panelItem(id));
+    if (missing.length && !fetched) {
+      fetchPanelItems(missing).then(() => selectInPanel(ids, true));
+      return;
+    }
     document.querySelectorAll(".annotation-item.is-selected")
       .forEach((item) => item.classList.remove("is-selected"));
     const items = ids.map(panelItem).filter(Boolean);

@@ -7,7 +7,10 @@ import pytest
 from django.urls import reverse
 
 from reader.models import Kind
+from reader.selectors import PANEL_PAGE_SIZE
 from tests.factories import AnnotationFactory, DocumentFactory
+
+HTMX = {"HX-Request": "true"}
 
 PANE = re.compile(r'<article id="reading-pane"[^>]*>(.*?)</article>', re.DOTALL)
 
@@ -140,9 +143,38 @@ def test_reader_page_query_count_does_not_grow_with_annotations(
         start = index % (len(text) - 10)
         AnnotationFactory(document=document, author=bob, start=start, end=start + 7)
     client.force_login(bob)
-    # session, user, membership + project, document + outlet + project,
-    # annotations + authors, their facet links + facets + events, their replies + authors,
-    # and (for an annotator) the facets the selection toolbar offers to link to
-    with django_assert_num_queries(8):
+    # session, user, membership + project, document + outlet + project, every annotation's
+    # span and kind, their authors, the panel's page of annotations + authors, its facet
+    # links + facets + events, its replies + authors, and (for an annotator) the facets the
+    # selection toolbar offers to link to
+    with django_assert_num_queries(10):
         response = client.get(detail_url(document))
-    assert response.content.count(b'class="annotation-item') == count
+    body = response.content.decode()
+    assert body.count('class="annotation-item') == min(count, PANEL_PAGE_SIZE)
+    highlighted = {
+        int(pk) for ids in re.findall(r'data-ann="([0-9 ]+)"', body) for pk in ids.split()
+    }
+    assert highlighted == set(document.annotations.values_list("pk", flat=True))
+
+
+def test_the_panel_comes_a_page_at_a_time_with_the_filters(client, bob, alice, document):
+    for index in range(PANEL_PAGE_SIZE + 10):
+        AnnotationFactory(document=document, author=bob, kind="claim", start=index, end=index + 3)
+    theirs = AnnotationFactory(document=document, author=alice, kind="opinion", start=70, end=75)
+    client.force_login(bob)
+    first = client.get(detail_url(document)).content.decode()
+    [more] = re.findall(r'hx-get="([^"]+offset=30)"', first)
+    assert first.count('class="annotation-item') == PANEL_PAGE_SIZE
+    second = client.get(more.replace("&amp;", "&"), headers=HTMX).content.decode()
+    assert second.count('class="annotation-item') == 11
+    assert "panel-more" not in second and "<html" not in second
+    assert f'id="annotation-{theirs.pk}"' in second
+
+    # Filters travel with the next page; without JavaScript the link opens a full page.
+    filtered = client.get(detail_url(document), {"show": "claim"}).content.decode()
+    [more] = re.findall(r'href="([^"]+offset=30)"', filtered)
+    assert "show=claim" in more
+    page = client.get(more.replace("&amp;", "&")).content.decode()
+    assert page.count('class="annotation-item') == 10 and "<html" in page
+    assert f'id="annotation-{theirs.pk}"' not in page
+    assert "from the first" in page
