@@ -5,10 +5,12 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 CHROMIUM := /usr/bin/chromium
 PG_BIN := /usr/lib/postgresql/15/bin
+# gunicorn workers for serve-prod: the usual 2 x cores + 1.
+WORKERS ?= $(shell echo $$((2 * $$(nproc) + 1)))
 # Extra pytest arguments for both runs of `make test`, e.g. PYTEST_ARGS="-x -m 'not browser'".
 PYTEST_ARGS ?=
 
-.PHONY: install run demo test lint format bench chromium postgresql clean
+.PHONY: install run demo test lint format bench chromium postgresql serve-prod clean
 
 # Reinstall only when pyproject.toml changes; the stamp file records the last install.
 $(VENV)/.installed: pyproject.toml
@@ -61,6 +63,29 @@ test: install chromium postgresql lint
 	@echo "== the whole suite on PostgreSQL 15 =="
 	$(BIN)/python -m tests.pgcluster $(BIN)/pytest $(PYTEST_ARGS)
 
+# Production settings under gunicorn with $(WORKERS) workers on $(HOST): SQLite by default,
+# PostgreSQL with DATABASE_URL. Without DJANGO_SECRET_KEY, a key is made once into .secret_key
+# (untracked) for a local try-out; a real deployment sets its own. gunicorn speaks plain HTTP:
+# HTTPS, and redirecting HTTP to it, is the job of the proxy in front, so Django's own redirect
+# is off here unless READER_SSL_REDIRECT=1 (secure cookies and HSTS stay on; browsers accept
+# secure cookies from http://127.0.0.1 and http://localhost, so the try-out works as is).
+serve-prod: install
+	@test -n "$$DJANGO_SECRET_KEY" || test -s .secret_key || { \
+		echo "DJANGO_SECRET_KEY is not set; making a local one in .secret_key"; \
+		umask 077 && $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > .secret_key; }
+	@set -e; \
+	export READER_PRODUCTION=1; \
+	export DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat .secret_key)}"; \
+	export DJANGO_ALLOWED_HOSTS="$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost}"; \
+	export READER_SSL_REDIRECT="$${READER_SSL_REDIRECT:-0}"; \
+	$(BIN)/python manage.py collectstatic --noinput -v 0; \
+	$(BIN)/python manage.py migrate --noinput; \
+	$(BIN)/python manage.py createcachetable; \
+	database=SQLite; test -z "$$DATABASE_URL" || database="the DATABASE_URL database"; \
+	echo "Serving http://$(HOST)/ with $(WORKERS) gunicorn workers on $$database"; \
+	exec $(BIN)/gunicorn reader.wsgi:application --bind $(HOST) --workers $(WORKERS) \
+		--timeout 120 --access-logfile - --error-logfile -
+
 bench: install
 	$(BIN)/python bench/reader_page.py
 	$(BIN)/python bench/event_matrix.py
@@ -68,4 +93,4 @@ bench: install
 	$(BIN)/python bench/poll.py
 
 clean:
-	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles .secret_key
