@@ -79,8 +79,10 @@ def w3c_export(project, documents) -> tuple[int, int]:
         iri="http://bench/p/idlib-2020/export/",
         label="bench",
         total=total,
-        annotations=annotations.iterator(chunk_size=1000),
-        iris=exports.Iris(base="http://bench", slug=project.slug),
+        items=exports.w3c_items(
+            selectors.export_rows(annotations, chunk_size=1000),
+            exports.Iris(base="http://bench", slug=project.slug),
+        ),
     ):
         size += len(chunk.encode("utf-8"))
     assert Annotation.objects.filter(document__in=documents).count() == total

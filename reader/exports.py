@@ -17,7 +17,7 @@ import datetime
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Literal, NotRequired, TypedDict
+from typing import Literal, NamedTuple, NotRequired, TypedDict
 
 W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 MEDIA_TYPE = f'application/ld+json; profile="{W3C_CONTEXT}"'
@@ -133,18 +133,50 @@ W3CAnnotation = TypedDict(
 
 def utc(moment: datetime.datetime) -> str:
     """xsd:dateTime in UTC with Z, as the model asks."""
-    return moment.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if moment.utcoffset() != datetime.timedelta(0):  # the database gives UTC already
+        moment = moment.astimezone(datetime.UTC)
+    return f"{moment.isoformat(timespec='seconds')[:19]}Z"
 
 
-def _linking_body(link, iris: Iris) -> LinkingBody:
-    facet = link.facet
+class AnnotationRow(NamedTuple):
+    """What an export shows of an annotation, as read from the database in one tuple."""
+
+    pk: int
+    document_id: int
+    kind: str
+    start: int
+    end: int
+    quote_exact: str
+    quote_prefix: str
+    quote_suffix: str
+    note: str
+    created: datetime.datetime
+    modified: datetime.datetime
+    author: str
+
+
+class LinkRow(NamedTuple):
+    """What an export shows of a facet link."""
+
+    annotation_id: int
+    facet_id: int
+    event_id: int
+    event: str
+    facet: str
+    value: str
+    attribution: str
+    stance: str
+    claimed_at: datetime.datetime | None
+
+
+def _linking_body(link: LinkRow, iris: Iris) -> LinkingBody:
     body: LinkingBody = {
         "@context": iris.context,
         "type": "SpecificResource",
         "purpose": "linking",
-        "source": iris.facet(facet.event_id, facet.pk),
-        "event": facet.event.name,
-        "facet": facet.name,
+        "source": iris.facet(link.event_id, link.facet_id),
+        "event": link.event,
+        "facet": link.facet,
         "facetValue": link.value,
         "attribution": link.attribution,
         "stance": link.stance,
@@ -154,49 +186,84 @@ def _linking_body(link, iris: Iris) -> LinkingBody:
     return body
 
 
-def annotation_to_w3c(annotation, iris: Iris) -> W3CAnnotation:
-    """One annotation; `annotation.links` should be prefetched with their facets and events."""
+def w3c_annotation(row: AnnotationRow, links: Iterable[LinkRow], iris: Iris) -> W3CAnnotation:
+    """One annotation in the W3C model: the only place its shape is written."""
     bodies: list[TextualBody | LinkingBody] = [
-        {
-            "type": "TextualBody",
-            "purpose": "tagging",
-            "value": annotation.kind,
-            "format": "text/plain",
-        },
+        {"type": "TextualBody", "purpose": "tagging", "value": row.kind, "format": "text/plain"},
     ]
-    if annotation.note:
+    if row.note:
         bodies.append(
             {
                 "type": "TextualBody",
                 "purpose": "commenting",
-                "value": annotation.note,
+                "value": row.note,
                 "format": "text/plain",
             }
         )
-    bodies += [_linking_body(link, iris) for link in annotation.links.all()]
+    bodies += [_linking_body(link, iris) for link in links]
     return {
         "@context": W3C_CONTEXT,
-        "id": iris.annotation(annotation.pk),
+        "id": iris.annotation(row.pk),
         "type": "Annotation",
         "motivation": "tagging",
-        "created": utc(annotation.created),
-        "modified": utc(annotation.modified),
-        "creator": {"type": "Person", "nickname": annotation.author.get_username()},
+        "created": utc(row.created),
+        "modified": utc(row.modified),
+        "creator": {"type": "Person", "nickname": row.author},
         "body": bodies,
         "target": {
             "type": "SpecificResource",
-            "source": iris.document(annotation.document_id),
+            "source": iris.document(row.document_id),
             "selector": [
                 {
                     "type": "TextQuoteSelector",
-                    "exact": annotation.quote_exact,
-                    "prefix": annotation.quote_prefix,
-                    "suffix": annotation.quote_suffix,
+                    "exact": row.quote_exact,
+                    "prefix": row.quote_prefix,
+                    "suffix": row.quote_suffix,
                 },
-                {"type": "TextPositionSelector", "start": annotation.start, "end": annotation.end},
+                {"type": "TextPositionSelector", "start": row.start, "end": row.end},
             ],
         },
     }
+
+
+def annotation_to_w3c(annotation, iris: Iris) -> W3CAnnotation:
+    """One annotation instance; `annotation.links` should be prefetched with their facets
+    and events."""
+    row = AnnotationRow(
+        annotation.pk,
+        annotation.document_id,
+        annotation.kind,
+        annotation.start,
+        annotation.end,
+        annotation.quote_exact,
+        annotation.quote_prefix,
+        annotation.quote_suffix,
+        annotation.note,
+        annotation.created,
+        annotation.modified,
+        annotation.author.get_username(),
+    )
+    links = [
+        LinkRow(
+            link.annotation_id,
+            link.facet_id,
+            link.facet.event_id,
+            link.facet.event.name,
+            link.facet.name,
+            link.value,
+            link.attribution,
+            link.stance,
+            link.claimed_at,
+        )
+        for link in annotation.links.all()
+    ]
+    return w3c_annotation(row, links, iris)
+
+
+def w3c_items(
+    rows: Iterable[tuple[AnnotationRow, list[LinkRow]]], iris: Iris
+) -> Iterator[W3CAnnotation]:
+    return (w3c_annotation(row, links, iris) for row, links in rows)
 
 
 def page_iri(collection: str, page: int | Literal["all"]) -> str:
@@ -242,14 +309,25 @@ def annotation_page(
 _ITEMS = "__ITEMS__"
 
 
-def _stream(outer: dict, annotations: Iterable, iris: Iris) -> Iterator[str]:
-    """`outer` encoded with the annotations where it holds _ITEMS, one at a time."""
+def _stream(outer: dict, items: Iterable[W3CAnnotation]) -> Iterator[str]:
+    """`outer` encoded with the items where it holds _ITEMS, a batch at a time (one string
+    per annotation would make the response's chunks tiny)."""
     head, tail = json.dumps(outer, ensure_ascii=False).split(json.dumps(_ITEMS))
+    encode = json.JSONEncoder(ensure_ascii=False).encode
     yield head + "["
-    for index, annotation in enumerate(annotations):
-        encoded = json.dumps(annotation_to_w3c(annotation, iris), ensure_ascii=False)
-        yield ("," if index else "") + encoded
+    batch: list[str] = []
+    first = True
+    for item in items:
+        batch.append(encode(item))
+        if len(batch) == STREAM_BATCH:
+            yield ("" if first else ",") + ",".join(batch)
+            batch, first = [], False
+    if batch:
+        yield ("" if first else ",") + ",".join(batch)
     yield "]" + tail
+
+
+STREAM_BATCH = 200
 
 
 def _whole_page(*, iri: str, label: str, total: int) -> dict:
@@ -263,7 +341,7 @@ def _whole_page(*, iri: str, label: str, total: int) -> dict:
 
 
 def stream_collection(
-    *, iri: str, label: str, total: int, annotations: Iterable, iris: Iris
+    *, iri: str, label: str, total: int, items: Iterable[W3CAnnotation]
 ) -> Iterator[str]:
     """The whole collection as one JSON document, with one page holding every annotation
     embedded as `first`, encoded item by item as the rows arrive."""
@@ -277,15 +355,15 @@ def stream_collection(
         "first": page,
         "last": page["id"],
     }
-    return _stream(collection, annotations, iris)
+    return _stream(collection, items)
 
 
 def stream_whole_page(
-    *, iri: str, label: str, total: int, annotations: Iterable, iris: Iris
+    *, iri: str, label: str, total: int, items: Iterable[W3CAnnotation]
 ) -> Iterator[str]:
     """The page that holds every annotation (`?page=all`), on its own."""
     page = {"@context": W3C_CONTEXT, **_whole_page(iri=iri, label=label, total=total)}
-    return _stream(page, annotations, iris)
+    return _stream(page, items)
 
 
 # The project bundle: everything in a project, lossless, for moving it between instances.

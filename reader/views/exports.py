@@ -43,8 +43,9 @@ def _w3c(request, access, *, annotations, label: str, filename: str) -> HttpResp
                 iri=iri,
                 label=label,
                 total=total,
-                annotations=annotations.iterator(chunk_size=EXPORT_CHUNK),
-                iris=iris,
+                items=exports.w3c_items(
+                    selectors.export_rows(annotations, chunk_size=EXPORT_CHUNK), iris
+                ),
             ),
             content_type=exports.MEDIA_TYPE,
         )

@@ -57,8 +57,10 @@ class Command(BaseCommand):
             iri=iri,
             label=label,
             total=annotations.count(),
-            annotations=annotations.iterator(chunk_size=EXPORT_CHUNK),
-            iris=exports.Iris(base=base, slug=project.slug),
+            items=exports.w3c_items(
+                selectors.export_rows(annotations, chunk_size=EXPORT_CHUNK),
+                exports.Iris(base=base, slug=project.slug),
+            ),
         )
 
     def _bundle(self, project: Project):
