@@ -267,6 +267,12 @@ def test_nul_in_an_uploaded_source_is_refused(signed_in, world):
     assert snapshot() == before
 
 
+@pytest.mark.xfail(
+    condition=ON_POSTGRESQL,
+    strict=True,
+    reason="On PostgreSQL a NUL in an imported note reaches a query before the note is "
+    "checked (reader/imports/w3c.py _write): a 500. Fix: refuse NUL in parse_json().",
+)
 def test_nul_in_imported_notes_is_refused(signed_in, world):
     before = snapshot()
     raw = json.dumps([w3c(note="a\x00b")]).encode()
@@ -477,6 +483,7 @@ def test_odd_query_parameters_are_never_a_500(signed_in, world):
 
 
 @pytest.mark.xfail(
+    condition=not ON_POSTGRESQL,
     strict=True,
     reason="A search of over 50,000 characters is a 500 on SQLite (LIKE or GLOB pattern "
     "too complex). Fix: reader/views/reading.py document_list: cut the search to e.g. "
