@@ -3,6 +3,7 @@ projects and their API tokens."""
 
 from __future__ import annotations
 
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
@@ -63,6 +64,10 @@ class SignInForm(AuthenticationForm):
         cleaned = super().clean()  # a wrong password raises: its slots stay taken
         attempt.succeeded()
         return cleaned
+
+
+class AdminSignInForm(SignInForm, AdminAuthenticationForm):
+    """The admin's sign-in form under the same limits: `admin.site.login_form`."""
 
 
 class LoginView(auth_views.LoginView):

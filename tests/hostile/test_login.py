@@ -212,12 +212,30 @@ def test_limits_hold_in_the_database_cache(client, alice, clock, settings):
     "be guessed there without end (fix: admin.site.login_form = AdminSignInForm in "
     "reader/admin.py)",
 )
-def test_the_admin_sign_in_is_limited_too(client, clock):
+def test_the_admin_sign_in_is_limited_too(client, db, clock):
     UserFactory(username="root", is_staff=True, is_superuser=True)
     for _ in range(5):
         client.post("/admin/login/", {"username": "root", "password": "wrong"})
     response = client.post("/admin/login/?next=/admin/", {"username": "root", "password": PASSWORD})
     assert response.status_code != 302
+
+
+def test_with_the_limited_form_the_admin_sign_in_is_limited(client, db, clock, monkeypatch):
+    """The fix proposed above, tried: the admin site with AdminSignInForm."""
+    from django.contrib import admin
+
+    from reader.views.accounts import AdminSignInForm
+
+    monkeypatch.setattr(admin.site, "login_form", AdminSignInForm)
+    UserFactory(username="root", is_staff=True, is_superuser=True)
+    for _ in range(5):
+        client.post("/admin/login/", {"username": "root", "password": "wrong"})
+    response = client.post("/admin/login/?next=/admin/", {"username": "root", "password": PASSWORD})
+    assert response.status_code == 200
+    assert "Too many failed sign-ins" in response.content.decode()
+    clock.advance(ratelimit.WINDOW_SECONDS)
+    response = client.post("/admin/login/?next=/admin/", {"username": "root", "password": PASSWORD})
+    assert response.status_code == 302
 
 
 # --- sign-up ---------------------------------------------------------------------------
