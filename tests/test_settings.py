@@ -18,11 +18,17 @@ PRODUCTION_ENV = {
 }
 
 
+# Never part of a deployment, but a browser test's Playwright may leave it set in this
+# process (see tests/browser/conftest.py); `check --deploy` would rightly refuse it.
+TEST_ONLY = {"DJANGO_ALLOW_ASYNC_UNSAFE"}
+
+
 def manage(*args: str, env: dict) -> subprocess.CompletedProcess:
+    environ = {k: v for k, v in os.environ.items() if k not in TEST_ONLY}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=settings.BASE_DIR,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "reader.settings", **env},
+        env={**environ, "DJANGO_SETTINGS_MODULE": "reader.settings", **env},
         capture_output=True,
         text=True,
         timeout=120,
@@ -32,7 +38,7 @@ def manage(*args: str, env: dict) -> subprocess.CompletedProcess:
 def setting(expression: str, **env: str):
     """A setting's value as the settings module makes it from this environment (with
     DATABASE_URL unset unless given), read in a fresh interpreter; nothing connects."""
-    environ = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    environ = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", *TEST_ONLY}}
     code = (
         "import json, django; from django.conf import settings; django.setup(); "
         f"print(json.dumps(settings.{expression}, default=str))"
