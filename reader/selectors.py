@@ -281,9 +281,11 @@ class ReaderView:
     next_offset: int | None
 
 
-def reader_view(*, document: Document, filters: ReaderFilters, offset: int = 0) -> ReaderView:
+def reader_view(
+    *, document: Document, filters: ReaderFilters, offset: int = 0, panel: bool = True
+) -> ReaderView:
     """Highlights for every annotation the filters show, from light rows; full annotations
-    (links, replies) for the panel's page alone."""
+    (links, replies) for the panel's page alone, unless `panel` is off."""
     rows = Annotation.objects.filter(document=document).in_text_order()
     if filters.open_threads:
         rows = rows.annotate(has_replies=Exists(Reply.objects.filter(annotation=OuterRef("pk"))))
@@ -303,7 +305,7 @@ def reader_view(*, document: Document, filters: ReaderFilters, offset: int = 0) 
         anchoring.Span(start, end, Highlight(pk, kind)) for pk, start, end, kind in shown
     ]
     authors = get_user_model().objects.filter(pk__in={row[4] for row in rows})
-    page = [pk for pk, *_ in shown[offset : offset + PANEL_PAGE_SIZE]]
+    page = [pk for pk, *_ in shown[offset : offset + PANEL_PAGE_SIZE]] if panel else []
     annotations = (
         Annotation.objects.filter(pk__in=page)
         .select_related("author")

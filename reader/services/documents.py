@@ -192,7 +192,9 @@ def annotation_create(
         note=note,
         note_html=sanitize.note_to_html(note),
     )
-    annotation.full_clean()
+    # Kind, span and quote are checked above and the database holds the constraints, so
+    # full_clean need not ask it again (five statements on the hottest write).
+    annotation.full_clean(exclude=["document", "author"], validate_constraints=False)
     annotation.save()
     document_touch(document_id=document.pk)
     activity_on_annotation(annotation=annotation, actor=author, action=Action.ANNOTATION_CREATED)

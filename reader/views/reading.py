@@ -124,14 +124,16 @@ def _filters_query(filters: selectors.ReaderFilters) -> str:
     return f"{encoded}&" if encoded else ""
 
 
-def _reader_context(access, document, filters, offset: int = 0) -> dict:
+def _reader_context(access, document, filters, offset: int = 0, panel: bool = True) -> dict:
     return {
         "access": access,
         "project": access.project,
         "document": document,
         "filters": filters,
         "filters_query": _filters_query(filters),
-        "view": selectors.reader_view(document=document, filters=filters, offset=offset),
+        "view": selectors.reader_view(
+            document=document, filters=filters, offset=offset, panel=panel
+        ),
         "kinds": Kind.choices,
         "stances": Stance.choices,
         "poll_seconds": settings.READER_POLL_SECONDS,
@@ -162,6 +164,18 @@ def _reader_body_response(request, access, document, *, saved=None) -> HttpRespo
     )
     if saved is not None:
         response["HX-Trigger-After-Settle"] = f'{{"annotationSaved": {saved.pk}}}'
+    return response
+
+
+def _created_response(request, access, document, annotation) -> HttpResponse:
+    """The new item on top of the panel, and the text with its highlight: not the whole
+    panel again (its other items have not changed, and it comes a page at a time)."""
+    document.refresh_from_db(fields=["revision"])
+    context = _reader_context(access, document, _reader_filters(request.POST), panel=False)
+    context["annotation"] = selectors.annotation_with_links(pk=annotation.pk)
+    response = render(request, "reader/partials/annotation_created.html", context)
+    response = reswap(retarget(response, "#panel-pinned"), "afterbegin")
+    response["HX-Trigger-After-Settle"] = f'{{"annotationSaved": {annotation.pk}}}'
     return response
 
 
@@ -199,7 +213,7 @@ def annotation_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     except ValidationError as error:
         return error_response(request, error.messages, target="#toolbar-errors")
     if request.htmx:
-        return _reader_body_response(request, access, document, saved=annotation)
+        return _created_response(request, access, document, annotation)
     return redirect(f"{document.get_absolute_url()}#annotation-{annotation.pk}")
 
 
