@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from reader import anchoring
+
 if TYPE_CHECKING:
     from reader.models import Project
 
@@ -82,12 +84,31 @@ def parse_json(raw: bytes, *, limit: int = MAX_IMPORT_BYTES):
     except UnicodeDecodeError as error:
         raise ImportRefused(["The file is not UTF-8 text."]) from error
     try:
-        return json.loads(text)
+        data = json.loads(text)
     except RecursionError as error:
         raise ImportRefused(["The JSON is nested too deeply to be a Reader file."]) from error
     except json.JSONDecodeError as error:
         where = f"line {error.lineno}, column {error.colno}"
         raise ImportRefused([f"The file is not valid JSON: {error.msg} ({where})."]) from error
+    _refuse_unstorable_strings(data)
+    return data
+
+
+def _refuse_unstorable_strings(data) -> None:
+    """JSON's \\u escapes can spell NUL and lone surrogates, which no database column takes:
+    refuse them here, once, for every field of every file and API body."""
+    pending = [data]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, dict):
+            pending += value.keys()
+            pending += value.values()
+        elif isinstance(value, list):
+            pending += value
+        elif isinstance(value, str) and (bad := anchoring.unacceptable_characters(value)):
+            raise ImportRefused(
+                [f"The JSON contains {bad} in a text, which cannot be stored: remove them."]
+            )
 
 
 from reader.imports.bundle import bundle_import  # noqa: E402

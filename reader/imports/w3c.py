@@ -27,8 +27,22 @@ def _types(record: dict) -> set[str]:
     return set(_strings(record.get("type")))
 
 
+MAX_ANNOTATIONS = 10_000
+ERROR_TOO_MANY = (
+    "The file holds {count:,} annotations; one import takes at most {limit:,}: split it."
+)
+
+
 def annotations_in(data) -> list:
-    """The annotations a W3C document holds, or ImportRefused saying why there are none."""
+    """The annotations a W3C document holds, or ImportRefused saying why there are none or
+    too many (each is checked, previewed and written within one request)."""
+    items = _annotations_in(data)
+    if len(items) > MAX_ANNOTATIONS:
+        raise ImportRefused([ERROR_TOO_MANY.format(count=len(items), limit=MAX_ANNOTATIONS)])
+    return items
+
+
+def _annotations_in(data) -> list:
     if isinstance(data, list):
         return data
     if not isinstance(data, dict):

@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from reader import sanitize
+from reader import anchoring, sanitize
 from reader.models import Action, Annotation, Reply
 from reader.services.changes import activity_on_annotation, document_touch
-from reader.services.documents import clean_note
+from reader.services.documents import ERROR_BAD_CHARACTERS, clean_note
 
 ERROR_EMPTY_REPLY = "Write something to reply."
 ERROR_NO_REASON = "Give a reason for hiding it: the team sees it."
@@ -84,6 +84,8 @@ def moderation_hide(*, item: Annotation | Reply, reason: str, actor) -> Annotati
     reason = " ".join(reason.split())[:300]
     if not reason:
         raise ValidationError({"reason": ERROR_NO_REASON})
+    if bad := anchoring.unacceptable_characters(reason):
+        raise ValidationError({"reason": ERROR_BAD_CHARACTERS.format(what=bad)})
     return _set_hidden(item, reason, actor)
 
 

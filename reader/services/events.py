@@ -8,7 +8,7 @@ import math
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
-from reader import values
+from reader import anchoring, values
 from reader.models import Action, Annotation, Event, Facet, FacetLink, Project, Stance
 from reader.services.changes import (
     activity_on_annotation,
@@ -16,6 +16,7 @@ from reader.services.changes import (
     document_touch,
     events_touch,
 )
+from reader.services.documents import ERROR_BAD_CHARACTERS
 
 ERROR_EMPTY_VALUE = "Give the value the source states for “{facet}”."
 ERROR_ALREADY_LINKED = "This annotation is already linked to “{facet}”; edit that link instead."
@@ -89,6 +90,9 @@ def facet_link_create(
     value = " ".join(value.split())
     if not value:
         raise ValidationError({"value": ERROR_EMPTY_VALUE.format(facet=facet.name)})
+    for name, text in (("value", value), ("attribution", attribution)):
+        if bad := anchoring.unacceptable_characters(text):
+            raise ValidationError({name: ERROR_BAD_CHARACTERS.format(what=bad)})
     if FacetLink.objects.filter(annotation=annotation, facet=facet).exists():
         raise ValidationError({"facet": ERROR_ALREADY_LINKED.format(facet=facet.name)})
     parsed = values.parse_value(facet.value_type, value)

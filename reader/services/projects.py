@@ -10,8 +10,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from reader import anchoring
 from reader.models import Action, ApiToken, Invitation, Membership, Project, Role
 from reader.services.changes import activity_record
+from reader.services.documents import ERROR_BAD_CHARACTERS
 
 
 @transaction.atomic
@@ -38,6 +40,8 @@ def api_token_create(*, user, name: str) -> tuple[ApiToken, str]:
     token = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
     # A name too long is cut rather than refused: it is only a label for the user.
     name = name.strip()[: ApiToken._meta.get_field("name").max_length] or "API token"
+    if bad := anchoring.unacceptable_characters(name):
+        raise ValidationError({"name": ERROR_BAD_CHARACTERS.format(what=bad)})
     row = ApiToken(user=user, name=name, key_hash=_token_hash(token), prefix=token[:10])
     row.full_clean()
     row.save()

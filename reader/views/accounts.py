@@ -15,11 +15,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from reader import ratelimit, selectors, services
 
 
-def _account_page(request: HttpRequest, *, new_token: str = "", status: int = 200):
+def _account_page(request: HttpRequest, *, new_token: str = "", status: int = 200, errors=()):
     context = {
         "projects": selectors.projects_for_user(request.user),
         "tokens": request.user.api_tokens.all(),
         "new_token": new_token,
+        "errors": errors,
     }
     return render(request, "reader/account.html", context, status=status)
 
@@ -29,7 +30,12 @@ def _account_page(request: HttpRequest, *, new_token: str = "", status: int = 20
 def account(request: HttpRequest) -> HttpResponse:
     """GET shows the page; POST makes a token and shows it, this once only."""
     if request.method == "POST":
-        _, token = services.api_token_create(user=request.user, name=request.POST.get("name", ""))
+        try:
+            _, token = services.api_token_create(
+                user=request.user, name=request.POST.get("name", "")
+            )
+        except ValidationError as error:
+            return _account_page(request, status=400, errors=error.messages)
         response = _account_page(request, new_token=token)
         response["Cache-Control"] = "no-store"  # the token must not linger in any cache
         return response

@@ -16,6 +16,7 @@ from reader.models import Kind, OutletKind, Stance
 from reader.views.common import error_response, form_messages, id_or_none, wants_partial
 
 READER_BODY = "reader/document_detail.html#reader-body"
+SEARCH_LIMIT = 200
 
 
 @login_required
@@ -32,7 +33,8 @@ def project_list(request: HttpRequest) -> HttpResponse:
 @vary_on_headers("HX-Request")
 def document_list(request: HttpRequest, slug: str) -> HttpResponse:
     access = selectors.project_access(user=request.user, slug=slug)
-    search = request.GET.get("q", "").strip()
+    # Bounded and without NUL: the database's LIKE refuses both a huge pattern and NUL.
+    search = request.GET.get("q", "").replace("\x00", "").strip()[:SEARCH_LIMIT]
     outlet_id = request.GET.get("outlet", "")
     outlet_kind = request.GET.get("outlet_kind", "")
     documents = selectors.document_list(

@@ -206,12 +206,6 @@ def test_limits_hold_in_the_database_cache(client, alice, clock, settings):
     assert_refused(sign_in(client, "alice", PASSWORD))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="/admin/login/ uses Django's own form, without the limits: a staff password can "
-    "be guessed there without end (fix: admin.site.login_form = AdminSignInForm in "
-    "reader/admin.py)",
-)
 def test_the_admin_sign_in_is_limited_too(client, db, clock):
     UserFactory(username="root", is_staff=True, is_superuser=True)
     for _ in range(5):
