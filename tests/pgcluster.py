@@ -12,6 +12,8 @@ initdb refuses to run as root, so as root the cluster runs as the `postgres` sys
 `reader` is a superuser (it creates test databases) with a random password over TCP.
 Benchmarks and load scripts can reuse it: `cluster(durable=True)` keeps fsync on so their
 figures mean something; tests leave it off because they never need a crash to survive.
+`restart(url)` stops a running cluster and starts it again on the same port, for scripts
+that inject faults (bench/faults.py).
 """
 
 from __future__ import annotations
@@ -27,8 +29,10 @@ import socket
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 PG_BIN = Path(os.environ.get("READER_PG_BIN", "/usr/lib/postgresql/15/bin"))
 ROLE = "reader"
@@ -40,6 +44,20 @@ FAST = {"fsync": "off", "synchronous_commit": "off", "full_page_writes": "off"}
 
 class ClusterError(RuntimeError):
     pass
+
+
+class _Running(NamedTuple):
+    """What restart() needs to stop a running cluster and start it again as it was."""
+
+    bindir: Path
+    data: Path
+    log: Path
+    owner: str | None
+    folder: Path
+    options: str
+
+
+_RUNNING: dict[str, _Running] = {}  # by URL
 
 
 def _free_port() -> int:
@@ -92,6 +110,7 @@ def cluster(
     folder = Path(tempfile.mkdtemp(prefix="reader-pg-"))
     data, log = folder / "data", folder / "server.log"
     password = secrets.token_urlsafe(24)
+    url = ""
     try:
         if owner:
             os.chown(folder, pwd.getpwnam(owner).pw_uid, pwd.getpwnam(owner).pw_gid)
@@ -154,12 +173,42 @@ def cluster(
             folder=folder,
             what="createdb",
         )
-        yield f"postgres://{ROLE}:{password}@127.0.0.1:{port}/{DATABASE}"
+        url = f"postgres://{ROLE}:{password}@127.0.0.1:{port}/{DATABASE}"
+        _RUNNING[url] = _Running(bindir, data, log, owner, folder, server_options)
+        yield url
     finally:
+        if url:
+            _RUNNING.pop(url, None)
         # Also when start was interrupted: a postmaster that wrote its pid file is stopped.
         if (data / "postmaster.pid").exists():
             _stop(bindir, data, owner, folder)
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def restart(url: str, *, down_seconds: float = 0.0) -> None:
+    """Stop the cluster behind `url` (fast: open sessions are cut off, mid-transaction or
+    not) and start it again with the same settings and port after `down_seconds`."""
+    running = _RUNNING.get(url)
+    if running is None:
+        raise ClusterError("restart() needs the URL of a cluster() that is running.")
+    pg_ctl = str(running.bindir / "pg_ctl")
+    where = {"owner": running.owner, "folder": running.folder}
+    stop = [pg_ctl, "stop", f"--pgdata={running.data}", "--mode=fast", "--wait"]
+    _run(stop, **where, what="pg_ctl stop")
+    time.sleep(down_seconds)
+    _run(
+        [
+            pg_ctl,
+            "start",
+            f"--pgdata={running.data}",
+            f"--log={running.log}",
+            "--wait",
+            f"--timeout={START_TIMEOUT_S}",
+            f"--options={running.options}",
+        ],
+        **where,
+        what="pg_ctl start",
+    )
 
 
 def _stop(bindir: Path, data: Path, owner: str | None, folder: Path) -> None:

@@ -15,7 +15,7 @@ import psycopg
 import pytest
 from django.conf import settings
 
-from tests.pgcluster import PG_BIN, cluster
+from tests.pgcluster import PG_BIN, cluster, restart
 
 pytestmark = pytest.mark.skipif(
     not (PG_BIN / "initdb").is_file(), reason="PostgreSQL 15 is not installed (make postgresql)"
@@ -54,6 +54,18 @@ def test_cluster_is_removed_when_the_code_inside_fails():
         raise RuntimeError("inside")
     assert not folder.exists()
     assert refuses_connections(url)
+
+
+def test_restart_cuts_open_connections_and_serves_again_at_the_same_url():
+    with cluster() as url, psycopg.connect(url) as before:
+        before.execute("CREATE TABLE kept (n int)")
+        before.execute("INSERT INTO kept VALUES (1)")
+        before.commit()
+        restart(url, down_seconds=0.5)
+        with pytest.raises(psycopg.OperationalError):
+            before.execute("SELECT 1")
+        with psycopg.connect(url) as after:
+            assert after.execute("SELECT n FROM kept").fetchall() == [(1,)]
 
 
 def test_command_line_passes_database_url_and_the_exit_status():
