@@ -1,0 +1,55 @@
+"""A database that cannot be reached: 503 with Retry-After and a plain message, not 500."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import OperationalError, connection
+from django.test import Client
+from django.urls import reverse
+
+from reader import dbfailure, services
+
+MIDDLEWARE = "reader.dbfailure.DatabaseUnavailableMiddleware"
+
+
+def database_down(execute, sql, params, many, context):
+    raise OperationalError("connection to server at 127.0.0.1 failed: Connection refused")
+
+
+@pytest.fixture
+def with_middleware(settings):
+    if MIDDLEWARE not in settings.MIDDLEWARE:
+        settings.MIDDLEWARE = [*settings.MIDDLEWARE, MIDDLEWARE]
+
+
+def test_api_write_while_the_database_is_down_is_503_with_retry_after(
+    with_middleware, bob, document
+):
+    _, token = services.api_token_create(user=bob, name="test")
+    url = reverse("reader:api_container", args=[document.project.slug, document.pk])
+    client = Client(raise_request_exception=False)
+    with connection.execute_wrapper(database_down):
+        response = client.post(
+            url,
+            "{}",
+            content_type="application/ld+json",
+            headers={"Authorization": f"Bearer {token}"},
+        )
+    assert response.status_code == 503
+    assert response["Retry-After"] == str(dbfailure.RETRY_AFTER_SECONDS)
+    assert response["Content-Type"].startswith("text/plain")
+    assert response.content.decode() == dbfailure.MESSAGE
+    assert "Connection refused" not in response.content.decode()
+
+
+def test_a_page_while_the_database_is_down_is_503(with_middleware, client, bob, document):
+    client.force_login(bob)
+    client.raise_request_exception = False
+    with connection.execute_wrapper(database_down):
+        response = client.get(document.get_absolute_url())
+    assert response.status_code == 503
+
+
+def test_other_errors_are_left_to_django(with_middleware):
+    middleware = dbfailure.DatabaseUnavailableMiddleware(lambda request: None)
+    assert middleware.process_exception(None, ValueError("a bug")) is None
