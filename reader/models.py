@@ -134,7 +134,7 @@ class Document(models.Model):
     objects = DocumentQuerySet.as_manager()
 
     class Meta:
-        ordering = ["published", "title"]
+        ordering = [F("published").asc(nulls_first=True), "title"]
         constraints = [
             models.UniqueConstraint(
                 fields=["project", "content_hash"], name="document_unique_text"
@@ -217,7 +217,7 @@ class Event(models.Model):
     revision = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:
-        ordering = ["starts", "name"]
+        ordering = [F("starts").asc(nulls_first=True), "name"]
         constraints = [
             models.UniqueConstraint(fields=["project", "name"], name="event_unique_name"),
             models.CheckConstraint(
@@ -296,7 +296,7 @@ class FacetLink(models.Model):
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["facet__order", "claimed_at", "pk"]
+        ordering = ["facet__order", F("claimed_at").asc(nulls_first=True), "pk"]
         constraints = [
             models.UniqueConstraint(fields=["annotation", "facet"], name="link_unique_facet"),
             models.CheckConstraint(condition=Q(stance__in=Stance.values), name="link_stance_valid"),

@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import (
     Count,
     Exists,
+    F,
     OuterRef,
     Prefetch,
     Q,
@@ -45,6 +46,13 @@ from reader.models import (
     Role,
     Stance,
 )
+
+
+def NULLS_FIRST(field: str):  # noqa: N802 (reads as an ordering keyword)
+    """Ascending with empty values first on every database: SQLite puts NULL first and
+    PostgreSQL last, and orders (undated reports, undated sources) must not differ."""
+    return F(field).asc(nulls_first=True)
+
 
 ERROR_READ_ONLY = "Your role in this project is viewer: you can read and export, not annotate."
 ERROR_NOT_YOURS = "Only its author or a project owner can change it."
@@ -155,7 +163,7 @@ def _links_prefetch() -> Prefetch:
     return Prefetch(
         "links",
         queryset=FacetLink.objects.select_related("facet__event").order_by(
-            "facet__event__name", "facet__order", "claimed_at", "pk"
+            "facet__event__name", "facet__order", NULLS_FIRST("claimed_at"), "pk"
         ),
     )
 
@@ -194,7 +202,7 @@ def facets_for_linking(project: Project) -> list[Facet]:
     return list(
         Facet.objects.filter(event__project=project)
         .select_related("event")
-        .order_by("event__starts", "event__name", "order", "pk")
+        .order_by(NULLS_FIRST("event__starts"), "event__name", "order", "pk")
     )
 
 
@@ -238,7 +246,9 @@ def document_list(
     if outlet_kind:
         documents = documents.filter(outlet__kind=outlet_kind)
     # Only the columns the library shows: a library of long texts must not load them all.
-    return documents.defer("text").with_kind_counts().order_by("published", "title", "pk")
+    return (
+        documents.defer("text").with_kind_counts().order_by(NULLS_FIRST("published"), "title", "pk")
+    )
 
 
 @dataclass(frozen=True)
@@ -416,7 +426,7 @@ def event_matrix(*, event: Event) -> EventMatrix:
         .select_related(
             "annotation__document__outlet", "annotation__document__project", "annotation__author"
         )
-        .order_by("claimed_at", "annotation__start", "pk")
+        .order_by(NULLS_FIRST("claimed_at"), "annotation__start", "pk")
     )
     documents = {link.annotation.document_id: link.annotation.document for link in links}
     groups = _source_order(list(documents.values()))
@@ -545,7 +555,7 @@ def export_rows(
         links: dict[int, list[exports.LinkRow]] = {}
         for link in (
             FacetLink.objects.filter(annotation_id__in=[row.pk for row in chunk])
-            .order_by("facet__event__name", "facet__order", "claimed_at", "pk")
+            .order_by("facet__event__name", "facet__order", NULLS_FIRST("claimed_at"), "pk")
             .values_list(
                 "annotation_id",
                 "facet_id",

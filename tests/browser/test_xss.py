@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-# The browser tests' fixtures (one Chromium, a page that fails on CSP reports, sign-in).
-from tests.browser.conftest import browser, context, login, page  # noqa: F401
+# The project with a payload in every field, from the hostile-input suite.
+from tests.hostile.conftest import evil, hostile  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
