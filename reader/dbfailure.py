@@ -4,12 +4,13 @@ While PostgreSQL restarts (or fails over, or the network to it is cut), queries 
 Django's OperationalError or InterfaceError, and so does SQLite when a lock outlasts its
 busy timeout. Django would answer a bare 500, which says "a bug" to people and nothing
 useful to API clients; the truthful answer is 503 with Retry-After: unavailable for a
-moment, the transaction was rolled back, try again. The error is still logged. Django
-reconnects by itself once the database is back (CONN_HEALTH_CHECKS), so the first request
-after the outage succeeds.
+moment, try again. The error is still logged. Django reconnects by itself once the database
+is back (CONN_HEALTH_CHECKS), so the first request after the outage succeeds.
 
-Only a cut during the commit itself leaves a write's outcome unknown (no server can tell);
-an API client that retries a create should look for it first (bench/faults.py does).
+A write whose transaction was cut off is rolled back (the API builds its answer inside the
+transaction for that reason). Only a cut during the commit itself leaves the outcome
+unknown, which no server can tell; an API client that retries a create should look for it
+first (bench/annotators.py does).
 """
 
 from __future__ import annotations

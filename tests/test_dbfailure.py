@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.db import OperationalError, connection
 from django.test import Client
 from django.urls import reverse
 
 from reader import dbfailure, services
+from reader.models import Annotation
+from reader.views import api
+from tests.views.test_api import JSONLD, new_annotation
 
 MIDDLEWARE = "reader.dbfailure.DatabaseUnavailableMiddleware"
 
@@ -48,6 +53,42 @@ def test_a_page_while_the_database_is_down_is_503(with_middleware, client, bob, 
     with connection.execute_wrapper(database_down):
         response = client.get(document.get_absolute_url())
     assert response.status_code == 503
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT"])
+def test_a_write_whose_answer_cannot_be_read_is_rolled_back(
+    with_middleware, monkeypatch, bob, document, method
+):
+    """The database failing after the write but before the answer: the write must not
+    stay, or a client told 503 "try again" would make it twice."""
+    _, token = services.api_token_create(user=bob, name="test")
+    auth = {"Authorization": f"Bearer {token}"}
+    client = Client(raise_request_exception=False)
+    url = reverse("reader:api_container", args=[document.project.slug, document.pk])
+    created = client.post(
+        url, json.dumps(new_annotation(document, "33 soldiers")), JSONLD, headers=auth
+    )
+    etag = created["ETag"]
+
+    read_before_the_write = method == "PUT"  # a PUT reads the annotation for its ETag first
+    real_representation = api._representation
+
+    def database_gone_after_the_write(pk, iris):
+        nonlocal read_before_the_write
+        if read_before_the_write:
+            read_before_the_write = False
+            return real_representation(pk, iris)
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(api, "_representation", database_gone_after_the_write)
+    body = json.dumps(new_annotation(document, "33 soldiers", kind="opinion", note="again"))
+    if method == "POST":
+        response = client.post(url, body, JSONLD, headers=auth)
+    else:
+        response = client.put(created["Location"], body, JSONLD, headers={**auth, "If-Match": etag})
+    assert response.status_code == 503
+    annotation = Annotation.objects.get()  # the first create only
+    assert (annotation.kind, annotation.note, annotation.version) == ("claim", "", 1)
 
 
 def test_other_errors_are_left_to_django(with_middleware):

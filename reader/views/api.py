@@ -233,7 +233,10 @@ def _create(request, access, document, iris) -> HttpResponse:
             note=record["note"],
         )
         write_links(annotation, record["links"], request.user, imports.ImportReport())
-    body = _representation(annotation.pk, iris)
+        # Read the answer before the commit: should the database fail here, the create is
+        # rolled back with the error. Only a failure of the commit itself can then leave a
+        # 5xx over a write that happened (and a client that retries would make it twice).
+        body = _representation(annotation.pk, iris)
     return _json(body, status=201, Location=body["id"], ETag=_etag(body), Link=ANNOTATION_LINKS)
 
 
@@ -303,5 +306,5 @@ def _replace(request, annotation, iris) -> HttpResponse:
             edited_version=annotation.version,
         )
         _replace_links(annotation, record["links"], request.user)
-    body = _representation(annotation.pk, iris)
+        body = _representation(annotation.pk, iris)  # before the commit, as in _create
     return _json(body, ETag=_etag(body), Link=ANNOTATION_LINKS)
