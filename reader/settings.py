@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, so it sees the views' errors: a database that cannot be reached is a 503.
+    "reader.dbfailure.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "reader.urls"

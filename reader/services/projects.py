@@ -53,7 +53,10 @@ def api_token_user(token: str):
     row = ApiToken.objects.select_related("user").filter(key_hash=_token_hash(token)).first()
     if row is None or not row.user.is_active:
         return None
-    ApiToken.objects.filter(pk=row.pk).update(last_used=timezone.now())
+    # At most once a minute: a write per request would take SQLite's write lock for reads.
+    now = timezone.now()
+    if row.last_used is None or now - row.last_used > datetime.timedelta(minutes=1):
+        ApiToken.objects.filter(pk=row.pk).update(last_used=now)
     return row.user
 
 
