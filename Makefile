@@ -86,11 +86,12 @@ serve-prod: install
 	exec $(BIN)/gunicorn reader.wsgi:application --bind $(HOST) --workers $(WORKERS) \
 		--timeout 120 --access-logfile - --error-logfile -
 
-bench: install
-	$(BIN)/python bench/reader_page.py
-	$(BIN)/python bench/event_matrix.py
-	$(BIN)/python bench/export.py
+# Every figure of issue 6 on SQLite and PostgreSQL (suite.py), the poll's cost, and the
+# load run; faults.py is separate (it kills workers and restarts the database).
+bench: install postgresql
+	$(BIN)/python bench/suite.py --database both
 	$(BIN)/python bench/poll.py
+	$(BIN)/python bench/load.py --database both --seconds 60
 
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles .secret_key
