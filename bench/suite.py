@@ -197,7 +197,7 @@ def verdict(value: float, target: float) -> str:
     return "meets" if value < target else "MISSES"
 
 
-def report(figures: dict, runs: int) -> None:
+def report(figures: dict) -> None:
     database = figures["database"]
     corpus = figures["corpus"]
     print(
@@ -248,7 +248,6 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--documents", type=int, default=1_000)
     parser.add_argument("--annotations", type=int, default=100_000)
-    parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     command = (
         f".venv/bin/python bench/suite.py --database {args.database} --runs {args.runs}"
@@ -263,9 +262,8 @@ def main() -> None:
         print(f"\nmeasured with: {command}")
         return
     figures = run_one(args.database, args.runs, args.documents, args.annotations)
-    report(figures, args.runs)
-    if args.database != "both":
-        print(f"measured with: {command}")
+    report(figures)
+    print(f"measured with: {command}")
 
 
 if __name__ == "__main__":

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from reader.forms import AdminSignInForm
 from reader.models import Annotation, Document, Membership, Outlet, Project
-from reader.views.accounts import AdminSignInForm
 
 # The admin's sign-in counts failures like the app's, so staff passwords cannot be guessed.
 admin.site.login_form = AdminSignInForm

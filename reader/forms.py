@@ -4,10 +4,12 @@ from pathlib import Path
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.core.exceptions import ValidationError
 from django.utils.text import slugify
 
-from reader import anchoring, sanitize, services
+from reader import anchoring, ratelimit, sanitize, services
 from reader.models import (
     Document,
     Event,
@@ -268,3 +270,29 @@ class SignUpForm(UserCreationForm):
             # Invitations go to a username or an email; a username must not pass for an email.
             raise forms.ValidationError("A username cannot contain “@”; give your email below.")
         return username
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form, limited: each attempt takes a slot for the account and the
+    address before the password is checked; a refused one never reaches the password."""
+
+    refused: ratelimit.Refused | None = None
+
+    def clean(self) -> dict:
+        username = self.cleaned_data.get("username")
+        if username is None or not self.cleaned_data.get("password"):
+            return super().clean()  # a field is missing: no password is tried
+        try:
+            attempt = ratelimit.attempt(
+                username=username, address=ratelimit.client_address(self.request)
+            )
+        except ratelimit.Refused as refused:
+            self.refused = refused
+            raise ValidationError(str(refused), code="rate_limited") from refused
+        cleaned = super().clean()  # a wrong password raises: its slots stay taken
+        attempt.succeeded()
+        return cleaned
+
+
+class AdminSignInForm(SignInForm, AdminAuthenticationForm):
+    """The admin's sign-in form under the same limits: `admin.site.login_form`."""

@@ -30,7 +30,10 @@ from reader.services.changes import (
     activity_record,
     document_touch,
     events_touch,
+    shorten,
 )
+
+QUOTE_IN_ERROR_LIMIT = 40
 
 NOTE_MAX_LENGTH = 10_000
 ERROR_EMPTY_TEXT = "The text is empty: paste the source's text or upload a file."
@@ -146,10 +149,6 @@ def _check_kind(kind: str) -> None:
         raise ValidationError({"kind": ERROR_UNKNOWN_KIND.format(kind=kind)})
 
 
-def _shorten(text: str, limit: int = 40) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 @transaction.atomic
 def annotation_create(
     *,
@@ -176,7 +175,8 @@ def annotation_create(
         raise ValidationError(
             {
                 "quote": ERROR_QUOTE_MISMATCH.format(
-                    expected=_shorten(quote.exact), got=_shorten(seen_quote)
+                    expected=shorten(quote.exact, QUOTE_IN_ERROR_LIMIT),
+                    got=shorten(seen_quote, QUOTE_IN_ERROR_LIMIT),
                 )
             }
         )

@@ -3,16 +3,15 @@ projects and their API tokens."""
 
 from __future__ import annotations
 
-from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from reader import ratelimit, selectors, services
+from reader import selectors, services
+from reader.forms import SignInForm
 
 
 def _account_page(request: HttpRequest, *, new_token: str = "", status: int = 200, errors=()):
@@ -48,32 +47,6 @@ def api_token_delete(request: HttpRequest, pk: int) -> HttpResponse:
     # Filtering by user: another user's token id is simply not found.
     request.user.api_tokens.filter(pk=pk).delete()
     return redirect("account")
-
-
-class SignInForm(AuthenticationForm):
-    """Django's sign-in form, limited: each attempt takes a slot for the account and the
-    address before the password is checked; a refused one never reaches the password."""
-
-    refused: ratelimit.Refused | None = None
-
-    def clean(self) -> dict:
-        username = self.cleaned_data.get("username")
-        if username is None or not self.cleaned_data.get("password"):
-            return super().clean()  # a field is missing: no password is tried
-        try:
-            attempt = ratelimit.attempt(
-                username=username, address=ratelimit.client_address(self.request)
-            )
-        except ratelimit.Refused as refused:
-            self.refused = refused
-            raise ValidationError(str(refused), code="rate_limited") from refused
-        cleaned = super().clean()  # a wrong password raises: its slots stay taken
-        attempt.succeeded()
-        return cleaned
-
-
-class AdminSignInForm(SignInForm, AdminAuthenticationForm):
-    """The admin's sign-in form under the same limits: `admin.site.login_form`."""
 
 
 class LoginView(auth_views.LoginView):

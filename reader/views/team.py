@@ -6,7 +6,7 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -96,6 +96,11 @@ def annotation_restore(request: HttpRequest, slug: str, pk: int) -> HttpResponse
     return redirect(f"{annotation.document.get_absolute_url()}#annotation-{annotation.pk}")
 
 
+def _check_curator(access: selectors.Access) -> None:
+    if not access.is_owner:
+        raise PermissionDenied(selectors.ERROR_CURATORS)
+
+
 def _back_to_agreement(annotation_or_document) -> HttpResponse:
     document = getattr(annotation_or_document, "document", annotation_or_document)
     return redirect("reader:document_agreement", slug=document.project.slug, pk=document.pk)
@@ -105,8 +110,8 @@ def _back_to_agreement(annotation_or_document) -> HttpResponse:
 @require_POST
 def annotation_accept(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """An owner accepts an annotation for its span, or withdraws that (`accepted=0`)."""
-    selectors.owner_access(user=request.user, slug=slug, message=selectors.ERROR_CURATORS)
-    _, annotation = selectors.annotation_get_for_user(user=request.user, slug=slug, pk=pk)
+    access, annotation = selectors.annotation_get_for_user(user=request.user, slug=slug, pk=pk)
+    _check_curator(access)
     if request.POST.get("accepted") == "0":
         services.annotation_unaccept(annotation=annotation, actor=request.user)
         messages.success(request, f"{annotation} is no longer accepted.")
@@ -119,8 +124,8 @@ def annotation_accept(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def document_accept_agreed(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    selectors.owner_access(user=request.user, slug=slug, message=selectors.ERROR_CURATORS)
-    _, document = selectors.document_get_for_user(user=request.user, slug=slug, pk=pk)
+    access, document = selectors.document_get_for_user(user=request.user, slug=slug, pk=pk)
+    _check_curator(access)
     count = services.document_accept_agreed(document=document, actor=request.user)
     messages.success(
         request, f"Accepted {count} span{'s' if count != 1 else ''} where annotators agreed."

@@ -214,13 +214,13 @@ def test_the_admin_sign_in_is_limited_too(client, db, clock):
     assert response.status_code != 302
 
 
-def test_with_the_limited_form_the_admin_sign_in_is_limited(client, db, clock, monkeypatch):
-    """The fix proposed above, tried: the admin site with AdminSignInForm."""
+def test_with_the_limited_form_the_admin_sign_in_is_limited(client, db, clock):
+    """The admin site signs in with AdminSignInForm (reader/admin.py)."""
     from django.contrib import admin
 
-    from reader.views.accounts import AdminSignInForm
+    from reader.forms import AdminSignInForm
 
-    monkeypatch.setattr(admin.site, "login_form", AdminSignInForm)
+    assert admin.site.login_form is AdminSignInForm
     UserFactory(username="root", is_staff=True, is_superuser=True)
     for _ in range(5):
         client.post("/admin/login/", {"username": "root", "password": "wrong"})
