@@ -19,6 +19,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Literal, NamedTuple, NotRequired, TypedDict
 
+from reader.access import visible_note
+
 W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 MEDIA_TYPE = f'application/ld+json; profile="{W3C_CONTEXT}"'
 PAGE_SIZE = 100
@@ -226,9 +228,9 @@ def w3c_annotation(row: AnnotationRow, links: Iterable[LinkRow], iris: Iris) -> 
     }
 
 
-def annotation_to_w3c(annotation, iris: Iris) -> W3CAnnotation:
+def annotation_to_w3c(annotation, iris: Iris, *, sees_hidden: bool) -> W3CAnnotation:
     """One annotation instance; `annotation.links` should be prefetched with their facets
-    and events."""
+    and events. A note a moderator hid is left out unless the reader `sees_hidden`."""
     row = AnnotationRow(
         annotation.pk,
         annotation.document_id,
@@ -238,7 +240,7 @@ def annotation_to_w3c(annotation, iris: Iris) -> W3CAnnotation:
         annotation.quote_exact,
         annotation.quote_prefix,
         annotation.quote_suffix,
-        annotation.note,
+        visible_note(annotation.note, annotation.hidden_reason, sees_hidden),
         annotation.created,
         annotation.modified,
         annotation.author.get_username(),
@@ -391,11 +393,14 @@ def _stream_sections(head: dict, sections: dict[str, Iterable[dict]]) -> Iterato
     yield "}"
 
 
-def stream_bundle(project, *, members, outlets, documents, events, facets, annotations):
+def stream_bundle(
+    project, *, members, outlets, documents, events, facets, annotations, sees_hidden: bool
+):
     """The bundle as JSON text, section by section. Each argument is a list (or, for
     annotations, an iterator) in a stable order that depends only on the data, and the
     keys ("d1", "f3", ...) follow that order: exporting a round-tripped project again gives
-    the same bytes. Annotations carry their facet links."""
+    the same bytes. Annotations carry their facet links, and what a moderator hid: its
+    reason always, the hidden note itself only for a reader who `sees_hidden`."""
     outlet_keys = {outlet.pk: f"o{n}" for n, outlet in enumerate(outlets, start=1)}
     document_keys = {document.pk: f"d{n}" for n, document in enumerate(documents, start=1)}
     event_keys = {event.pk: f"e{n}" for n, event in enumerate(events, start=1)}
@@ -424,7 +429,8 @@ def stream_bundle(project, *, members, outlets, documents, events, facets, annot
                     "prefix": annotation.quote_prefix,
                     "suffix": annotation.quote_suffix,
                 },
-                "note": annotation.note,
+                "note": visible_note(annotation.note, annotation.hidden_reason, sees_hidden),
+                "hidden_reason": annotation.hidden_reason,
                 "created": iso(annotation.created),
                 "modified": iso(annotation.modified),
                 "version": annotation.version,

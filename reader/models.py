@@ -15,9 +15,6 @@ class Role(models.TextChoices):
     VIEWER = "viewer", "Viewer"
 
 
-WRITE_ROLES = frozenset({Role.OWNER, Role.ANNOTATOR})
-
-
 class ProjectQuerySet(models.QuerySet):
     def visible_to(self, user) -> ProjectQuerySet:
         """Projects the user is a member of, in any role."""
@@ -60,10 +57,6 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} in {self.project} as {self.role}"
-
-    @property
-    def can_write(self) -> bool:
-        return self.role in WRITE_ROLES
 
 
 class OutletKind(models.TextChoices):

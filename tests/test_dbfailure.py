@@ -73,11 +73,11 @@ def test_a_write_whose_answer_cannot_be_read_is_rolled_back(
     read_before_the_write = method == "PUT"  # a PUT reads the annotation for its ETag first
     real_representation = api._representation
 
-    def database_gone_after_the_write(pk, iris):
+    def database_gone_after_the_write(pk, iris, access):
         nonlocal read_before_the_write
         if read_before_the_write:
             read_before_the_write = False
-            return real_representation(pk, iris)
+            return real_representation(pk, iris, access)
         raise OperationalError("server closed the connection unexpectedly")
 
     monkeypatch.setattr(api, "_representation", database_gone_after_the_write)

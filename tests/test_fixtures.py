@@ -10,8 +10,9 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management import call_command
 
-from reader import anchoring, selectors
+from reader import anchoring
 from reader.models import Annotation, Document, Event, FacetLink, Project
+from reader.selectors.events import event_matrix
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 
@@ -67,7 +68,7 @@ def test_demo_account_gets_a_fresh_password_each_time(db, client):
 def test_demo_event_marks_exactly_the_disputed_facets(db):
     call_command("load_demo", stdout=StringIO())
     event = Event.objects.get(name="2020 Balyun airstrikes")
-    matrix = selectors.event_matrix(event=event)
+    matrix = event_matrix(event=event)
     disputed = {row.facet.name for row in matrix.rows if row.disputed}
     agreed = {row.facet.name for row in matrix.rows if not row.disputed}
     assert disputed == {"Death toll", "Perpetrator", "Time of strike", "Place"}
@@ -78,9 +79,7 @@ def test_demo_event_marks_exactly_the_disputed_facets(db):
 def test_live_page_count_is_a_timeline_not_a_dispute(db):
     call_command("load_demo", stdout=StringIO())
     event = Event.objects.get(name="2020 Balyun airstrikes")
-    death_toll = next(
-        r for r in selectors.event_matrix(event=event).rows if r.facet.name == "Death toll"
-    )
+    death_toll = next(r for r in event_matrix(event=event).rows if r.facet.name == "Death toll")
     live = next(c for c in death_toll.cells if c.document.origin.startswith("003"))
     assert [link.value for link in live.links] == ["nine", "22", "29", "33"]
     assert [link.value for link in live.current] == ["33"]

@@ -128,6 +128,7 @@ RECORD_FIELDS: dict[str, dict[str, Check]] = {
         "end": _whole(1),
         "quote": lambda value: None if isinstance(value, dict) else "must be an object",
         "note": _text(limit=services.NOTE_MAX_LENGTH),
+        "hidden_reason": _text(limit=Annotation._meta.get_field("hidden_reason").max_length),
         "created": _moment(datetime.datetime),
         "modified": _moment(datetime.datetime),
         "version": _whole(1),
@@ -147,7 +148,7 @@ RECORD_FIELDS: dict[str, dict[str, Check]] = {
 
 
 # Fields added after the first bundles were written: older files lack them.
-OPTIONAL_FIELDS = {("annotations", "accepted")}
+OPTIONAL_FIELDS = {("annotations", "accepted"), ("annotations", "hidden_reason")}
 
 
 def _label(section: str, index: int, record: dict) -> str:
@@ -399,6 +400,7 @@ def _import_annotation(record: dict, objects: dict, users: dict, report: ImportR
             modified=_datetime(record["modified"]),
             version=record["version"],
             accepted=record.get("accepted", False),
+            hidden_reason=record.get("hidden_reason", ""),
         )
     for link in record["links"]:
         facet = objects[link["facet"]]

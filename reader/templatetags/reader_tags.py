@@ -6,7 +6,6 @@ from django import template
 from django.utils.safestring import SafeString, mark_safe
 
 from reader.anchoring import Segment
-from reader.models import Annotation
 
 register = template.Library()
 
@@ -61,7 +60,9 @@ def reading_text(
     return mark_safe("".join(_segment_html(text, segment, facets) for segment in segments))
 
 
-@register.filter
-def can_change(access, annotation: Annotation) -> bool:
-    """Whether this member may edit or delete the annotation (author or owner)."""
-    return access.can_change(annotation)
+@register.simple_tag(takes_context=True)
+def can(context, permission: str, obj=None) -> bool:
+    """`{% can "annotation_change" annotation as allowed %}`: the access policy's answer
+    for the page's member (`access` in the context), the only way templates ask it."""
+    access = context.get("access")
+    return access is not None and access.can(permission, obj)

@@ -10,13 +10,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from reader import selectors, services
+from reader import services
 from reader.forms import SignInForm
+from reader.selectors.reading import projects_for_user
 
 
 def _account_page(request: HttpRequest, *, new_token: str = "", status: int = 200, errors=()):
     context = {
-        "projects": selectors.projects_for_user(request.user),
+        "projects": projects_for_user(request.user),
         "tokens": request.user.api_tokens.all(),
         "new_token": new_token,
         "errors": errors,

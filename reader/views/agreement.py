@@ -8,7 +8,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from reader import anchoring, selectors
+from reader import anchoring
+from reader.selectors.access import document_get_for_user, project_access
+from reader.selectors.agreement import agreement_for_document, agreement_for_project
 from reader.views.common import id_or_none
 
 
@@ -26,8 +28,8 @@ def _highlights_of(document, units, annotator) -> list[anchoring.Segment]:
 @login_required
 @require_GET
 def document_agreement(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    access, document = selectors.document_get_for_user(user=request.user, slug=slug, pk=pk)
-    report = selectors.document_agreement(document=document)
+    access, document = document_get_for_user(user=request.user, slug=slug, pk=pk)
+    report = agreement_for_document(document=document)
     by_id = {user.pk: user for user in report.annotators}
     chosen = [by_id.get(id_or_none(request.GET.get(name, ""))) for name in ("a", "b")]
     if not all(chosen) and len(report.annotators) >= 2:
@@ -48,7 +50,7 @@ def document_agreement(request: HttpRequest, slug: str, pk: int) -> HttpResponse
 @login_required
 @require_GET
 def project_agreement(request: HttpRequest, slug: str) -> HttpResponse:
-    access = selectors.project_access(user=request.user, slug=slug)
-    report = selectors.project_agreement(project=access.project)
+    access = project_access(user=request.user, slug=slug)
+    report = agreement_for_project(project=access.project)
     context = {"access": access, "project": access.project, "report": report}
     return render(request, "reader/project_agreement.html", context)

@@ -19,8 +19,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.views.decorators.csrf import csrf_exempt
 
-from reader import exports, imports, selectors, services
+from reader import exports, imports, services
+from reader.access import Permission
 from reader.imports.w3c import project_facets, read_annotation, write_links
+from reader.selectors.access import annotation_get_for_user, document_get_for_user
+from reader.selectors.exports import annotations_for_export
+from reader.selectors.reading import annotation_with_links
 from reader.views.common import id_or_none
 from reader.views.exports import base_url
 
@@ -161,15 +165,18 @@ def _read_body(request: HttpRequest, document) -> dict:
 @api_view(CONTAINER_ALLOW)
 def api_container(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     write = request.method == "POST"
-    access, document = selectors.document_get_for_user(
-        user=request.user, slug=slug, pk=pk, write=write
+    access, document = document_get_for_user(
+        user=request.user,
+        slug=slug,
+        pk=pk,
+        permission=Permission.ANNOTATE if write else Permission.READ,
     )
     iris = _iris(request, access)
     if request.method == "OPTIONS":
         return HttpResponse(status=200, headers={"Accept-Post": exports.MEDIA_TYPE})
     if write:
         return _create(request, access, document, iris)
-    annotations = selectors.annotations_for_export(project=access.project, document=document)
+    annotations = annotations_for_export(project=access.project, document=document)
     iri = iris.container(document.pk)
     total = annotations.count()
     include = _preferred_includes(request)
@@ -185,11 +192,11 @@ def api_container(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         number = id_or_none(page)
         if number is None or number * exports.PAGE_SIZE >= max(total, 1):
             raise Http404
-        body = _page(collection, number, annotations, iris, as_iris=as_iris)
+        body = _page(collection, number, annotations, iris, access, as_iris=as_iris)
     elif PREFER_MINIMAL in include or not total:
         body = collection
     else:
-        collection["first"] = _page(collection, 0, annotations, iris, as_iris=as_iris)
+        collection["first"] = _page(collection, 0, annotations, iris, access, as_iris=as_iris)
         del collection["first"]["@context"]
         body = collection
     headers = {"ETag": _etag(body), "Link": CONTAINER_LINKS, "Accept_Post": exports.MEDIA_TYPE}
@@ -200,16 +207,23 @@ def api_container(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return _json(body, **headers)
 
 
-def _page(collection: dict, number: int, annotations, iris, *, as_iris: bool) -> dict:
+def _page(collection: dict, number: int, annotations, iris, access, *, as_iris: bool) -> dict:
     rows = annotations[number * exports.PAGE_SIZE : (number + 1) * exports.PAGE_SIZE]
-    items = [iris.annotation(a.pk) if as_iris else exports.annotation_to_w3c(a, iris) for a in rows]
+    items = [
+        iris.annotation(a.pk)
+        if as_iris
+        else exports.annotation_to_w3c(a, iris, sees_hidden=access.sees_hidden)
+        for a in rows
+    ]
     return exports.annotation_page(
         collection=collection, page=number, page_size=exports.PAGE_SIZE, items=items
     )
 
 
-def _representation(annotation_pk: int, iris) -> dict:
-    return exports.annotation_to_w3c(selectors.annotation_with_links(pk=annotation_pk), iris)
+def _representation(annotation_pk: int, iris, access) -> dict:
+    return exports.annotation_to_w3c(
+        annotation_with_links(pk=annotation_pk), iris, sees_hidden=access.sees_hidden
+    )
 
 
 def _unsupported_media_type(request: HttpRequest) -> HttpResponse | None:
@@ -236,20 +250,23 @@ def _create(request, access, document, iris) -> HttpResponse:
         # Read the answer before the commit: should the database fail here, the create is
         # rolled back with the error. Only a failure of the commit itself can then leave a
         # 5xx over a write that happened (and a client that retries would make it twice).
-        body = _representation(annotation.pk, iris)
+        body = _representation(annotation.pk, iris, access)
     return _json(body, status=201, Location=body["id"], ETag=_etag(body), Link=ANNOTATION_LINKS)
 
 
 @api_view(ANNOTATION_ALLOW)
 def api_annotation(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     write = request.method in {"PUT", "DELETE"}
-    access, annotation = selectors.annotation_get_for_user(
-        user=request.user, slug=slug, pk=pk, write=write
+    access, annotation = annotation_get_for_user(
+        user=request.user,
+        slug=slug,
+        pk=pk,
+        permission=Permission.ANNOTATION_CHANGE if write else Permission.READ,
     )
     if request.method == "OPTIONS":
         return HttpResponse(status=200)
     iris = _iris(request, access)
-    current = _representation(annotation.pk, iris)
+    current = _representation(annotation.pk, iris, access)
     etag = _etag(current)
     if_match = request.headers.get("If-Match")
     if write and if_match is not None and not _matches(if_match, etag, weak=False):
@@ -260,7 +277,7 @@ def api_annotation(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if request.method == "PUT":
         if if_match is None:
             return _error(428, ERROR_IF_MATCH)
-        return _replace(request, annotation, iris)
+        return _replace(request, access, annotation, iris)
     if _matches(request.headers.get("If-None-Match"), etag):
         return HttpResponse(status=304, headers={"ETag": etag})
     return _json(current, ETag=etag, Link=ANNOTATION_LINKS)
@@ -290,7 +307,7 @@ def _replace_links(annotation, bodies: list[dict], user) -> None:
     write_links(annotation, list(wanted.values()), user, imports.ImportReport())
 
 
-def _replace(request, annotation, iris) -> HttpResponse:
+def _replace(request, access, annotation, iris) -> HttpResponse:
     """PUT: the new kind, note and links; the target stays."""
     if refused := _unsupported_media_type(request):
         return refused
@@ -306,5 +323,5 @@ def _replace(request, annotation, iris) -> HttpResponse:
             edited_version=annotation.version,
         )
         _replace_links(annotation, record["links"], request.user)
-        body = _representation(annotation.pk, iris)  # before the commit, as in _create
+        body = _representation(annotation.pk, iris, access)  # before the commit, as in _create
     return _json(body, ETag=_etag(body), Link=ANNOTATION_LINKS)

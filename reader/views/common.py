@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django_htmx.http import reswap, retarget
 
-from reader import selectors
+from reader.selectors.reading import annotation_with_links
 
 
 def id_or_none(value: str) -> int | None:
@@ -48,7 +48,7 @@ def annotation_item_response(request, access, annotation) -> HttpResponse:
     at it (post/redirect/get)."""
     if not request.htmx:
         return redirect(f"{annotation.document.get_absolute_url()}#annotation-{annotation.pk}")
-    annotation = selectors.annotation_with_links(pk=annotation.pk)
+    annotation = annotation_with_links(pk=annotation.pk)
     context = {
         "access": access,
         "project": access.project,

@@ -3,26 +3,22 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from reader import selectors, services
+from reader import services
+from reader.access import Permission
+from reader.selectors.access import annotation_get_for_user, reply_get_for_user
 from reader.views.common import annotation_item_response, error_response
 
 
 def _annotation_for_writer(request, slug: str, pk: int):
     """Any member who may write can reply to and resolve any annotation of the project."""
-    access, annotation = selectors.annotation_get_for_user(user=request.user, slug=slug, pk=pk)
-    if not access.can_write:
-        raise PermissionDenied(selectors.ERROR_READ_ONLY)
-    return access, annotation
-
-
-def _owner_only(access) -> None:
-    if not access.is_owner:
-        raise PermissionDenied(selectors.ERROR_MODERATORS)
+    return annotation_get_for_user(
+        user=request.user, slug=slug, pk=pk, permission=Permission.ANNOTATE
+    )
 
 
 def _form(request, access, annotation, partial: str, **extra) -> HttpResponse:
@@ -57,7 +53,9 @@ def reply_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def reply_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    access, reply = selectors.reply_get_for_user(user=request.user, slug=slug, pk=pk, write=True)
+    access, reply = reply_get_for_user(
+        user=request.user, slug=slug, pk=pk, permission=Permission.REPLY_CHANGE
+    )
     if request.method == "GET":
         context = {"access": access, "project": access.project, "reply": reply}
         return render(request, "reader/partials/reply_form.html", context)
@@ -71,7 +69,9 @@ def reply_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def reply_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    access, reply = selectors.reply_get_for_user(user=request.user, slug=slug, pk=pk, write=True)
+    access, reply = reply_get_for_user(
+        user=request.user, slug=slug, pk=pk, permission=Permission.REPLY_CHANGE
+    )
     services.reply_delete(reply=reply)
     return annotation_item_response(request, access, reply.annotation)
 
@@ -87,7 +87,7 @@ def thread_resolve(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 def _moderate(request, access, item, annotation, errors_target: str, action: str):
-    _owner_only(access)
+    access.require(Permission.MODERATE)
     if request.method == "GET":
         return _form(
             request,
@@ -112,7 +112,7 @@ def _moderate(request, access, item, annotation, errors_target: str, action: str
 @login_required
 @require_http_methods(["GET", "POST"])
 def annotation_hide(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    access, annotation = selectors.annotation_get_for_user(user=request.user, slug=slug, pk=pk)
+    access, annotation = annotation_get_for_user(user=request.user, slug=slug, pk=pk)
     return _moderate(
         request,
         access,
@@ -126,7 +126,7 @@ def annotation_hide(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def reply_hide(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    access, reply = selectors.reply_get_for_user(user=request.user, slug=slug, pk=pk)
+    access, reply = reply_get_for_user(user=request.user, slug=slug, pk=pk)
     return _moderate(
         request, access, reply, reply.annotation, f"#reply-{pk}-errors", "reader:reply_hide"
     )

@@ -4,14 +4,28 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from reader import selectors, services, values
+from reader import services, values
+from reader.access import Permission
 from reader.forms import EventForm, FacetForm, FacetLinkForm
+from reader.selectors.access import (
+    annotation_get_for_user,
+    event_get_for_user,
+    event_revision_for_user,
+    facet_link_get_for_user,
+    project_access,
+)
+from reader.selectors.events import (
+    compare_columns,
+    event_documents,
+    event_matrix,
+    events_with_counts,
+)
 from reader.views.common import (
     annotation_item_response,
     error_response,
@@ -27,7 +41,7 @@ def _event_list_page(request, access, form, *, status: int = 200) -> HttpRespons
     context = {
         "access": access,
         "project": access.project,
-        "events": selectors.event_list(project=access.project),
+        "events": events_with_counts(project=access.project),
         "form": form,
     }
     return render(request, "reader/event_list.html", context, status=status)
@@ -35,14 +49,14 @@ def _event_list_page(request, access, form, *, status: int = 200) -> HttpRespons
 
 @login_required
 def event_list(request: HttpRequest, slug: str) -> HttpResponse:
-    access = selectors.project_access(user=request.user, slug=slug)
+    access = project_access(user=request.user, slug=slug)
     return _event_list_page(request, access, EventForm())
 
 
 @login_required
 @require_POST
 def event_create(request: HttpRequest, slug: str) -> HttpResponse:
-    access = selectors.project_access(user=request.user, slug=slug, write=True)
+    access = project_access(user=request.user, slug=slug, permission=Permission.ANNOTATE)
     form = EventForm(request.POST)
     if form.is_valid():
         try:
@@ -60,12 +74,12 @@ def event_create(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def event_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """The facet matrix: what every source says about each facet, side by side."""
-    access, event = selectors.event_get_for_user(user=request.user, slug=slug, pk=pk)
+    access, event = event_get_for_user(user=request.user, slug=slug, pk=pk)
     context = {
         "access": access,
         "project": access.project,
         "event": event,
-        "matrix": selectors.event_matrix(event=event),
+        "matrix": event_matrix(event=event),
         "facet_form": FacetForm(),
         "poll_seconds": settings.READER_POLL_SECONDS,
     }
@@ -77,7 +91,7 @@ def event_changes(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     bar offering to reload. One indexed query, as for documents."""
     if not request.user.is_authenticated:
         return HttpResponse(status=286)  # htmx stops polling: no sign-in page in the bar
-    revision = selectors.event_revision_for_user(user=request.user, slug=slug, pk=pk)
+    revision = event_revision_for_user(user=request.user, slug=slug, pk=pk)
     if revision is None:
         raise Http404
     since = id_or_none(request.GET.get("since", "")) or 0
@@ -89,7 +103,9 @@ def event_changes(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def facet_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    access, event = selectors.event_get_for_user(user=request.user, slug=slug, pk=pk, write=True)
+    access, event = event_get_for_user(
+        user=request.user, slug=slug, pk=pk, permission=Permission.ANNOTATE
+    )
     form = FacetForm(request.POST)
     if not form.is_valid():
         return error_response(request, form_messages(form), target="#event-errors")
@@ -103,8 +119,8 @@ def facet_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 def event_compare(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Two to four documents side by side, highlights linked to a chosen facet lit up."""
-    access, event = selectors.event_get_for_user(user=request.user, slug=slug, pk=pk)
-    choices = selectors.event_documents(event=event)
+    access, event = event_get_for_user(user=request.user, slug=slug, pk=pk)
+    choices = event_documents(event=event)
     chosen = [id_or_none(value) for value in request.GET.getlist("documents")]
     chosen = list(dict.fromkeys(pk for pk in chosen if pk is not None))
     notice = ""
@@ -114,7 +130,7 @@ def event_compare(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if len(chosen) > COMPARE_MAX:
         notice = f"Side-by-side reading shows at most {COMPARE_MAX} documents: the first ones."
         chosen = chosen[:COMPARE_MAX]
-    columns = selectors.compare_columns(event=event, document_ids=chosen)
+    columns = compare_columns(event=event, document_ids=chosen)
     if len(columns) < COMPARE_MIN:
         notice = f"Choose {COMPARE_MIN} to {COMPARE_MAX} documents to read side by side."
     context = {
@@ -136,9 +152,9 @@ def event_compare(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @vary_on_headers("HX-Request")
 def facet_link_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Link an annotation to an event facet (any annotator may link any annotation)."""
-    access, annotation = selectors.annotation_get_for_user(user=request.user, slug=slug, pk=pk)
-    if not access.can_write:
-        raise PermissionDenied(selectors.ERROR_READ_ONLY)
+    access, annotation = annotation_get_for_user(
+        user=request.user, slug=slug, pk=pk, permission=Permission.ANNOTATE
+    )
     if request.method == "GET":
         suggestion = values.suggested_value("number", annotation.quote_exact)
         form = FacetLinkForm(project=access.project, initial={"value": suggestion})
@@ -164,8 +180,8 @@ def facet_link_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def facet_link_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    access, link = selectors.facet_link_get_for_user(
-        user=request.user, slug=slug, pk=pk, write=True
+    access, link = facet_link_get_for_user(
+        user=request.user, slug=slug, pk=pk, permission=Permission.LINK_DELETE
     )
     annotation = link.annotation
     services.facet_link_delete(link=link, actor=request.user)

@@ -7,7 +7,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.views.decorators.http import require_GET
 
-from reader import exports, selectors
+from reader import exports
+from reader.selectors.access import document_get_for_user, event_get_for_user, project_access
+from reader.selectors.exports import annotations_for_export, bundle_contents, export_rows
 from reader.views.common import id_or_none
 
 # Rows fetched per query while streaming (links come with them, one query per chunk).
@@ -44,7 +46,10 @@ def _w3c(request, access, *, annotations, label: str, filename: str) -> HttpResp
                 label=label,
                 total=total,
                 items=exports.w3c_items(
-                    selectors.export_rows(annotations, chunk_size=EXPORT_CHUNK), iris
+                    export_rows(
+                        annotations, sees_hidden=access.sees_hidden, chunk_size=EXPORT_CHUNK
+                    ),
+                    iris,
                 ),
             ),
             content_type=exports.MEDIA_TYPE,
@@ -63,7 +68,10 @@ def _w3c(request, access, *, annotations, label: str, filename: str) -> HttpResp
         collection=collection,
         page=number,
         page_size=exports.PAGE_SIZE,
-        items=[exports.annotation_to_w3c(annotation, iris) for annotation in rows],
+        items=[
+            exports.annotation_to_w3c(annotation, iris, sees_hidden=access.sees_hidden)
+            for annotation in rows
+        ],
     )
     return JsonResponse(
         body, content_type=exports.MEDIA_TYPE, json_dumps_params={"ensure_ascii": False}
@@ -73,11 +81,13 @@ def _w3c(request, access, *, annotations, label: str, filename: str) -> HttpResp
 @login_required
 @require_GET
 def project_export(request: HttpRequest, slug: str) -> HttpResponse:
-    access = selectors.project_access(user=request.user, slug=slug)
+    access = project_access(user=request.user, slug=slug)
     project = access.project
     if request.GET.get("format") == "bundle":
         response = StreamingHttpResponse(
-            exports.stream_bundle(project, **selectors.bundle_contents(project=project)),
+            exports.stream_bundle(
+                project, **bundle_contents(project=project), sees_hidden=access.sees_hidden
+            ),
             content_type="application/json",
         )
         response["Content-Disposition"] = f'attachment; filename="{project.slug}-bundle.json"'
@@ -85,7 +95,7 @@ def project_export(request: HttpRequest, slug: str) -> HttpResponse:
     return _w3c(
         request,
         access,
-        annotations=selectors.annotations_for_export(project=project),
+        annotations=annotations_for_export(project=project),
         label=f"Annotations in {project.name}",
         filename=f"{project.slug}-annotations",
     )
@@ -94,11 +104,11 @@ def project_export(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_GET
 def document_export(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    access, document = selectors.document_get_for_user(user=request.user, slug=slug, pk=pk)
+    access, document = document_get_for_user(user=request.user, slug=slug, pk=pk)
     return _w3c(
         request,
         access,
-        annotations=selectors.annotations_for_export(project=access.project, document=document),
+        annotations=annotations_for_export(project=access.project, document=document),
         label=f"Annotations on {document.title}",
         filename=f"{access.project.slug}-document-{document.pk}-annotations",
     )
@@ -107,11 +117,11 @@ def document_export(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def event_export(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    access, event = selectors.event_get_for_user(user=request.user, slug=slug, pk=pk)
+    access, event = event_get_for_user(user=request.user, slug=slug, pk=pk)
     return _w3c(
         request,
         access,
-        annotations=selectors.annotations_for_export(project=access.project, event=event),
+        annotations=annotations_for_export(project=access.project, event=event),
         label=f"Annotations linked to {event.name}",
         filename=f"{access.project.slug}-event-{event.pk}-annotations",
     )

@@ -6,17 +6,17 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from reader import imports, selectors
+from reader import imports
+from reader.access import Permission
 from reader.forms import ImportForm
 from reader.models import ImportKind, PendingImport
+from reader.selectors.access import project_access
 
-ERROR_BUNDLE_OWNERS = "Only a project owner can import a bundle: it can add members and roles."
 PENDING_LIFETIME = datetime.timedelta(days=1)
 
 
@@ -32,14 +32,13 @@ def _run(pending: PendingImport, *, dry_run: bool, data=None) -> imports.ImportR
 
 
 def _check_role(access, kind: str) -> None:
-    if kind == ImportKind.BUNDLE and not access.is_owner:
-        raise PermissionDenied(ERROR_BUNDLE_OWNERS)
+    access.require(Permission.IMPORT_BUNDLE if kind == ImportKind.BUNDLE else Permission.IMPORT_W3C)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_upload(request: HttpRequest, slug: str) -> HttpResponse:
-    access = selectors.project_access(user=request.user, slug=slug, write=True)
+    access = project_access(user=request.user, slug=slug, permission=Permission.ANNOTATE)
     if request.method == "POST":
         form = ImportForm(request.POST, request.FILES, project=access.project)
     else:
@@ -83,7 +82,7 @@ def import_upload(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_preview(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    access = selectors.project_access(user=request.user, slug=slug, write=True)
+    access = project_access(user=request.user, slug=slug, permission=Permission.ANNOTATE)
     pending = (
         PendingImport.objects.filter(pk=pk, project=access.project, user=request.user)
         .select_related("document")

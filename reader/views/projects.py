@@ -6,16 +6,23 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from reader import selectors, services
+from reader import services
+from reader.access import Permission
 from reader.forms import InvitationForm, MemberRoleForm, ProjectForm, SignUpForm
 from reader.models import Role
+from reader.selectors.access import (
+    invitation_get_for_user,
+    membership_get_for_owner,
+    project_access,
+)
+from reader.selectors.team import invitations_pending
 
 
 @login_required
@@ -43,8 +50,8 @@ def _members_page(request, access, form, *, status: int = 200, **extra) -> HttpR
         "access": access,
         "project": access.project,
         "memberships": memberships,
-        "invitations": selectors.invitations_pending(project=access.project)
-        if access.is_owner
+        "invitations": invitations_pending(project=access.project)
+        if access.can(Permission.MANAGE_MEMBERS)
         else [],
         "form": form,
         "roles": Role.choices,
@@ -59,11 +66,10 @@ def _members_page(request, access, form, *, status: int = 200, **extra) -> HttpR
 def member_list(request: HttpRequest, slug: str) -> HttpResponse:
     """Every member sees the team; owners invite people to it. The invitation's link is
     shown once, to pass on to the person: they join when they accept it."""
-    access = selectors.project_access(user=request.user, slug=slug)
+    access = project_access(user=request.user, slug=slug)
     if request.method == "GET":
         return _members_page(request, access, InvitationForm())
-    if not access.is_owner:
-        raise PermissionDenied(selectors.ERROR_OWNERS_ONLY)
+    access.require(Permission.MANAGE_MEMBERS)
     form = InvitationForm(request.POST)
     if form.is_valid():
         try:
@@ -86,9 +92,7 @@ def member_list(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def invitation_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    access = selectors.owner_access(
-        user=request.user, slug=slug, message=selectors.ERROR_OWNERS_ONLY
-    )
+    access = project_access(user=request.user, slug=slug, permission=Permission.MANAGE_MEMBERS)
     invitation = access.project.invitations.filter(pk=pk).first()
     if invitation is None:
         raise Http404("No such invitation: it was accepted, declined or withdrawn.")
@@ -117,7 +121,7 @@ def _respond(request, invitation) -> HttpResponse:
 @require_POST
 def invitation_respond(request: HttpRequest, pk: int) -> HttpResponse:
     """From the list of one's invitations (those sent to one's username)."""
-    return _respond(request, selectors.invitation_get_for_user(user=request.user, pk=pk))
+    return _respond(request, invitation_get_for_user(user=request.user, pk=pk))
 
 
 @login_required
@@ -143,7 +147,7 @@ def invitation_link(request: HttpRequest, token: str) -> HttpResponse:
 @require_POST
 def member_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """An owner changes a member's role, or removes them (`remove` in the form)."""
-    access, membership = selectors.membership_get_for_owner(user=request.user, slug=slug, pk=pk)
+    access, membership = membership_get_for_owner(user=request.user, slug=slug, pk=pk)
     name = membership.user.get_username()
     form = MemberRoleForm(request.POST)
     try:

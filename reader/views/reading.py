@@ -10,9 +10,25 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reswap, retarget
 
-from reader import selectors, services
+from reader import services
+from reader.access import Permission
 from reader.forms import AnnotationCreateForm, AnnotationUpdateForm, DocumentForm
 from reader.models import Kind, OutletKind, Stance
+from reader.selectors.access import (
+    annotation_get_for_user,
+    document_get_for_user,
+    document_revision_for_user,
+    project_access,
+)
+from reader.selectors.reading import (
+    ReaderFilters,
+    annotation_with_links,
+    documents_for_library,
+    facets_for_linking,
+    projects_for_user,
+    reader_view,
+)
+from reader.selectors.team import invitations_for_user
 from reader.views.common import error_response, form_messages, id_or_none, wants_partial
 
 READER_BODY = "reader/document_detail.html#reader-body"
@@ -23,8 +39,8 @@ SEARCH_LIMIT = 200
 def project_list(request: HttpRequest) -> HttpResponse:
     """The user's page: their projects with their role in each, and invitations to more."""
     context = {
-        "projects": selectors.projects_for_user(request.user),
-        "invitations": selectors.invitations_for_user(request.user),
+        "projects": projects_for_user(request.user),
+        "invitations": invitations_for_user(request.user),
     }
     return render(request, "reader/project_list.html", context)
 
@@ -32,12 +48,12 @@ def project_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @vary_on_headers("HX-Request")
 def document_list(request: HttpRequest, slug: str) -> HttpResponse:
-    access = selectors.project_access(user=request.user, slug=slug)
+    access = project_access(user=request.user, slug=slug)
     # Bounded and without NUL: the database's LIKE refuses both a huge pattern and NUL.
     search = request.GET.get("q", "").replace("\x00", "").strip()[:SEARCH_LIMIT]
     outlet_id = request.GET.get("outlet", "")
     outlet_kind = request.GET.get("outlet_kind", "")
-    documents = selectors.document_list(
+    documents = documents_for_library(
         project=access.project,
         search=search,
         outlet_id=id_or_none(outlet_id),
@@ -65,7 +81,7 @@ def document_list(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def document_create(request: HttpRequest, slug: str) -> HttpResponse:
-    access = selectors.project_access(user=request.user, slug=slug, write=True)
+    access = project_access(user=request.user, slug=slug, permission=Permission.ANNOTATE)
     if request.method == "POST":
         form = DocumentForm(request.POST, request.FILES, project=access.project)
     else:
@@ -102,17 +118,17 @@ def document_create(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _reader_filters(data) -> selectors.ReaderFilters:
+def _reader_filters(data) -> ReaderFilters:
     shown = {kind for kind in data.getlist("show") if kind in Kind.values}
     author = data.get("author", "")
-    return selectors.ReaderFilters(
+    return ReaderFilters(
         kinds=frozenset(shown) if shown else frozenset(Kind.values),
         author_id=id_or_none(author),
         open_threads=data.get("threads") == "open",
     )
 
 
-def _filters_query(filters: selectors.ReaderFilters) -> str:
+def _filters_query(filters: ReaderFilters) -> str:
     """The filters as a query string prefix (ending in & when not empty), for the panel's
     next-page requests."""
     query = QueryDict(mutable=True)
@@ -133,9 +149,7 @@ def _reader_context(access, document, filters, offset: int = 0, panel: bool = Tr
         "document": document,
         "filters": filters,
         "filters_query": _filters_query(filters),
-        "view": selectors.reader_view(
-            document=document, filters=filters, offset=offset, panel=panel
-        ),
+        "view": reader_view(document=document, filters=filters, offset=offset, panel=panel),
         "kinds": Kind.choices,
         "stances": Stance.choices,
         "poll_seconds": settings.READER_POLL_SECONDS,
@@ -145,7 +159,7 @@ def _reader_context(access, document, filters, offset: int = 0, panel: bool = Tr
 @login_required
 @vary_on_headers("HX-Request")
 def document_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    access, document = selectors.document_get_for_user(user=request.user, slug=slug, pk=pk)
+    access, document = document_get_for_user(user=request.user, slug=slug, pk=pk)
     offset = id_or_none(request.GET.get("offset", "")) or 0
     context = _reader_context(access, document, _reader_filters(request.GET), offset)
     template = "reader/document_detail.html"
@@ -153,8 +167,8 @@ def document_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         template = "reader/partials/annotation_items.html"  # the panel's next page
     elif wants_partial(request):
         template = READER_BODY
-    elif access.can_write:
-        context["facets"] = selectors.facets_for_linking(access.project)
+    elif access.can(Permission.ANNOTATE):
+        context["facets"] = facets_for_linking(access.project)
     return render(request, template, context)
 
 
@@ -174,7 +188,7 @@ def _created_response(request, access, document, annotation) -> HttpResponse:
     panel again (its other items have not changed, and it comes a page at a time)."""
     document.refresh_from_db(fields=["revision"])
     context = _reader_context(access, document, _reader_filters(request.POST), panel=False)
-    context["annotation"] = selectors.annotation_with_links(pk=annotation.pk)
+    context["annotation"] = annotation_with_links(pk=annotation.pk)
     response = render(request, "reader/partials/annotation_created.html", context)
     response = reswap(retarget(response, "#panel-pinned"), "afterbegin")
     response["HX-Trigger-After-Settle"] = f'{{"annotationSaved": {annotation.pk}}}'
@@ -184,8 +198,8 @@ def _created_response(request, access, document, annotation) -> HttpResponse:
 @login_required
 @require_POST
 def annotation_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    access, document = selectors.document_get_for_user(
-        user=request.user, slug=slug, pk=pk, write=True
+    access, document = document_get_for_user(
+        user=request.user, slug=slug, pk=pk, permission=Permission.ANNOTATE
     )
     form = AnnotationCreateForm(request.POST, document=document)
     if not form.is_valid():
@@ -225,7 +239,7 @@ def document_changes(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     how many changes there were. One indexed query (after the session's own)."""
     if not request.user.is_authenticated:
         return HttpResponse(status=286)  # htmx stops polling: no sign-in page in the panel
-    revision = selectors.document_revision_for_user(user=request.user, slug=slug, pk=pk)
+    revision = document_revision_for_user(user=request.user, slug=slug, pk=pk)
     if revision is None:
         raise Http404
     since = id_or_none(request.GET.get("since", "")) or 0
@@ -238,8 +252,8 @@ def document_changes(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 @vary_on_headers("HX-Request")
 def annotation_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    access, annotation = selectors.annotation_get_for_user(user=request.user, slug=slug, pk=pk)
-    annotation = selectors.annotation_with_links(pk=annotation.pk)
+    access, annotation = annotation_get_for_user(user=request.user, slug=slug, pk=pk)
+    annotation = annotation_with_links(pk=annotation.pk)
     context = {"access": access, "project": access.project, "annotation": annotation}
     if request.htmx:
         return render(request, "reader/partials/annotation_item.html", context)
@@ -262,8 +276,8 @@ def _annotation_form(request, context: dict, annotation, *, status: int = 200, *
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
 def annotation_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    access, annotation = selectors.annotation_get_for_user(
-        user=request.user, slug=slug, pk=pk, write=True
+    access, annotation = annotation_get_for_user(
+        user=request.user, slug=slug, pk=pk, permission=Permission.ANNOTATION_CHANGE
     )
     context = {"access": access, "project": access.project}
     if request.method == "GET":
@@ -305,8 +319,8 @@ def annotation_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def annotation_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    access, annotation = selectors.annotation_get_for_user(
-        user=request.user, slug=slug, pk=pk, write=True
+    access, annotation = annotation_get_for_user(
+        user=request.user, slug=slug, pk=pk, permission=Permission.ANNOTATION_CHANGE
     )
     if request.method == "GET":
         return render(

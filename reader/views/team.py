@@ -6,14 +6,27 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from reader import selectors, services
+from reader import services
+from reader.access import Permission
 from reader.models import TRASH_DAYS
+from reader.selectors.access import (
+    annotation_get_for_user,
+    deleted_annotation_get_for_owner,
+    document_get_for_user,
+    project_access,
+)
+from reader.selectors.team import (
+    ACTIVITY_GROUPS,
+    ActivityFilters,
+    activity_for_project,
+    trash_for_project,
+)
 from reader.views.common import id_or_none
 
 ACTIVITY_PAGE_SIZE = 50
@@ -31,14 +44,14 @@ def _date_or_none(value: str) -> datetime.date | None:
 def activity_list(request: HttpRequest, slug: str) -> HttpResponse:
     """The project's audit trail, newest first, filtered by member, kind of action,
     document and date."""
-    access = selectors.project_access(user=request.user, slug=slug)
-    filters = selectors.ActivityFilters(
+    access = project_access(user=request.user, slug=slug)
+    filters = ActivityFilters(
         actor_id=id_or_none(request.GET.get("actor", "")),
         group=request.GET.get("group", ""),
         document_id=id_or_none(request.GET.get("document", "")),
         since=_date_or_none(request.GET.get("since", "")),
     )
-    entries = selectors.activity_for_project(project=access.project, filters=filters)
+    entries = activity_for_project(project=access.project, filters=filters)
     page = Paginator(entries, ACTIVITY_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -48,15 +61,13 @@ def activity_list(request: HttpRequest, slug: str) -> HttpResponse:
         "page": page,
         "filters": filters,
         "query": query.urlencode(),
-        "groups": [(key, label) for key, (label, _) in selectors.ACTIVITY_GROUPS.items()],
+        "groups": [(key, label) for key, (label, _) in ACTIVITY_GROUPS.items()],
         "members": access.project.memberships.select_related("user").order_by("user__username"),
         "documents": access.project.documents.order_by("title").only("pk", "title"),
         "trash": set(
-            selectors.trash_for_project(project=access.project).values_list(
-                "annotation_id", flat=True
-            )
+            trash_for_project(project=access.project).values_list("annotation_id", flat=True)
         )
-        if access.is_owner
+        if access.can(Permission.RESTORE)
         else set(),
     }
     return render(request, "reader/activity_list.html", context)
@@ -65,13 +76,11 @@ def activity_list(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_GET
 def trash_list(request: HttpRequest, slug: str) -> HttpResponse:
-    access = selectors.owner_access(
-        user=request.user, slug=slug, message=selectors.ERROR_TRASH_OWNERS
-    )
+    access = project_access(user=request.user, slug=slug, permission=Permission.RESTORE)
     context = {
         "access": access,
         "project": access.project,
-        "trashed": selectors.trash_for_project(project=access.project),
+        "trashed": trash_for_project(project=access.project),
         "trash_days": TRASH_DAYS,
     }
     return render(request, "reader/trash_list.html", context)
@@ -80,9 +89,7 @@ def trash_list(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def annotation_restore(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    access, trashed = selectors.deleted_annotation_get_for_owner(
-        user=request.user, slug=slug, pk=pk
-    )
+    access, trashed = deleted_annotation_get_for_owner(user=request.user, slug=slug, pk=pk)
     try:
         annotation, lost = services.annotation_restore(trashed=trashed, actor=request.user)
     except ValidationError as error:
@@ -96,11 +103,6 @@ def annotation_restore(request: HttpRequest, slug: str, pk: int) -> HttpResponse
     return redirect(f"{annotation.document.get_absolute_url()}#annotation-{annotation.pk}")
 
 
-def _check_curator(access: selectors.Access) -> None:
-    if not access.is_owner:
-        raise PermissionDenied(selectors.ERROR_CURATORS)
-
-
 def _back_to_agreement(annotation_or_document) -> HttpResponse:
     document = getattr(annotation_or_document, "document", annotation_or_document)
     return redirect("reader:document_agreement", slug=document.project.slug, pk=document.pk)
@@ -110,8 +112,8 @@ def _back_to_agreement(annotation_or_document) -> HttpResponse:
 @require_POST
 def annotation_accept(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """An owner accepts an annotation for its span, or withdraws that (`accepted=0`)."""
-    access, annotation = selectors.annotation_get_for_user(user=request.user, slug=slug, pk=pk)
-    _check_curator(access)
+    access, annotation = annotation_get_for_user(user=request.user, slug=slug, pk=pk)
+    access.require(Permission.CURATE)
     if request.POST.get("accepted") == "0":
         services.annotation_unaccept(annotation=annotation, actor=request.user)
         messages.success(request, f"{annotation} is no longer accepted.")
@@ -124,8 +126,8 @@ def annotation_accept(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def document_accept_agreed(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    access, document = selectors.document_get_for_user(user=request.user, slug=slug, pk=pk)
-    _check_curator(access)
+    access, document = document_get_for_user(user=request.user, slug=slug, pk=pk)
+    access.require(Permission.CURATE)
     count = services.document_accept_agreed(document=document, actor=request.user)
     messages.success(
         request, f"Accepted {count} span{'s' if count != 1 else ''} where annotators agreed."

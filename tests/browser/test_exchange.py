@@ -18,6 +18,7 @@ from django.urls import reverse
 from playwright.sync_api import Locator, Page, expect
 
 from reader import exports, services
+from reader.access import ERROR_READ_ONLY
 from reader.models import (
     Annotation,
     ApiToken,
@@ -30,7 +31,6 @@ from reader.models import (
     Project,
     Role,
 )
-from reader.selectors import ERROR_READ_ONLY
 from tests.browser.test_annotate import expect_highlight, expect_panel_item
 from tests.test_w3c_export import ANNOTATION_MUSTS, COLLECTION_MUSTS, PAGE_MUSTS, failures
 

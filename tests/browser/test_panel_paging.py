@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from reader.selectors import PANEL_PAGE_SIZE
+from reader.selectors.reading import PANEL_PAGE_SIZE
 from tests.factories import AnnotationFactory, DocumentFactory
 
 pytestmark = pytest.mark.browser

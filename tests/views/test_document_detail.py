@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from reader.models import Kind
-from reader.selectors import PANEL_PAGE_SIZE
+from reader.selectors.reading import PANEL_PAGE_SIZE
 from tests.factories import AnnotationFactory, DocumentFactory
 
 HTMX = {"HX-Request": "true"}

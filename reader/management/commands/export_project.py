@@ -6,8 +6,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from reader import exports, selectors
+from reader import exports
 from reader.models import Project
+from reader.selectors.exports import annotations_for_export, bundle_contents, export_rows
 from reader.views.exports import EXPORT_CHUNK, base_url
 
 
@@ -48,7 +49,7 @@ class Command(BaseCommand):
 
     def _w3c(self, project: Project, accepted_only: bool):
         base = base_url(None)
-        annotations = selectors.annotations_for_export(project=project)
+        annotations = annotations_for_export(project=project)
         iri, label = f"{base}/p/{project.slug}/export/", f"Annotations in {project.name}"
         if accepted_only:
             annotations = annotations.filter(accepted=True)
@@ -58,10 +59,10 @@ class Command(BaseCommand):
             label=label,
             total=annotations.count(),
             items=exports.w3c_items(
-                selectors.export_rows(annotations, chunk_size=EXPORT_CHUNK),
+                export_rows(annotations, sees_hidden=True, chunk_size=EXPORT_CHUNK),
                 exports.Iris(base=base, slug=project.slug),
             ),
         )
 
     def _bundle(self, project: Project):
-        return exports.stream_bundle(project, **selectors.bundle_contents(project=project))
+        return exports.stream_bundle(project, **bundle_contents(project=project), sees_hidden=True)

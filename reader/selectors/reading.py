@@ -1,0 +1,151 @@
+"""Reads for the library and the reader page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db.models import (
+    Exists,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+
+from reader import anchoring
+from reader.models import (
+    Annotation,
+    Document,
+    Facet,
+    Kind,
+    Membership,
+    Project,
+    Reply,
+)
+from reader.selectors.common import NULLS_FIRST, links_prefetch, replies_prefetch
+
+
+def annotation_with_links(*, pk: int) -> Annotation:
+    """One annotation for its panel item, with links and replies; the caller has checked
+    access."""
+    return (
+        Annotation.objects.select_related("document__project", "author")
+        .prefetch_related(links_prefetch(), replies_prefetch())
+        .get(pk=pk)
+    )
+
+
+def facets_for_linking(project: Project) -> list[Facet]:
+    """Every facet of the project's events, grouped by event, for a link form."""
+    return list(
+        Facet.objects.filter(event__project=project)
+        .select_related("event")
+        .order_by(NULLS_FIRST("event__starts"), "event__name", "order", "pk")
+    )
+
+
+def projects_for_user(user) -> QuerySet[Project]:
+    """The user's projects, each with `role`: theirs in it."""
+    roles = Membership.objects.filter(project=OuterRef("pk"), user=user).values("role")
+    return Project.objects.visible_to(user).annotate(role=Subquery(roles[:1]))
+
+
+def documents_for_library(
+    *, project: Project, search: str = "", outlet_id: int | None = None, outlet_kind: str = ""
+) -> QuerySet[Document]:
+    documents = Document.objects.filter(project=project).select_related("outlet", "project")
+    if search:
+        documents = documents.filter(Q(title__icontains=search) | Q(text__icontains=search))
+    if outlet_id:
+        documents = documents.filter(outlet_id=outlet_id)
+    if outlet_kind:
+        documents = documents.filter(outlet__kind=outlet_kind)
+    # Only the columns the library shows: a library of long texts must not load them all.
+    return (
+        documents.defer("text").with_kind_counts().order_by(NULLS_FIRST("published"), "title", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class ReaderFilters:
+    kinds: frozenset[str] = frozenset(Kind.values)
+    author_id: int | None = None
+    open_threads: bool = False  # only annotations with replies and not resolved
+
+    @property
+    def active(self) -> bool:
+        return (
+            self.kinds != frozenset(Kind.values) or self.author_id is not None or self.open_threads
+        )
+
+
+@dataclass(frozen=True)
+class Highlight:
+    """What the reading pane needs of an annotation: which one it is, and its kind."""
+
+    pk: int
+    kind: str
+
+
+# Panel items rendered per request: the text shows every highlight, but the panel's items
+# (each with links, thread and actions) come a page at a time as the reader scrolls.
+PANEL_PAGE_SIZE = 30
+
+
+@dataclass
+class ReaderView:
+    """Everything the reader page shows for one document, built with a fixed number of
+    queries whatever the number of annotations."""
+
+    annotations: list[Annotation]  # the panel's page of the annotations shown
+    segments: list[anchoring.Segment]
+    authors: list
+    total: int
+    shown: int
+    offset: int
+    next_offset: int | None
+
+
+def reader_view(
+    *, document: Document, filters: ReaderFilters, offset: int = 0, panel: bool = True
+) -> ReaderView:
+    """Highlights for every annotation the filters show, from light rows; full annotations
+    (links, replies) for the panel's page alone, unless `panel` is off."""
+    rows = Annotation.objects.filter(document=document).in_text_order()
+    if filters.open_threads:
+        rows = rows.annotate(has_replies=Exists(Reply.objects.filter(annotation=OuterRef("pk"))))
+    else:
+        rows = rows.annotate(has_replies=Value(False))
+    rows = list(
+        rows.values_list("pk", "start", "end", "kind", "author_id", "resolved", "has_replies")
+    )
+    shown = [
+        (pk, start, end, kind)
+        for pk, start, end, kind, author_id, resolved, has_replies in rows
+        if kind in filters.kinds
+        and (filters.author_id is None or author_id == filters.author_id)
+        and (not filters.open_threads or (has_replies and not resolved))
+    ]
+    spans = anchoring.structure_spans(document.text) + [
+        anchoring.Span(start, end, Highlight(pk, kind)) for pk, start, end, kind in shown
+    ]
+    authors = get_user_model().objects.filter(pk__in={row[4] for row in rows})
+    page = [pk for pk, *_ in shown[offset : offset + PANEL_PAGE_SIZE]] if panel else []
+    annotations = (
+        Annotation.objects.filter(pk__in=page)
+        .select_related("author")
+        .prefetch_related(links_prefetch(), replies_prefetch())
+        .in_text_order()
+    )
+    next_offset = offset + PANEL_PAGE_SIZE
+    return ReaderView(
+        annotations=list(annotations) if page else [],
+        segments=anchoring.segments(len(document.text), spans),
+        authors=list(authors.order_by("username")) if rows else [],
+        total=len(rows),
+        shown=len(shown),
+        offset=offset,
+        next_offset=next_offset if next_offset < len(shown) else None,
+    )
