@@ -261,10 +261,17 @@ def annotation_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 def _annotation_form(request, context: dict, annotation, *, status: int = 200, **extra):
-    """The edit form, pre-filled with the annotation as stored now."""
+    """The edit form, pre-filled with the annotation as stored now; a note a moderator hid
+    from this member is neither shown nor editable."""
+    access = context["access"]
     form = AnnotationUpdateForm(
-        initial={"kind": annotation.kind, "note": annotation.note, "version": annotation.version}
+        initial={
+            "kind": annotation.kind,
+            "note": access.note_of(annotation),
+            "version": annotation.version,
+        }
     )
+    extra.setdefault("note_hidden", access.note_of(annotation) != annotation.note)
     template = "reader/annotation_form.html"
     if request.htmx:
         template = "reader/partials/annotation_form.html"
@@ -292,7 +299,10 @@ def annotation_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             annotation=annotation,
             actor=request.user,
             kind=form.cleaned_data["kind"],
-            note=form.cleaned_data["note"],
+            # A note hidden from its editor stays as it is: they did not see it.
+            note=form.cleaned_data["note"]
+            if access.note_of(annotation) == annotation.note
+            else annotation.note,
             edited_version=form.cleaned_data["version"],
         )
     except services.StaleVersionError as error:
