@@ -23,6 +23,7 @@ from reader.models import (
     ValueType,
 )
 from reader.services import NOTE_MAX_LENGTH
+from reader.validators import validate_username
 
 SOURCE_EXTENSIONS = {".txt", ".md", ".html", ".htm"}
 
@@ -264,11 +265,11 @@ class SignUpForm(UserCreationForm):
     class Meta(UserCreationForm.Meta):
         fields = ["username", "email"]
 
-    def clean_username(self) -> str:
+    def clean_username(self) -> str | None:
+        # Django's own check records "already exists" and returns None: nothing to add then.
         username = super().clean_username()
-        if "@" in username:
-            # Invitations go to a username or an email; a username must not pass for an email.
-            raise forms.ValidationError("A username cannot contain “@”; give your email below.")
+        if username is not None:
+            validate_username(username)
         return username
 
 

@@ -15,15 +15,15 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from reader import secret_key
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 PRODUCTION = os.environ.get("READER_PRODUCTION", "") == "1"
 
 if PRODUCTION:
     SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
-    if len(SECRET_KEY) < 50:
-        raise ImproperlyConfigured(
-            "READER_PRODUCTION=1 needs DJANGO_SECRET_KEY: at least 50 random characters."
-        )
+    if reason := secret_key.problem(SECRET_KEY, BASE_DIR):
+        raise ImproperlyConfigured(f"READER_PRODUCTION=1 needs DJANGO_SECRET_KEY: {reason}.")
     DEBUG = False
     ALLOWED_HOSTS = [
         host.strip()

@@ -84,5 +84,7 @@ account_patterns = [
 urlpatterns = [
     path("", include((reader_patterns, "reader"))),
     path("accounts/", include(account_patterns)),
+    # Before the admin's own URLs: its sign-in answers 429 past the limits, like the app's.
+    path("admin/login/", views.accounts.admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
 ]

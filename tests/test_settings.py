@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import subprocess
 import sys
 
+import pytest
 from django.conf import settings
 from django.db import connection
 
 PRODUCTION_ENV = {
     "READER_PRODUCTION": "1",
-    "DJANGO_SECRET_KEY": "k" * 20 + "production-only-secret-for-the-deploy-check-0123456789",
+    # Made afresh for each run: a key written in the repository is refused.
+    "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
     "DJANGO_ALLOWED_HOSTS": "reader.example.org",
 }
 
@@ -65,6 +68,24 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = manage("check", env={**PRODUCTION_ENV, "DJANGO_SECRET_KEY": ""})
     assert result.returncode != 0
     assert "needs DJANGO_SECRET_KEY" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("key", "reason"),
+    [
+        (settings.SECRET_KEY, "django-insecure"),  # the development key, committed
+        ("django-insecure-" + secrets.token_urlsafe(50), "django-insecure"),
+        ("ab" * 40, "at least 50 random characters"),
+        ("x" * 49, "at least 50 random characters"),
+        # A real-looking key that is written in this very file.
+        ("Zq3v9LrT0pXw2mYc8KdHs5NbFg7JtUe1oAiRlQyVxWzCnBmDfGhJkLpOiUy", "tests/test_settings.py"),
+    ],
+)
+def test_production_refuses_keys_that_are_not_secret(key, reason):
+    result = manage("check", env={**PRODUCTION_ENV, "DJANGO_SECRET_KEY": key})
+    assert result.returncode != 0
+    assert "needs DJANGO_SECRET_KEY" in result.stderr
+    assert reason in result.stderr
 
 
 def test_production_refuses_to_start_without_allowed_hosts():

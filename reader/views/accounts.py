@@ -3,6 +3,7 @@ projects and their API tokens."""
 
 from __future__ import annotations
 
+from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -50,14 +51,27 @@ def api_token_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("account")
 
 
+def _limited(response: HttpResponse, form) -> HttpResponse:
+    """Past the sign-in limits: 429 with Retry-After, on the app's and the admin's form."""
+    refused = getattr(form, "refused", None)
+    if refused is not None:
+        response.status_code = 429
+        response["Retry-After"] = str(refused.retry_after)
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def admin_login(request: HttpRequest) -> HttpResponse:
+    """The admin site's own sign-in (with AdminSignInForm), answering like the app's."""
+    response = admin.site.login(request)
+    context = getattr(response, "context_data", None) or {}
+    return _limited(response, context.get("form"))
+
+
 class LoginView(auth_views.LoginView):
     """Sign in; past the limits, 429 with Retry-After, whatever the password."""
 
     authentication_form = SignInForm
 
     def form_invalid(self, form: SignInForm) -> HttpResponse:
-        response = super().form_invalid(form)
-        if form.refused is not None:
-            response.status_code = 429
-            response["Retry-After"] = str(form.refused.retry_after)
-        return response
+        return _limited(super().form_invalid(form), form)

@@ -225,7 +225,8 @@ def test_with_the_limited_form_the_admin_sign_in_is_limited(client, db, clock):
     for _ in range(5):
         client.post("/admin/login/", {"username": "root", "password": "wrong"})
     response = client.post("/admin/login/?next=/admin/", {"username": "root", "password": PASSWORD})
-    assert response.status_code == 200
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) > 0
     assert "Too many failed sign-ins" in response.content.decode()
     clock.advance(ratelimit.WINDOW_SECONDS)
     response = client.post("/admin/login/?next=/admin/", {"username": "root", "password": PASSWORD})
@@ -262,6 +263,36 @@ def test_sign_up_refuses_usernames_outside_the_allowed_characters(client, db, us
     before = snapshot()
     assert client.post(reverse("signup"), data).status_code == 400
     assert snapshot() == before
+
+
+def test_sign_up_with_a_taken_username_is_refused_with_a_message(client, db):
+    UserFactory(username="evelyn")
+    data = {"username": "evelyn", "password1": "x8#kQ!v2pLm", "password2": "x8#kQ!v2pLm"}
+    before = snapshot()
+    response = client.post(reverse("signup"), data)
+    assert response.status_code == 400
+    assert "A user with that username already exists." in response.content.decode()
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize(
+    "username",
+    ["ali\u200bce", "ecila\u202e", "bob!", "two words", "<b>x</b>", "\u2066x\u2069"],
+)
+def test_sign_up_refuses_lookalike_and_direction_characters(client, db, username):
+    data = {"username": username, "password1": "x8#kQ!v2pLm", "password2": "x8#kQ!v2pLm"}
+    before = snapshot()
+    assert client.post(reverse("signup"), data).status_code == 400
+    assert snapshot() == before
+
+
+def test_a_compatibility_form_of_a_taken_name_is_the_taken_name(client, db):
+    """Django folds "ａlice" (fullwidth a) to "alice" before checking: it is taken."""
+    UserFactory(username="alice")
+    data = {"username": "\uff41lice", "password1": "x8#kQ!v2pLm", "password2": "x8#kQ!v2pLm"}
+    response = client.post(reverse("signup"), data)
+    assert response.status_code == 400
+    assert "already exists" in response.content.decode()
 
 
 def test_a_strong_password_is_accepted(client, db):
