@@ -16,6 +16,7 @@ from enum import StrEnum
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 
 from reader.models import Membership, Project, Role
 
@@ -54,6 +55,15 @@ def is_owner(membership: Membership, obj: Any) -> bool:
 
 def is_author(membership: Membership, obj: Any) -> bool:
     return obj is not None and obj.author_id == membership.user_id
+
+
+def readable_by(user, *, through: str = "") -> Q:
+    """Permission.READ as a query: rows of projects `user` is a member of, reached from a
+    model through `through` ("project__" from a document). For lists and polls, which must
+    not load an Access per row."""
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    return Q(**{f"{through}memberships__user": user})
 
 
 PERMISSION_MAP: dict[Permission, list[list[Predicate]]] = {

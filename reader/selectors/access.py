@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.http import Http404
 
-from reader.access import Access, Permission
+from reader.access import Access, Permission, readable_by
 from reader.models import (
     Annotation,
     DeletedAnnotation,
@@ -140,10 +140,9 @@ def invitation_get_for_user(*, user, pk: int) -> Invitation:
 
 def document_revision_for_user(*, user, slug: str, pk: int) -> int | None:
     """The document's revision, or None when it is not in a project of the user's: the
-    membership check and the read are one indexed query, cheap enough to poll. Every
-    member may read a document (Permission.READ), so membership is the whole rule."""
+    membership check and the read are one indexed query, cheap enough to poll."""
     return (
-        Document.objects.filter(pk=pk, project__slug=slug, project__memberships__user=user)
+        Document.objects.filter(readable_by(user, through="project__"), pk=pk, project__slug=slug)
         .values_list("revision", flat=True)
         .first()
     )
@@ -153,7 +152,7 @@ def event_revision_for_user(*, user, slug: str, pk: int) -> int | None:
     """The event's revision, or None when it is not in a project of the user's: one indexed
     query, like document_revision_for_user."""
     return (
-        Event.objects.filter(pk=pk, project__slug=slug, project__memberships__user=user)
+        Event.objects.filter(readable_by(user, through="project__"), pk=pk, project__slug=slug)
         .values_list("revision", flat=True)
         .first()
     )

@@ -15,6 +15,7 @@ from django.db.models import (
 )
 
 from reader import anchoring
+from reader.access import readable_by
 from reader.models import (
     Annotation,
     Document,
@@ -49,7 +50,7 @@ def facets_for_linking(project: Project) -> list[Facet]:
 def projects_for_user(user) -> QuerySet[Project]:
     """The user's projects, each with `role`: theirs in it."""
     roles = Membership.objects.filter(project=OuterRef("pk"), user=user).values("role")
-    return Project.objects.visible_to(user).annotate(role=Subquery(roles[:1]))
+    return Project.objects.filter(readable_by(user)).annotate(role=Subquery(roles[:1]))
 
 
 def documents_for_library(
