@@ -9,7 +9,7 @@ skipped some. Units that only one annotator marked are not agreement data: they 
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from itertools import combinations, permutations
@@ -78,15 +78,15 @@ def cohen_kappa(first: list[str], second: list[str]) -> float | None:
 def krippendorff_alpha(units_labels: Iterable[Iterable[str]]) -> float | None:
     """Krippendorff's alpha for nominal labels; each unit gives the labels its annotators
     chose (units with fewer than two labels do not count). None without pairable data."""
-    coincidences: Counter = Counter()
-    for labels in units_labels:
-        labels = list(labels)
+    coincidences: defaultdict[tuple[str, str], float] = defaultdict(float)
+    for unit_labels in units_labels:
+        labels = list(unit_labels)
         if len(labels) < 2:
             continue
         weight = 1 / (len(labels) - 1)
         for a, b in permutations(range(len(labels)), 2):
             coincidences[(labels[a], labels[b])] += weight
-    totals: Counter = Counter()
+    totals: defaultdict[str, float] = defaultdict(float)
     for (label, _), value in coincidences.items():
         totals[label] += value
     pairable = sum(totals.values())

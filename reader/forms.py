@@ -36,6 +36,13 @@ ERROR_OUTLET = "Choose an outlet or type the name of a new one."
 ERROR_OFFSETS = "The selection could not be placed in the text: {reason}"
 
 
+def model_choice(form: forms.Form, name: str) -> forms.ModelChoiceField:
+    """A form's model choice field, to narrow its queryset to the project."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    return field
+
+
 class DocumentForm(forms.Form):
     title = forms.CharField(
         max_length=500, required=False, help_text="Leave empty to use the text's first line."
@@ -64,7 +71,7 @@ class DocumentForm(forms.Form):
 
     def __init__(self, *args, project, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["outlet"].queryset = Outlet.objects.filter(project=project)
+        model_choice(self, "outlet").queryset = Outlet.objects.filter(project=project)
 
     def clean_file(self) -> str | None:
         upload = self.cleaned_data.get("file")
@@ -87,7 +94,8 @@ class DocumentForm(forms.Form):
         return content
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         pasted, uploaded = data.get("text", ""), data.get("file")
         if pasted.strip() and uploaded:
             raise forms.ValidationError(ERROR_TEXT_OR_FILE)
@@ -120,12 +128,13 @@ class AnnotationCreateForm(forms.Form):
     def __init__(self, *args, document: Document, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.document = document
-        self.fields["facet"].queryset = Facet.objects.filter(
+        model_choice(self, "facet").queryset = Facet.objects.filter(
             event__project=document.project_id
         ).select_related("event")
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if "start" in data and "end" in data:
             index = anchoring.Utf16Index(self.document.text)
             try:
@@ -201,13 +210,14 @@ class FacetLinkForm(forms.Form):
 
     def __init__(self, *args, project, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["facet"].queryset = Facet.objects.filter(event__project=project).select_related(
-            "event"
-        )
-        self.fields["event"].queryset = Event.objects.filter(project=project)
+        model_choice(self, "facet").queryset = Facet.objects.filter(
+            event__project=project
+        ).select_related("event")
+        model_choice(self, "event").queryset = Event.objects.filter(project=project)
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         data["new_facet_type"] = data.get("new_facet_type") or ValueType.TEXT
         return data
 
@@ -223,10 +233,13 @@ class ImportForm(forms.Form):
 
     def __init__(self, *args, project, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["document"].queryset = Document.objects.filter(project=project).defer("text")
+        model_choice(self, "document").queryset = Document.objects.filter(project=project).defer(
+            "text"
+        )
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("kind") == ImportKind.W3C and not data.get("document"):
             self.add_error("document", "Choose the document the annotations are on.")
         return data
@@ -240,7 +253,8 @@ class ProjectForm(forms.Form):
     description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("name") and not data.get("slug"):
             data["slug"] = slugify(data["name"])[:80]
             if not data["slug"]:
@@ -262,15 +276,15 @@ class SignUpForm(UserCreationForm):
         required=False, help_text="Lets you accept invitations sent to this address."
     )
 
-    class Meta(UserCreationForm.Meta):
+    class Meta(UserCreationForm.Meta):  # type: ignore[name-defined]  # django-stubs#1099
         fields = ["username", "email"]
 
-    def clean_username(self) -> str | None:
+    def clean_username(self) -> str:
         # Django's own check records "already exists" and returns None: nothing to add then.
         username = super().clean_username()
         if username is not None:
             validate_username(username)
-        return username
+        return username or ""
 
 
 class SignInForm(AuthenticationForm):
@@ -283,6 +297,7 @@ class SignInForm(AuthenticationForm):
         username = self.cleaned_data.get("username")
         if username is None or not self.cleaned_data.get("password"):
             return super().clean()  # a field is missing: no password is tried
+        assert self.request is not None, "the sign-in views always pass the request"
         try:
             attempt = ratelimit.attempt(
                 username=username, address=ratelimit.client_address(self.request)

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import MutableMapping
 
 import bleach
 from bleach.linkifier import Linker
 
 
-def _external_link(attrs: dict, new: bool = False) -> dict:
+def _external_link(
+    attrs: MutableMapping[tuple[str | None, str], str], new: bool = False
+) -> MutableMapping[tuple[str | None, str], str]:
     attrs[(None, "rel")] = "nofollow noopener noreferrer"
     attrs[(None, "target")] = "_blank"
     return attrs

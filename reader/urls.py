@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from reader import views
 
@@ -56,7 +56,7 @@ api_patterns = [
     path("annotations/<int:pk>/", views.api_annotation, name="api_annotation"),
 ]
 
-reader_patterns = [
+reader_patterns: list[URLPattern | URLResolver] = [
     path("", views.project_list, name="project_list"),
     path("projects/new/", views.project_create, name="project_create"),
     path("invitations/<int:pk>/", views.invitation_respond, name="invitation_respond"),

@@ -189,19 +189,27 @@ def compare_columns(*, event: Event, document_ids: list[int]) -> list[CompareCol
     return columns
 
 
-def event_documents(*, event: Event) -> list[Document]:
+@dataclass(frozen=True)
+class DocumentChoice:
+    document: Document
+    linked: bool  # it has annotations linked to the event
+
+
+def event_documents(*, event: Event) -> list[DocumentChoice]:
     """The project's documents, those linked to the event first (by date), for choosing."""
     linked = set(
         FacetLink.objects.filter(facet__event=event).values_list(
             "annotation__document_id", flat=True
         )
     )
-    documents = list(
-        Document.objects.filter(project=event.project_id).select_related("outlet").defer("text")
-    )
-    for document in documents:
-        document.linked = document.pk in linked
+    documents = Document.objects.filter(project=event.project_id).select_related("outlet")
+    choices = [DocumentChoice(d, d.pk in linked) for d in documents.defer("text")]
     return sorted(
-        documents,
-        key=lambda d: (d.pk not in linked, d.published is None, d.published or 0, d.title),
+        choices,
+        key=lambda c: (
+            not c.linked,
+            c.document.published is None,
+            c.document.published or 0,
+            c.document.title,
+        ),
     )

@@ -114,13 +114,16 @@ def reader_view(
 ) -> ReaderView:
     """Highlights for every annotation the filters show, from light rows; full annotations
     (links, replies) for the panel's page alone, unless `panel` is off."""
-    rows = Annotation.objects.filter(document=document).in_text_order()
+    annotations = Annotation.objects.filter(document=document).in_text_order()
     if filters.open_threads:
-        rows = rows.annotate(has_replies=Exists(Reply.objects.filter(annotation=OuterRef("pk"))))
+        replies = Reply.objects.filter(annotation=OuterRef("pk"))
+        annotations = annotations.annotate(has_replies=Exists(replies))
     else:
-        rows = rows.annotate(has_replies=Value(False))
+        annotations = annotations.annotate(has_replies=Value(False))
     rows = list(
-        rows.values_list("pk", "start", "end", "kind", "author_id", "resolved", "has_replies")
+        annotations.values_list(
+            "pk", "start", "end", "kind", "author_id", "resolved", "has_replies"
+        )
     )
     shown = [
         (pk, start, end, kind)

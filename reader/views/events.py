@@ -121,12 +121,12 @@ def event_compare(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Two to four documents side by side, highlights linked to a chosen facet lit up."""
     access, event = event_get_for_user(user=request.user, slug=slug, pk=pk)
     choices = event_documents(event=event)
-    chosen = [id_or_none(value) for value in request.GET.getlist("documents")]
-    chosen = list(dict.fromkeys(pk for pk in chosen if pk is not None))
+    asked = [id_or_none(value) for value in request.GET.getlist("documents")]
+    chosen = list(dict.fromkeys(pk for pk in asked if pk is not None))
     notice = ""
     if not chosen:
-        linked = [document.pk for document in choices if document.linked]
-        chosen = (linked or [document.pk for document in choices])[:COMPARE_MAX]
+        linked = [choice.document.pk for choice in choices if choice.linked]
+        chosen = (linked or [choice.document.pk for choice in choices])[:COMPARE_MAX]
     if len(chosen) > COMPARE_MAX:
         notice = f"Side-by-side reading shows at most {COMPARE_MAX} documents: the first ones."
         chosen = chosen[:COMPARE_MAX]

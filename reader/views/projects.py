@@ -130,15 +130,16 @@ def invitation_link(request: HttpRequest, token: str) -> HttpResponse:
     """The page an invitation's link opens: who invites you, to what, as what."""
     invitation = services.invitation_for_token(token)
     if invitation is None:
-        context = {"errors": [services.ERROR_INVITATION_UNKNOWN]}
-        return render(request, "reader/error.html", context, status=404)
+        errors = {"errors": [services.ERROR_INVITATION_UNKNOWN]}
+        return render(request, "reader/error.html", errors, status=404)
     if request.method == "POST":
         return _respond(request, invitation)
     context = {
         "invitation": invitation,
         "expired": invitation.expires < timezone.now(),
         "is_for_you": services.invitation_is_for(invitation, request.user),
-        "already_member": invitation.project.memberships.filter(user=request.user).exists(),
+        "already_member": request.user.is_authenticated
+        and invitation.project.memberships.filter(user=request.user).exists(),
     }
     return render(request, "reader/invitation_detail.html", context)
 
@@ -159,7 +160,7 @@ def member_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             services.member_set_role(membership=membership, role=role, actor=request.user)
             messages.success(request, f"{name} is now {role}.")
         else:
-            raise ValidationError(form.errors["role"])
+            raise ValidationError(list(form.errors["role"]))
     except ValidationError as error:
         context = {"errors": error.messages, "project": access.project}
         return render(request, "reader/error.html", context, status=400)
