@@ -6,6 +6,9 @@ not allow the permission asked for get PermissionDenied with the policy's messag
 
 from __future__ import annotations
 
+from typing import TypeVar
+
+from django.db.models import Model, QuerySet
 from django.http import Http404
 
 from reader.access import Access, Permission, readable_by
@@ -21,6 +24,8 @@ from reader.models import (
 )
 from reader.selectors.team import invitations_for_user
 
+M = TypeVar("M", bound=Model)
+
 
 def project_access(*, user, slug: str, permission: Permission = Permission.READ) -> Access:
     if not user.is_authenticated:
@@ -35,86 +40,77 @@ def project_access(*, user, slug: str, permission: Permission = Permission.READ)
     return access
 
 
+# How each model reaches its project, for the lookups below.
+PROJECT_PATHS: dict[type[Model], str] = {
+    Document: "project",
+    Event: "project",
+    Membership: "project",
+    Annotation: "document__project",
+    Reply: "annotation__document__project",
+    FacetLink: "facet__event__project",
+}
+
+
+def _one(queryset: QuerySet[M], *, access: Access, pk: int) -> M:
+    """The row `pk` of the queryset if it belongs to the access's project; Http404
+    otherwise, as for an id that does not exist."""
+    project = PROJECT_PATHS[queryset.model]
+    row = queryset.filter(**{project: access.project, "pk": pk}).first()
+    if row is None:
+        raise Http404
+    return row
+
+
+def _get_for_user(
+    queryset: QuerySet[M], *, user, slug: str, pk: int, permission: Permission
+) -> tuple[Access, M]:
+    """A member's access and the object, once the policy allows `permission` on it."""
+    access = project_access(user=user, slug=slug)
+    row = _one(queryset, access=access, pk=pk)
+    access.require(permission, row)
+    return access, row
+
+
 def document_get_for_user(
     *, user, slug: str, pk: int, permission: Permission = Permission.READ
 ) -> tuple[Access, Document]:
-    access = project_access(user=user, slug=slug, permission=permission)
-    document = (
-        Document.objects.select_related("outlet", "project")
-        .filter(project=access.project, pk=pk)
-        .first()
-    )
-    if document is None:
-        raise Http404
-    return access, document
+    documents = Document.objects.select_related("outlet", "project")
+    return _get_for_user(documents, user=user, slug=slug, pk=pk, permission=permission)
 
 
 def annotation_get_for_user(
     *, user, slug: str, pk: int, permission: Permission = Permission.READ
 ) -> tuple[Access, Annotation]:
-    access = project_access(user=user, slug=slug)
-    annotation = (
-        Annotation.objects.select_related("document", "author")
-        .filter(document__project=access.project, pk=pk)
-        .first()
-    )
-    if annotation is None:
-        raise Http404
-    access.require(permission, annotation)
-    return access, annotation
+    annotations = Annotation.objects.select_related("document", "author")
+    return _get_for_user(annotations, user=user, slug=slug, pk=pk, permission=permission)
 
 
 def event_get_for_user(
     *, user, slug: str, pk: int, permission: Permission = Permission.READ
 ) -> tuple[Access, Event]:
-    access = project_access(user=user, slug=slug, permission=permission)
-    event = Event.objects.select_related("project").filter(project=access.project, pk=pk).first()
-    if event is None:
-        raise Http404
-    return access, event
+    events = Event.objects.select_related("project")
+    return _get_for_user(events, user=user, slug=slug, pk=pk, permission=permission)
 
 
 def facet_link_get_for_user(
     *, user, slug: str, pk: int, permission: Permission = Permission.READ
 ) -> tuple[Access, FacetLink]:
-    access = project_access(user=user, slug=slug)
-    link = (
-        FacetLink.objects.select_related("annotation__document", "facet__event")
-        .filter(facet__event__project=access.project, pk=pk)
-        .first()
-    )
-    if link is None:
-        raise Http404
-    access.require(permission, link)
-    return access, link
+    links = FacetLink.objects.select_related("annotation__document", "facet__event")
+    return _get_for_user(links, user=user, slug=slug, pk=pk, permission=permission)
 
 
 def reply_get_for_user(
     *, user, slug: str, pk: int, permission: Permission = Permission.READ
 ) -> tuple[Access, Reply]:
-    access = project_access(user=user, slug=slug)
-    reply = (
-        Reply.objects.select_related("annotation__document", "author")
-        .filter(annotation__document__project=access.project, pk=pk)
-        .first()
-    )
-    if reply is None:
-        raise Http404
-    access.require(permission, reply)
-    return access, reply
+    replies = Reply.objects.select_related("annotation__document", "author")
+    return _get_for_user(replies, user=user, slug=slug, pk=pk, permission=permission)
 
 
 def membership_get_for_owner(*, user, slug: str, pk: int) -> tuple[Access, Membership]:
     """A membership of the project, for one of its owners to change."""
     access = project_access(user=user, slug=slug, permission=Permission.MANAGE_MEMBERS)
-    membership = (
-        Membership.objects.select_related("user", "project")
-        .filter(project=access.project, pk=pk)
-        .first()
-    )
-    if membership is None:
-        raise Http404
-    return access, membership
+    memberships = Membership.objects.select_related("user", "project")
+    return access, _one(memberships, access=access, pk=pk)
 
 
 def deleted_annotation_get_for_owner(
