@@ -13,14 +13,14 @@ import hashlib
 import json
 import re
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.views.decorators.csrf import csrf_exempt
 
 from reader import exports, imports, selectors, services
 from reader.imports.w3c import project_facets, read_annotation, write_links
+from reader.services.locks import AnnotationGone, lock_rows, retry_on_conflict
 from reader.views.common import id_or_none
 from reader.views.exports import base_url
 
@@ -209,7 +209,18 @@ def _page(collection: dict, number: int, annotations, iris, *, as_iris: bool) ->
 
 
 def _representation(annotation_pk: int, iris) -> dict:
-    return exports.annotation_to_w3c(selectors.annotation_with_links(pk=annotation_pk), iris)
+    """The annotation as the API shows it; a 404 when another request deleted it since the
+    access check."""
+    try:
+        annotation = selectors.annotation_with_links(pk=annotation_pk)
+    except ObjectDoesNotExist as gone:
+        raise AnnotationGone from gone
+    return exports.annotation_to_w3c(annotation, iris)
+
+
+def _link_events(record: dict) -> list[int]:
+    """The events of the body's links, to lock with the document before the first link."""
+    return [link["facet"].event_id for link in record["links"]]
 
 
 def _unsupported_media_type(request: HttpRequest) -> HttpResponse | None:
@@ -223,7 +234,10 @@ def _create(request, access, document, iris) -> HttpResponse:
         return refused
     record = _read_body(request, document)
     start, end = record["span"]
-    with transaction.atomic():
+
+    @retry_on_conflict  # one transaction, run again from the start after a deadlock
+    def write() -> dict:
+        lock_rows(document_id=document.pk, event_ids=_link_events(record))
         annotation = services.annotation_create(
             document=document,
             author=request.user,
@@ -236,7 +250,9 @@ def _create(request, access, document, iris) -> HttpResponse:
         # Read the answer before the commit: should the database fail here, the create is
         # rolled back with the error. Only a failure of the commit itself can then leave a
         # 5xx over a write that happened (and a client that retries would make it twice).
-        body = _representation(annotation.pk, iris)
+        return _representation(annotation.pk, iris)
+
+    body = write()
     return _json(body, status=201, Location=body["id"], ETag=_etag(body), Link=ANNOTATION_LINKS)
 
 
@@ -297,7 +313,15 @@ def _replace(request, annotation, iris) -> HttpResponse:
     record = _read_body(request, annotation.document)
     if record["span"] != (annotation.start, annotation.end):
         return _error(400, ERROR_TARGET)
-    with transaction.atomic():
+
+    @retry_on_conflict  # one transaction, run again from the start after a deadlock
+    def write() -> dict:
+        lock_rows(
+            document_id=annotation.document_id,
+            event_ids=_link_events(record),
+            annotation_id=annotation.pk,
+            annotation_events=True,
+        )
         services.annotation_update(
             annotation=annotation,
             actor=request.user,
@@ -306,5 +330,11 @@ def _replace(request, annotation, iris) -> HttpResponse:
             edited_version=annotation.version,
         )
         _replace_links(annotation, record["links"], request.user)
-        body = _representation(annotation.pk, iris)  # before the commit, as in _create
+        return _representation(annotation.pk, iris)  # before the commit, as in _create
+
+    try:
+        body = write()
+    except services.StaleVersionError as stale:
+        # Another PUT won the race: say so with the annotation as it is now.
+        return _error(412, stale.messages[0], current=_representation(annotation.pk, iris))
     return _json(body, ETag=_etag(body), Link=ANNOTATION_LINKS)
