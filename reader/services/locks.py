@@ -36,6 +36,7 @@ API and the pages answer 404, never 500.
 from __future__ import annotations
 
 import functools
+import logging
 import random
 import time
 from collections.abc import Callable, Iterable
@@ -55,6 +56,7 @@ CONFLICT_SQLSTATES = {"40P01", "40001"}
 ERROR_ANNOTATION_GONE = "This annotation was deleted meanwhile."
 ERROR_LINK_GONE = "This link was deleted meanwhile."
 
+logger = logging.getLogger(__name__)
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -155,6 +157,14 @@ def retry_on_conflict(function: Callable[P, R]) -> Callable[P, R]:
             except OperationalError as error:
                 if attempt == RETRY_ATTEMPTS or not is_conflict(error):
                     raise
+                # Logged, so that a load test can count them: the lock order should leave none.
+                logger.warning(
+                    "Conflict retried (attempt %d of %d) in %s: %s",
+                    attempt,
+                    RETRY_ATTEMPTS,
+                    function.__qualname__,
+                    error,
+                )
             time.sleep(RETRY_PAUSE_S * 2 ** (attempt - 1) * random.uniform(0.5, 1.5))
         raise AssertionError("unreachable")
 
