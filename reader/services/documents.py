@@ -291,8 +291,10 @@ def annotation_delete(*, annotation: Annotation, actor) -> DeletedAnnotation:
 def annotation_restore(*, trashed: DeletedAnnotation, actor) -> tuple[Annotation, list[str]]:
     """Put a deleted annotation back under its old id, with its replies and the links whose
     facet still exists. Returns it and what could not come back, to tell the user."""
-    rows = trashed.snapshot
-    linked_facets = [row["fields"]["facet"] for row in rows if row["model"] == "reader.facetlink"]
+    # What the restore touches, locked in the fixed order before the trash row.
+    linked_facets = [
+        row["fields"]["facet"] for row in trashed.snapshot if row["model"] == "reader.facetlink"
+    ]
     lock_rows(
         document_id=trashed.document_id,
         event_ids=Facet.objects.filter(pk__in=linked_facets).values_list("event_id", flat=True),
