@@ -29,6 +29,10 @@ MARKER = re.compile(r"\[(load\d+-\d+)\]")
 REQUEST_TIMEOUT_S = 60
 # How often each operation is chosen; a read GETs one's own annotation and checks its ETag.
 MIX = {"create": 35, "edit": 35, "delete": 20, "read": 10}
+# With facets given (load.py --links), this share of creates link the annotation to one or
+# two event facets (in random order, so a body's events are not in id order), and edits
+# keep, change or drop those links.
+LINK_SHARE = 0.6
 
 
 # --- HTTP ------------------------------------------------------------------------------
@@ -118,6 +122,15 @@ class Document:
 
 
 @dataclass
+class FacetName:
+    """An event facet as a linking body names it."""
+
+    event: str
+    facet: str
+    value_type: str
+
+
+@dataclass
 class Known:
     """One of the annotator's annotations, as the server last acknowledged it."""
 
@@ -130,6 +143,7 @@ class Known:
     note: str
     etag: str
     edits: int = 0  # edits applied: the row's version should be 1 + edits
+    links: list[dict] = field(default_factory=list)  # the linking bodies last sent
 
 
 @dataclass
@@ -150,8 +164,11 @@ class Ledger:
 # --- The annotator ---------------------------------------------------------------------
 
 
-def annotation_body(document: Document, span: tuple[int, int], kind: str, note: str) -> dict:
-    """A W3C annotation as the API reads it (reader/imports/w3c.py read_annotation)."""
+def annotation_body(
+    document: Document, span: tuple[int, int], kind: str, note: str, links=()
+) -> dict:
+    """A W3C annotation as the API reads it (reader/imports/w3c.py read_annotation), with
+    linking bodies if given."""
     start, end = span
     return {
         "@context": W3C_CONTEXT,
@@ -159,6 +176,7 @@ def annotation_body(document: Document, span: tuple[int, int], kind: str, note: 
         "body": [
             {"type": "TextualBody", "purpose": "tagging", "value": kind},
             {"type": "TextualBody", "purpose": "commenting", "value": note},
+            *links,
         ],
         "target": {
             "source": document.container,
@@ -168,6 +186,23 @@ def annotation_body(document: Document, span: tuple[int, int], kind: str, note: 
             ],
         },
     }
+
+
+def linking_bodies(facets: list[FacetName], quote: str, rng: random.Random) -> list[dict]:
+    """One or two links to the facets, in random order, with a value the source could give."""
+    chosen = rng.sample(facets, k=min(len(facets), rng.choice((1, 2))))
+    word = re.sub(r"\W+", " ", quote).strip().split(" ")[0] or "Balyun"
+    return [
+        {
+            "type": "SpecificResource",
+            "purpose": "linking",
+            "source": "load",
+            "event": facet.event,
+            "facet": facet.facet,
+            "facetValue": str(rng.randint(1, 99)) if facet.value_type == "number" else word,
+        }
+        for facet in chosen
+    ]
 
 
 def random_span(text: str, rng: random.Random) -> tuple[int, int]:
@@ -196,9 +231,16 @@ def kind_of(item: dict) -> str:
 
 class Annotator:
     def __init__(
-        self, index: int, username: str, token: str, port: int, documents: list[Document]
+        self,
+        index: int,
+        username: str,
+        token: str,
+        port: int,
+        documents: list[Document],
+        facets: list[FacetName] | None = None,
     ) -> None:
         self.username = username
+        self.facets = facets or []
         self.api = Api(port, token)
         self.documents = documents
         self.rng = random.Random(index)  # the same choices on every run
@@ -236,13 +278,15 @@ class Annotator:
         document = self.rng.choice(self.documents)
         span = random_span(document.text, self.rng)
         kind, note = self.rng.choice(KINDS), f"[{marker}] created by {self.username}"
-        body = annotation_body(document, span, kind, note)
+        links = self.links_for(document.text[span[0] : span[1]])
+        body = annotation_body(document, span, kind, note, links)
         attempt = 0
         try:
             while True:
                 reply = self.api.send("create", "POST", document.container, body=body)
                 if reply.status == 201:
                     self.remember(marker, document, span, reply.json(), reply.headers["etag"])
+                    self.ledger.live[marker].links = links
                     self.ledger.acknowledged["create"] += 1
                     return
                 if not reply.failed:
@@ -255,10 +299,16 @@ class Annotator:
                 found = self.find(document, marker)
                 if found is not None:
                     self.remember(marker, document, span, *found)
+                    self.ledger.live[marker].links = links
                     self.ledger.found_done["create"] += 1
                     return
         except GiveUp:
             self.ledger.unsettled.add(marker)
+
+    def links_for(self, quote: str) -> list[dict]:
+        if not self.facets or self.rng.random() >= LINK_SHARE:
+            return []
+        return linking_bodies(self.facets, quote, self.rng)
 
     def find(self, document: Document, marker: str) -> tuple[dict, str] | None:
         """The annotation with this marker, and its ETag, or None. The container is read
@@ -297,7 +347,10 @@ class Annotator:
         known = self.rng.choice(list(self.ledger.live.values()))
         kind = self.rng.choice(KINDS)
         note = f"[{known.marker}] edit {known.edits + 1} by {self.username}"
-        body = annotation_body(known.document, known.span, kind, note)
+        links = known.links
+        if self.facets and self.rng.random() < 0.5:  # new links, or none, instead
+            links = self.links_for(known.document.text[known.span[0] : known.span[1]])
+        body = annotation_body(known.document, known.span, kind, note, links)
         attempt = 0
         try:
             while True:
@@ -306,6 +359,7 @@ class Annotator:
                 )
                 if reply.status == 200:
                     self.edited(known, kind, note, reply.headers["etag"], "acknowledged")
+                    known.links = links
                     return
                 if reply.status == 412:
                     # Only this annotator edits it, and it checks after every failure before
@@ -327,6 +381,7 @@ class Annotator:
                 item = current.json()
                 if (note_of(item), kind_of(item)) == (note, kind):
                     self.edited(known, kind, note, current.headers["etag"], "found_done")
+                    known.links = links
                     return
                 known.etag = current.headers["etag"]
         except GiveUp:

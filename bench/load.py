@@ -3,7 +3,13 @@ annotation API, against gunicorn, for 60 s; then the database is checked for eve
 client was told had succeeded.
 
     .venv/bin/python bench/load.py [--database sqlite|postgres|both] [--seconds 60]
-                                   [--annotators 50] [--workers 4]
+                                   [--annotators 50] [--workers 4] [--racers 4] [--no-links]
+
+Most creates link their annotation to one or two of the demo's event facets (in random
+order), and edits change those links: writers on different documents then meet at the
+events' rows. Beside the annotators, each racer makes a linked annotation and sends two
+requests on it at once, two DELETEs or a DELETE and a PUT: the answers must be 204 + 404,
+or 204 + 200, 404 or 412.
 
 Each run has a database of its own (a SQLite file in a temporary folder, or a throwaway
 PostgreSQL 15 cluster with fsync on), the demo project, an annotator account and API token
@@ -11,7 +17,8 @@ per simulated annotator, and gunicorn with the production settings on a free por
 127.0.0.1 (plain HTTP). The annotators send requests back to back, without think time: a
 stress, not a model of people reading. PASS needs every acknowledged create to be in the
 database exactly once unless acknowledged deleted, with its last acknowledged edit; no 5xx
-and no "database is locked" seen by a client. Exits 1 otherwise.
+and no "database is locked" seen by a client, the racers' answers as above, and no deadlock
+in the server's log (retried or not). Exits 1 otherwise.
 
 bench/faults.py runs the same load with faults injected; the annotators (bench/annotators.py)
 retry what fails without an answer, looking first whether it was written.
@@ -22,6 +29,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import random
 import secrets
 import signal
 import socket
@@ -32,7 +40,7 @@ import threading
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from io import StringIO
 from pathlib import Path
 
@@ -40,7 +48,21 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from annotators import MARKER, Annotator, Api, Document, Known, Ledger, Sample  # noqa: E402
+from annotators import (  # noqa: E402
+    MARKER,
+    Annotator,
+    Api,
+    Document,
+    FacetName,
+    Known,
+    Ledger,
+    Reply,
+    Sample,
+    annotation_body,
+    linking_bodies,
+    path_of,
+    random_span,
+)
 
 PROJECT = "idlib-2020"
 # After --seconds, an operation under way may keep retrying this long to settle.
@@ -82,6 +104,8 @@ class Run:
     server: Server
     accounts: list[Account]
     documents: list[Document]
+    facets: list[FacetName] = field(default_factory=list)
+    racers: list[Account] = field(default_factory=list)
 
 
 @dataclass
@@ -91,6 +115,7 @@ class LoadResult:
     started: float
     seconds: float  # from the first request to the last answer
     locked_bodies: int
+    racers: list[Racer] = field(default_factory=list)
 
 
 def free_port() -> int:
@@ -128,9 +153,11 @@ def production_environment(database_env: dict[str, str]) -> dict[str, str]:
     )
 
 
-def prepare_database(env: dict[str, str], annotators: int) -> tuple[list[Account], list[Document]]:
-    """Migrate, load the demo, make the annotators' accounts and tokens: in this process,
-    with the server's settings, before the server starts."""
+def prepare_database(
+    env: dict[str, str], annotators: int, racers: int = 0
+) -> tuple[list[Account], list[Document], list[FacetName], list[Account]]:
+    """Migrate, load the demo, make the annotators' and racers' accounts and tokens: in this
+    process, with the server's settings, before the server starts."""
     os.environ.update(env)
     import django
 
@@ -141,26 +168,33 @@ def prepare_database(env: dict[str, str], annotators: int) -> tuple[list[Account
     from django.urls import reverse
 
     from reader import services
-    from reader.models import Project, Role
+    from reader.models import Facet, Project, Role
 
     call_command("migrate", verbosity=0)
     call_command("createcachetable", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)  # as make serve-prod does
     call_command("load_demo", stdout=StringIO())
     project = Project.objects.get(slug=PROJECT)
-    accounts = []
-    for index in range(annotators):
-        user = get_user_model().objects.create_user(f"load{index:02d}")
+
+    def account(username: str) -> Account:
+        user = get_user_model().objects.create_user(username)
         services.membership_set(project=project, user=user, role=Role.ANNOTATOR)
-        accounts.append(
-            Account(user.username, services.api_token_create(user=user, name="load")[1])
-        )
+        return Account(user.username, services.api_token_create(user=user, name="load")[1])
+
+    accounts = [account(f"load{index:02d}") for index in range(annotators)]
+    racer_accounts = [account(f"race{index:02d}") for index in range(racers)]
     documents = [
         Document(pk, reverse("reader:api_container", args=[PROJECT, pk]), text)
         for pk, text in project.documents.order_by("pk").values_list("pk", "text")
     ]
+    facets = [
+        FacetName(event, facet, value_type)
+        for event, facet, value_type in Facet.objects.filter(event__project=project)
+        .order_by("pk")
+        .values_list("event__name", "name", "value_type")
+    ]
     connections.close_all()  # the server's workers take it from here
-    return accounts, documents
+    return accounts, documents, facets, racer_accounts
 
 
 @contextlib.contextmanager
@@ -216,7 +250,12 @@ def tail(path: Path, lines: int = 30) -> str:
 
 @contextlib.contextmanager
 def prepared_run(
-    database: str, *, annotators: int, workers: int, server_env: dict[str, str] | None = None
+    database: str,
+    *,
+    annotators: int,
+    workers: int,
+    server_env: dict[str, str] | None = None,
+    racers: int = 0,
 ) -> Iterator[Run]:
     """A database with the demo and the annotators' accounts, and gunicorn serving it.
     `server_env` adds to gunicorn's environment only (faults.py tries a settings module)."""
@@ -225,43 +264,155 @@ def prepared_run(
         database_environment(database, Path(name)) as database_env,
     ):
         env = production_environment(database_env)
-        accounts, documents = prepare_database(env, annotators)
+        accounts, documents, facets, racer_accounts = prepare_database(env, annotators, racers)
         with gunicorn(env | (server_env or {}), workers=workers, folder=Path(name)) as server:
             url = database_env.get("DATABASE_URL", "")
-            yield Run(database, url, server, accounts, documents)
+            yield Run(database, url, server, accounts, documents, facets, racer_accounts)
 
 
-def run_load(run: Run, *, seconds: float, during: Callable[[float], None] | None = None):
-    """Every annotator in a thread of its own for `seconds`, then until each has settled
-    what it was doing (GRACE_S at most). `during(started)`, if given, runs in a thread
-    beside them: faults.py injects its faults there."""
+def run_load(
+    run: Run,
+    *,
+    seconds: float,
+    during: Callable[[float], None] | None = None,
+    links: bool = False,
+):
+    """Every annotator (and racer) in a thread of its own for `seconds`, then until each has
+    settled what it was doing (GRACE_S at most). With `links`, annotators link to the
+    demo's facets. `during(started)`, if given, runs in a thread beside them: faults.py
+    injects its faults there."""
+    facets = run.facets if links else []
     annotators = [
-        Annotator(index, account.username, account.token, run.server.port, run.documents)
+        Annotator(index, account.username, account.token, run.server.port, run.documents, facets)
         for index, account in enumerate(run.accounts)
+    ]
+    racers = [
+        Racer(index, account, run.server.port, run.documents, run.facets)
+        for index, account in enumerate(run.racers)
     ]
     started = time.monotonic()
     stop_at, give_up_at = started + seconds, started + seconds + GRACE_S
     threads = [
         threading.Thread(target=annotator.run, args=(stop_at, give_up_at), daemon=True)
         for annotator in annotators
-    ]
+    ] + [threading.Thread(target=racer.run, args=(stop_at,), daemon=True) for racer in racers]
     if during is not None:
         threads.append(threading.Thread(target=during, args=(started,), daemon=True))
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    samples = sorted(
-        (sample for annotator in annotators for sample in annotator.api.samples),
-        key=lambda sample: sample.started,
-    )
+    apis = [annotator.api for annotator in annotators] + [
+        api for racer in racers for api in racer.apis
+    ]
+    samples = sorted((sample for api in apis for sample in api.samples), key=lambda s: s.started)
     return LoadResult(
         ledgers=[annotator.ledger for annotator in annotators],
         samples=samples,
         started=started,
         seconds=max(s.started + s.seconds for s in samples) - started,
-        locked_bodies=sum(annotator.api.locked_bodies for annotator in annotators),
+        locked_bodies=sum(api.locked_bodies for api in apis),
+        racers=racers,
     )
+
+
+# --- Same-annotation races ---------------------------------------------------------------
+
+RACE_ANSWERS = {
+    "delete+delete": {(204, 404), (404, 204)},
+    "delete+put": {(204, 200), (204, 404), (204, 412)},
+}
+
+
+class Racer:
+    """Makes a linked annotation, then sends two requests on it at once (two DELETEs, or a
+    DELETE and a PUT with its ETag), each on a connection of its own; notes the answers.
+    The DELETE always wins or ties, so every round ends with the annotation in the trash."""
+
+    def __init__(self, index: int, account: Account, port: int, documents, facets) -> None:
+        self.rng = random.Random(1000 + index)
+        self.apis = [Api(port, account.token), Api(port, account.token)]
+        self.documents, self.facets = documents, facets
+        self.answers: Counter = Counter()  # (race, statuses) -> rounds
+        self.deleted: list[int] = []  # annotation ids, each deleted once
+        self.problems: list[str] = []
+
+    def run(self, stop_at: float) -> None:
+        while time.monotonic() < stop_at:
+            self.round()
+
+    def round(self) -> None:
+        document = self.rng.choice(self.documents)
+        span = random_span(document.text, self.rng)
+        quote = document.text[span[0] : span[1]]
+        links = linking_bodies(self.facets, quote, self.rng) if self.facets else []
+        body = annotation_body(document, span, "claim", "[race] to be deleted", links)
+        created = self.apis[0].send("race-create", "POST", document.container, body=body)
+        if created.status != 201:
+            self.problems.append(f"race-create: {created.status} {created.body[:200]!r}")
+            return
+        path, etag = path_of(created.json()["id"]), created.headers["etag"]
+        race = self.rng.choice(list(RACE_ANSWERS))
+        delete = ("race-delete", "DELETE", path)
+        if race == "delete+delete":
+            requests = [(delete, {}), (delete, {})]
+        else:
+            edited = annotation_body(document, span, "opinion", "[race] edited", links[:1])
+            put = ("race-put", "PUT", path)
+            requests = [(delete, {}), (put, {"body": edited, "headers": {"If-Match": etag}})]
+        replies: list[Reply | None] = [None, None]
+        start = threading.Barrier(2)
+
+        def send(index: int) -> None:
+            (operation, method, target), extra = requests[index]
+            start.wait()
+            replies[index] = self.apis[index].send(operation, method, target, **extra)
+
+        threads = [threading.Thread(target=send, args=[index]) for index in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        statuses = (replies[0].status, replies[1].status)
+        self.answers[(race, statuses)] += 1
+        if statuses in RACE_ANSWERS[race]:
+            self.deleted.append(int(path.rstrip("/").rsplit("/", 1)[1]))
+        else:
+            self.problems.append(f"{race}: answered {statuses}")
+
+
+def verify_races(racers: list[Racer]) -> list[str]:
+    """Every raced annotation is gone, and in the trash exactly once."""
+    from reader.models import Annotation, DeletedAnnotation
+
+    problems = [problem for racer in racers for problem in racer.problems]
+    left = Annotation.objects.filter(author__username__startswith="race").count()
+    if left:
+        problems.append(f"races: {left} raced annotations still there")
+    deleted = [pk for racer in racers for pk in racer.deleted]
+    trashed = Counter(
+        DeletedAnnotation.objects.filter(annotation_id__in=deleted).values_list(
+            "annotation_id", flat=True
+        )
+    )
+    problems += [
+        f"races: annotation {pk} in the trash {trashed[pk]} times"
+        for pk in deleted
+        if trashed[pk] != 1
+    ]
+    return problems
+
+
+def print_races(racers: list[Racer], problems: list[str]) -> None:
+    answers = sum((racer.answers for racer in racers), Counter())
+    rounds = sum(answers.values())
+    shown = ", ".join(
+        f"{race} {statuses[0]}+{statuses[1]} ×{count}"
+        for (race, statuses), count in sorted(answers.items())
+    )
+    print(f"  races on one annotation: {rounds} rounds: {shown or 'none'}")
+    for problem in problems[:10]:
+        print(f"  PROBLEM {problem}")
 
 
 # --- The check -------------------------------------------------------------------------
@@ -274,13 +425,14 @@ class Verification:
     deleted: int
     unsettled: int
     users_matching: int
+    links: int = 0
 
 
 def verify(ledgers: list[Ledger]) -> Verification:
     """Compare what the clients were told with the database, read directly."""
     from django.db import connections
 
-    from reader.models import Annotation, DeletedAnnotation
+    from reader.models import Annotation, DeletedAnnotation, FacetLink
 
     connections.close_all()  # after a database restart, this process's connection is dead
     rows_by_marker = defaultdict(list)
@@ -331,6 +483,7 @@ def verify(ledgers: list[Ledger]) -> Verification:
         deleted=sum(len(ledger.deleted) for ledger in ledgers),
         unsettled=sum(len(ledger.unsettled) for ledger in ledgers),
         users_matching=users_matching,
+        links=FacetLink.objects.filter(annotation__author__username__startswith="load").count(),
     )
 
 
@@ -407,7 +560,8 @@ def print_verification(result: LoadResult, check: Verification) -> None:
     print(
         f"  in the database: {check.live:,} annotations as last acknowledged, "
         f"{check.deleted:,} deleted and in the trash, {check.unsettled} unsettled; "
-        f"rows per user match for {check.users_matching} of {len(result.ledgers)} users"
+        f"rows per user match for {check.users_matching} of {len(result.ledgers)} users; "
+        f"{check.links:,} facet links on them"
     )
     for problem in check.problems[:20]:
         print(f"  PROBLEM {problem}")
@@ -422,6 +576,9 @@ def server_log_findings(server: Server) -> dict[str, int]:
         "tracebacks": text.count("Traceback (most recent call last)"),
         '"database is locked"': text.count("database is locked"),
         "worker timeouts": text.count("WORKER TIMEOUT"),
+        # PostgreSQL's message; reader/services/locks.py logs each conflict it retries.
+        '"deadlock detected"': text.count("deadlock detected"),
+        "conflicts retried": text.count("Conflict retried"),
     }
 
 
@@ -459,28 +616,47 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--annotators", type=int, default=50)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--racers", type=int, default=4, help="pairs racing on one annotation")
+    parser.add_argument("--no-links", action="store_true", help="creates without facet links")
     args = parser.parse_args()
     if (status := for_each_database(args, "load.py")) is not None:
         return status
-    with prepared_run(args.database, annotators=args.annotators, workers=args.workers) as run:
+    with prepared_run(
+        args.database, annotators=args.annotators, workers=args.workers, racers=args.racers
+    ) as run:
+        links = "no links" if args.no_links else "links to event facets"
         print(
-            f"Load: {args.annotators} annotators, {args.seconds:g} s, gunicorn with "
-            f"{args.workers} sync workers, {describe(args.database)}, {os.cpu_count()} cores",
+            f"Load: {args.annotators} annotators ({links}) and {args.racers} racers, "
+            f"{args.seconds:g} s, gunicorn with {args.workers} sync workers, "
+            f"{describe(args.database)}, {os.cpu_count()} cores",
             flush=True,
         )
-        result = run_load(run, seconds=args.seconds)
+        result = run_load(run, seconds=args.seconds, links=not args.no_links)
         print_figures(result)
         check = verify(result.ledgers)
         print_verification(result, check)
+        race_problems = verify_races(result.racers)
+        print_races(result.racers, race_problems)
         errors = Counter(s.outcome for s in result.samples if is_error(s))
         logged = server_log_findings(run.server)
     print(f"  errors seen by clients: {dict(errors) or 'none'}")
+    print(f"  5xx answers: {sum(n for outcome, n in errors.items() if outcome.isdigit())}")
     print(f'  responses saying "database is locked": {result.locked_bodies}')
     print(f"  server log: {logged}")
-    passed = not check.problems and not errors and not result.locked_bodies
+    # A deadlock retried inside the service is logged too: the lock order should leave none.
+    deadlocks = logged['"deadlock detected"'] or logged["conflicts retried"]
+    passed = (
+        not check.problems
+        and not race_problems
+        and not errors
+        and not result.locked_bodies
+        and not deadlocks
+        and not logged["tracebacks"]
+    )
     print(f"{'PASS' if passed else 'FAIL'}: load on {describe(args.database)}")
-    options = ["database", "seconds", "annotators", "workers"]
-    print(f"measured with: {command_line('load.py', args, options)}")
+    options = ["database", "seconds", "annotators", "workers", "racers"]
+    command = command_line("load.py", args, options)
+    print(f"measured with: {command}{' --no-links' if args.no_links else ''}")
     return 0 if passed else 1
 
 

@@ -7,23 +7,30 @@ from __future__ import annotations
 from django.db import models
 
 from reader.models import Action, Activity, Annotation, Document, Event
+from reader.services.locks import lock_rows
 
 SUMMARY_QUOTE_LIMIT = 80
 
 
 def document_touch(*, document_id: int) -> None:
-    """Note that the document's annotations changed, for the readers polling it."""
+    """Note that the document's annotations changed, for the readers polling it. The caller
+    has locked the row with locks.lock_rows first (taken again here, it costs nothing)."""
+    lock_rows(document_id=document_id)
     Document.objects.filter(pk=document_id).update(revision=models.F("revision") + 1)
 
 
 def events_touch(*, event_ids=None, annotation_id: int | None = None) -> None:
-    """Note that these events changed, or the events the annotation is linked to."""
-    events = Event.objects.all()
+    """Note that these events changed, or the events the annotation is linked to. Locked in
+    id order first (an UPDATE alone locks them in whatever order it finds them); the caller
+    has locked them already, after the document, with locks.lock_rows."""
     if annotation_id is not None:
-        events = events.filter(facets__links__annotation_id=annotation_id)
-    else:
-        events = events.filter(pk__in=event_ids)
-    Event.objects.filter(pk__in=events.values("pk")).update(revision=models.F("revision") + 1)
+        linked = Event.objects.filter(facets__links__annotation_id=annotation_id)
+        event_ids = set(linked.values_list("pk", flat=True))
+    event_ids = sorted(set(event_ids or ()))
+    if not event_ids:
+        return
+    lock_rows(event_ids=event_ids)
+    Event.objects.filter(pk__in=event_ids).update(revision=models.F("revision") + 1)
 
 
 def shorten(text: str, limit: int = SUMMARY_QUOTE_LIMIT) -> str:

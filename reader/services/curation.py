@@ -6,11 +6,10 @@ can be limited to the accepted ones."""
 
 from __future__ import annotations
 
-from django.db import transaction
-
 from reader import agreement
 from reader.models import Action, Annotation, Document
 from reader.services.changes import activity_on_annotation, activity_record, document_touch
+from reader.services.locks import lock_for_annotation, lock_rows, retry_on_conflict
 
 
 def _units(document_id: int) -> list[agreement.Unit]:
@@ -25,11 +24,11 @@ def _units(document_id: int) -> list[agreement.Unit]:
     )
 
 
-@transaction.atomic
+@retry_on_conflict
 def annotation_accept(*, annotation: Annotation, actor) -> Annotation:
     """Accept the annotation for its unit; any other accepted there is accepted no more."""
     # The document's row is locked, so two owners accepting at once are served in turn.
-    Document.objects.select_for_update().filter(pk=annotation.document_id).first()
+    lock_for_annotation(annotation, linked_events=False)
     unit = next(
         unit
         for unit in _units(annotation.document_id)
@@ -49,8 +48,9 @@ def annotation_accept(*, annotation: Annotation, actor) -> Annotation:
     return annotation
 
 
-@transaction.atomic
+@retry_on_conflict
 def annotation_unaccept(*, annotation: Annotation, actor) -> Annotation:
+    lock_for_annotation(annotation, linked_events=False)
     Annotation.objects.filter(pk=annotation.pk).update(accepted=False)
     annotation.accepted = False
     document_touch(document_id=annotation.document_id)
@@ -58,11 +58,11 @@ def annotation_unaccept(*, annotation: Annotation, actor) -> Annotation:
     return annotation
 
 
-@transaction.atomic
+@retry_on_conflict
 def document_accept_agreed(*, document: Document, actor) -> int:
     """Accept one annotation (the first in text order) in every unit where two or more
     annotators chose the same kind and nothing is accepted yet. Returns how many."""
-    Document.objects.select_for_update().filter(pk=document.pk).first()
+    lock_rows(document_id=document.pk)
     chosen = [
         unit.marks[0].key[0]
         for unit in _units(document.pk)

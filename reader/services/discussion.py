@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
 from reader import anchoring, sanitize
 from reader.models import Action, Annotation, Reply
 from reader.services.changes import activity_on_annotation, document_touch
 from reader.services.documents import ERROR_BAD_CHARACTERS, clean_note
+from reader.services.locks import AnnotationGone, lock_for_annotation, retry_on_conflict
 
 ERROR_EMPTY_REPLY = "Write something to reply."
 ERROR_NO_REASON = "Give a reason for hiding it: the team sees it."
+ERROR_REPLY_GONE = "This reply was deleted meanwhile."
 
 
 def _clean_reply(text: str) -> str:
@@ -24,9 +25,10 @@ def _clean_reply(text: str) -> str:
     return text
 
 
-@transaction.atomic
+@retry_on_conflict
 def reply_create(*, annotation: Annotation, author, text: str) -> Reply:
     text = _clean_reply(text)
+    lock_for_annotation(annotation, linked_events=False)
     reply = Reply(
         annotation=annotation, author=author, text=text, text_html=sanitize.note_to_html(text)
     )
@@ -37,9 +39,20 @@ def reply_create(*, annotation: Annotation, author, text: str) -> Reply:
     return reply
 
 
-@transaction.atomic
+def _lock_reply(reply: Reply) -> Reply:
+    """Its annotation's locks, then the reply as it is now; AnnotationGone if either went."""
+    lock_for_annotation(reply.annotation, linked_events=False)
+    current = Reply.objects.select_related("annotation__document").filter(pk=reply.pk).first()
+    if current is None:
+        raise AnnotationGone(ERROR_REPLY_GONE)
+    return current
+
+
+@retry_on_conflict
 def reply_update(*, reply: Reply, text: str) -> Reply:
-    reply.text = _clean_reply(text)
+    text = _clean_reply(text)
+    reply = _lock_reply(reply)
+    reply.text = text
     reply.text_html = sanitize.note_to_html(reply.text)
     reply.full_clean()
     reply.save()
@@ -47,14 +60,16 @@ def reply_update(*, reply: Reply, text: str) -> Reply:
     return reply
 
 
-@transaction.atomic
+@retry_on_conflict
 def reply_delete(*, reply: Reply) -> None:
+    reply = _lock_reply(reply)
     reply.delete()
     document_touch(document_id=reply.annotation.document_id)
 
 
-@transaction.atomic
+@retry_on_conflict
 def thread_set_resolved(*, annotation: Annotation, resolved: bool, actor) -> Annotation:
+    lock_for_annotation(annotation, linked_events=False)
     Annotation.objects.filter(pk=annotation.pk).update(resolved=resolved)
     annotation.resolved = resolved
     document_touch(document_id=annotation.document_id)
@@ -64,6 +79,10 @@ def thread_set_resolved(*, annotation: Annotation, resolved: bool, actor) -> Ann
 
 
 def _set_hidden(item: Annotation | Reply, reason: str, actor) -> Annotation | Reply:
+    if isinstance(item, Annotation):
+        lock_for_annotation(item, linked_events=False)
+    else:
+        _lock_reply(item)
     item.hidden_reason = reason
     type(item).objects.filter(pk=item.pk).update(hidden_reason=reason)
     annotation = item if isinstance(item, Annotation) else item.annotation
@@ -78,7 +97,7 @@ def _set_hidden(item: Annotation | Reply, reason: str, actor) -> Annotation | Re
     return item
 
 
-@transaction.atomic
+@retry_on_conflict
 def moderation_hide(*, item: Annotation | Reply, reason: str, actor) -> Annotation | Reply:
     """An owner hides an annotation's note or a reply; others see the reason instead."""
     reason = " ".join(reason.split())[:300]
@@ -89,6 +108,6 @@ def moderation_hide(*, item: Annotation | Reply, reason: str, actor) -> Annotati
     return _set_hidden(item, reason, actor)
 
 
-@transaction.atomic
+@retry_on_conflict
 def moderation_show(*, item: Annotation | Reply, actor) -> Annotation | Reply:
     return _set_hidden(item, "", actor)

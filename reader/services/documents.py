@@ -32,6 +32,7 @@ from reader.services.changes import (
     events_touch,
     shorten,
 )
+from reader.services.locks import lock_for_annotation, lock_rows, retry_on_conflict
 
 QUOTE_IN_ERROR_LIMIT = 40
 
@@ -149,7 +150,7 @@ def _check_kind(kind: str) -> None:
         raise ValidationError({"kind": ERROR_UNKNOWN_KIND.format(kind=kind)})
 
 
-@transaction.atomic
+@retry_on_conflict
 def annotation_create(
     *,
     document: Document,
@@ -180,6 +181,7 @@ def annotation_create(
                 )
             }
         )
+    lock_rows(document_id=document.pk)
     annotation = Annotation(
         document=document,
         author=author,
@@ -201,16 +203,14 @@ def annotation_create(
     return annotation
 
 
-@transaction.atomic
+@retry_on_conflict
 def annotation_update(
     *, annotation: Annotation, actor, kind: str, note: str, edited_version: int
 ) -> Annotation:
     """Change kind and note; refuse an edit made on an older version (optimistic locking)."""
     _check_kind(kind)
     note = clean_note(note)
-    current = (
-        Annotation.objects.select_for_update().select_related("document").get(pk=annotation.pk)
-    )
+    current = lock_for_annotation(annotation)
     if current.version != edited_version:
         raise StaleVersionError(annotation=current, edited_version=edited_version)
     if current.kind == kind and current.note == note:
@@ -261,11 +261,12 @@ def _snapshot(annotation: Annotation) -> list[dict]:
     return json.loads(json.dumps(serializers.serialize("python", rows), cls=_ExactJSONEncoder))
 
 
-@transaction.atomic
+@retry_on_conflict
 def annotation_delete(*, annotation: Annotation, actor) -> DeletedAnnotation:
     """Delete an annotation with its links and replies, keeping them in the project's trash
-    so that an owner can restore them for TRASH_DAYS days."""
-    annotation = Annotation.objects.select_related("document").get(pk=annotation.pk)
+    so that an owner can restore them for TRASH_DAYS days. AnnotationGone (a 404) when
+    another request deleted it first: the one that locked it first wins."""
+    annotation = lock_for_annotation(annotation)
     trashed = DeletedAnnotation.objects.create(
         document=annotation.document,
         annotation_id=annotation.pk,
@@ -279,15 +280,25 @@ def annotation_delete(*, annotation: Annotation, actor) -> DeletedAnnotation:
     activity_on_annotation(annotation=annotation, actor=actor, action=Action.ANNOTATION_DELETED)
     annotation.delete()
     document_touch(document_id=annotation.document_id)
-    # Nothing runs on a timer: each deletion clears what has passed recovery.
-    DeletedAnnotation.objects.expired().delete()
+    # Nothing runs on a timer: each deletion clears what has passed recovery. Rows another
+    # deletion is clearing at the same moment are left to it, not waited for.
+    expired = DeletedAnnotation.objects.expired().select_for_update(skip_locked=True)
+    DeletedAnnotation.objects.filter(pk__in=list(expired.values_list("pk", flat=True))).delete()
     return trashed
 
 
-@transaction.atomic
+@retry_on_conflict
 def annotation_restore(*, trashed: DeletedAnnotation, actor) -> tuple[Annotation, list[str]]:
     """Put a deleted annotation back under its old id, with its replies and the links whose
     facet still exists. Returns it and what could not come back, to tell the user."""
+    # What the restore touches, locked in the fixed order before the trash row.
+    linked_facets = [
+        row["fields"]["facet"] for row in trashed.snapshot if row["model"] == "reader.facetlink"
+    ]
+    lock_rows(
+        document_id=trashed.document_id,
+        event_ids=Facet.objects.filter(pk__in=linked_facets).values_list("event_id", flat=True),
+    )
     trashed = DeletedAnnotation.objects.select_for_update().filter(pk=trashed.pk).first()
     if trashed is None:
         raise ValidationError(ERROR_NOT_IN_TRASH)

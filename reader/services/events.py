@@ -17,6 +17,7 @@ from reader.services.changes import (
     events_touch,
 )
 from reader.services.documents import ERROR_BAD_CHARACTERS
+from reader.services.locks import lock_for_annotation, lock_for_link, lock_rows, retry_on_conflict
 
 ERROR_EMPTY_VALUE = "Give the value the source states for “{facet}”."
 ERROR_ALREADY_LINKED = "This annotation is already linked to “{facet}”; edit that link instead."
@@ -50,10 +51,11 @@ def event_create(
     return event
 
 
-@transaction.atomic
+@retry_on_conflict
 def facet_create(
     *, event: Event, name: str, value_type: str, order: int | None = None, actor=None
 ) -> Facet:
+    lock_rows(event_ids=[event.pk])
     if order is None:
         order = (event.facets.aggregate(models.Max("order"))["order__max"] or 0) + 1
     facet = Facet(event=event, name=name.strip(), value_type=value_type, order=order)
@@ -73,7 +75,7 @@ def _link_summary(link: FacetLink) -> str:
     return f"{link.facet.event.name} › {link.facet.name} = {link.value}"
 
 
-@transaction.atomic
+@retry_on_conflict
 def facet_link_create(
     *,
     annotation: Annotation,
@@ -87,6 +89,7 @@ def facet_link_create(
     """Link an annotation to a facet with the value the source gives, parsed beside it."""
     if facet.event.project_id != annotation.document.project_id:
         raise ValidationError({"facet": ERROR_OTHER_PROJECT})
+    lock_for_annotation(annotation, events=[facet.event_id])
     value = " ".join(value.split())
     if not value:
         raise ValidationError({"value": ERROR_EMPTY_VALUE.format(facet=facet.name)})
@@ -125,8 +128,10 @@ def _finite(bound: float) -> float | None:
     return None if math.isinf(bound) else bound
 
 
-@transaction.atomic
+@retry_on_conflict
 def facet_link_delete(*, link: FacetLink, actor) -> None:
+    """AnnotationGone (a 404) when the link or its annotation was deleted meanwhile."""
+    link = lock_for_link(link)
     link.delete()
     document_touch(document_id=link.annotation.document_id)
     events_touch(event_ids=[link.facet.event_id])
@@ -170,7 +175,7 @@ def value_for_link(*, facet: Facet, value: str, quote: str) -> str:
     raise ValidationError({"value": ERROR_NO_VALUE_IN_QUOTE})
 
 
-@transaction.atomic
+@retry_on_conflict
 def facet_link_create_inline(
     *,
     annotation: Annotation,
@@ -187,6 +192,10 @@ def facet_link_create_inline(
 ) -> FacetLink:
     """Link to an existing facet, or create the event and facet first: all or nothing."""
     project = annotation.document.project
+    # The existing event is locked with the document first (in the fixed order), before
+    # facet_create would lock it alone; a new event is nobody else's yet.
+    existing_event = facet.event_id if facet is not None else event.pk if event else None
+    lock_for_annotation(annotation, events=[existing_event] if existing_event else [])
     if facet is None:
         if not new_facet.strip():
             raise ValidationError({"facet": ERROR_FACET_OR_NEW})

@@ -13,8 +13,7 @@ import hashlib
 import json
 import re
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.views.decorators.csrf import csrf_exempt
@@ -25,6 +24,7 @@ from reader.imports.w3c import project_facets, read_annotation, write_links
 from reader.selectors.access import annotation_get_for_user, document_get_for_user
 from reader.selectors.exports import annotations_for_export
 from reader.selectors.reading import annotation_with_links
+from reader.services.locks import AnnotationGone, lock_rows, retry_on_conflict
 from reader.views.common import id_or_none
 from reader.views.exports import base_url
 
@@ -221,9 +221,18 @@ def _page(collection: dict, number: int, annotations, iris, access, *, as_iris: 
 
 
 def _representation(annotation_pk: int, iris, access) -> dict:
-    return exports.annotation_to_w3c(
-        annotation_with_links(pk=annotation_pk), iris, sees_hidden=access.sees_hidden
-    )
+    """The annotation as the API shows it to this member; a 404 when another request
+    deleted it since the access check."""
+    try:
+        annotation = annotation_with_links(pk=annotation_pk)
+    except ObjectDoesNotExist as gone:
+        raise AnnotationGone from gone
+    return exports.annotation_to_w3c(annotation, iris, sees_hidden=access.sees_hidden)
+
+
+def _link_events(record: dict) -> list[int]:
+    """The events of the body's links, to lock with the document before the first link."""
+    return [link["facet"].event_id for link in record["links"]]
 
 
 def _unsupported_media_type(request: HttpRequest) -> HttpResponse | None:
@@ -237,7 +246,10 @@ def _create(request, access, document, iris) -> HttpResponse:
         return refused
     record = _read_body(request, document)
     start, end = record["span"]
-    with transaction.atomic():
+
+    @retry_on_conflict  # one transaction, run again from the start after a deadlock
+    def write() -> dict:
+        lock_rows(document_id=document.pk, event_ids=_link_events(record))
         annotation = services.annotation_create(
             document=document,
             author=request.user,
@@ -250,7 +262,9 @@ def _create(request, access, document, iris) -> HttpResponse:
         # Read the answer before the commit: should the database fail here, the create is
         # rolled back with the error. Only a failure of the commit itself can then leave a
         # 5xx over a write that happened (and a client that retries would make it twice).
-        body = _representation(annotation.pk, iris, access)
+        return _representation(annotation.pk, iris, access)
+
+    body = write()
     return _json(body, status=201, Location=body["id"], ETag=_etag(body), Link=ANNOTATION_LINKS)
 
 
@@ -314,7 +328,15 @@ def _replace(request, access, annotation, iris) -> HttpResponse:
     record = _read_body(request, annotation.document)
     if record["span"] != (annotation.start, annotation.end):
         return _error(400, ERROR_TARGET)
-    with transaction.atomic():
+
+    @retry_on_conflict  # one transaction, run again from the start after a deadlock
+    def write() -> dict:
+        lock_rows(
+            document_id=annotation.document_id,
+            event_ids=_link_events(record),
+            annotation_id=annotation.pk,
+            annotation_events=True,
+        )
         services.annotation_update(
             annotation=annotation,
             actor=request.user,
@@ -323,5 +345,11 @@ def _replace(request, access, annotation, iris) -> HttpResponse:
             edited_version=annotation.version,
         )
         _replace_links(annotation, record["links"], request.user)
-        body = _representation(annotation.pk, iris, access)  # before the commit, as in _create
+        return _representation(annotation.pk, iris, access)  # before the commit, as in _create
+
+    try:
+        body = write()
+    except services.StaleVersionError as stale:
+        # Another PUT won the race: say so with the annotation as it is now.
+        return _error(412, stale.messages[0], current=_representation(annotation.pk, iris, access))
     return _json(body, ETag=_etag(body), Link=ANNOTATION_LINKS)

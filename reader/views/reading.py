@@ -29,6 +29,7 @@ from reader.selectors.reading import (
     reader_view,
 )
 from reader.selectors.team import invitations_for_user
+from reader.services.locks import retry_on_conflict
 from reader.views.common import error_response, form_messages, id_or_none, wants_partial
 
 READER_BODY = "reader/document_detail.html#reader-body"
@@ -205,27 +206,31 @@ def annotation_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if not form.is_valid():
         return error_response(request, form_messages(form), target="#toolbar-errors")
     data = form.cleaned_data
-    try:
-        # One transaction: a link that fails must not leave its annotation behind.
-        with transaction.atomic():
-            annotation = services.annotation_create(
-                document=document,
+
+    @retry_on_conflict  # one transaction: a link that fails must not leave its annotation
+    def write():
+        annotation = services.annotation_create(
+            document=document,
+            author=request.user,
+            kind=data["kind"],
+            start=data["start"],
+            end=data["end"],
+            note=data["note"],
+            seen_quote=data["quote"],
+        )
+        if data["facet"]:
+            services.facet_link_create_inline(
+                annotation=annotation,
                 author=request.user,
-                kind=data["kind"],
-                start=data["start"],
-                end=data["end"],
-                note=data["note"],
-                seen_quote=data["quote"],
+                facet=data["facet"],
+                value=data["value"],
+                attribution=data["attribution"],
+                stance=data["stance"] or Stance.ASSERTS,
             )
-            if data["facet"]:
-                services.facet_link_create_inline(
-                    annotation=annotation,
-                    author=request.user,
-                    facet=data["facet"],
-                    value=data["value"],
-                    attribution=data["attribution"],
-                    stance=data["stance"] or Stance.ASSERTS,
-                )
+        return annotation
+
+    try:
+        annotation = write()
     except ValidationError as error:
         return error_response(request, error.messages, target="#toolbar-errors")
     if request.htmx:
