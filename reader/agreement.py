@@ -13,6 +13,12 @@ from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from itertools import combinations, permutations
+from typing import Any, NamedTuple
+
+
+class AnnotationRef(NamedTuple):
+    pk: int
+    accepted: bool
 
 
 @dataclass(frozen=True)
@@ -21,7 +27,9 @@ class Mark:
     start: int
     end: int
     label: str
-    key: Hashable = None  # whatever the caller wants back (an annotation id)
+    # The annotation the mark stands for: anything with `pk` and `accepted` (a model
+    # instance for pages, an AnnotationRef where only those two are read).
+    annotation: Any = None
 
 
 @dataclass

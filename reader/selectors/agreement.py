@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass
+from typing import Any
 
 from reader import agreement
 from reader.models import (
@@ -44,16 +46,18 @@ class AgreementReport:
 
 
 def _accepted_in(unit: agreement.Unit) -> bool:
-    return any(mark.key.accepted for mark in unit.marks)
+    return any(mark.annotation.accepted for mark in unit.marks)
 
 
 def _agreement(annotations: list[Annotation]) -> AgreementReport:
     by_document: dict[int, list[agreement.Mark]] = {}
-    authors = {}
+    authors: dict[Hashable, Any] = {}  # author id -> user
     for a in annotations:
         authors[a.author_id] = a.author
         by_document.setdefault(a.document_id, []).append(
-            agreement.Mark(annotator=a.author_id, start=a.start, end=a.end, label=a.kind, key=a)
+            agreement.Mark(
+                annotator=a.author_id, start=a.start, end=a.end, label=a.kind, annotation=a
+            )
         )
     all_units = [unit for marks in by_document.values() for unit in agreement.units(marks)]
     annotators = sorted(authors.values(), key=lambda user: user.get_username())

@@ -19,7 +19,13 @@ def _units(document_id: int) -> list[agreement.Unit]:
         .order_by("start", "end", "pk")
     )
     return agreement.units(
-        agreement.Mark(annotator=author, start=start, end=end, label=kind, key=(pk, accepted))
+        agreement.Mark(
+            annotator=author,
+            start=start,
+            end=end,
+            label=kind,
+            annotation=agreement.AnnotationRef(pk, accepted),
+        )
         for pk, author, start, end, kind, accepted in rows
     )
 
@@ -32,9 +38,9 @@ def annotation_accept(*, annotation: Annotation, actor) -> Annotation:
     unit = next(
         unit
         for unit in _units(annotation.document_id)
-        if any(mark.key[0] == annotation.pk for mark in unit.marks)
+        if any(mark.annotation.pk == annotation.pk for mark in unit.marks)
     )
-    others = [mark.key[0] for mark in unit.marks if mark.key[0] != annotation.pk]
+    others = [m.annotation.pk for m in unit.marks if m.annotation.pk != annotation.pk]
     Annotation.objects.filter(pk__in=others).update(accepted=False)
     Annotation.objects.filter(pk=annotation.pk).update(accepted=True)
     annotation.accepted = True
@@ -64,9 +70,11 @@ def document_accept_agreed(*, document: Document, actor) -> int:
     annotators chose the same kind and nothing is accepted yet. Returns how many."""
     lock_rows(document_id=document.pk)
     chosen = [
-        unit.marks[0].key[0]
+        unit.marks[0].annotation.pk
         for unit in _units(document.pk)
-        if not unit.single and unit.agreed and not any(mark.key[1] for mark in unit.marks)
+        if not unit.single
+        and unit.agreed
+        and not any(mark.annotation.accepted for mark in unit.marks)
     ]
     if not chosen:
         return 0

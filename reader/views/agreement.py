@@ -17,10 +17,10 @@ from reader.views.common import id_or_none
 def _highlights_of(document, units, annotator) -> list[anchoring.Segment]:
     """The document's segments with only one annotator's spans highlighted."""
     spans = anchoring.structure_spans(document.text) + [
-        anchoring.Span(mark.start, mark.end, mark.key)
+        anchoring.Span(mark.start, mark.end, mark.annotation)
         for unit in units
         for mark in unit.marks
-        if mark.key.author_id == annotator.pk
+        if mark.annotation.author_id == annotator.pk
     ]
     return anchoring.segments(len(document.text), spans)
 
