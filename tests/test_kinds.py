@@ -74,6 +74,12 @@ def pages(client, bob, document, event) -> dict[str, str]:
     return found
 
 
+def kinds_in_summary(counts: dict[str, int]) -> str:
+    """The kinds' part of an event's summary, for tests of it: "2 claims, 1 opinion, 0 user
+    comments" (every kind of the table, in its order)."""
+    return ", ".join(counted(kind, counts.get(kind.value, 0)) for kind in KINDS.values())
+
+
 def section(html: str, start: str, end: str) -> str:
     return html[html.index(start) :][: html[html.index(start) :].index(end)]
 
