@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import models
@@ -83,11 +84,12 @@ class Outlet(models.Model):
 
 class DocumentQuerySet(models.QuerySet):
     def with_kind_counts(self) -> DocumentQuerySet:
-        """Annotate each document with its number of claims, opinions and user comments."""
+        """Annotate each document with its number of annotations of each kind (`claim_count`...)."""
         return self.annotate(
-            claim_count=Count("annotations", filter=Q(annotations__kind=Kind.CLAIM)),
-            opinion_count=Count("annotations", filter=Q(annotations__kind=Kind.OPINION)),
-            user_comment_count=Count("annotations", filter=Q(annotations__kind=Kind.USER_COMMENT)),
+            **{
+                kind.count_name: Count("annotations", filter=Q(annotations__kind=kind.value))
+                for kind in KINDS.values()
+            }
         )
 
 
@@ -136,6 +138,56 @@ class Kind(models.TextChoices):
     CLAIM = "claim", "Claim"
     OPINION = "opinion", "Opinion"
     USER_COMMENT = "user_comment", "User comment"
+
+
+@dataclass(frozen=True)
+class KindStyle:
+    """Everything the pages need to show one annotation kind. Templates loop over KINDS
+    (the `kinds` context variable), the stylesheet /kinds.css is built from it, and
+    reader.js reads the shortcuts from the toolbar's buttons."""
+
+    kind: Kind
+    plural: str  # "Claims": library columns, the event's summary
+    letter: str  # marks where an annotation of this kind starts in the text
+    shortcut: str  # the selection toolbar's key
+    colour: str  # highlight, badge and button background
+    line: str  # underline and the panel item's edge
+    underline: str  # a CSS text-decoration-style, so kinds differ without colour too
+
+    @property
+    def value(self) -> str:
+        return self.kind.value
+
+    @property
+    def label(self) -> str:
+        return self.kind.label
+
+    @property
+    def edge(self) -> str:
+        """The panel item's border style: the underline's, as far as borders have it."""
+        return "double" if self.underline == "wavy" else self.underline
+
+    @property
+    def count_name(self) -> str:
+        """What DocumentQuerySet.with_kind_counts calls its count."""
+        return f"{self.value}_count"
+
+
+# Adding a kind: a member of Kind, its line here, and `manage.py makemigrations`.
+KINDS: dict[Kind, KindStyle] = {
+    style.kind: style
+    for style in [
+        KindStyle(Kind.CLAIM, "Claims", "C", "c", "#fcd34d", "#92400e", "solid"),
+        KindStyle(Kind.OPINION, "Opinions", "O", "o", "#93c5fd", "#1e3a8a", "wavy"),
+        KindStyle(Kind.USER_COMMENT, "User comments", "U", "u", "#86efac", "#14532d", "dotted"),
+    ]
+}
+
+
+def kind_names(*, values: bool = False) -> str:
+    """The kinds in words for messages: "claim, opinion or user comment" (or their values)."""
+    names = [kind.value if values else kind.label.lower() for kind in KINDS.values()]
+    return " or ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
 
 
 class AnnotationQuerySet(models.QuerySet):
@@ -253,6 +305,11 @@ class Stance(models.TextChoices):
     DISPUTES = "disputes", "Disputes"
 
 
+# The stances that say the value is wrong: shown as such, and counted against it when the
+# matrix looks for disputed facets.
+STANCES_AGAINST = frozenset({Stance.DENIES, Stance.DISPUTES})
+
+
 class FacetLink(models.Model):
     """What one annotated passage says about one facet of an event."""
 
@@ -287,6 +344,11 @@ class FacetLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.facet.name}: {self.value}"
+
+    @property
+    def is_against(self) -> bool:
+        """Whether the passage says the value is wrong (denies or disputes it)."""
+        return self.stance in STANCES_AGAINST
 
 
 class ImportKind(models.TextChoices):

@@ -63,6 +63,7 @@ reader_patterns: list[URLPattern | URLResolver] = [
     path("invitations/link/<str:token>/", views.invitation_link, name="invitation_link"),
     path("p/<slug:slug>/", include(project_patterns)),
     path("ns/reader.jsonld", views.reader_context, name="reader_context"),
+    path("kinds.css", views.kinds_css, name="kinds_css"),
     path("api/p/<slug:slug>/", include(api_patterns)),
 ]
 

@@ -9,7 +9,7 @@ import datetime
 
 from reader import anchoring, services
 from reader.imports import ImportRefused, ImportReport, dry_run_rollback
-from reader.models import Annotation, Document, Facet, FacetLink, Kind, Stance
+from reader.models import Annotation, Document, Facet, FacetLink, Kind, Stance, kind_names
 
 
 def _listify(value) -> list:
@@ -151,9 +151,7 @@ def read_annotation(
         if isinstance(body.get("value"), str)
     } & set(Kind.values)
     if len(kinds) != 1:
-        problems.append(
-            f"{label}: needs exactly one tagging body saying claim, opinion or user_comment"
-        )
+        problems.append(f"{label}: needs exactly one tagging body saying {kind_names(values=True)}")
     notes = [body.get("value") for body in _bodies(annotation, "commenting")]
     if isinstance(annotation.get("bodyValue"), str):
         notes.append(annotation["bodyValue"])

@@ -12,14 +12,15 @@ from django.db.models import (
 
 from reader import anchoring, values
 from reader.models import (
+    KINDS,
     Annotation,
     Document,
     Event,
     Facet,
     FacetLink,
     Kind,
+    KindStyle,
     Project,
-    Stance,
 )
 from reader.selectors.common import NULLS_FIRST
 
@@ -44,8 +45,7 @@ def link_interval(link: FacetLink) -> values.Interval | None:
 
 
 def link_position(link: FacetLink) -> values.Position:
-    denies = link.stance in {Stance.DENIES, Stance.DISPUTES}
-    return values.Position(link.value, link_interval(link), denies)
+    return values.Position(link.value, link_interval(link), link.is_against)
 
 
 @dataclass
@@ -80,6 +80,11 @@ class EventMatrix:
     documents: list[Document]
     rows: list[MatrixRow]
     kind_counts: dict[str, int]
+
+    @property
+    def kind_totals(self) -> list[tuple[KindStyle, int]]:
+        """Each kind of the table, with how many annotations of it the links come from."""
+        return [(kind, self.kind_counts.get(kind.value, 0)) for kind in KINDS.values()]
 
     @property
     def disputed_count(self) -> int:

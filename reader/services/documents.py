@@ -23,6 +23,7 @@ from reader.models import (
     Outlet,
     OutletKind,
     Project,
+    kind_names,
     trash_cutoff,
 )
 from reader.services.changes import (
@@ -40,7 +41,7 @@ NOTE_MAX_LENGTH = 10_000
 ERROR_EMPTY_TEXT = "The text is empty: paste the source's text or upload a file."
 ERROR_BAD_CHARACTERS = "The text contains {what}, which cannot be stored. Clean it and try again."
 ERROR_DUPLICATE_TEXT = "This text is already in the project as “{title}”."
-ERROR_UNKNOWN_KIND = "Unknown kind “{kind}”: choose claim, opinion or user comment."
+ERROR_UNKNOWN_KIND = "Unknown kind “{kind}”: choose {kinds}."
 ERROR_NOTE_TOO_LONG = "The note has {length} characters; the limit is {limit}."
 ERROR_QUOTE_MISMATCH = (
     "The selected text no longer matches the document at this position "
@@ -147,7 +148,7 @@ def clean_note(note: str) -> str:
 
 def _check_kind(kind: str) -> None:
     if kind not in Kind.values:
-        raise ValidationError({"kind": ERROR_UNKNOWN_KIND.format(kind=kind)})
+        raise ValidationError({"kind": ERROR_UNKNOWN_KIND.format(kind=kind, kinds=kind_names())})
 
 
 @retry_on_conflict

@@ -6,10 +6,9 @@ from django import template
 from django.utils.safestring import SafeString, mark_safe
 
 from reader.anchoring import Segment
+from reader.models import KINDS, KindStyle, kind_names
 
 register = template.Library()
-
-KIND_MARKS = {"claim": "C", "opinion": "O", "user_comment": "U"}
 
 
 def _segment_html(text: str, segment: Segment, facets: dict[int, list[int]]) -> str:
@@ -38,7 +37,7 @@ def _segment_html(text: str, segment: Segment, facets: dict[int, list[int]]) -> 
             )
             if facet_ids:
                 attributes += f' data-facets="{" ".join(map(str, facet_ids))}"'
-        marks = [KIND_MARKS[a.kind] for a in segment.starting if not isinstance(a, str)]
+        marks = [KINDS[a.kind].letter for a in segment.starting if not isinstance(a, str)]
         if marks:
             attributes += f' data-mark="{"".join(marks)}"'
     class_list = " ".join(dict.fromkeys(classes))
@@ -66,3 +65,21 @@ def can(context, permission: str, obj=None) -> bool:
     for the page's member (`access` in the context), the only way templates ask it."""
     access = context.get("access")
     return access is not None and access.can(permission, obj)
+
+
+@register.filter
+def kind_count(document, kind: KindStyle) -> int:
+    """`{{ document|kind_count:kind }}`: the count DocumentQuerySet.with_kind_counts made."""
+    return getattr(document, kind.count_name)
+
+
+@register.filter
+def counted(kind: KindStyle, number: int) -> str:
+    """`{{ kind|counted:3 }}`: "3 claims", "1 opinion"."""
+    return f"{number} {(kind.label if number == 1 else kind.plural).lower()}"
+
+
+@register.simple_tag
+def kinds_in_words() -> str:
+    """The kinds for a sentence: "claim, opinion or user comment"."""
+    return kind_names()

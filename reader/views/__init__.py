@@ -46,6 +46,7 @@ from reader.views.reading import (
     document_list,
     project_list,
 )
+from reader.views.styles import kinds_css
 from reader.views.team import (
     activity_list,
     annotation_accept,
@@ -68,6 +69,7 @@ __all__ = [
     "api_annotation",
     "api_container",
     "api_docs",
+    "kinds_css",
     "api_token_delete",
     "annotation_create",
     "annotation_delete",

@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from reader import exports
+from reader.models import Stance
 from reader.views.api import ANNOTATION_ALLOW, CONTAINER_ALLOW
 from reader.views.exports import base_url
 
@@ -17,5 +18,6 @@ def api_docs(request: HttpRequest) -> HttpResponse:
         "container_allow": CONTAINER_ALLOW,
         "annotation_allow": ANNOTATION_ALLOW,
         "page_size": exports.PAGE_SIZE,
+        "stances": Stance.values,
     }
     return render(request, "reader/api_docs.html", context)

@@ -151,7 +151,6 @@ def _reader_context(access, document, filters, offset: int = 0, panel: bool = Tr
         "filters": filters,
         "filters_query": _filters_query(filters),
         "view": reader_view(document=document, filters=filters, offset=offset, panel=panel),
-        "kinds": Kind.choices,
         "stances": Stance.choices,
         "poll_seconds": settings.READER_POLL_SECONDS,
     }

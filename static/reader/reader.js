@@ -3,8 +3,6 @@
 (function () {
   "use strict";
 
-  const KIND_KEYS = { c: "claim", o: "opinion", u: "user_comment" };
-
   const pane = () => document.getElementById("reading-pane");
   const toolbar = () => document.getElementById("selection-toolbar");
 
@@ -51,10 +49,16 @@
     if (form) form.hidden = true;
   }
 
-  function submitKind(kind) {
+  function submitKind(button) {
     const form = toolbar();
-    form.elements.kind.value = kind;
-    form.requestSubmit(form.querySelector(`button[data-kind="${kind}"]`));
+    form.elements.kind.value = button.dataset.kind;
+    form.requestSubmit(button);
+  }
+
+  // The kinds and their keys are the toolbar's buttons (rendered from the kinds' table).
+  function kindButtonForKey(form, key) {
+    return Array.from(form.querySelectorAll("button[data-kind]"))
+      .find((button) => button.getAttribute("aria-keyshortcuts") === key);
   }
 
   function isEditable(element) {
@@ -88,11 +92,11 @@
       hideToolbar();
       return;
     }
-    const kind = KIND_KEYS[event.key];
-    if (!kind || event.ctrlKey || event.metaKey || event.altKey || isEditable(event.target)) return;
+    const button = kindButtonForKey(form, event.key);
+    if (!button || event.ctrlKey || event.metaKey || event.altKey || isEditable(event.target)) return;
     if (!selectionInPane()) return;
     event.preventDefault();
-    submitKind(kind);
+    submitKind(button);
   });
 
   // Highlights <-> panel.

@@ -26,6 +26,7 @@ from reader.models import (
 )
 from tests.browser.conftest import wait_until_still
 from tests.browser.test_annotate import drag_over, expect_saved, expect_selected
+from tests.test_kinds import kinds_in_summary
 
 pytestmark = pytest.mark.browser
 
@@ -207,7 +208,7 @@ def test_link_to_a_new_facet_of_a_new_event(page, login, demo_project, alice):
     shown.get_by_role("link").click()
     expect(page.locator("h1")).to_have_text("2020 Greek border crisis")
     expect(page.locator("#matrix-summary")).to_have_text(
-        "1 source, 0 claims, 1 opinion, 0 user comments; 0 of 1 facet disputed"
+        f"1 source, {kinds_in_summary({Kind.OPINION: 1})}; 0 of 1 facet disputed"
     )
     expect(page.locator("thead th.source-head a")).to_have_text([document.title[:69] + "…"])
     expect(page.locator("tbody tr.matrix-row")).to_have_count(1)
@@ -361,9 +362,7 @@ def test_matrix_marks_disputes_and_shows_quotes(page, login, demo_project, alice
 
     counts = {kind: annotations.filter(kind=kind).count() for kind in Kind.values}
     expect(page.locator("#matrix-summary")).to_have_text(
-        f"{plural(documents.count(), 'source')}, {plural(counts[Kind.CLAIM], 'claim')}, "
-        f"{plural(counts[Kind.OPINION], 'opinion')}, "
-        f"{plural(counts[Kind.USER_COMMENT], 'user comment')}; 4 of 7 facets disputed"
+        f"{plural(documents.count(), 'source')}, {kinds_in_summary(counts)}; 4 of 7 facets disputed"
     )
 
     # A cell is silent exactly when the source has no link to the facet.

@@ -16,7 +16,15 @@ from tests.hostile.conftest import SECRET, project_routes, routes, snapshot
 
 WRITE_METHODS = ["post", "put", "delete"]
 # Pages anyone may open, signed in or not.
-PUBLIC = {"login", "admin_login", "signup", "logout", "api_docs", "reader:reader_context"}
+PUBLIC = {
+    "login",
+    "admin_login",
+    "signup",
+    "logout",
+    "api_docs",
+    "reader:reader_context",
+    "reader:kinds_css",
+}
 ROUTES = {route.name: route for route in routes()}
 PROJECT_ROUTES = [route.name for route in project_routes()]
 ID_ROUTES = [route.name for route in routes() if "pk" in route.kwargs]
