@@ -151,7 +151,7 @@ class Ledger:
 
 
 def annotation_body(document: Document, span: tuple[int, int], kind: str, note: str) -> dict:
-    """A W3C annotation as the API reads it (reader/imports/w3c.py read_annotation)."""
+    """A W3C annotation as the API reads it (reader/formats/w3c.py read_annotation)."""
     start, end = span
     return {
         "@context": W3C_CONTEXT,
