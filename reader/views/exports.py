@@ -7,9 +7,16 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.views.decorators.http import require_GET
 
-from reader.formats import ACCEPTED_ONLY, BUNDLE, W3C, Export, export_compose, w3c, w3c_collection
+from reader.formats import (
+    ACCEPTED_ONLY,
+    FORMATS,
+    W3C,
+    Export,
+    export_compose,
+    w3c,
+    w3c_collection,
+)
 from reader.iris import base_url
-from reader.models import ImportKind
 from reader.selectors.access import document_get_for_user, event_get_for_user, project_access
 from reader.views.common import id_or_none
 
@@ -67,16 +74,18 @@ def _w3c(request: HttpRequest, export: Export) -> HttpResponse:
 @require_GET
 def project_export(request: HttpRequest, slug: str) -> HttpResponse:
     access = project_access(user=request.user, slug=slug)
-    if request.GET.get("format") == ImportKind.BUNDLE:
-        return _download(
-            export_compose(
-                format=BUNDLE,
-                project=access.project,
-                base=base_url(request),
-                sees_hidden=access.sees_hidden,
-            )
+    format = FORMATS.get(request.GET.get("format"), W3C)
+    if format is W3C:
+        return _w3c(request, _compose(request, access))
+    # Any other format holds the whole project: no scope, no accepted-only.
+    return _download(
+        export_compose(
+            format=format,
+            project=access.project,
+            base=base_url(request),
+            sees_hidden=access.sees_hidden,
         )
-    return _w3c(request, _compose(request, access))
+    )
 
 
 @login_required
