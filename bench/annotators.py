@@ -167,7 +167,7 @@ class Ledger:
 def annotation_body(
     document: Document, span: tuple[int, int], kind: str, note: str, links=()
 ) -> dict:
-    """A W3C annotation as the API reads it (reader/imports/w3c.py read_annotation), with
+    """A W3C annotation as the API reads it (reader/formats/w3c.py read_annotation), with
     linking bodies if given."""
     start, end = span
     return {

@@ -69,20 +69,21 @@ def add_annotations(owner, count: int):
 
 def w3c_export(project, documents) -> tuple[int, int]:
     """Stream the W3C collection of the documents' annotations; (annotations, bytes)."""
-    from reader import exports
+    from reader.formats.w3c_collection import stream_collection, w3c_items
+    from reader.iris import Iris
     from reader.models import Annotation
     from reader.selectors.exports import annotations_for_export, export_rows
 
     annotations = annotations_for_export(project=project).filter(document__in=documents)
     total = annotations.count()
     size = 0
-    for chunk in exports.stream_collection(
+    for chunk in stream_collection(
         iri="http://bench/p/idlib-2020/export/",
         label="bench",
         total=total,
-        items=exports.w3c_items(
+        items=w3c_items(
             export_rows(annotations, sees_hidden=True, chunk_size=1000),
-            exports.Iris(base="http://bench", slug=project.slug),
+            Iris(base="http://bench", slug=project.slug),
         ),
     ):
         size += len(chunk.encode("utf-8"))

@@ -12,7 +12,17 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
-from reader.models import Annotation, Document, Event, Facet, FacetLink, Outlet, Project
+from reader.models import (
+    Action,
+    Activity,
+    Annotation,
+    Document,
+    Event,
+    Facet,
+    FacetLink,
+    Outlet,
+    Project,
+)
 
 
 def export_bundle(slug: str = "idlib-2020") -> str:
@@ -202,3 +212,13 @@ def test_an_annotation_linking_one_facet_twice_is_refused(bundle, tmp_path):
 def test_naive_times_and_odd_slugs_are_refused(bundle, tmp_path, change, message):
     Project.objects.all().delete()
     assert message in refused(tmp_path, _edit(bundle, change))
+
+
+def test_an_import_is_recorded_and_loading_again_is_not(bundle, tmp_path):
+    Project.objects.all().delete()
+    call_command("import_bundle", str(write(tmp_path, bundle)), stdout=StringIO())
+    imported = Activity.objects.get(action=Action.IMPORTED)
+    assert imported.actor is None  # from the command line
+    assert imported.summary.startswith("bundle.json: Imported 44 annotations")
+    call_command("import_bundle", str(write(tmp_path, bundle)), stdout=StringIO())
+    assert Activity.objects.filter(action=Action.IMPORTED).count() == 1  # nothing new

@@ -18,18 +18,24 @@ FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 
 
 def test_every_fixture_file_is_loaded(db):
+    """fixtures/ holds the seed texts and the demo bundle made from them: everything in the
+    bundle is loaded, and its documents are the seed texts exactly."""
+    assert sorted(p.name for p in FIXTURES.iterdir()) == ["idlib-2020.bundle.json", "seeds"]
     call_command("load_demo", stdout=StringIO())
     project = Project.objects.get(slug="idlib-2020")
-    corpus = json.loads((FIXTURES / "corpus.json").read_text(encoding="utf-8"))
+    bundle = json.loads((FIXTURES / "idlib-2020.bundle.json").read_text(encoding="utf-8"))
     seed_files = sorted(p.name for p in (FIXTURES / "seeds").glob("*.txt"))
     assert sorted(d.origin for d in project.documents.all()) == seed_files
-    assert len(corpus["documents"]) == len(seed_files) == 5
-    demo = json.loads((FIXTURES / "demo_annotations.json").read_text(encoding="utf-8"))
-    events = json.loads((FIXTURES / "demo_events.json").read_text(encoding="utf-8"))
-    spans = {(spec["file"], spec["quote"]) for spec in demo + events["links"]}
-    assert Annotation.objects.filter(document__project=project).count() == len(spans)
-    assert FacetLink.objects.filter(facet__event__project=project).count() == len(events["links"])
-    assert Event.objects.filter(project=project).count() == len(events["events"])
+    assert sorted(d["origin"] for d in bundle["documents"]) == seed_files
+    assert len(seed_files) == 5
+    assert Annotation.objects.filter(document__project=project).count() == len(
+        bundle["annotations"]
+    )
+    assert FacetLink.objects.filter(facet__event__project=project).count() == sum(
+        len(a["links"]) for a in bundle["annotations"]
+    )
+    assert Event.objects.filter(project=project).count() == len(bundle["events"])
+    assert project.memberships.count() == len(bundle["members"])
     for document in project.documents.all():
         stored = (FIXTURES / "seeds" / document.origin).read_text(encoding="utf-8")
         assert document.text == anchoring.normalise_text(stored)
@@ -37,6 +43,16 @@ def test_every_fixture_file_is_loaded(db):
             assert document.text[annotation.start : annotation.end] == annotation.quote_exact
     kinds = set(Annotation.objects.values_list("kind", flat=True))
     assert kinds == {"claim", "opinion", "user_comment"}
+
+
+def test_the_demo_bundle_is_what_export_writes(db):
+    """Loaded and exported again, the demo bundle comes back byte for byte: it is in the
+    format exports write, not a format of its own."""
+    call_command("load_demo", stdout=StringIO())
+    out = StringIO()
+    call_command("export_project", "idlib-2020", "--format", "bundle", stdout=out)
+    stored = (FIXTURES / "idlib-2020.bundle.json").read_text(encoding="utf-8")
+    assert out.getvalue() == stored
 
 
 def test_loading_twice_adds_nothing(db):

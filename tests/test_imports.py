@@ -9,8 +9,10 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from reader import imports, services
+from reader import services
+from reader.formats.w3c_collection import w3c_import
 from reader.models import Annotation, Document, FacetLink, Project
+from reader.services.imports import ImportRefused
 
 
 @pytest.fixture
@@ -48,9 +50,7 @@ def test_reimporting_an_export_onto_a_copy_of_its_document_recreates_everything(
             services.facet_create(event=new_event, name=facet.name, value_type=facet.value_type)
     for member in demo.memberships.all():
         services.membership_set(project=copy_project, user=member.user, role=member.role)
-    report = imports.w3c_import(
-        data=exported, document=target, default_author=alice, keep_authors=True
-    )
+    report = w3c_import(data=exported, document=target, default_author=alice, keep_authors=True)
     assert report.created["annotations"] == wiki.annotations.count()
     assert (
         report.created["facet links"] == FacetLink.objects.filter(annotation__document=wiki).count()
@@ -62,9 +62,7 @@ def test_reimporting_an_export_onto_a_copy_of_its_document_recreates_everything(
         (a.start, a.end, a.kind, a.note, a.author.username) for a in target.annotations.all()
     )
     assert copied == original
-    again = imports.w3c_import(
-        data=exported, document=target, default_author=alice, keep_authors=True
-    )
+    again = w3c_import(data=exported, document=target, default_author=alice, keep_authors=True)
     assert again.created["annotations"] == 0
     assert again.existing["annotations"] == wiki.annotations.count()
 
@@ -73,12 +71,9 @@ def test_a_single_annotation_and_a_list_are_accepted(demo, wiki, alice):
     items = w3c_export(wiki)["first"]["items"]
     Annotation.objects.filter(document=wiki).delete()
     assert (
-        imports.w3c_import(data=items[0], document=wiki, default_author=alice).created[
-            "annotations"
-        ]
-        == 1
+        w3c_import(data=items[0], document=wiki, default_author=alice).created["annotations"] == 1
     )
-    report = imports.w3c_import(data=items, document=wiki, default_author=alice)
+    report = w3c_import(data=items, document=wiki, default_author=alice)
     assert (report.created["annotations"], report.existing["annotations"]) == (len(items) - 1, 1)
 
 
@@ -88,7 +83,7 @@ def test_a_stale_position_is_reanchored_by_its_quote_and_context(demo, wiki, ali
     quote, position = item["target"]["selector"]
     position["start"] += 5  # the text moved, say
     position["end"] += 5
-    imports.w3c_import(data=item, document=wiki, default_author=alice)
+    w3c_import(data=item, document=wiki, default_author=alice)
     annotation = wiki.annotations.get()
     assert wiki.text[annotation.start : annotation.end] == quote["exact"]
 
@@ -99,8 +94,8 @@ def test_quotes_not_in_the_document_are_reported_by_id_and_nothing_is_written(de
     broken[1]["target"]["selector"][0]["exact"] = "words that are nowhere in it"
     broken[1]["target"]["selector"][1]["start"] = 10**6
     before = Annotation.objects.count()
-    with pytest.raises(imports.ImportRefused) as refused:
-        imports.w3c_import(data=broken, document=wiki, default_author=alice)
+    with pytest.raises(ImportRefused) as refused:
+        w3c_import(data=broken, document=wiki, default_author=alice)
     assert refused.value.problems == [
         f"annotation {broken[1]['id']}: its quote is not found in the document (or is ambiguous)"
     ]
@@ -134,15 +129,15 @@ def test_quotes_not_in_the_document_are_reported_by_id_and_nothing_is_written(de
 def test_invalid_annotations_are_reported(demo, wiki, alice, change, message):
     item = copy.deepcopy(w3c_export(wiki)["first"]["items"][0])
     change(item)
-    with pytest.raises(imports.ImportRefused) as refused:
-        imports.w3c_import(data=[item], document=wiki, default_author=alice)
+    with pytest.raises(ImportRefused) as refused:
+        w3c_import(data=[item], document=wiki, default_author=alice)
     assert any(message in problem for problem in refused.value.problems)
 
 
 def test_duplicate_ids_in_a_file_are_reported(demo, wiki, alice):
     item = w3c_export(wiki)["first"]["items"][0]
-    with pytest.raises(imports.ImportRefused, match="appears twice in the file"):
-        imports.w3c_import(data=[item, item], document=wiki, default_author=alice)
+    with pytest.raises(ImportRefused, match="appears twice in the file"):
+        w3c_import(data=[item, item], document=wiki, default_author=alice)
 
 
 def test_a_collection_without_its_items_is_refused_plainly(demo, wiki, alice):
@@ -153,8 +148,8 @@ def test_a_collection_without_its_items_is_refused_plainly(demo, wiki, alice):
         "total": 3,
         "first": "http://x.org/c?page=0",
     }
-    with pytest.raises(imports.ImportRefused, match="pages are not in the file"):
-        imports.w3c_import(data=collection, document=wiki, default_author=alice)
+    with pytest.raises(ImportRefused, match="pages are not in the file"):
+        w3c_import(data=collection, document=wiki, default_author=alice)
 
 
 def test_import_w3c_command(demo, wiki, tmp_path):
@@ -196,7 +191,7 @@ def test_creators_who_are_not_members_are_not_kept_and_no_account_is_made(demo, 
     item["creator"] = {"type": "Person", "nickname": "someone new"}
     Annotation.objects.filter(document=wiki).delete()
     users = get_user_model().objects.count()
-    imports.w3c_import(data=item, document=wiki, default_author=alice, keep_authors=True)
+    w3c_import(data=item, document=wiki, default_author=alice, keep_authors=True)
     assert wiki.annotations.get().author == alice
     assert get_user_model().objects.count() == users
 
@@ -204,7 +199,7 @@ def test_creators_who_are_not_members_are_not_kept_and_no_account_is_made(demo, 
 def test_without_keep_authors_the_importer_is_the_author(demo, wiki, bob):
     item = w3c_export(wiki)["first"]["items"][0]  # by a member (amira or jonas)
     Annotation.objects.filter(document=wiki).delete()
-    imports.w3c_import(data=item, document=wiki, default_author=bob)
+    w3c_import(data=item, document=wiki, default_author=bob)
     assert wiki.annotations.get().author == bob
 
 
@@ -224,8 +219,8 @@ def test_odd_json_types_are_reported_not_crashed_on(demo, wiki, alice, change):
     item = copy.deepcopy(w3c_export(wiki)["first"]["items"][0])
     change(item)
     try:
-        imports.w3c_import(data=[item], document=wiki, default_author=alice, dry_run=True)
-    except imports.ImportRefused as refused:
+        w3c_import(data=[item], document=wiki, default_author=alice, dry_run=True)
+    except ImportRefused as refused:
         assert refused.problems
 
 
@@ -251,5 +246,5 @@ def test_a_huge_quote_context_costs_no_more_than_the_stored_32_characters(demo, 
             ]
         },
     }
-    with pytest.raises(imports.ImportRefused, match="ambiguous"):
-        imports.w3c_import(data=item, document=document, default_author=alice)
+    with pytest.raises(ImportRefused, match="ambiguous"):
+        w3c_import(data=item, document=document, default_author=alice)

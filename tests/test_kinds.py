@@ -17,7 +17,7 @@ from django.db import models
 from django.urls import reverse
 
 from reader import services
-from reader.imports.w3c import read_annotation
+from reader.formats.w3c import read_annotation
 from reader.models import KINDS, Kind, KindStyle
 from reader.templatetags.reader_tags import counted
 from tests.factories import AnnotationFactory, DocumentFactory

@@ -14,7 +14,8 @@ from jsonschema import Draft4Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
-from reader import exports
+from reader.formats import w3c, w3c_collection
+from reader.iris import Iris
 from reader.models import Annotation, Event, Project, Role
 from reader.services import membership_set
 
@@ -65,7 +66,7 @@ def demo(db, alice):
 def get_json(client, url: str, **query) -> dict:
     response = client.get(url, query)
     assert response.status_code == 200
-    assert response["Content-Type"] == exports.MEDIA_TYPE
+    assert response["Content-Type"] == w3c.MEDIA_TYPE
     content = b"".join(response.streaming_content) if response.streaming else response.content
     return json.loads(content)
 
@@ -74,7 +75,7 @@ def test_the_validator_rejects_what_breaks_a_must():
     broken = {"id": "http://example.org/a", "type": "Annotation", "target": "http://x.org/"}
     assert any("3.1-annotationContextValidated" in f for f in failures(broken, ANNOTATION_MUSTS))
     broken_page = {
-        "@context": exports.W3C_CONTEXT,
+        "@context": w3c.W3C_CONTEXT,
         "id": "http://x.org/p",
         "type": "AnnotationPage",
         "items": [],
@@ -83,7 +84,7 @@ def test_the_validator_rejects_what_breaks_a_must():
     assert failures(broken_page, PAGE_MUSTS)
     # format: uri is checked too (rfc3987), not just the presence of keys.
     not_an_iri = {
-        "@context": exports.W3C_CONTEXT,
+        "@context": w3c.W3C_CONTEXT,
         "id": "not an iri",
         "type": "Annotation",
         "target": "http://x.org/",
@@ -97,7 +98,7 @@ def test_project_export_collection_page_and_every_annotation_pass(client, alice,
     assert collection["@context"] == "http://www.w3.org/ns/anno.jsonld"
     assert failures(collection, COLLECTION_MUSTS) == []
     page = collection["first"]
-    assert failures({"@context": exports.W3C_CONTEXT, **page}, PAGE_MUSTS) == []
+    assert failures({"@context": w3c.W3C_CONTEXT, **page}, PAGE_MUSTS) == []
     assert page["partOf"]["id"] == collection["id"]
     items = page["items"]
     assert (
@@ -140,7 +141,7 @@ def test_annotation_shape_carries_kind_note_links_and_both_selectors(client, ali
 
 
 def test_paged_views_have_next_prev_and_pass(client, alice, demo, monkeypatch):
-    monkeypatch.setattr(exports, "PAGE_SIZE", 10)
+    monkeypatch.setattr(w3c_collection, "PAGE_SIZE", 10)
     client.force_login(alice)
     url = reverse("reader:project_export", args=[demo.slug])
     first = get_json(client, url, page=0)
@@ -185,7 +186,7 @@ def test_whole_page_alone_and_empty_collections_pass(client, alice, demo):
 
 
 def test_iris_match_the_url_patterns(demo):
-    iris = exports.Iris(base="http://testserver", slug=demo.slug)
+    iris = Iris(base="http://testserver", slug=demo.slug)
     annotation = Annotation.objects.filter(document__project=demo).first()
     event = Event.objects.filter(project=demo).first()
     assert iris.annotation(annotation.pk) == "http://testserver" + reverse(

@@ -2,25 +2,47 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterator
 from itertools import islice
+from typing import NamedTuple
 
-from django.db.models import (
-    Prefetch,
-    QuerySet,
-)
+from django.db.models import Prefetch, QuerySet
 
-from reader import exports
 from reader.access import visible_note
-from reader.models import (
-    Annotation,
-    Document,
-    Event,
-    Facet,
-    FacetLink,
-    Project,
-)
+from reader.models import Annotation, Document, Event, Facet, FacetLink, Project
 from reader.selectors.common import NULLS_FIRST, links_prefetch
+
+
+class AnnotationRow(NamedTuple):
+    """What an export shows of an annotation, as read from the database in one tuple."""
+
+    pk: int
+    document_id: int
+    kind: str
+    start: int
+    end: int
+    quote_exact: str
+    quote_prefix: str
+    quote_suffix: str
+    note: str
+    created: datetime.datetime
+    modified: datetime.datetime
+    author: str
+
+
+class LinkRow(NamedTuple):
+    """What an export shows of a facet link."""
+
+    annotation_id: int
+    facet_id: int
+    event_id: int
+    event: str
+    facet: str
+    value: str
+    attribution: str
+    stance: str
+    claimed_at: datetime.datetime | None
 
 
 def annotations_for_export(
@@ -43,7 +65,7 @@ def annotations_for_export(
 
 def export_rows(
     annotations: QuerySet[Annotation], *, sees_hidden: bool, chunk_size: int = 1000
-) -> Iterator[tuple[exports.AnnotationRow, list[exports.LinkRow]]]:
+) -> Iterator[tuple[AnnotationRow, list[LinkRow]]]:
     """The annotations as plain tuples, each with its links, read a chunk at a time: one
     query per chunk for the annotations and one for their links, and no model instances
     (an export of 100,000 spends most of its time making them otherwise). A note that a
@@ -68,7 +90,7 @@ def export_rows(
         .iterator(chunk_size=chunk_size)
     )
     while chunk := [_row(row, sees_hidden) for row in islice(rows, chunk_size)]:
-        links: dict[int, list[exports.LinkRow]] = {}
+        links: dict[int, list[LinkRow]] = {}
         for link in (
             FacetLink.objects.filter(annotation_id__in=[row.pk for row in chunk])
             .order_by("facet__event__name", "facet__order", NULLS_FIRST("claimed_at"), "pk")
@@ -84,14 +106,14 @@ def export_rows(
                 "claimed_at",
             )
         ):
-            links.setdefault(link[0], []).append(exports.LinkRow._make(link))
+            links.setdefault(link[0], []).append(LinkRow._make(link))
         for row in chunk:
             yield row, links.get(row.pk, [])
 
 
-def _row(values: tuple, sees_hidden: bool) -> exports.AnnotationRow:
+def _row(values: tuple, sees_hidden: bool) -> AnnotationRow:
     *fields, hidden_reason = values
-    row = exports.AnnotationRow._make(fields)
+    row = AnnotationRow._make(fields)
     if hidden_reason and not sees_hidden:
         row = row._replace(note=visible_note(row.note, hidden_reason, sees_hidden))
     return row

@@ -71,6 +71,7 @@ from reader.services.projects import (  # noqa: F401
     ERROR_NO_INVITEE,
     INVITATION_DAYS,
     api_token_create,
+    api_token_delete,
     api_token_user,
     invitation_accept,
     invitation_create,

@@ -18,7 +18,7 @@ to cannot change under a writer that holds the document.
 
 A writer that needs several links at once (the API's create and PUT with linking bodies)
 names all their events in its first lock_rows call; taking them one link at a time would
-take them in the body's order. Imports (reader/imports/) still do: they run in one long
+take them in the body's order. Imports (reader/formats/) still do: they run in one long
 transaction of their own, which a deadlock rolls back as a whole.
 
 `retry_on_conflict` replaces `transaction.atomic` at the outermost call. A deadlock or a

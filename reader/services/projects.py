@@ -48,6 +48,12 @@ def api_token_create(*, user, name: str) -> tuple[ApiToken, str]:
     return row, token
 
 
+@transaction.atomic
+def api_token_delete(*, user, pk: int) -> None:
+    """Revoke one of the user's tokens; another user's token id is simply not found."""
+    user.api_tokens.filter(pk=pk).delete()
+
+
 def api_token_user(token: str):
     """The active user a token belongs to, or None; notes when it was last used."""
     row = ApiToken.objects.select_related("user").filter(key_hash=_token_hash(token)).first()

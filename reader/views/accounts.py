@@ -46,8 +46,7 @@ def account(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def api_token_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    # Filtering by user: another user's token id is simply not found.
-    request.user.api_tokens.filter(pk=pk).delete()
+    services.api_token_delete(user=request.user, pk=pk)
     return redirect("account")
 
 

@@ -18,15 +18,18 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.views.decorators.csrf import csrf_exempt
 
-from reader import exports, imports, services
+from reader import services
 from reader.access import Permission
-from reader.imports.w3c import project_facets, read_annotation, write_links
+from reader.formats import w3c, w3c_collection
+from reader.formats.reading import parse_json
+from reader.formats.w3c import project_facets, read_annotation, write_links
+from reader.iris import Iris, base_url
 from reader.selectors.access import annotation_get_for_user, document_get_for_user
 from reader.selectors.exports import annotations_for_export
 from reader.selectors.reading import annotation_with_links
+from reader.services.imports import ImportRefused, ImportReport
 from reader.services.locks import AnnotationGone, lock_rows, retry_on_conflict
 from reader.views.common import id_or_none
-from reader.views.exports import base_url
 
 CONTAINER_ALLOW = "GET, HEAD, OPTIONS, POST"
 ANNOTATION_ALLOW = "GET, HEAD, OPTIONS, PUT, DELETE"
@@ -50,7 +53,7 @@ ERROR_TARGET = "An annotation's target cannot change: delete it and create a new
 
 def _json(body, *, status: int = 200, **headers) -> HttpResponse:
     response = HttpResponse(
-        json.dumps(body, ensure_ascii=False), status=status, content_type=exports.MEDIA_TYPE
+        json.dumps(body, ensure_ascii=False), status=status, content_type=w3c.MEDIA_TYPE
     )
     for name, value in headers.items():
         response[name.replace("_", "-")] = value
@@ -106,7 +109,7 @@ def api_view(allowed: str):
                 response = _error(404, "Not found, or not in a project of yours.")
             except PermissionDenied as denied:
                 response = _error(403, str(denied) or "Not allowed.")
-            except imports.ImportRefused as refused:
+            except ImportRefused as refused:
                 response = _error(400, refused.problems[0], problems=refused.problems)
             except services.StaleVersionError as stale:
                 response = _error(412, stale.messages[0])
@@ -149,16 +152,16 @@ def _etag(representation: dict) -> str:
     return f'"{hashlib.sha256(encoded).hexdigest()[:32]}"'
 
 
-def _iris(request: HttpRequest, access) -> exports.Iris:
-    return exports.Iris(base=base_url(request), slug=access.project.slug)
+def _iris(request: HttpRequest, access) -> Iris:
+    return Iris(base=base_url(request), slug=access.project.slug)
 
 
 def _read_body(request: HttpRequest, document) -> dict:
     """The posted annotation, read as an import would read it; ImportRefused otherwise."""
-    data = imports.parse_json(request.body, limit=MAX_BODY_BYTES)
+    data = parse_json(request.body, limit=MAX_BODY_BYTES)
     record, problems = read_annotation(data, 0, document, project_facets(document.project_id))
     if problems:
-        raise imports.ImportRefused(problems)
+        raise ImportRefused(problems)
     return record
 
 
@@ -173,7 +176,7 @@ def api_container(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
     iris = _iris(request, access)
     if request.method == "OPTIONS":
-        return HttpResponse(status=200, headers={"Accept-Post": exports.MEDIA_TYPE})
+        return HttpResponse(status=200, headers={"Accept-Post": w3c.MEDIA_TYPE})
     if write:
         return _create(request, access, document, iris)
     annotations = annotations_for_export(project=access.project, document=document)
@@ -181,16 +184,16 @@ def api_container(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     total = annotations.count()
     include = _preferred_includes(request)
     as_iris = PREFER_IRIS in include or request.GET.get("iris") == "1"
-    collection = exports.collection_description(
+    collection = w3c_collection.collection_description(
         iri=iri,
         label=f"Annotations on {document.title}",
         total=total,
-        page_size=exports.PAGE_SIZE,
+        page_size=w3c_collection.PAGE_SIZE,
     )
     page = request.GET.get("page")
     if page is not None:
         number = id_or_none(page)
-        if number is None or number * exports.PAGE_SIZE >= max(total, 1):
+        if number is None or number * w3c_collection.PAGE_SIZE >= max(total, 1):
             raise Http404
         body = _page(collection, number, annotations, iris, access, as_iris=as_iris)
     elif PREFER_MINIMAL in include or not total:
@@ -199,7 +202,7 @@ def api_container(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         collection["first"] = _page(collection, 0, annotations, iris, access, as_iris=as_iris)
         del collection["first"]["@context"]
         body = collection
-    headers = {"ETag": _etag(body), "Link": CONTAINER_LINKS, "Accept_Post": exports.MEDIA_TYPE}
+    headers = {"ETag": _etag(body), "Link": CONTAINER_LINKS, "Accept_Post": w3c.MEDIA_TYPE}
     if include & {PREFER_MINIMAL, PREFER_IRIS}:
         headers["Preference_Applied"] = "return=representation"
     if _matches(request.headers.get("If-None-Match"), headers["ETag"]):
@@ -208,15 +211,15 @@ def api_container(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 def _page(collection: dict, number: int, annotations, iris, access, *, as_iris: bool) -> dict:
-    rows = annotations[number * exports.PAGE_SIZE : (number + 1) * exports.PAGE_SIZE]
+    rows = annotations[number * w3c_collection.PAGE_SIZE : (number + 1) * w3c_collection.PAGE_SIZE]
     items = [
         iris.annotation(a.pk)
         if as_iris
-        else exports.annotation_to_w3c(a, iris, sees_hidden=access.sees_hidden)
+        else w3c.annotation_to_w3c(a, iris, sees_hidden=access.sees_hidden)
         for a in rows
     ]
-    return exports.annotation_page(
-        collection=collection, page=number, page_size=exports.PAGE_SIZE, items=items
+    return w3c_collection.annotation_page(
+        collection=collection, page=number, page_size=w3c_collection.PAGE_SIZE, items=items
     )
 
 
@@ -227,7 +230,7 @@ def _representation(annotation_pk: int, iris, access) -> dict:
         annotation = annotation_with_links(pk=annotation_pk)
     except ObjectDoesNotExist as gone:
         raise AnnotationGone from gone
-    return exports.annotation_to_w3c(annotation, iris, sees_hidden=access.sees_hidden)
+    return w3c.annotation_to_w3c(annotation, iris, sees_hidden=access.sees_hidden)
 
 
 def _link_events(record: dict) -> list[int]:
@@ -238,7 +241,7 @@ def _link_events(record: dict) -> list[int]:
 def _unsupported_media_type(request: HttpRequest) -> HttpResponse | None:
     if request.content_type in JSON_TYPES:
         return None
-    return _error(415, ERROR_MEDIA_TYPE.format(profile=exports.W3C_CONTEXT))
+    return _error(415, ERROR_MEDIA_TYPE.format(profile=w3c.W3C_CONTEXT))
 
 
 def _create(request, access, document, iris) -> HttpResponse:
@@ -258,7 +261,7 @@ def _create(request, access, document, iris) -> HttpResponse:
             end=end,
             note=record["note"],
         )
-        write_links(annotation, record["links"], request.user, imports.ImportReport())
+        write_links(annotation, record["links"], request.user, ImportReport())
         # Read the answer before the commit: should the database fail here, the create is
         # rolled back with the error. Only a failure of the commit itself can then leave a
         # 5xx over a write that happened (and a client that retries would make it twice).
@@ -318,7 +321,7 @@ def _replace_links(annotation, bodies: list[dict], user) -> None:
         key = _link_key(link.facet_id, link.value, link.attribution, link.stance, link.claimed_at)
         if wanted.pop(key, None) is None:
             services.facet_link_delete(link=link, actor=user)
-    write_links(annotation, list(wanted.values()), user, imports.ImportReport())
+    write_links(annotation, list(wanted.values()), user, ImportReport())
 
 
 def _replace(request, access, annotation, iris) -> HttpResponse:

@@ -1,80 +1,72 @@
-"""Exports: W3C Web Annotation collections of a project, a document or an event."""
+"""Exports: W3C Web Annotation collections of a project, a document or an event, and the
+project bundle; each format as FORMATS describes it, composed by export_compose."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.views.decorators.http import require_GET
 
-from reader import exports
+from reader.formats import (
+    ACCEPTED_ONLY,
+    FORMATS,
+    W3C,
+    Export,
+    export_compose,
+    w3c,
+    w3c_collection,
+)
+from reader.iris import base_url
 from reader.selectors.access import document_get_for_user, event_get_for_user, project_access
-from reader.selectors.exports import annotations_for_export, bundle_contents, export_rows
 from reader.views.common import id_or_none
 
-# Rows fetched per query while streaming (links come with them, one query per chunk).
-EXPORT_CHUNK = 1000
 
-
-def base_url(request: HttpRequest | None) -> str:
-    """Scheme and host for IRIs: the request's, or READER_BASE_URL outside a request."""
-    if request is None:
-        return settings.READER_BASE_URL.rstrip("/")
-    return request.build_absolute_uri("/").rstrip("/")
-
-
-ACCEPTED_ONLY = "only"
-
-
-def _w3c(request, access, *, annotations, label: str, filename: str) -> HttpResponse:
-    """A W3C collection of the annotations, streamed whole or served by page; with
-    `?accepted=only`, of the annotations an owner accepted (curation) alone."""
-    iris = exports.Iris(base=base_url(request), slug=access.project.slug)
-    iri = request.build_absolute_uri(request.path)
-    if request.GET.get("accepted") == ACCEPTED_ONLY:
-        annotations = annotations.filter(accepted=True)
-        iri += f"?accepted={ACCEPTED_ONLY}"
-        label += " (accepted only)"
-        filename += "-accepted"
-    total = annotations.count()
-    page = request.GET.get("page")
-    if page is None or page == "all":
-        stream = exports.stream_collection if page is None else exports.stream_whole_page
-        response = StreamingHttpResponse(
-            stream(
-                iri=iri,
-                label=label,
-                total=total,
-                items=exports.w3c_items(
-                    export_rows(
-                        annotations, sees_hidden=access.sees_hidden, chunk_size=EXPORT_CHUNK
-                    ),
-                    iris,
-                ),
-            ),
-            content_type=exports.MEDIA_TYPE,
-        )
-        if page is None:
-            response["Content-Disposition"] = f'attachment; filename="{filename}.jsonld"'
-        return response
-    number = id_or_none(page)
-    if number is None or number * exports.PAGE_SIZE >= max(total, 1):
-        raise Http404("No such page.")
-    collection = exports.collection_description(
-        iri=iri, label=label, total=total, page_size=exports.PAGE_SIZE
+def _compose(request: HttpRequest, access, **scope) -> Export:
+    return export_compose(
+        format=W3C,
+        project=access.project,
+        base=base_url(request),
+        sees_hidden=access.sees_hidden,
+        accepted_only=request.GET.get("accepted") == ACCEPTED_ONLY,
+        **scope,
     )
-    rows = annotations[number * exports.PAGE_SIZE : (number + 1) * exports.PAGE_SIZE]
-    body = exports.annotation_page(
+
+
+def _download(export: Export) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(export.stream(), content_type=export.format.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
+    return response
+
+
+def _w3c(request: HttpRequest, export: Export) -> HttpResponse:
+    """A W3C collection, streamed whole (as a download, or as its one page with
+    `?page=all`) or served by page."""
+    page = request.GET.get("page")
+    if page is None:
+        return _download(export)
+    if page == "all":
+        stream = w3c_collection.write(export, whole_page=True)
+        return StreamingHttpResponse(stream, content_type=export.format.content_type)
+    total = export.annotations.count()
+    size = w3c_collection.PAGE_SIZE
+    number = id_or_none(page)
+    if number is None or number * size >= max(total, 1):
+        raise Http404("No such page.")
+    collection = w3c_collection.collection_description(
+        iri=export.iri, label=export.label, total=total, page_size=size
+    )
+    rows = export.annotations[number * size : (number + 1) * size]
+    body = w3c_collection.annotation_page(
         collection=collection,
         page=number,
-        page_size=exports.PAGE_SIZE,
+        page_size=size,
         items=[
-            exports.annotation_to_w3c(annotation, iris, sees_hidden=access.sees_hidden)
+            w3c.annotation_to_w3c(annotation, export.iris, sees_hidden=export.sees_hidden)
             for annotation in rows
         ],
     )
     return JsonResponse(
-        body, content_type=exports.MEDIA_TYPE, json_dumps_params={"ensure_ascii": False}
+        body, content_type=export.format.content_type, json_dumps_params={"ensure_ascii": False}
     )
 
 
@@ -82,22 +74,17 @@ def _w3c(request, access, *, annotations, label: str, filename: str) -> HttpResp
 @require_GET
 def project_export(request: HttpRequest, slug: str) -> HttpResponse:
     access = project_access(user=request.user, slug=slug)
-    project = access.project
-    if request.GET.get("format") == "bundle":
-        response = StreamingHttpResponse(
-            exports.stream_bundle(
-                project, **bundle_contents(project=project), sees_hidden=access.sees_hidden
-            ),
-            content_type="application/json",
+    format = FORMATS.get(request.GET.get("format"), W3C)
+    if format is W3C:
+        return _w3c(request, _compose(request, access))
+    # Any other format holds the whole project: no scope, no accepted-only.
+    return _download(
+        export_compose(
+            format=format,
+            project=access.project,
+            base=base_url(request),
+            sees_hidden=access.sees_hidden,
         )
-        response["Content-Disposition"] = f'attachment; filename="{project.slug}-bundle.json"'
-        return response
-    return _w3c(
-        request,
-        access,
-        annotations=annotations_for_export(project=project),
-        label=f"Annotations in {project.name}",
-        filename=f"{project.slug}-annotations",
     )
 
 
@@ -105,30 +92,18 @@ def project_export(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def document_export(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     access, document = document_get_for_user(user=request.user, slug=slug, pk=pk)
-    return _w3c(
-        request,
-        access,
-        annotations=annotations_for_export(project=access.project, document=document),
-        label=f"Annotations on {document.title}",
-        filename=f"{access.project.slug}-document-{document.pk}-annotations",
-    )
+    return _w3c(request, _compose(request, access, document=document))
 
 
 @login_required
 @require_GET
 def event_export(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     access, event = event_get_for_user(user=request.user, slug=slug, pk=pk)
-    return _w3c(
-        request,
-        access,
-        annotations=annotations_for_export(project=access.project, event=event),
-        label=f"Annotations linked to {event.name}",
-        filename=f"{access.project.slug}-event-{event.pk}-annotations",
-    )
+    return _w3c(request, _compose(request, access, event=event))
 
 
 @require_GET
 def reader_context(request: HttpRequest) -> JsonResponse:
     """Reader's JSON-LD context for the terms W3C has no name for (public, like any
     vocabulary)."""
-    return JsonResponse(exports.READER_CONTEXT, content_type="application/ld+json")
+    return JsonResponse(w3c.READER_CONTEXT, content_type="application/ld+json")

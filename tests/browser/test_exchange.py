@@ -17,8 +17,9 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Locator, Page, expect
 
-from reader import exports, services
+from reader import services
 from reader.access import ERROR_READ_ONLY
+from reader.formats import w3c
 from reader.models import (
     Annotation,
     ApiToken,
@@ -65,7 +66,7 @@ def check_collection(live_server, raw: bytes, *, iri: str, annotations) -> dict:
     assert failures(collection, COLLECTION_MUSTS) == []
     assert collection["id"] == iri
     page = collection["first"]
-    assert failures({"@context": exports.W3C_CONTEXT, **page}, PAGE_MUSTS) == []
+    assert failures({"@context": w3c.W3C_CONTEXT, **page}, PAGE_MUSTS) == []
     assert page["partOf"]["id"] == iri
     items = page["items"]
     for item in items:
@@ -159,7 +160,7 @@ def api_request(url: str, *, token: str, body: dict) -> tuple[int, dict, dict]:
         method="POST",
         headers={
             "Authorization": f"Bearer {token}",
-            "Content-Type": f'application/ld+json; profile="{exports.W3C_CONTEXT}"',
+            "Content-Type": f'application/ld+json; profile="{w3c.W3C_CONTEXT}"',
             "Accept": "application/ld+json",
         },
     )
@@ -394,7 +395,7 @@ def test_w3c_import_by_an_annotator_is_credited_to_them(
         start = document.text.index(quote)
         items.append(
             {
-                "@context": exports.W3C_CONTEXT,
+                "@context": w3c.W3C_CONTEXT,
                 "type": "Annotation",
                 "creator": {"type": "Person", "nickname": nickname},
                 "body": [{"type": "TextualBody", "purpose": "tagging", "value": "claim"}],
@@ -449,7 +450,7 @@ def test_api_token_create_use_and_revoke(page, live_server, login, demo_project,
     start = document.text.index(quote)
     note = "Posted by a script with a personal token."
     body = {
-        "@context": exports.W3C_CONTEXT,
+        "@context": w3c.W3C_CONTEXT,
         "type": "Annotation",
         "body": [
             {"type": "TextualBody", "purpose": "tagging", "value": "claim"},

@@ -10,7 +10,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from reader import exports, services
+from reader import services
+from reader.formats import w3c
 from reader.models import Annotation, ApiToken, FacetLink
 from tests.factories import AnnotationFactory
 from tests.test_w3c_export import ANNOTATION_MUSTS, COLLECTION_MUSTS, PAGE_MUSTS, failures
@@ -37,7 +38,7 @@ def new_annotation(document, quote: str, kind: str = "claim", note: str = "") ->
     if note:
         bodies.append({"type": "TextualBody", "purpose": "commenting", "value": note})
     return {
-        "@context": exports.W3C_CONTEXT,
+        "@context": w3c.W3C_CONTEXT,
         "type": "Annotation",
         "body": bodies,
         "target": {

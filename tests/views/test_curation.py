@@ -88,16 +88,14 @@ def test_exports_can_be_limited_to_accepted_annotations(client, alice, carol, di
 
 
 def test_the_bundle_keeps_what_was_accepted(alice, disagreement):
-    from reader import exports
+    from reader.formats.bundle import stream_bundle
     from reader.selectors.exports import bundle_contents
 
     bobs, _ = disagreement
     services.annotation_accept(annotation=bobs, actor=alice)
     project = bobs.document.project
     bundle = json.loads(
-        "".join(
-            exports.stream_bundle(project, **bundle_contents(project=project), sees_hidden=True)
-        )
+        "".join(stream_bundle(project, **bundle_contents(project=project), sees_hidden=True))
     )
     flags = {(a["author"], a["quote"]["exact"]): a["accepted"] for a in bundle["annotations"]}
     assert flags[("bob", "33 soldiers")] is True

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
-from reader.models import Annotation, PendingImport, Project, Role
+from reader.models import Action, Activity, Annotation, PendingImport, Project, Role
 from reader.services import membership_set
 
 
@@ -48,6 +48,10 @@ def test_bundle_upload_previews_then_imports(client, alice, demo):
     assert Annotation.objects.filter(document__project=target).count() == 44
     assert "Imported 44 annotations" in done.content.decode()
     assert not PendingImport.objects.exists()
+    # The import is recorded once, by who ran it, with its counts; the preview is not.
+    imported = Activity.objects.get(project=target, action=Action.IMPORTED)
+    assert imported.actor == alice
+    assert imported.summary.startswith("work.json: Imported 44 annotations, 5 documents")
 
 
 @pytest.mark.parametrize(

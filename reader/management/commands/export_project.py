@@ -1,4 +1,4 @@
-"""Export a project as W3C Web Annotation JSON or as a Reader bundle."""
+"""Export a project in one of the formats (W3C Web Annotation JSON, or a Reader bundle)."""
 
 from __future__ import annotations
 
@@ -6,10 +6,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from reader import exports
+from reader.formats import FORMATS, W3C, export_compose
+from reader.iris import base_url
 from reader.models import Project
-from reader.selectors.exports import annotations_for_export, bundle_contents, export_rows
-from reader.views.exports import EXPORT_CHUNK, base_url
 
 
 class Command(BaseCommand):
@@ -17,7 +16,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("slug")
-        parser.add_argument("--format", choices=["w3c", "bundle"], required=True)
+        parser.add_argument("--format", choices=list(FORMATS), required=True)
         parser.add_argument("--output", type=Path, help="File to write (default: stdout).")
         parser.add_argument(
             "--accepted-only",
@@ -31,9 +30,16 @@ class Command(BaseCommand):
         project = Project.objects.filter(slug=slug).first()
         if project is None:
             raise CommandError(f"No project with the slug “{slug}”.")
-        if accepted_only and format != "w3c":
+        if accepted_only and format != W3C.name:
             raise CommandError("--accepted-only applies to --format w3c: a bundle holds all.")
-        chunks = self._w3c(project, accepted_only) if format == "w3c" else self._bundle(project)
+        export = export_compose(
+            format=FORMATS[format],
+            project=project,
+            base=base_url(None),
+            sees_hidden=True,
+            accepted_only=accepted_only,
+        )
+        chunks = export.stream()
         if output is None:
             for chunk in chunks:
                 self.stdout.write(chunk, ending="")
@@ -46,23 +52,3 @@ class Command(BaseCommand):
                 target.write("\n")
         except OSError as error:
             raise CommandError(f"Cannot write {output}: {error.strerror}.") from error
-
-    def _w3c(self, project: Project, accepted_only: bool):
-        base = base_url(None)
-        annotations = annotations_for_export(project=project)
-        iri, label = f"{base}/p/{project.slug}/export/", f"Annotations in {project.name}"
-        if accepted_only:
-            annotations = annotations.filter(accepted=True)
-            iri, label = f"{iri}?accepted=only", f"{label} (accepted only)"
-        return exports.stream_collection(
-            iri=iri,
-            label=label,
-            total=annotations.count(),
-            items=exports.w3c_items(
-                export_rows(annotations, sees_hidden=True, chunk_size=EXPORT_CHUNK),
-                exports.Iris(base=base, slug=project.slug),
-            ),
-        )
-
-    def _bundle(self, project: Project):
-        return exports.stream_bundle(project, **bundle_contents(project=project), sees_hidden=True)

@@ -6,11 +6,13 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from reader import imports
+from reader.formats import BUNDLE
+from reader.formats.reading import MAX_IMPORT_BYTES, parse_json
 from reader.models import Project
+from reader.services.imports import ImportRefused, import_run
 
 
-def read_file(path: Path, *, limit: int = imports.MAX_IMPORT_BYTES) -> bytes:
+def read_file(path: Path, *, limit: int = MAX_IMPORT_BYTES) -> bytes:
     """The file's bytes, refusing before reading anything larger than an import may be."""
     try:
         if path.stat().st_size > limit:
@@ -38,7 +40,13 @@ class Command(BaseCommand):
             if target is None:
                 raise CommandError(f"No project with the slug “{project}”.")
         try:
-            report = imports.bundle_import(data=imports.parse_json(read_file(file)), project=target)
-        except imports.ImportRefused as refused:
+            report = import_run(
+                format=BUNDLE,
+                data=parse_json(read_file(file)),
+                actor=None,
+                source=file.name,
+                project=target,
+            )
+        except ImportRefused as refused:
             raise CommandError(f"{file}: {refused}") from refused
         self.stdout.write(f"{report.project.slug}: {report.summary()}")

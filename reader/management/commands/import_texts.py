@@ -6,8 +6,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from reader import imports
+from reader.formats.texts import texts_import
 from reader.models import Project
+from reader.services.imports import ImportRefused
 
 BAR_WIDTH = 30
 
@@ -25,10 +26,10 @@ class Command(BaseCommand):
         if target is None:
             raise CommandError(f"No project with the slug “{project}”.")
         try:
-            report = imports.texts_import(
+            report = texts_import(
                 folder=folder, project=target, outlet_name=outlet, progress=self._progress
             )
-        except imports.ImportRefused as refused:
+        except ImportRefused as refused:
             raise CommandError(f"{folder}: {refused}") from refused
         self.stderr.write("")
         self.stdout.write(f"{target.slug}: {report.summary()}")

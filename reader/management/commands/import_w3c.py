@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from reader import imports
+from reader.formats import W3C
+from reader.formats.reading import parse_json
 from reader.management.commands.import_bundle import read_file
 from reader.models import Document
+from reader.services.imports import ImportRefused, import_run, import_user
 
 # Annotations whose creator is not a member of the project are credited to this
 # (password-less) account, made once: an import never creates an account per creator.
@@ -27,17 +28,15 @@ class Command(BaseCommand):
         target = Document.objects.select_related("project").filter(pk=document).first()
         if target is None:
             raise CommandError(f"No document with the id {document}.")
-        importer, created = get_user_model().objects.get_or_create(username=IMPORT_USERNAME)
-        if created:
-            importer.set_unusable_password()
-            importer.save()
         try:
-            report = imports.w3c_import(
-                data=imports.parse_json(read_file(file)),
+            report = import_run(
+                format=W3C,
+                data=parse_json(read_file(file)),
+                actor=import_user(username=IMPORT_USERNAME),
+                source=file.name,
                 document=target,
-                default_author=importer,
                 keep_authors=True,
             )
-        except imports.ImportRefused as refused:
+        except ImportRefused as refused:
             raise CommandError(f"{file}: {refused}") from refused
         self.stdout.write(f"{target.title}: {report.summary()}")

@@ -1,4 +1,5 @@
-"""Import a folder of .txt, .md and .html files as documents of one project."""
+"""Folders of .txt, .md and .html files, read as documents of one project (a format that is
+only read: Reader never writes it)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from reader import anchoring, sanitize, services
-from reader.imports import ImportRefused, ImportReport, dry_run_rollback
 from reader.models import OutletKind, Project
+from reader.services.imports import ImportRefused, ImportReport, dry_run_rollback, import_record
 
 TEXT_SUFFIXES = {".txt", ".md", ".html", ".htm"}
 MAX_TEXT_BYTES = 5 * 1024 * 1024
@@ -35,10 +36,12 @@ def texts_import(
     folder: Path,
     project: Project,
     outlet_name: str = "Imported texts",
+    actor=None,
     progress: Callable[[int, int, str], None] | None = None,
 ) -> ImportReport:
     """Every text file in the folder becomes a document (one already in the project is
-    kept as it is); all of them, or none when any file cannot be read."""
+    kept as it is); all of them, or none when any file cannot be read. The import is
+    recorded in the project's activity, by `actor` (None from the command line)."""
     if not folder.is_dir():
         raise ImportRefused([f"{folder} is not a folder."])
     paths = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES)
@@ -71,4 +74,5 @@ def texts_import(
             report.count("documents", existed=existed)
             if progress:
                 progress(number, len(texts), path.name)
+        import_record(report=report, actor=actor, source=f"{folder.name}/")
     return report

@@ -1,0 +1,360 @@
+"""The project bundle: everything in a project, lossless, for moving it between instances.
+Written (stream_bundle) and checked on the way back in (check_bundle) side by side; a
+checked bundle is written into a project by bundle_load.py."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import re
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
+
+from django.contrib.auth import get_user_model
+
+from reader import anchoring, models
+from reader.access import visible_note
+from reader.formats import checks
+from reader.selectors.exports import bundle_contents
+
+if TYPE_CHECKING:
+    from reader.formats import Export
+
+BUNDLE_FORMAT = "reader-bundle"
+BUNDLE_VERSION = 1
+
+# --- writing --------------------------------------------------------------------------------
+
+
+def iso(moment: datetime.datetime | datetime.date | None) -> str | None:
+    """Full precision, so that a round trip loses nothing."""
+    return moment.isoformat() if moment else None
+
+
+def _stream_sections(head: dict, sections: dict[str, Iterable[dict]]) -> Iterator[str]:
+    """`head` then each section as a JSON array, one record per line, in a stable order."""
+    yield json.dumps(head, ensure_ascii=False, sort_keys=True)[:-1]
+    for name, records in sections.items():
+        yield f', "{name}": ['
+        for index, record in enumerate(records):
+            encoded = json.dumps(record, ensure_ascii=False, sort_keys=True)
+            yield ("," if index else "") + "\n  " + encoded
+        yield "\n]"
+    yield "}"
+
+
+def _keys(prefix: str, objects) -> dict[int, str]:
+    return {obj.pk: f"{prefix}{n}" for n, obj in enumerate(objects, start=1)}
+
+
+def _annotation_record(key: str, annotation, keys: dict, sees_hidden: bool) -> dict:
+    links = [
+        {
+            "facet": keys["facets"][link.facet_id],
+            "value": link.value,
+            "attribution": link.attribution,
+            "stance": link.stance,
+            "claimed_at": iso(link.claimed_at),
+            "author": link.author.get_username(),
+            "created": iso(link.created),
+        }
+        for link in annotation.links.all()
+    ]
+    return {
+        "key": key,
+        "document": keys["documents"][annotation.document_id],
+        "author": annotation.author.get_username(),
+        "kind": annotation.kind,
+        "start": annotation.start,
+        "end": annotation.end,
+        "quote": {
+            "exact": annotation.quote_exact,
+            "prefix": annotation.quote_prefix,
+            "suffix": annotation.quote_suffix,
+        },
+        "note": visible_note(annotation.note, annotation.hidden_reason, sees_hidden),
+        "hidden_reason": annotation.hidden_reason,
+        "created": iso(annotation.created),
+        "modified": iso(annotation.modified),
+        "version": annotation.version,
+        "accepted": annotation.accepted,
+        "links": sorted(links, key=lambda link: int(link["facet"][1:])),
+    }
+
+
+def stream_bundle(
+    project, *, members, outlets, documents, events, facets, annotations, sees_hidden: bool
+) -> Iterator[str]:
+    """The bundle as JSON text, section by section. Each argument is a list (or, for
+    annotations, an iterator) in a stable order that depends only on the data, and the
+    keys ("d1", "f3", ...) follow that order: exporting a round-tripped project again gives
+    the same bytes. Annotations carry their facet links, and what a moderator hid: its
+    reason always, the hidden note itself only for a reader who `sees_hidden`."""
+    keys = {
+        "outlets": _keys("o", outlets),
+        "documents": _keys("d", documents),
+        "events": _keys("e", events),
+        "facets": _keys("f", facets),
+    }
+    head = {
+        "format": BUNDLE_FORMAT,
+        "version": BUNDLE_VERSION,
+        "project": {
+            "slug": project.slug,
+            "name": project.name,
+            "description": project.description,
+        },
+    }
+    sections = {
+        "members": [{"username": m.user.get_username(), "role": m.role} for m in members],
+        "outlets": [
+            {
+                "key": keys["outlets"][o.pk],
+                "name": o.name,
+                "kind": o.kind,
+                "perspective": o.perspective,
+            }
+            for o in outlets
+        ],
+        "documents": [
+            {
+                "key": keys["documents"][d.pk],
+                "outlet": keys["outlets"][d.outlet_id],
+                "title": d.title,
+                "published": iso(d.published),
+                "origin": d.origin,
+                "language": d.language,
+                "added_by": d.added_by.get_username() if d.added_by else None,
+                "created": iso(d.created),
+                "content_hash": d.content_hash,
+                "text": d.text,
+            }
+            for d in documents
+        ],
+        "events": [
+            {
+                "key": keys["events"][e.pk],
+                "name": e.name,
+                "description": e.description,
+                "starts": iso(e.starts),
+                "ends": iso(e.ends),
+                "place": e.place,
+                "created": iso(e.created),
+            }
+            for e in events
+        ],
+        "facets": [
+            {
+                "key": keys["facets"][f.pk],
+                "event": keys["events"][f.event_id],
+                "name": f.name,
+                "value_type": f.value_type,
+                "order": f.order,
+            }
+            for f in facets
+        ],
+        "annotations": (
+            _annotation_record(f"a{n}", annotation, keys, sees_hidden)
+            for n, annotation in enumerate(annotations, start=1)
+        ),
+    }
+    return _stream_sections(head, sections)
+
+
+def write(export: Export) -> Iterator[str]:
+    """The export's whole project as a bundle."""
+    project = export.project
+    return stream_bundle(
+        project, **bundle_contents(project=project), sees_hidden=export.sees_hidden
+    )
+
+
+# --- reading: every field checked, with the models' own limits ------------------------------
+
+User = get_user_model()
+RECORD_FIELDS: dict[str, dict[str, checks.Check]] = {
+    "members": {
+        "username": checks.field(User, "username", required=True),
+        "role": checks.choice(models.Role.values),
+    },
+    "outlets": {
+        "key": checks.key("o"),
+        "name": checks.field(models.Outlet, "name", required=True),
+        "kind": checks.choice(models.OutletKind.values),
+        "perspective": checks.text(),
+    },
+    "documents": {
+        "key": checks.key("d"),
+        "outlet": checks.key("o"),
+        "title": checks.field(models.Document, "title", required=True),
+        "published": checks.moment(datetime.date, optional=True),
+        "origin": checks.field(models.Document, "origin"),
+        "language": checks.field(models.Document, "language", required=True),
+        "added_by": checks.optional_text,
+        "created": checks.moment(datetime.datetime),
+        "content_hash": checks.field(models.Document, "content_hash", required=True),
+        "text": checks.text(required=True),
+    },
+    "events": {
+        "key": checks.key("e"),
+        "name": checks.field(models.Event, "name", required=True),
+        "description": checks.text(),
+        "starts": checks.moment(datetime.date, optional=True),
+        "ends": checks.moment(datetime.date, optional=True),
+        "place": checks.field(models.Event, "place"),
+        "created": checks.moment(datetime.datetime),
+    },
+    "facets": {
+        "key": checks.key("f"),
+        "event": checks.key("e"),
+        "name": checks.field(models.Facet, "name", required=True),
+        "value_type": checks.choice(models.ValueType.values),
+        "order": checks.whole(0),
+    },
+    "annotations": {
+        "key": checks.key("a"),
+        "document": checks.key("d"),
+        "author": checks.field(User, "username", required=True),
+        "kind": checks.choice(models.Kind.values),
+        "start": checks.whole(0),
+        "end": checks.whole(1),
+        "quote": checks.instance_of(dict, "must be an object"),
+        "note": checks.field(models.Annotation, "note"),
+        "hidden_reason": checks.field(models.Annotation, "hidden_reason"),
+        "created": checks.moment(datetime.datetime),
+        "modified": checks.moment(datetime.datetime),
+        "version": checks.whole(1),
+        "accepted": checks.instance_of(bool, "must be true or false"),
+        "links": checks.instance_of(list, "must be a list"),
+    },
+    "links": {
+        "facet": checks.key("f"),
+        "value": checks.field(models.FacetLink, "value", required=True),
+        "attribution": checks.field(models.FacetLink, "attribution"),
+        "stance": checks.choice(models.Stance.values),
+        "claimed_at": checks.moment(datetime.datetime, optional=True),
+        "author": checks.field(User, "username", required=True),
+        "created": checks.moment(datetime.datetime),
+    },
+}
+
+
+# Fields added after the first bundles were written: older files lack them.
+OPTIONAL_FIELDS = {("annotations", "accepted"), ("annotations", "hidden_reason")}
+SECTIONS = ("members", "outlets", "documents", "events", "facets", "annotations")
+SLUG_LENGTH = models.Project._meta.get_field("slug").max_length
+
+
+def _label(section: str, index: int, record: dict) -> str:
+    name = record.get("key") or record.get("username") or record.get("facet")
+    return f"{section}[{index}]" + (f" (“{name}”)" if isinstance(name, str) else "")
+
+
+def _record_problems(section: str, index: int, record) -> list[str]:
+    if not isinstance(record, dict):
+        return [f"{section}[{index}]: must be an object"]
+    label = _label(section, index, record)
+    problems = []
+    for name, check in RECORD_FIELDS[section].items():
+        if name not in record and (section, name) in OPTIONAL_FIELDS:
+            continue
+        if name not in record:
+            problems.append(f"{label}: field “{name}” is missing")
+        elif message := check(record[name]):
+            problems.append(f"{label}: field “{name}” {message}")
+    return problems
+
+
+def _section_problems(section: str, records: list) -> list[str]:
+    problems = []
+    for index, record in enumerate(records):
+        problems += _record_problems(section, index, record)
+        if section == "annotations" and isinstance(record, dict):
+            for number, link in enumerate(record.get("links") or []):
+                problems += [
+                    f"{_label(section, index, record)}: {problem}"
+                    for problem in _record_problems("links", number, link)
+                ]
+    return problems
+
+
+def check_bundle(data) -> list[str]:
+    """Every problem in a bundle, or none."""
+    if not isinstance(data, dict) or data.get("format") != BUNDLE_FORMAT:
+        return [f"This is not a Reader bundle: “format” must be “{BUNDLE_FORMAT}”."]
+    if data.get("version") != BUNDLE_VERSION:
+        return [f"Bundle version {data.get('version')!r} is not supported (only {BUNDLE_VERSION})."]
+    project = data.get("project")
+    problems = []
+    slug = project.get("slug") if isinstance(project, dict) else None
+    if not isinstance(slug, str) or not re.fullmatch(rf"[-a-zA-Z0-9_]{{1,{SLUG_LENGTH}}}", slug):
+        problems.append(
+            f"project: field “slug” must be letters, digits, - and _ (at most {SLUG_LENGTH})"
+        )
+    for section in SECTIONS:
+        records = data.get(section)
+        if isinstance(records, list):
+            problems += _section_problems(section, records)
+        else:
+            problems.append(f"“{section}” must be a list")
+    return problems or _reference_problems(data)
+
+
+def _reference_problems(data: dict) -> list[str]:
+    """Keys unique, references resolved, texts matching their hashes, spans their quotes."""
+    problems = []
+    keys: dict[str, dict] = {}
+    for section in SECTIONS[1:]:
+        for index, record in enumerate(data[section]):
+            if record["key"] in keys:
+                problems.append(
+                    f"{_label(section, index, record)}: duplicate key “{record['key']}”"
+                )
+            keys[record["key"]] = record
+    references = {"documents": "outlet", "facets": "event", "annotations": "document"}
+    for section, name in references.items():
+        for index, record in enumerate(data[section]):
+            if record[name] not in keys:
+                problems.append(
+                    f"{_label(section, index, record)}: field “{name}” refers to “{record[name]}”, "
+                    "which the bundle does not hold"
+                )
+    for index, document in enumerate(data["documents"]):
+        problems += _text_problems(_label("documents", index, document), document)
+    for index, annotation in enumerate(data["annotations"]):
+        problems += _annotation_problems(index, annotation, keys)
+    return problems
+
+
+def _text_problems(label: str, document: dict) -> list[str]:
+    text = document["text"]
+    if anchoring.normalise_text(text) != text:
+        return [f"{label}: field “text” is not normalised (NFC, \\n line ends)"]
+    if anchoring.content_hash(text) != document["content_hash"]:
+        return [
+            f"{label}: the text no longer matches its content_hash (was it edited after export?)"
+        ]
+    return []
+
+
+def _annotation_problems(index: int, annotation: dict, keys: dict) -> list[str]:
+    label = _label("annotations", index, annotation)
+    document = keys.get(annotation["document"])
+    if document is None or "text" not in document:
+        return []
+    text, start, end = document["text"], annotation["start"], annotation["end"]
+    quote = annotation["quote"]
+    if not start < end <= len(text):
+        return [f"{label}: the span {start}–{end} is outside its document ({len(text)} characters)"]
+    problems = []
+    if quote.get("exact") != text[start:end]:
+        problems.append(
+            f"{label}: field “quote.exact” does not match the document at {start}–{end}"
+        )
+    facets = [link["facet"] for link in annotation["links"]]
+    for facet in facets:
+        if facet not in keys:
+            problems.append(f"{label}: a link refers to “{facet}”, which the bundle does not hold")
+    if len(set(facets)) != len(facets):
+        problems.append(f"{label}: links the same facet twice")
+    return problems

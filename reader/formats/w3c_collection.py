@@ -1,0 +1,264 @@
+"""W3C annotation collections and pages: written (a collection streamed whole, or served a
+page at a time) and read back (every annotation a file holds, imported onto one document).
+
+Collections are streamed: the items are encoded one by one as the rows arrive, so memory
+does not grow with the number of annotations.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
+
+from reader import services
+from reader.formats.w3c import (
+    W3C_CONTEXT,
+    W3CAnnotation,
+    listify,
+    project_facets,
+    read_annotation,
+    types,
+    w3c_annotation,
+    write_links,
+)
+from reader.iris import Iris, page_iri
+from reader.models import Annotation, Document
+from reader.selectors.exports import AnnotationRow, LinkRow, export_rows
+from reader.services.imports import ImportRefused, ImportReport, dry_run_rollback
+
+if TYPE_CHECKING:
+    from reader.formats import Export
+
+PAGE_SIZE = 100
+# Rows fetched per query while streaming (links come with them, one query per chunk).
+EXPORT_CHUNK = 1000
+STREAM_BATCH = 200
+
+# --- writing --------------------------------------------------------------------------------
+
+
+def w3c_items(
+    rows: Iterable[tuple[AnnotationRow, list[LinkRow]]], iris: Iris
+) -> Iterator[W3CAnnotation]:
+    return (w3c_annotation(row, links, iris) for row, links in rows)
+
+
+def collection_description(*, iri: str, label: str, total: int, page_size: int) -> dict:
+    """The collection itself, pointing at its first and last pages."""
+    description = {
+        "@context": W3C_CONTEXT,
+        "id": iri,
+        "type": "AnnotationCollection",
+        "label": label,
+        "total": total,
+    }
+    if total:
+        description["first"] = page_iri(iri, 0)
+        description["last"] = page_iri(iri, (total - 1) // page_size)
+    return description
+
+
+def annotation_page(
+    *, collection: dict, page: int, page_size: int, items: list[W3CAnnotation]
+) -> dict:
+    """One page of a collection, with `partOf` the collection (as an object)."""
+    last = max(0, (collection["total"] - 1) // page_size)
+    result = {
+        "@context": W3C_CONTEXT,
+        "id": page_iri(collection["id"], page),
+        "type": "AnnotationPage",
+        "partOf": {key: collection[key] for key in ("id", "label", "total")},
+        "startIndex": page * page_size,
+        "items": items,
+    }
+    if page < last:
+        result["next"] = page_iri(collection["id"], page + 1)
+    if page > 0:
+        result["prev"] = page_iri(collection["id"], page - 1)
+    return result
+
+
+_ITEMS = "__ITEMS__"
+
+
+def _stream(outer: dict, items: Iterable[W3CAnnotation]) -> Iterator[str]:
+    """`outer` encoded with the items where it holds _ITEMS, a batch at a time (one string
+    per annotation would make the response's chunks tiny)."""
+    head, tail = json.dumps(outer, ensure_ascii=False).split(json.dumps(_ITEMS))
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    yield head + "["
+    batch: list[str] = []
+    first = True
+    for item in items:
+        batch.append(encode(item))
+        if len(batch) == STREAM_BATCH:
+            yield ("" if first else ",") + ",".join(batch)
+            batch, first = [], False
+    if batch:
+        yield ("" if first else ",") + ",".join(batch)
+    yield "]" + tail
+
+
+def _whole_page(*, iri: str, label: str, total: int) -> dict:
+    return {
+        "id": page_iri(iri, "all"),
+        "type": "AnnotationPage",
+        "partOf": {"id": iri, "label": label, "total": total},
+        "startIndex": 0,
+        "items": _ITEMS,
+    }
+
+
+def stream_collection(
+    *, iri: str, label: str, total: int, items: Iterable[W3CAnnotation]
+) -> Iterator[str]:
+    """The whole collection as one JSON document, with one page holding every annotation
+    embedded as `first`, encoded item by item as the rows arrive."""
+    page = _whole_page(iri=iri, label=label, total=total)
+    collection = {
+        "@context": W3C_CONTEXT,
+        "id": iri,
+        "type": "AnnotationCollection",
+        "label": label,
+        "total": total,
+        "first": page,
+        "last": page["id"],
+    }
+    return _stream(collection, items)
+
+
+def stream_whole_page(
+    *, iri: str, label: str, total: int, items: Iterable[W3CAnnotation]
+) -> Iterator[str]:
+    """The page that holds every annotation (`?page=all`), on its own."""
+    page = {"@context": W3C_CONTEXT, **_whole_page(iri=iri, label=label, total=total)}
+    return _stream(page, items)
+
+
+def export_items(export: Export) -> Iterator[W3CAnnotation]:
+    """The export's annotations, read a chunk at a time."""
+    rows = export_rows(export.annotations, sees_hidden=export.sees_hidden, chunk_size=EXPORT_CHUNK)
+    return w3c_items(rows, export.iris)
+
+
+def write(export: Export, *, whole_page: bool = False) -> Iterator[str]:
+    """The export as one collection (or, with `whole_page`, as its one page)."""
+    stream = stream_whole_page if whole_page else stream_collection
+    return stream(
+        iri=export.iri,
+        label=export.label,
+        total=export.annotations.count(),
+        items=export_items(export),
+    )
+
+
+# --- reading --------------------------------------------------------------------------------
+
+MAX_ANNOTATIONS = 10_000
+ERROR_TOO_MANY = (
+    "The file holds {count:,} annotations; one import takes at most {limit:,}: split it."
+)
+
+
+def annotations_in(data) -> list:
+    """The annotations a W3C document holds, or ImportRefused saying why there are none or
+    too many (each is checked, previewed and written within one request)."""
+    items = _annotations_in(data)
+    if len(items) > MAX_ANNOTATIONS:
+        raise ImportRefused([ERROR_TOO_MANY.format(count=len(items), limit=MAX_ANNOTATIONS)])
+    return items
+
+
+def _annotations_in(data) -> list:
+    if isinstance(data, list):
+        return data
+    if not isinstance(data, dict):
+        raise ImportRefused(["This is not W3C Web Annotation JSON: expected an object or a list."])
+    found = types(data)
+    if "Annotation" in found:
+        return [data]
+    if "AnnotationPage" in found:
+        return listify(data.get("items"))
+    if "AnnotationCollection" in found:
+        first = data.get("first")
+        if isinstance(first, dict):
+            return listify(first.get("items"))
+        if data.get("total") == 0:
+            return []
+        raise ImportRefused(
+            [
+                "The collection's pages are not in the file (its “first” is a link): export it "
+                "whole, or import each page."
+            ]
+        )
+    raise ImportRefused(
+        [
+            "This is not W3C Web Annotation JSON: no Annotation, AnnotationPage or "
+            "AnnotationCollection type."
+        ]
+    )
+
+
+def _records(items: list, document: Document) -> list[dict]:
+    """What to create for each item, or ImportRefused with every problem."""
+    facets = project_facets(document.project_id)
+    records, problems, seen = [], [], set()
+    for index, item in enumerate(items):
+        record, item_problems = read_annotation(item, index, document, facets)
+        problems += item_problems
+        if record and record["id"]:
+            if record["id"] in seen:
+                problems.append(f"annotation {record['id']}: appears twice in the file")
+            seen.add(record["id"])
+        records.append(record)
+    if problems:
+        raise ImportRefused(problems)
+    return records
+
+
+def w3c_import(
+    *,
+    data,
+    document: Document,
+    default_author,
+    keep_authors: bool = False,
+    dry_run: bool = False,
+) -> ImportReport:
+    """Import every annotation in `data` onto `document`, or none of them. With
+    `keep_authors`, a creator who is a member of the project stays the author; without,
+    everything is credited to `default_author` (the person importing). An import never
+    creates accounts."""
+    records = _records(annotations_in(data), document)
+    members = {}
+    if keep_authors:
+        members = {
+            m.user.get_username(): m.user
+            for m in document.project.memberships.select_related("user")
+        }
+    report = ImportReport(project=document.project)
+    with dry_run_rollback(dry_run):
+        for record in records:
+            _write(record, document, members.get(record["author"], default_author), report)
+    return report
+
+
+def read(*, data, project, document, actor, keep_authors: bool, dry_run: bool) -> ImportReport:
+    """The format's reader, as FORMATS calls it: onto `document`, credited to `actor`."""
+    return w3c_import(
+        data=data,
+        document=document,
+        default_author=actor,
+        keep_authors=keep_authors,
+        dry_run=dry_run,
+    )
+
+
+def _write(record: dict, document: Document, author, report: ImportReport) -> None:
+    start, end = record["span"]
+    fields = {"document": document, "author": author, "kind": record["kind"]}
+    fields |= {"start": start, "end": end}
+    existing = Annotation.objects.filter(**fields, note=record["note"].strip()).first()
+    report.count("annotations", existed=existing is not None)
+    annotation = existing or services.annotation_create(**fields, note=record["note"])
+    write_links(annotation, record["links"], author, report)
