@@ -36,12 +36,11 @@ class Corpus:
 
 
 def _documents(project, count: int, rng: random.Random) -> list:
-    from reader import anchoring, services
+    from reader import anchoring
     from reader.models import Document
+    from reader.services.documents import outlet_get_or_create
 
-    outlets = [
-        services.outlet_get_or_create(project=project, name=f"Corpus outlet {n}") for n in range(40)
-    ]
+    outlets = [outlet_get_or_create(project=project, name=f"Corpus outlet {n}") for n in range(40)]
     rows = []
     for n in range(count):
         # Each text differs (a project holds a text once) and runs 4-9 KB, like an article.
@@ -82,13 +81,13 @@ def _annotations(documents: list, users: list, count: int, rng: random.Random) -
 
 
 def _events(project) -> list:
-    from reader import services
+    from reader.services.events import event_create, facet_create
 
     events = []
     for n in range(EVENTS):
-        event = services.event_create(project=project, name=f"Corpus event {n}")
+        event = event_create(project=project, name=f"Corpus event {n}")
         for m in range(FACETS_PER_EVENT):
-            services.facet_create(event=event, name=f"Facet {m}", value_type=VALUE_TYPES[m % 5])
+            facet_create(event=event, name=f"Facet {m}", value_type=VALUE_TYPES[m % 5])
         events.append(event)
     return events
 
@@ -136,14 +135,14 @@ def _links(events: list, annotations: list, rng: random.Random) -> int:
 def build_corpus(*, documents: int = 1_000, annotations: int = 100_000) -> Corpus:
     from django.contrib.auth import get_user_model
 
-    from reader import services
     from reader.models import Project, Role
+    from reader.services.projects import membership_set
 
     rng = random.Random(2020)
     project = Project.objects.get(slug="idlib-2020")
     users = [get_user_model().objects.create_user(f"analyst{n}") for n in range(USERS)]
     for user in users:
-        services.membership_set(project=project, user=user, role=Role.ANNOTATOR)
+        membership_set(project=project, user=user, role=Role.ANNOTATOR)
     document_rows = _documents(project, documents, rng)
     annotation_rows = _annotations(document_rows, users, annotations, rng)
     events = _events(project)

@@ -28,23 +28,25 @@ VALUES = {
 
 
 def synthetic_event(owner, sources: int, facets: int, links: int):
-    from reader import services, values
+    from reader import values
     from reader.models import Annotation, FacetLink, Kind, Project
+    from reader.services.documents import document_create, outlet_get_or_create
+    from reader.services.events import event_create, facet_create
 
     rng = random.Random(5)
     project = Project.objects.get(slug="idlib-2020")
-    event = services.event_create(project=project, name="Bench event")
+    event = event_create(project=project, name="Bench event")
     facet_objects = [
-        services.facet_create(event=event, name=f"Facet {n}", value_type=VALUE_TYPES[n % 5])
+        facet_create(event=event, name=f"Facet {n}", value_type=VALUE_TYPES[n % 5])
         for n in range(facets)
     ]
     outlets = [
-        services.outlet_get_or_create(project=project, name=f"Bench outlet {n}")
+        outlet_get_or_create(project=project, name=f"Bench outlet {n}")
         for n in range(sources // 3 + 1)
     ]
     text = "Officials said 33 soldiers were killed near Balyun at about 5 p.m. " * 300
     documents = [
-        services.document_create(
+        document_create(
             project=project,
             outlet=outlets[n % len(outlets)],
             title=f"Bench source {n}",
@@ -92,12 +94,12 @@ def main() -> None:
         from django.contrib.auth import get_user_model
         from django.test import Client
 
-        from reader import services
         from reader.models import Event, FacetLink, Project, Role
+        from reader.services.projects import membership_set
 
         owner = get_user_model().objects.create_user("bench")
         project = Project.objects.get(slug="idlib-2020")
-        services.membership_set(project=project, user=owner, role=Role.OWNER)
+        membership_set(project=project, user=owner, role=Role.OWNER)
         demo = Event.objects.get(project=project, name="2020 Balyun airstrikes")
         synthetic = synthetic_event(owner, sources=30, facets=20, links=3000)
         client = Client()

@@ -23,17 +23,18 @@ from reader_page import annotation_row, setup_django  # noqa: E402
 
 def add_annotations(owner, count: int):
     """`count` annotations over five synthetic documents, a fifth of them with a link."""
-    from reader import services
     from reader.models import Annotation, FacetLink, Kind, Project
+    from reader.services.documents import document_create, outlet_get_or_create
+    from reader.services.events import event_create, facet_create
 
     rng = random.Random(3)
     project = Project.objects.get(slug="idlib-2020")
-    outlet = services.outlet_get_or_create(project=project, name="Bench outlet")
-    event = services.event_create(project=project, name=f"Bench event {count}")
-    facet = services.facet_create(event=event, name="Death toll", value_type="number")
+    outlet = outlet_get_or_create(project=project, name="Bench outlet")
+    event = event_create(project=project, name=f"Bench event {count}")
+    facet = facet_create(event=event, name="Death toll", value_type="number")
     base = "Officials said 33 soldiers were killed near Balyun at about 5 p.m.; café 💥. "
     documents = [
-        services.document_create(
+        document_create(
             project=project,
             outlet=outlet,
             title=f"Bench {count} {n}",

@@ -167,8 +167,8 @@ def prepare_database(
     from django.db import connections
     from django.urls import reverse
 
-    from reader import services
     from reader.models import Facet, Project, Role
+    from reader.services.projects import api_token_create, membership_set
 
     call_command("migrate", verbosity=0)
     call_command("createcachetable", verbosity=0)
@@ -178,8 +178,8 @@ def prepare_database(
 
     def account(username: str) -> Account:
         user = get_user_model().objects.create_user(username)
-        services.membership_set(project=project, user=user, role=Role.ANNOTATOR)
-        return Account(user.username, services.api_token_create(user=user, name="load")[1])
+        membership_set(project=project, user=user, role=Role.ANNOTATOR)
+        return Account(user.username, api_token_create(user=user, name="load")[1])
 
     accounts = [account(f"load{index:02d}") for index in range(annotators)]
     racer_accounts = [account(f"race{index:02d}") for index in range(racers)]

@@ -44,12 +44,12 @@ def main() -> None:
         from django.test import Client
         from django.urls import reverse
 
-        from reader import services
         from reader.models import Project, Role
+        from reader.services.projects import membership_set
 
         reader = get_user_model().objects.create_user("reader")
         project = Project.objects.get(slug="idlib-2020")
-        services.membership_set(project=project, user=reader, role=Role.VIEWER)
+        membership_set(project=project, user=reader, role=Role.VIEWER)
         document = project.documents.order_by("pk").first()
         url = reverse("reader:document_changes", args=[project.slug, document.pk])
         client = Client()

@@ -95,12 +95,12 @@ def annotation_row(document, author, start: int, end: int, kind: str, note: str 
 
 
 def big_document(owner, annotations: int, size: int):
-    from reader import services
     from reader.models import Annotation, Kind, Project
+    from reader.services.documents import document_create, outlet_get_or_create
 
     project = Project.objects.get(slug="idlib-2020")
-    outlet = services.outlet_get_or_create(project=project, name="Bench outlet")
-    document = services.document_create(
+    outlet = outlet_get_or_create(project=project, name="Bench outlet")
+    document = document_create(
         project=project,
         outlet=outlet,
         title=f"Bench: {size:,} characters",
@@ -160,12 +160,12 @@ def main() -> None:
         from django.contrib.auth import get_user_model
         from django.test import Client
 
-        from reader import services
         from reader.models import Document, Project, Role
+        from reader.services.projects import membership_set
 
         owner = get_user_model().objects.create_user("bench")
         project = Project.objects.get(slug="idlib-2020")
-        services.membership_set(project=project, user=owner, role=Role.OWNER)
+        membership_set(project=project, user=owner, role=Role.OWNER)
         longest_seed = max(project.documents.all(), key=lambda d: len(d.text))
         big = big_document(owner, args.annotations, args.size)
         client = Client()

@@ -145,14 +145,14 @@ def _measure_all(database: str, runs: int, documents: int, annotations: int) -> 
     from export import peak_memory, raw_floor, w3c_export
     from reader_page import big_document, measure
 
-    from reader import services
     from reader.models import Document, Role
+    from reader.services.projects import api_token_create, membership_set
 
     started = time.perf_counter()
     corpus = build_corpus(documents=documents, annotations=annotations)
     build_seconds = time.perf_counter() - started
     owner = get_user_model().objects.create_user("bench")
-    services.membership_set(project=corpus.project, user=owner, role=Role.OWNER)
+    membership_set(project=corpus.project, user=owner, role=Role.OWNER)
     big = Document.objects.get(pk=big_document(owner, 2_000, 1_000_000).pk)
     client = Client()
     client.force_login(owner)
@@ -162,7 +162,7 @@ def _measure_all(database: str, runs: int, documents: int, annotations: int) -> 
     typical = Document.objects.get(pk=corpus.documents[len(corpus.documents) // 2].pk)
     figures["reader_typical"] = measure(client, typical.get_absolute_url(), runs)
     figures["create"] = measure_creates(client, typical, runs * 2)
-    _, token = services.api_token_create(user=owner, name="bench")
+    _, token = api_token_create(user=owner, name="bench")
     figures["api_create"] = measure_api_creates(Client(), typical, token, runs * 2)
     figures["matrix"] = measure(client, corpus.matrix_event.get_absolute_url(), runs)
 

@@ -9,7 +9,7 @@ from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.core.exceptions import ValidationError
 from django.utils.text import slugify
 
-from reader import anchoring, ratelimit, sanitize, services
+from reader import anchoring, ratelimit, sanitize
 from reader.models import (
     Document,
     Event,
@@ -22,7 +22,7 @@ from reader.models import (
     Stance,
     ValueType,
 )
-from reader.services import NOTE_MAX_LENGTH
+from reader.services.documents import NOTE_MAX_LENGTH, title_from_text
 from reader.validators import validate_username
 
 SOURCE_EXTENSIONS = {".txt", ".md", ".html", ".htm"}
@@ -106,7 +106,7 @@ class DocumentForm(forms.Form):
             self.add_error("outlet", ERROR_OUTLET)
         data["new_outlet_kind"] = data.get("new_outlet_kind") or OutletKind.NEWS
         if not data.get("title", "").strip() and data["source_text"].strip():
-            data["title"] = services.title_from_text(data["source_text"])
+            data["title"] = title_from_text(data["source_text"])
         return data
 
 

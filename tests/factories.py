@@ -5,8 +5,8 @@ from __future__ import annotations
 import factory
 from django.contrib.auth import get_user_model
 
-from reader import services
 from reader.models import Annotation, Document, Kind, Membership, Outlet, OutletKind, Project, Role
+from reader.services.documents import annotation_create, document_create
 
 PASSWORD = "correct horse battery staple"
 
@@ -60,7 +60,7 @@ class DocumentFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, **kwargs) -> Document:
-        return services.document_create(**kwargs)
+        return document_create(**kwargs)
 
 
 class AnnotationFactory(factory.django.DjangoModelFactory):
@@ -82,4 +82,4 @@ class AnnotationFactory(factory.django.DjangoModelFactory):
             end = start + len(quote)
         elif start is None:
             start, end = 0, min(len(text), 6)
-        return services.annotation_create(start=start, end=end, **kwargs)
+        return annotation_create(start=start, end=end, **kwargs)

@@ -18,9 +18,11 @@ from django.db import OperationalError, connection, connections, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from reader import services
 from reader.models import Annotation, DeletedAnnotation, FacetLink
 from reader.services import locks
+from reader.services.discussion import reply_create
+from reader.services.documents import annotation_delete, annotation_update
+from reader.services.events import event_create, facet_create, facet_link_create
 from tests.conftest import MIXED_TEXT
 from tests.factories import AnnotationFactory, DocumentFactory
 from tests.views.test_api import JSONLD, bearer, container, new_annotation, resource
@@ -37,11 +39,11 @@ def postgres_only(reason: str):
 @pytest.fixture
 def events(project):
     """Two events with a facet each, linked in the body in descending id order."""
-    first = services.event_create(project=project, name="Balyun strike")
-    second = services.event_create(project=project, name="Idlib talks")
+    first = event_create(project=project, name="Balyun strike")
+    second = event_create(project=project, name="Idlib talks")
     return [
-        services.facet_create(event=first, name="Death toll", value_type="number"),
-        services.facet_create(event=second, name="Place", value_type="place"),
+        facet_create(event=first, name="Death toll", value_type="number"),
+        facet_create(event=second, name="Place", value_type="place"),
     ]
 
 
@@ -65,7 +67,7 @@ def linked_body(document, facets) -> dict:
 def linked_annotation(document, author, facets) -> Annotation:
     annotation = AnnotationFactory(document=document, author=author, quote="33 soldiers")
     for facet, value in zip(facets, ["33", "Balyun"], strict=True):
-        services.facet_link_create(annotation=annotation, facet=facet, author=author, value=value)
+        facet_link_create(annotation=annotation, facet=facet, author=author, value=value)
     return annotation
 
 
@@ -254,7 +256,7 @@ def test_a_delete_locks_the_document_before_anything_else(bob, document, events)
     touched the document."""
     annotation = linked_annotation(document, bob, events)
     with CaptureQueriesContext(connection) as queries:
-        services.annotation_delete(annotation=annotation, actor=bob)
+        annotation_delete(annotation=annotation, actor=bob)
     writes = [
         q["sql"]
         for q in queries
@@ -266,15 +268,15 @@ def test_a_delete_locks_the_document_before_anything_else(bob, document, events)
 
 def test_a_write_on_a_deleted_annotation_raises_annotation_gone(bob, document, events):
     annotation = linked_annotation(document, bob, events)
-    services.annotation_delete(annotation=annotation, actor=bob)
+    annotation_delete(annotation=annotation, actor=bob)
     with pytest.raises(locks.AnnotationGone, match=locks.ERROR_ANNOTATION_GONE):
-        services.annotation_delete(annotation=annotation, actor=bob)
+        annotation_delete(annotation=annotation, actor=bob)
     with pytest.raises(locks.AnnotationGone):
-        services.annotation_update(
+        annotation_update(
             annotation=annotation, actor=bob, kind="claim", note="x", edited_version=1
         )
     with pytest.raises(locks.AnnotationGone):
-        services.reply_create(annotation=annotation, author=bob, text="Still there?")
+        reply_create(annotation=annotation, author=bob, text="Still there?")
 
 
 def _deadlock() -> OperationalError:

@@ -9,8 +9,9 @@ from django.db import OperationalError, connection
 from django.test import Client
 from django.urls import reverse
 
-from reader import dbfailure, services
+from reader import dbfailure
 from reader.models import Annotation
+from reader.services.projects import api_token_create
 from reader.views import api
 from tests.views.test_api import JSONLD, new_annotation
 
@@ -30,7 +31,7 @@ def with_middleware(settings):
 def test_api_write_while_the_database_is_down_is_503_with_retry_after(
     with_middleware, bob, document
 ):
-    _, token = services.api_token_create(user=bob, name="test")
+    _, token = api_token_create(user=bob, name="test")
     url = reverse("reader:api_container", args=[document.project.slug, document.pk])
     client = Client(raise_request_exception=False)
     with connection.execute_wrapper(database_down):
@@ -61,7 +62,7 @@ def test_a_write_whose_answer_cannot_be_read_is_rolled_back(
 ):
     """The database failing after the write but before the answer: the write must not
     stay, or a client told 503 "try again" would make it twice."""
-    _, token = services.api_token_create(user=bob, name="test")
+    _, token = api_token_create(user=bob, name="test")
     auth = {"Authorization": f"Bearer {token}"}
     client = Client(raise_request_exception=False)
     url = reverse("reader:api_container", args=[document.project.slug, document.pk])

@@ -9,10 +9,12 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from reader import services
 from reader.formats.w3c_collection import w3c_import
 from reader.models import Annotation, Document, FacetLink, Project
+from reader.services.documents import document_create, outlet_get_or_create
+from reader.services.events import event_create, facet_create
 from reader.services.imports import ImportRefused
+from reader.services.projects import membership_set
 
 
 @pytest.fixture
@@ -40,16 +42,14 @@ def wiki(demo):
 def test_reimporting_an_export_onto_a_copy_of_its_document_recreates_everything(demo, wiki, alice):
     exported = w3c_export(wiki)
     copy_project = Project.objects.create(name="Copy", slug="copy")
-    outlet = services.outlet_get_or_create(project=copy_project, name="Wikipedia")
-    target = services.document_create(
-        project=copy_project, outlet=outlet, title="W", text=wiki.text
-    )
+    outlet = outlet_get_or_create(project=copy_project, name="Wikipedia")
+    target = document_create(project=copy_project, outlet=outlet, title="W", text=wiki.text)
     for event in demo.events.all():
-        new_event = services.event_create(project=copy_project, name=event.name)
+        new_event = event_create(project=copy_project, name=event.name)
         for facet in event.facets.all():
-            services.facet_create(event=new_event, name=facet.name, value_type=facet.value_type)
+            facet_create(event=new_event, name=facet.name, value_type=facet.value_type)
     for member in demo.memberships.all():
-        services.membership_set(project=copy_project, user=member.user, role=member.role)
+        membership_set(project=copy_project, user=member.user, role=member.role)
     report = w3c_import(data=exported, document=target, default_author=alice, keep_authors=True)
     assert report.created["annotations"] == wiki.annotations.count()
     assert (
@@ -225,9 +225,9 @@ def test_odd_json_types_are_reported_not_crashed_on(demo, wiki, alice, change):
 
 
 def test_a_huge_quote_context_costs_no_more_than_the_stored_32_characters(demo, alice, project):
-    document = services.document_create(
+    document = document_create(
         project=project,
-        outlet=services.outlet_get_or_create(project=project, name="W"),
+        outlet=outlet_get_or_create(project=project, name="W"),
         title="Long",
         text="e" * 200_000 + "\n",
     )

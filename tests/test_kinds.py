@@ -16,9 +16,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
-from reader import services
 from reader.formats.w3c import read_annotation
 from reader.models import KINDS, Kind, KindStyle
+from reader.services.documents import annotation_create
+from reader.services.events import event_create, facet_create, facet_link_create
 from reader.templatetags.reader_tags import counted
 from tests.factories import AnnotationFactory, DocumentFactory
 
@@ -46,11 +47,11 @@ def test_the_table_has_each_kind_once_in_the_choices_order():
 def annotated(project, bob, document):
     """One annotation of every kind in the table, all on one passage, all linked to one
     facet of an event."""
-    event = services.event_create(project=project, name="Balyun strike")
-    facet = services.facet_create(event=event, name="Perpetrator", value_type="actor")
+    event = event_create(project=project, name="Balyun strike")
+    facet = facet_create(event=event, name="Perpetrator", value_type="actor")
     for kind in KINDS:
         annotation = AnnotationFactory(document=document, author=bob, kind=kind, quote=QUOTE)
-        services.facet_link_create(annotation=annotation, facet=facet, author=bob, value="army")
+        facet_link_create(annotation=annotation, facet=facet, author=bob, value="army")
     return event
 
 
@@ -116,7 +117,7 @@ def assert_shown_everywhere(found: dict[str, str], document, kind: KindStyle, co
     )
 
     with pytest.raises(ValidationError) as refused:
-        services.annotation_create(
+        annotation_create(
             document=document, author=document.added_by, kind="rumour?", start=0, end=6
         )
     assert kind.label.lower() in str(refused.value)

@@ -3,14 +3,19 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
-from reader import services
 from reader.models import Annotation, Document, Kind
+from reader.services.documents import (
+    StaleVersionError,
+    annotation_create,
+    annotation_update,
+    document_create,
+)
 from tests.conftest import MIXED_TEXT
 from tests.factories import AnnotationFactory, OutletFactory
 
 
 def test_document_text_is_normalised_once_and_hashed(project):
-    document = services.document_create(
+    document = document_create(
         project=project,
         outlet=OutletFactory(project=project),
         title="  Cafe report ",
@@ -23,7 +28,7 @@ def test_document_text_is_normalised_once_and_hashed(project):
 
 def test_same_text_twice_in_a_project_is_refused(document):
     with pytest.raises(ValidationError, match="already in the project as “Mixed scripts”"):
-        services.document_create(
+        document_create(
             project=document.project, outlet=document.outlet, title="Again", text=MIXED_TEXT
         )
     assert Document.objects.count() == 1
@@ -35,7 +40,7 @@ def test_same_text_twice_in_a_project_is_refused(document):
 )
 def test_unstorable_text_is_refused(project, text, message):
     with pytest.raises(ValidationError, match=message):
-        services.document_create(
+        document_create(
             project=project, outlet=OutletFactory(project=project), title="T", text=text
         )
     assert not Document.objects.exists()
@@ -43,7 +48,7 @@ def test_unstorable_text_is_refused(project, text, message):
 
 def test_annotation_stores_codepoint_span_quote_and_context(document, bob):
     start = document.text.index("💥 killed")
-    annotation = services.annotation_create(
+    annotation = annotation_create(
         document=document, author=bob, kind=Kind.CLAIM, start=start, end=start + 8, note=""
     )
     assert annotation.quote_exact == "💥 killed"
@@ -82,13 +87,13 @@ def test_bad_annotations_are_refused_and_nothing_is_saved(document, bob, changes
         **changes,
     }
     with pytest.raises(ValidationError, match=message):
-        services.annotation_create(**arguments)
+        annotation_create(**arguments)
     assert not Annotation.objects.exists()
 
 
 def test_update_bumps_the_version_and_refreshes_note_html(document, bob):
     annotation = AnnotationFactory(document=document, author=bob, note="old")
-    updated = services.annotation_update(
+    updated = annotation_update(
         annotation=annotation,
         actor=annotation.author,
         kind=Kind.OPINION,
@@ -101,7 +106,7 @@ def test_update_bumps_the_version_and_refreshes_note_html(document, bob):
 
 def test_update_without_changes_keeps_the_version(document, bob):
     annotation = AnnotationFactory(document=document, author=bob, note="same")
-    updated = services.annotation_update(
+    updated = annotation_update(
         annotation=annotation,
         actor=annotation.author,
         kind=annotation.kind,
@@ -113,15 +118,15 @@ def test_update_without_changes_keeps_the_version(document, bob):
 
 def test_stale_update_is_refused_and_overwrites_nothing(document, bob, alice):
     annotation = AnnotationFactory(document=document, author=bob, note="first")
-    services.annotation_update(
+    annotation_update(
         annotation=annotation,
         actor=annotation.author,
         kind=Kind.CLAIM,
         note="alice's edit",
         edited_version=1,
     )
-    with pytest.raises(services.StaleVersionError, match="now version 2, you edited version 1"):
-        services.annotation_update(
+    with pytest.raises(StaleVersionError, match="now version 2, you edited version 1"):
+        annotation_update(
             annotation=annotation,
             actor=annotation.author,
             kind=Kind.OPINION,

@@ -17,7 +17,7 @@ from referencing.jsonschema import DRAFT4
 from reader.formats import w3c, w3c_collection
 from reader.iris import Iris
 from reader.models import Annotation, Event, Project, Role
-from reader.services import membership_set
+from reader.services.projects import membership_set
 
 SCHEMAS = Path(__file__).parent / "w3c-annotation-model"
 

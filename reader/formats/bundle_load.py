@@ -8,9 +8,10 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 
-from reader import services
 from reader.formats.bundle import check_bundle
 from reader.models import Annotation, Facet, FacetLink, Membership, Project
+from reader.services.documents import annotation_create, document_create, outlet_get_or_create
+from reader.services.events import event_create, facet_create, facet_link_create
 from reader.services.imports import (
     ImportRefused,
     ImportReport,
@@ -19,6 +20,7 @@ from reader.services.imports import (
     import_project,
     import_user,
 )
+from reader.services.projects import membership_set
 
 
 def _datetime(value: str | None) -> datetime.datetime | None:
@@ -68,7 +70,7 @@ def _write_bundle(data: dict, project: Project | None, report: ImportReport) -> 
         user = users[member["username"]]
         existed = Membership.objects.filter(project=project, user=user).exists()
         if not existed:
-            services.membership_set(project=project, user=user, role=member["role"])
+            membership_set(project=project, user=user, role=member["role"])
             report.new_members.append(f"{member['username']} ({member['role']})")
         report.count("members", existed=existed)
     objects: dict[str, object] = {}
@@ -77,7 +79,7 @@ def _write_bundle(data: dict, project: Project | None, report: ImportReport) -> 
             report,
             "outlets",
             project.outlets.filter(name=record["name"]).first(),
-            lambda r=record: services.outlet_get_or_create(
+            lambda r=record: outlet_get_or_create(
                 project=project, name=r["name"], kind=r["kind"], perspective=r["perspective"]
             ),
         )
@@ -101,7 +103,7 @@ def _write_bundle(data: dict, project: Project | None, report: ImportReport) -> 
             report,
             "facets",
             Facet.objects.filter(event=event, name=record["name"]).first(),
-            lambda r=record, e=event: services.facet_create(
+            lambda r=record, e=event: facet_create(
                 event=e, name=r["name"], value_type=r["value_type"], order=r["order"]
             ),
         )
@@ -116,7 +118,7 @@ def _kept(report: ImportReport, section: str, existing, make: Callable[[], objec
 
 
 def _document(record: dict, project: Project, objects: dict, users: _Users):
-    document = services.document_create(
+    document = document_create(
         project=project,
         outlet=objects[record["outlet"]],
         title=record["title"],
@@ -130,7 +132,7 @@ def _document(record: dict, project: Project, objects: dict, users: _Users):
 
 
 def _event(record: dict, project: Project):
-    event = services.event_create(
+    event = event_create(
         project=project,
         name=record["name"],
         description=record["description"],
@@ -151,7 +153,7 @@ def _import_annotation(record: dict, objects: dict, users: _Users, report: Impor
     ).first()
     report.count("annotations", existed=annotation is not None)
     if annotation is None:
-        annotation = services.annotation_create(
+        annotation = annotation_create(
             document=document,
             author=author,
             note=record["note"],
@@ -172,7 +174,7 @@ def _import_annotation(record: dict, objects: dict, users: _Users, report: Impor
         report.count("facet links", existed=existed)
         if existed:
             continue
-        created_link = services.facet_link_create(
+        created_link = facet_link_create(
             annotation=annotation,
             facet=facet,
             author=users[link["author"]],

@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from reader import anchoring, sanitize, services
+from reader import anchoring, sanitize
 from reader.models import OutletKind, Project
+from reader.services.documents import document_create, outlet_get_or_create, title_from_text
 from reader.services.imports import ImportRefused, ImportReport, dry_run_rollback, import_record
 
 TEXT_SUFFIXES = {".txt", ".md", ".html", ".htm"}
@@ -58,16 +59,14 @@ def texts_import(
         raise ImportRefused(problems)
     report = ImportReport(project=project)
     with dry_run_rollback(False):
-        outlet = services.outlet_get_or_create(
-            project=project, name=outlet_name, kind=OutletKind.OTHER
-        )
+        outlet = outlet_get_or_create(project=project, name=outlet_name, kind=OutletKind.OTHER)
         for number, (path, text) in enumerate(texts.items(), start=1):
             existed = project.documents.filter(content_hash=anchoring.content_hash(text)).exists()
             if not existed:
-                services.document_create(
+                document_create(
                     project=project,
                     outlet=outlet,
-                    title=services.title_from_text(text),
+                    title=title_from_text(text),
                     text=text,
                     origin=path.name,
                 )

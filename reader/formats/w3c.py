@@ -17,11 +17,12 @@ import datetime
 from collections.abc import Iterable
 from typing import Literal, NotRequired, TypedDict
 
-from reader import anchoring, services
+from reader import anchoring
 from reader.access import visible_note
 from reader.iris import Iris
 from reader.models import Annotation, Document, Facet, FacetLink, Kind, Stance, kind_names
 from reader.selectors.exports import AnnotationRow, LinkRow
+from reader.services.events import facet_link_create
 
 W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 MEDIA_TYPE = f'application/ld+json; profile="{W3C_CONTEXT}"'
@@ -355,7 +356,7 @@ def write_links(annotation: Annotation, bodies: list[dict], author, report) -> N
         if FacetLink.objects.filter(annotation=annotation, facet=body["facet"]).exists():
             report.count("facet links", existed=True)
             continue
-        services.facet_link_create(
+        facet_link_create(
             annotation=annotation,
             facet=body["facet"],
             author=author,

@@ -11,7 +11,6 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
-from reader import services
 from reader.formats.w3c import (
     W3C_CONTEXT,
     W3CAnnotation,
@@ -25,6 +24,7 @@ from reader.formats.w3c import (
 from reader.iris import Iris, page_iri
 from reader.models import Annotation, Document
 from reader.selectors.exports import AnnotationRow, LinkRow, export_rows
+from reader.services.documents import annotation_create
 from reader.services.imports import ImportRefused, ImportReport, dry_run_rollback
 
 if TYPE_CHECKING:
@@ -260,5 +260,5 @@ def _write(record: dict, document: Document, author, report: ImportReport) -> No
     fields |= {"start": start, "end": end}
     existing = Annotation.objects.filter(**fields, note=record["note"].strip()).first()
     report.count("annotations", existed=existing is not None)
-    annotation = existing or services.annotation_create(**fields, note=record["note"])
+    annotation = existing or annotation_create(**fields, note=record["note"])
     write_links(annotation, record["links"], author, report)

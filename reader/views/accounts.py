@@ -11,9 +11,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from reader import services
 from reader.forms import SignInForm
 from reader.selectors.reading import projects_for_user
+from reader.services import projects
 
 
 def _account_page(request: HttpRequest, *, new_token: str = "", status: int = 200, errors=()):
@@ -32,7 +32,7 @@ def account(request: HttpRequest) -> HttpResponse:
     """GET shows the page; POST makes a token and shows it, this once only."""
     if request.method == "POST":
         try:
-            _, token = services.api_token_create(
+            _, token = projects.api_token_create(
                 user=request.user, name=request.POST.get("name", "")
             )
         except ValidationError as error:
@@ -46,7 +46,7 @@ def account(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def api_token_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    services.api_token_delete(user=request.user, pk=pk)
+    projects.api_token_delete(user=request.user, pk=pk)
     return redirect("account")
 
 

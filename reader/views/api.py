@@ -18,7 +18,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.views.decorators.csrf import csrf_exempt
 
-from reader import services
 from reader.access import Permission
 from reader.formats import w3c, w3c_collection
 from reader.formats.reading import parse_json
@@ -27,6 +26,7 @@ from reader.iris import Iris, base_url
 from reader.selectors.access import annotation_get_for_user, document_get_for_user
 from reader.selectors.exports import annotations_for_export
 from reader.selectors.reading import annotation_with_links
+from reader.services import documents, events, projects
 from reader.services.imports import ImportRefused, ImportReport
 from reader.services.locks import AnnotationGone, lock_rows, retry_on_conflict
 from reader.views.common import id_or_none
@@ -76,7 +76,7 @@ def _authenticate(request: HttpRequest) -> HttpResponse | None:
     header = request.headers.get("Authorization", "")
     if header:
         match = re.fullmatch(r"Bearer\s+(\S+)", header, re.IGNORECASE)
-        user = services.api_token_user(match[1]) if match else None
+        user = projects.api_token_user(match[1]) if match else None
         if user is None:
             return _error(401, ERROR_BAD_TOKEN)
         request.user = user
@@ -111,7 +111,7 @@ def api_view(allowed: str):
                 response = _error(403, str(denied) or "Not allowed.")
             except ImportRefused as refused:
                 response = _error(400, refused.problems[0], problems=refused.problems)
-            except services.StaleVersionError as stale:
+            except documents.StaleVersionError as stale:
                 response = _error(412, stale.messages[0])
             except ValidationError as invalid:
                 response = _error(400, invalid.messages[0], problems=invalid.messages)
@@ -253,7 +253,7 @@ def _create(request, access, document, iris) -> HttpResponse:
     @retry_on_conflict  # one transaction, run again from the start after a deadlock
     def write() -> dict:
         lock_rows(document_id=document.pk, event_ids=_link_events(record))
-        annotation = services.annotation_create(
+        annotation = documents.annotation_create(
             document=document,
             author=request.user,
             kind=record["kind"],
@@ -289,7 +289,7 @@ def api_annotation(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if write and if_match is not None and not _matches(if_match, etag, weak=False):
         return _error(412, ERROR_STALE.format(etag=etag), current=current)
     if request.method == "DELETE":
-        services.annotation_delete(annotation=annotation, actor=request.user)
+        documents.annotation_delete(annotation=annotation, actor=request.user)
         return HttpResponse(status=204)
     if request.method == "PUT":
         if if_match is None:
@@ -320,7 +320,7 @@ def _replace_links(annotation, bodies: list[dict], user) -> None:
     for link in annotation.links.all():
         key = _link_key(link.facet_id, link.value, link.attribution, link.stance, link.claimed_at)
         if wanted.pop(key, None) is None:
-            services.facet_link_delete(link=link, actor=user)
+            events.facet_link_delete(link=link, actor=user)
     write_links(annotation, list(wanted.values()), user, ImportReport())
 
 
@@ -340,7 +340,7 @@ def _replace(request, access, annotation, iris) -> HttpResponse:
             annotation_id=annotation.pk,
             annotation_events=True,
         )
-        services.annotation_update(
+        documents.annotation_update(
             annotation=annotation,
             actor=request.user,
             kind=record["kind"],
@@ -352,7 +352,7 @@ def _replace(request, access, annotation, iris) -> HttpResponse:
 
     try:
         body = write()
-    except services.StaleVersionError as stale:
+    except documents.StaleVersionError as stale:
         # Another PUT won the race: say so with the annotation as it is now.
         return _error(412, stale.messages[0], current=_representation(annotation.pk, iris, access))
     return _json(body, ETag=_etag(body), Link=ANNOTATION_LINKS)

@@ -8,9 +8,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from reader import services
 from reader.access import Permission
 from reader.selectors.access import annotation_get_for_user, reply_get_for_user
+from reader.services import discussion
 from reader.views.common import annotation_item_response, error_response
 
 
@@ -42,7 +42,7 @@ def reply_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if request.method == "GET":
         return _form(request, access, annotation, "reader/partials/reply_new.html")
     try:
-        services.reply_create(
+        discussion.reply_create(
             annotation=annotation, author=request.user, text=request.POST.get("text", "")
         )
     except ValidationError as error:
@@ -60,7 +60,7 @@ def reply_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         context = {"access": access, "project": access.project, "reply": reply}
         return render(request, "reader/partials/reply_form.html", context)
     try:
-        services.reply_update(reply=reply, text=request.POST.get("text", ""))
+        discussion.reply_update(reply=reply, text=request.POST.get("text", ""))
     except ValidationError as error:
         return error_response(request, error.messages, target=f"#reply-{pk}-errors")
     return annotation_item_response(request, access, reply.annotation)
@@ -72,7 +72,7 @@ def reply_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     access, reply = reply_get_for_user(
         user=request.user, slug=slug, pk=pk, permission=Permission.REPLY_CHANGE
     )
-    services.reply_delete(reply=reply)
+    discussion.reply_delete(reply=reply)
     return annotation_item_response(request, access, reply.annotation)
 
 
@@ -82,7 +82,7 @@ def thread_resolve(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Mark the thread resolved (`resolved=1`) or open it again."""
     access, annotation = _annotation_for_writer(request, slug, pk)
     resolved = request.POST.get("resolved") == "1"
-    services.thread_set_resolved(annotation=annotation, resolved=resolved, actor=request.user)
+    discussion.thread_set_resolved(annotation=annotation, resolved=resolved, actor=request.user)
     return annotation_item_response(request, access, annotation)
 
 
@@ -99,11 +99,11 @@ def _moderate(request, access, item, annotation, errors_target: str, action: str
         )
     try:
         if request.POST.get("hide") == "1":
-            services.moderation_hide(
+            discussion.moderation_hide(
                 item=item, reason=request.POST.get("reason", ""), actor=request.user
             )
         else:
-            services.moderation_show(item=item, actor=request.user)
+            discussion.moderation_show(item=item, actor=request.user)
     except ValidationError as error:
         return error_response(request, error.messages, target=errors_target)
     return annotation_item_response(request, access, annotation)

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from reader import services, values
+from reader import values
 from reader.access import Permission
 from reader.forms import EventForm, FacetForm, FacetLinkForm
 from reader.selectors.access import (
@@ -26,6 +26,7 @@ from reader.selectors.events import (
     event_matrix,
     events_with_counts,
 )
+from reader.services import events
 from reader.views.common import (
     annotation_item_response,
     error_response,
@@ -60,7 +61,7 @@ def event_create(request: HttpRequest, slug: str) -> HttpResponse:
     form = EventForm(request.POST)
     if form.is_valid():
         try:
-            event = services.event_create(
+            event = events.event_create(
                 project=access.project, actor=request.user, **form.cleaned_data
             )
         except ValidationError as error:
@@ -110,7 +111,7 @@ def facet_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if not form.is_valid():
         return error_response(request, form_messages(form), target="#event-errors")
     try:
-        facet = services.facet_create(event=event, actor=request.user, **form.cleaned_data)
+        facet = events.facet_create(event=event, actor=request.user, **form.cleaned_data)
     except ValidationError as error:
         return error_response(request, error.messages, target="#event-errors")
     return redirect(f"{event.get_absolute_url()}#facet-{facet.pk}")
@@ -169,7 +170,7 @@ def facet_link_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if not form.is_valid():
         return error_response(request, form_messages(form), target=errors_target)
     try:
-        services.facet_link_create_inline(
+        events.facet_link_create_inline(
             annotation=annotation, author=request.user, **form.cleaned_data
         )
     except ValidationError as error:
@@ -184,5 +185,5 @@ def facet_link_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         user=request.user, slug=slug, pk=pk, permission=Permission.LINK_DELETE
     )
     annotation = link.annotation
-    services.facet_link_delete(link=link, actor=request.user)
+    events.facet_link_delete(link=link, actor=request.user)
     return annotation_item_response(request, access, annotation)

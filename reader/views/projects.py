@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from reader import services
 from reader.access import Permission
 from reader.forms import InvitationForm, MemberRoleForm, ProjectForm, SignUpForm
 from reader.models import Role
@@ -23,6 +22,7 @@ from reader.selectors.access import (
     project_access,
 )
 from reader.selectors.team import invitations_pending
+from reader.services import projects
 
 
 @login_required
@@ -32,7 +32,7 @@ def project_create(request: HttpRequest) -> HttpResponse:
     form = ProjectForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
         try:
-            project = services.project_create(owner=request.user, **form.cleaned_data)
+            project = projects.project_create(owner=request.user, **form.cleaned_data)
         except ValidationError as error:
             for message in error.messages:
                 form.add_error(None, message)
@@ -55,7 +55,7 @@ def _members_page(request, access, form, *, status: int = 200, **extra) -> HttpR
         else [],
         "form": form,
         "roles": Role.choices,
-        "invitation_days": services.INVITATION_DAYS,
+        "invitation_days": projects.INVITATION_DAYS,
         **extra,
     }
     return render(request, "reader/project_members.html", context, status=status)
@@ -73,7 +73,7 @@ def member_list(request: HttpRequest, slug: str) -> HttpResponse:
     form = InvitationForm(request.POST)
     if form.is_valid():
         try:
-            invitation, token = services.invitation_create(
+            invitation, token = projects.invitation_create(
                 project=access.project, invited_by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
@@ -96,7 +96,7 @@ def invitation_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpRespons
     invitation = access.project.invitations.filter(pk=pk).first()
     if invitation is None:
         raise Http404("No such invitation: it was accepted, declined or withdrawn.")
-    services.invitation_withdraw(invitation=invitation)
+    projects.invitation_withdraw(invitation=invitation)
     messages.success(request, f"The invitation to {invitation.invitee} is withdrawn.")
     return redirect("reader:member_list", slug=slug)
 
@@ -105,10 +105,10 @@ def _respond(request, invitation) -> HttpResponse:
     """Accept (the default) or decline (`decline` in the form) an invitation."""
     try:
         if "decline" in request.POST:
-            services.invitation_decline(invitation=invitation, user=request.user)
+            projects.invitation_decline(invitation=invitation, user=request.user)
             messages.success(request, f"You declined to join {invitation.project}.")
             return redirect("reader:project_list")
-        membership = services.invitation_accept(invitation=invitation, user=request.user)
+        membership = projects.invitation_accept(invitation=invitation, user=request.user)
     except ValidationError as error:
         return render(request, "reader/error.html", {"errors": error.messages}, status=403)
     messages.success(
@@ -128,16 +128,16 @@ def invitation_respond(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def invitation_link(request: HttpRequest, token: str) -> HttpResponse:
     """The page an invitation's link opens: who invites you, to what, as what."""
-    invitation = services.invitation_for_token(token)
+    invitation = projects.invitation_for_token(token)
     if invitation is None:
-        errors = {"errors": [services.ERROR_INVITATION_UNKNOWN]}
+        errors = {"errors": [projects.ERROR_INVITATION_UNKNOWN]}
         return render(request, "reader/error.html", errors, status=404)
     if request.method == "POST":
         return _respond(request, invitation)
     context = {
         "invitation": invitation,
         "expired": invitation.expires < timezone.now(),
-        "is_for_you": services.invitation_is_for(invitation, request.user),
+        "is_for_you": projects.invitation_is_for(invitation, request.user),
         "already_member": request.user.is_authenticated
         and invitation.project.memberships.filter(user=request.user).exists(),
     }
@@ -153,11 +153,11 @@ def member_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     form = MemberRoleForm(request.POST)
     try:
         if "remove" in request.POST:
-            services.member_remove(membership=membership, actor=request.user)
+            projects.member_remove(membership=membership, actor=request.user)
             messages.success(request, f"{name} left the project.")
         elif form.is_valid():
             role = form.cleaned_data["role"]
-            services.member_set_role(membership=membership, role=role, actor=request.user)
+            projects.member_set_role(membership=membership, role=role, actor=request.user)
             messages.success(request, f"{name} is now {role}.")
         else:
             raise ValidationError(list(form.errors["role"]))

@@ -10,7 +10,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reswap, retarget
 
-from reader import services
 from reader.access import Permission
 from reader.forms import AnnotationCreateForm, AnnotationUpdateForm, DocumentForm
 from reader.models import Kind, OutletKind, Stance
@@ -29,6 +28,7 @@ from reader.selectors.reading import (
     reader_view,
 )
 from reader.selectors.team import invitations_for_user
+from reader.services import documents, events
 from reader.services.locks import retry_on_conflict
 from reader.views.common import error_response, form_messages, id_or_none, wants_partial
 
@@ -92,10 +92,10 @@ def document_create(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             # One transaction: a refused text must not leave its new outlet behind.
             with transaction.atomic():
-                outlet = data["outlet"] or services.outlet_get_or_create(
+                outlet = data["outlet"] or documents.outlet_get_or_create(
                     project=access.project, name=data["new_outlet"], kind=data["new_outlet_kind"]
                 )
-                document = services.document_create(
+                document = documents.document_create(
                     project=access.project,
                     outlet=outlet,
                     title=data["title"],
@@ -208,7 +208,7 @@ def annotation_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
     @retry_on_conflict  # one transaction: a link that fails must not leave its annotation
     def write():
-        annotation = services.annotation_create(
+        annotation = documents.annotation_create(
             document=document,
             author=request.user,
             kind=data["kind"],
@@ -218,7 +218,7 @@ def annotation_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             seen_quote=data["quote"],
         )
         if data["facet"]:
-            services.facet_link_create_inline(
+            events.facet_link_create_inline(
                 annotation=annotation,
                 author=request.user,
                 facet=data["facet"],
@@ -299,7 +299,7 @@ def annotation_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if not form.is_valid():
         return error_response(request, form_messages(form), target=errors_target)
     try:
-        services.annotation_update(
+        documents.annotation_update(
             annotation=annotation,
             actor=request.user,
             kind=form.cleaned_data["kind"],
@@ -309,7 +309,7 @@ def annotation_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             else annotation.note,
             edited_version=form.cleaned_data["version"],
         )
-    except services.StaleVersionError as error:
+    except documents.StaleVersionError as error:
         # Show the newer version with the editor's own text beside it: nothing is
         # overwritten silently, and nothing typed is lost.
         response = _annotation_form(
@@ -343,7 +343,7 @@ def annotation_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             {"access": access, "project": access.project, "annotation": annotation},
         )
     document = annotation.document
-    services.annotation_delete(annotation=annotation, actor=request.user)
+    documents.annotation_delete(annotation=annotation, actor=request.user)
     if request.htmx:
         return _reader_body_response(request, access, document)
     return redirect(document)

@@ -12,7 +12,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from reader import services
 from reader.access import Permission
 from reader.models import TRASH_DAYS
 from reader.selectors.access import (
@@ -27,6 +26,7 @@ from reader.selectors.team import (
     activity_for_project,
     trash_for_project,
 )
+from reader.services import curation, documents
 from reader.views.common import id_or_none
 
 ACTIVITY_PAGE_SIZE = 50
@@ -91,7 +91,7 @@ def trash_list(request: HttpRequest, slug: str) -> HttpResponse:
 def annotation_restore(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     access, trashed = deleted_annotation_get_for_owner(user=request.user, slug=slug, pk=pk)
     try:
-        annotation, lost = services.annotation_restore(trashed=trashed, actor=request.user)
+        annotation, lost = documents.annotation_restore(trashed=trashed, actor=request.user)
     except ValidationError as error:
         context = {"errors": error.messages, "project": access.project}
         return render(request, "reader/error.html", context, status=409)
@@ -115,10 +115,10 @@ def annotation_accept(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     access, annotation = annotation_get_for_user(user=request.user, slug=slug, pk=pk)
     access.require(Permission.CURATE)
     if request.POST.get("accepted") == "0":
-        services.annotation_unaccept(annotation=annotation, actor=request.user)
+        curation.annotation_unaccept(annotation=annotation, actor=request.user)
         messages.success(request, f"{annotation} is no longer accepted.")
     else:
-        services.annotation_accept(annotation=annotation, actor=request.user)
+        curation.annotation_accept(annotation=annotation, actor=request.user)
         messages.success(request, f"Accepted {annotation.author}'s {annotation}.")
     return _back_to_agreement(annotation)
 
@@ -128,7 +128,7 @@ def annotation_accept(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def document_accept_agreed(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     access, document = document_get_for_user(user=request.user, slug=slug, pk=pk)
     access.require(Permission.CURATE)
-    count = services.document_accept_agreed(document=document, actor=request.user)
+    count = curation.document_accept_agreed(document=document, actor=request.user)
     messages.success(
         request, f"Accepted {count} span{'s' if count != 1 else ''} where annotators agreed."
     )

@@ -13,8 +13,8 @@ from django.core.management import call_command
 from django.test import Client
 from playwright.sync_api import sync_playwright
 
-from reader import services
 from reader.models import Project, Role
+from reader.services.projects import membership_set
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -121,5 +121,5 @@ def demo_project(transactional_db, alice) -> Project:
     """The real seed corpus (5 documents, 22 annotations by amira and jonas); alice owns it."""
     call_command("load_demo", stdout=io.StringIO())
     project = Project.objects.get(slug="idlib-2020")
-    services.membership_set(project=project, user=alice, role=Role.OWNER)
+    membership_set(project=project, user=alice, role=Role.OWNER)
     return project

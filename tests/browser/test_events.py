@@ -11,7 +11,6 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Locator, Page, expect
 
-from reader import services
 from reader.models import (
     Annotation,
     Document,
@@ -24,6 +23,7 @@ from reader.models import (
     Stance,
     ValueType,
 )
+from reader.services.projects import membership_set
 from tests.browser.conftest import wait_until_still
 from tests.browser.test_annotate import drag_over, expect_saved, expect_selected
 from tests.test_kinds import kinds_in_summary
@@ -418,7 +418,7 @@ def test_matrix_marks_disputes_and_shows_quotes(page, login, demo_project, alice
 
 
 def test_viewer_cannot_link_or_add_facets(page, login, demo_project, carol):
-    services.membership_set(project=demo_project, user=carol, role=Role.VIEWER)
+    membership_set(project=demo_project, user=carol, role=Role.VIEWER)
     document = demo_project.documents.get(title__startswith=SLATE)
     annotation = document.annotations.get(quote_exact=UNLINKED_OPINION)
     event = balyun(demo_project)
@@ -461,7 +461,7 @@ def test_viewer_cannot_link_or_add_facets(page, login, demo_project, carol):
     ],
 )
 def test_link_without_a_facet_is_refused(page, login, demo_project, bob, new_facet, message):
-    services.membership_set(project=demo_project, user=bob, role=Role.ANNOTATOR)
+    membership_set(project=demo_project, user=bob, role=Role.ANNOTATOR)
     document = demo_project.documents.get(title__startswith=SLATE)
     annotation = document.annotations.get(quote_exact=UNLINKED_OPINION)
     counts_before = (Event.objects.count(), Facet.objects.count(), FacetLink.objects.count())

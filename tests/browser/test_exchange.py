@@ -17,7 +17,6 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Locator, Page, expect
 
-from reader import services
 from reader.access import ERROR_READ_ONLY
 from reader.formats import w3c
 from reader.models import (
@@ -32,6 +31,7 @@ from reader.models import (
     Project,
     Role,
 )
+from reader.services.projects import membership_set
 from tests.browser.test_annotate import expect_highlight, expect_panel_item
 from tests.test_w3c_export import ANNOTATION_MUSTS, COLLECTION_MUSTS, PAGE_MUSTS, failures
 
@@ -240,7 +240,7 @@ def test_bundle_export_then_import_into_a_new_project(
     assert len(bundle["annotations"]) == 44
 
     copy = Project.objects.create(name="Idlib, second look", slug="idlib-copy")
-    services.membership_set(project=copy, user=alice, role=Role.OWNER)
+    membership_set(project=copy, user=alice, role=Role.OWNER)
     page.goto(copy.get_absolute_url())
     expect(page.locator("#document-table")).to_contain_text("No sources yet.")
     page.locator(".page-actions").get_by_role("link", name="Import", exact=True).click()
@@ -331,7 +331,7 @@ def test_an_upload_that_is_not_json_is_refused_and_nothing_stored(
 
 
 def test_annotator_restores_a_documents_w3c_export(page, live_server, login, demo_project, bob):
-    services.membership_set(project=demo_project, user=bob, role=Role.ANNOTATOR)
+    membership_set(project=demo_project, user=bob, role=Role.ANNOTATOR)
     document = demo_project.documents.get(title__startswith=LIVE_UPDATES)
     before = document_contents(document)
     assert len(before[0]) == 9 and before[1]
@@ -384,7 +384,7 @@ def test_w3c_import_by_an_annotator_is_credited_to_them(
 ):
     """Creators named in the file (the owner; someone with no account) do not become
     authors through the web: the annotator who imports is, and no account is made."""
-    services.membership_set(project=demo_project, user=bob, role=Role.ANNOTATOR)
+    membership_set(project=demo_project, user=bob, role=Role.ANNOTATOR)
     document = demo_project.documents.get(title__startswith=SOLDIERS)
     quotes = {
         "alice": "five tanks, two armoured personnel carriers and a howitzer artillery launcher",
@@ -515,7 +515,7 @@ def test_api_token_create_use_and_revoke(page, live_server, login, demo_project,
 
 
 def test_viewer_sees_exports_but_no_import(page, live_server, login, demo_project, carol):
-    services.membership_set(project=demo_project, user=carol, role=Role.VIEWER)
+    membership_set(project=demo_project, user=carol, role=Role.VIEWER)
     login(carol)
     page.goto(demo_project.get_absolute_url())
     actions = page.locator(".page-actions")

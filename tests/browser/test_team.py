@@ -7,8 +7,9 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from reader import services
 from reader.models import Annotation
+from reader.services.documents import annotation_create
+from reader.services.events import event_create, facet_create, facet_link_create
 from tests.browser.test_annotate import drag_over
 from tests.browser.test_live import second_browser
 
@@ -64,16 +65,14 @@ def test_two_annotators_disagree_discuss_and_the_owner_settles_it(
 
 
 def test_the_event_page_shows_a_teammates_new_link(page, login, document, alice, bob):
-    event = services.event_create(project=document.project, name="Balyun")
-    facet = services.facet_create(event=event, name="Death toll", value_type="number")
+    event = event_create(project=document.project, name="Balyun")
+    facet = facet_create(event=event, name="Death toll", value_type="number")
     login(alice)
     page.goto(event.get_absolute_url())
     expect(page.locator(".facet-matrix")).not_to_contain_text("33")
 
-    annotation = services.annotation_create(
-        document=document, author=bob, kind="claim", start=15, end=26
-    )
-    services.facet_link_create(annotation=annotation, facet=facet, author=bob, value="33")
+    annotation = annotation_create(document=document, author=bob, kind="claim", start=15, end=26)
+    facet_link_create(annotation=annotation, facet=facet, author=bob, value="33")
 
     bar = page.locator("#live-changes .live-bar")
     expect(bar).to_contain_text("1 new change to this event", timeout=8_000)

@@ -12,8 +12,17 @@ import pytest
 from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from reader import ratelimit, services
+from reader import ratelimit
 from reader.models import ApiToken, PendingImport, Project, Role
+from reader.services.discussion import moderation_hide, reply_create
+from reader.services.documents import (
+    annotation_create,
+    annotation_delete,
+    document_create,
+    outlet_get_or_create,
+)
+from reader.services.events import event_create, facet_create, facet_link_create
+from reader.services.projects import api_token_create, invitation_create
 from tests.factories import AnnotationFactory, DocumentFactory, MembershipFactory, UserFactory
 
 # Every element a payload could create carries `data-pwned`, so finding that attribute
@@ -171,9 +180,9 @@ class World:
 def make_world(project, owner, member, *, text: str) -> World:
     document = DocumentFactory(project=project, text=text)
     annotation = AnnotationFactory(document=document, author=owner, quote="soldiers")
-    event = services.event_create(project=project, name=f"Strike on {project.slug}")
-    facet = services.facet_create(event=event, name="Death toll", value_type="number")
-    link = services.facet_link_create(annotation=annotation, facet=facet, author=owner, value="33")
+    event = event_create(project=project, name=f"Strike on {project.slug}")
+    facet = facet_create(event=event, name="Death toll", value_type="number")
+    link = facet_link_create(annotation=annotation, facet=facet, author=owner, value="33")
     pending = PendingImport.objects.create(
         project=project,
         user=owner,
@@ -182,13 +191,13 @@ def make_world(project, owner, member, *, text: str) -> World:
         filename="empty.json",
         payload="[]",
     )
-    token, _ = services.api_token_create(user=owner, name="laptop")
+    token, _ = api_token_create(user=owner, name="laptop")
     return World(
         project=project,
         owner=owner,
         document=document,
         annotation=annotation,
-        reply=services.reply_create(annotation=annotation, author=owner, text="Source?"),
+        reply=reply_create(annotation=annotation, author=owner, text="Source?"),
         event=event,
         facet=facet,
         link=link,
@@ -291,11 +300,11 @@ def hostile(project, alice, carol, evil):
         name=label("project"), description=label("description")
     )
     project.refresh_from_db()
-    outlet = services.outlet_get_or_create(
+    outlet = outlet_get_or_create(
         project=project, name=label("outlet"), perspective=label("perspective")
     )
     text = f"Intro line.\n{label('text')}\n33 soldiers were killed, officials said.\n"
-    document = services.document_create(
+    document = document_create(
         project=project,
         outlet=outlet,
         title=label("title"),
@@ -304,7 +313,7 @@ def hostile(project, alice, carol, evil):
         language='"><b data-pwned>',
         added_by=evil,
     )
-    on_payload = services.annotation_create(
+    on_payload = annotation_create(
         document=document,
         author=evil,
         kind="claim",
@@ -313,38 +322,38 @@ def hostile(project, alice, carol, evil):
         note=NOTE,
     )
     start = text.index("33 soldiers")
-    agreed = services.annotation_create(
+    agreed = annotation_create(
         document=document, author=alice, kind="claim", start=start, end=start + 11, note=NOTE
     )
-    services.annotation_create(
+    annotation_create(
         document=document, author=evil, kind="opinion", start=start, end=start + 11, note=NOTE
     )
-    services.moderation_hide(item=agreed, reason=label("reason"), actor=alice)
-    reply = services.reply_create(annotation=on_payload, author=evil, text=NOTE)
-    hidden_reply = services.reply_create(annotation=agreed, author=evil, text=NOTE)
-    services.moderation_hide(item=hidden_reply, reason=label("reply reason"), actor=alice)
-    event = services.event_create(
+    moderation_hide(item=agreed, reason=label("reason"), actor=alice)
+    reply = reply_create(annotation=on_payload, author=evil, text=NOTE)
+    hidden_reply = reply_create(annotation=agreed, author=evil, text=NOTE)
+    moderation_hide(item=hidden_reply, reason=label("reply reason"), actor=alice)
+    event = event_create(
         project=project,
         name=label("event"),
         description=label("event description"),
         place=label("place"),
     )
-    facet = services.facet_create(event=event, name=label("facet"), value_type="text")
-    link = services.facet_link_create(
+    facet = facet_create(event=event, name=label("facet"), value_type="text")
+    link = facet_link_create(
         annotation=on_payload,
         facet=facet,
         author=evil,
         value=label("value"),
         attribution=label("attribution"),
     )
-    services.facet_link_create(
+    facet_link_create(
         annotation=agreed, facet=facet, author=alice, value=label("other value"), stance="denies"
     )
-    trashed = services.annotation_create(
+    trashed = annotation_create(
         document=document, author=evil, kind="user_comment", start=0, end=5, note=NOTE
     )
-    services.annotation_delete(annotation=trashed, actor=evil)
-    token, _ = services.api_token_create(user=alice, name=label("token")[:100])
+    annotation_delete(annotation=trashed, actor=evil)
+    token, _ = api_token_create(user=alice, name=label("token")[:100])
     pending = PendingImport.objects.create(
         project=project,
         user=alice,
@@ -353,7 +362,7 @@ def hostile(project, alice, carol, evil):
         payload="{}",
         preview={"counts": [[label("Count"), 1, 0]], "new_members": [f"{SHORT_PAYLOAD} (owner)"]},
     )
-    services.invitation_create(project=project, invitee=INVITEE, role="viewer", invited_by=alice)
+    invitation_create(project=project, invitee=INVITEE, role="viewer", invited_by=alice)
     return {
         "document": document,
         "annotation": on_payload,

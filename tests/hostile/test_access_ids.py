@@ -188,11 +188,11 @@ def bearer(token: str) -> dict:
 
 @pytest.mark.parametrize("method", ["get", "post", "put", "delete"])
 def test_api_tokens_of_outsiders_and_viewers_open_nothing(client, worlds, mallory, carol, method):
-    from reader import services
+    from reader.services.projects import api_token_create
 
     ours, _ = worlds
-    mallory_token = services.api_token_create(user=mallory, name="m")[1]
-    carol_token = services.api_token_create(user=carol, name="c")[1]
+    mallory_token = api_token_create(user=mallory, name="m")[1]
+    carol_token = api_token_create(user=carol, name="c")[1]
     urls = [
         reverse("reader:api_container", args=[ours.project.slug, ours.document.pk]),
         reverse("reader:api_annotation", args=[ours.project.slug, ours.annotation.pk]),

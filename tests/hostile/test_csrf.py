@@ -11,8 +11,8 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
-from reader import services
 from reader.models import Annotation
+from reader.services.projects import api_token_create
 from tests.hostile.conftest import routes, snapshot
 from tests.hostile.test_access_ids import candidate_ids, methods_for, url_for
 
@@ -144,7 +144,7 @@ def test_api_writes_with_a_personal_token_need_no_csrf_token(csrf_client, worlds
     """A browser never sends an Authorization header on its own, so a token cannot be
     ridden by another site; no cookie is involved."""
     ours, _ = worlds
-    _, token = services.api_token_create(user=alice, name="script")
+    _, token = api_token_create(user=alice, name="script")
     url = reverse("reader:api_container", args=[ours.project.slug, ours.document.pk])
     response = csrf_client.post(
         url, api_body(), content_type="application/ld+json", HTTP_AUTHORIZATION=f"Bearer {token}"

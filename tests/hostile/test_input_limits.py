@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from reader import services
+from reader.services.events import event_create, facet_create
 from tests.hostile.conftest import make_world, routes, snapshot
 from tests.hostile.test_access_ids import candidate_ids, url_for
 
@@ -280,9 +280,7 @@ LINK = {"purpose": "linking", "event": "E", "facet": "F", "facetValue": "33"}
     ids=["id", "facetValue", "attribution"],
 )
 def test_lone_surrogates_anywhere_in_api_json_are_a_400(signed_in, world, body):
-    services.facet_create(
-        event=services.event_create(project=world.project, name="E"), name="F", value_type="text"
-    )
+    facet_create(event=event_create(project=world.project, name="E"), name="F", value_type="text")
     before = snapshot()
     response = api_post(signed_in, world, body)
     assert response.status_code == 400
@@ -302,9 +300,7 @@ def test_lone_surrogates_in_an_import_are_a_400(signed_in, world, annotation):
 
 
 def test_nul_in_api_link_fields_is_refused(signed_in, world):
-    services.facet_create(
-        event=services.event_create(project=world.project, name="E"), name="F", value_type="text"
-    )
+    facet_create(event=event_create(project=world.project, name="E"), name="F", value_type="text")
     body = w3c(bodies=[{**LINK, "attribution": "a\x00"}])
     before = snapshot()
     assert api_post(signed_in, world, body).status_code == 400

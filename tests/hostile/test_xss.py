@@ -13,8 +13,8 @@ from django.contrib import admin
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from reader import services
 from reader.models import Annotation, Document
+from reader.services.projects import project_create
 from tests.factories import UserFactory
 from tests.hostile.conftest import (
     INVITEE,
@@ -338,7 +338,7 @@ def test_an_imported_bundle_is_inert_in_the_preview_and_after(client, hostile, a
     bundle = json.loads(
         html_of(client.get(reverse("reader:project_export", args=[source.slug]) + "?format=bundle"))
     )
-    target = services.project_create(name="Fresh", slug="fresh", owner=alice)
+    target = project_create(name="Fresh", slug="fresh", owner=alice)
     response = upload(client, target, bundle)
     assert response.status_code == 302, html_of(response)
     assert_inert(html_of(client.get(response["Location"])), shows=[SHORT_PAYLOAD])

@@ -6,8 +6,11 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from reader import services
 from reader.models import Annotation, FacetLink, PendingImport, Role
+from reader.services.discussion import reply_create
+from reader.services.documents import annotation_delete
+from reader.services.events import event_create, facet_create, facet_link_create
+from reader.services.projects import invitation_create
 from reader.urls import project_patterns
 from tests.factories import AnnotationFactory, MembershipFactory, UserFactory
 
@@ -152,9 +155,9 @@ def dave(project):
 @pytest.fixture
 def targets(document, dave):
     annotation = AnnotationFactory(document=document, author=dave, quote="33 soldiers")
-    event = services.event_create(project=document.project, name="Balyun")
-    facet = services.facet_create(event=event, name="Death toll", value_type="number")
-    link = services.facet_link_create(annotation=annotation, facet=facet, author=dave, value="33")
+    event = event_create(project=document.project, name="Balyun")
+    facet = facet_create(event=event, name="Death toll", value_type="number")
+    link = facet_link_create(annotation=annotation, facet=facet, author=dave, value="33")
     owner = document.project.memberships.get(role="owner").user
     pending = PendingImport.objects.create(
         project=document.project,
@@ -171,11 +174,11 @@ def targets(document, dave):
         "link": link,
         "pending": pending,
         "membership": document.project.memberships.get(user__username="carol"),
-        "reply": services.reply_create(annotation=annotation, author=dave, text="Source?"),
-        "trashed": services.annotation_delete(
+        "reply": reply_create(annotation=annotation, author=dave, text="Source?"),
+        "trashed": annotation_delete(
             annotation=AnnotationFactory(document=document, author=dave), actor=dave
         ),
-        "invitation": services.invitation_create(
+        "invitation": invitation_create(
             project=document.project, invitee="erin", role=Role.VIEWER, invited_by=owner
         )[0],
     }

@@ -7,8 +7,9 @@ import re
 import pytest
 from django.urls import reverse
 
-from reader import services
 from reader.models import Action, Activity
+from reader.services.documents import StaleVersionError, annotation_delete, annotation_update
+from reader.services.events import event_create, facet_create, facet_link_create, facet_link_delete
 from tests.factories import AnnotationFactory, DocumentFactory
 
 
@@ -23,14 +24,14 @@ def feed(client, project, **filters) -> str:
 @pytest.fixture
 def history(document, alice, bob):
     annotation = AnnotationFactory(document=document, author=bob, quote="33 soldiers")
-    annotation = services.annotation_update(
+    annotation = annotation_update(
         annotation=annotation, actor=bob, kind="opinion", note="why", edited_version=1
     )
-    event = services.event_create(project=document.project, name="Balyun", actor=alice)
-    facet = services.facet_create(event=event, name="Death toll", value_type="number", actor=alice)
-    link = services.facet_link_create(annotation=annotation, facet=facet, author=alice, value="33")
-    services.facet_link_delete(link=link, actor=bob)
-    services.annotation_delete(annotation=annotation, actor=alice)
+    event = event_create(project=document.project, name="Balyun", actor=alice)
+    facet = facet_create(event=event, name="Death toll", value_type="number", actor=alice)
+    link = facet_link_create(annotation=annotation, facet=facet, author=alice, value="33")
+    facet_link_delete(link=link, actor=bob)
+    annotation_delete(annotation=annotation, actor=alice)
     return annotation
 
 
@@ -53,9 +54,9 @@ def test_every_write_is_recorded_with_who_and_what(history, project):
 
 def test_a_failed_write_records_nothing(document, bob):
     before = Activity.objects.count()
-    with pytest.raises(services.StaleVersionError):
+    with pytest.raises(StaleVersionError):
         annotation = AnnotationFactory(document=document, author=bob, quote="33 soldiers")
-        services.annotation_update(
+        annotation_update(
             annotation=annotation, actor=bob, kind="opinion", note="", edited_version=7
         )
     # The creation is recorded, the refused edit is not.

@@ -10,9 +10,11 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from reader import services
 from reader.formats import w3c
 from reader.models import Annotation, ApiToken, FacetLink
+from reader.services.documents import annotation_update
+from reader.services.events import event_create, facet_create, facet_link_create
+from reader.services.projects import api_token_create
 from tests.factories import AnnotationFactory
 from tests.test_w3c_export import ANNOTATION_MUSTS, COLLECTION_MUSTS, PAGE_MUSTS, failures
 
@@ -20,7 +22,7 @@ JSONLD = 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'
 
 
 def bearer(user) -> dict:
-    _, token = services.api_token_create(user=user, name="test")
+    _, token = api_token_create(user=user, name="test")
     return {"Authorization": f"Bearer {token}"}
 
 
@@ -156,7 +158,7 @@ def test_put_needs_a_current_etag(client, alice, bob, document):
     body = new_annotation(document, "33 soldiers", kind="opinion")
     assert put(client, resource(annotation), body, auth).status_code == 428
     # An owner changes it in the meantime.
-    services.annotation_update(
+    annotation_update(
         annotation=annotation,
         actor=annotation.author,
         kind="claim",
@@ -214,8 +216,8 @@ def test_a_body_over_the_limit_is_refused(client, bob, document):
 
 
 def test_links_are_created_from_linking_bodies(client, bob, document):
-    event = services.event_create(project=document.project, name="Balyun strike")
-    services.facet_create(event=event, name="Death toll", value_type="number")
+    event = event_create(project=document.project, name="Balyun strike")
+    facet_create(event=event, name="Death toll", value_type="number")
     body = new_annotation(document, "33 soldiers")
     body["body"].append(
         {
@@ -312,7 +314,7 @@ def test_tokens_are_shown_once_and_stored_hashed(client, bob):
 
 
 def test_a_users_token_cannot_be_revoked_by_another(client, alice, bob):
-    row, _ = services.api_token_create(user=alice, name="mine")
+    row, _ = api_token_create(user=alice, name="mine")
     client.force_login(bob)
     client.post(reverse("api_token_delete", args=[row.pk]))
     assert ApiToken.objects.filter(pk=row.pk).exists()
@@ -365,11 +367,11 @@ def test_prefer_omit_is_not_taken_for_include(client, bob, document):
 
 
 def test_put_keeps_other_members_links_untouched(client, alice, bob, document):
-    event = services.event_create(project=document.project, name="Balyun strike")
-    toll = services.facet_create(event=event, name="Death toll", value_type="number")
-    place = services.facet_create(event=event, name="Place", value_type="place")
+    event = event_create(project=document.project, name="Balyun strike")
+    toll = facet_create(event=event, name="Death toll", value_type="number")
+    place = facet_create(event=event, name="Place", value_type="place")
     annotation = AnnotationFactory(document=document, author=bob, quote="33 soldiers")
-    alices = services.facet_link_create(annotation=annotation, facet=toll, author=alice, value="33")
+    alices = facet_link_create(annotation=annotation, facet=toll, author=alice, value="33")
     auth = bearer(bob)
     current = client.get(resource(annotation), headers=auth)
     body = current.json()
@@ -400,6 +402,6 @@ def test_a_long_token_name_is_cut_not_a_500(client, bob):
 
 
 def test_bearer_scheme_is_case_insensitive(client, bob, document):
-    _, token = services.api_token_create(user=bob, name="t")
+    _, token = api_token_create(user=bob, name="t")
     response = client.get(container(document), headers={"Authorization": f"bearer {token}"})
     assert response.status_code == 200

@@ -8,8 +8,8 @@ import json
 import pytest
 from django.urls import reverse
 
-from reader import services
 from reader.models import Annotation
+from reader.services.curation import annotation_accept
 from tests.factories import AnnotationFactory
 
 
@@ -73,7 +73,7 @@ def test_only_owners_curate(client, bob, carol, disagreement, document):
 
 def test_exports_can_be_limited_to_accepted_annotations(client, alice, carol, disagreement):
     bobs, alices = disagreement
-    services.annotation_accept(annotation=bobs, actor=alice)
+    annotation_accept(annotation=bobs, actor=alice)
     client.force_login(carol)  # viewers export
     url = reverse("reader:document_export", args=[bobs.document.project.slug, bobs.document.pk])
     everything = json.loads(b"".join(client.get(url).streaming_content))
@@ -92,7 +92,7 @@ def test_the_bundle_keeps_what_was_accepted(alice, disagreement):
     from reader.selectors.exports import bundle_contents
 
     bobs, _ = disagreement
-    services.annotation_accept(annotation=bobs, actor=alice)
+    annotation_accept(annotation=bobs, actor=alice)
     project = bobs.document.project
     bundle = json.loads(
         "".join(stream_bundle(project, **bundle_contents(project=project), sees_hidden=True))

@@ -3,8 +3,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from reader import services
 from reader.models import Reply
+from reader.services.discussion import moderation_hide, reply_create, thread_set_resolved
 from tests.factories import AnnotationFactory
 
 HTMX = {"HX-Request": "true"}
@@ -33,7 +33,7 @@ def test_an_annotator_replies_to_anyones_annotation(client, bob, annotation):
 
 
 def test_replies_are_escaped(client, bob, carol, annotation):
-    services.reply_create(annotation=annotation, author=bob, text="<script>alert(1)</script>")
+    reply_create(annotation=annotation, author=bob, text="<script>alert(1)</script>")
     client.force_login(carol)
     body = client.get(annotation.document.get_absolute_url()).content.decode()
     assert "<script>alert(1)" not in body and "&lt;script&gt;alert(1)" in body
@@ -49,7 +49,7 @@ def test_empty_or_long_replies_are_refused(client, bob, annotation, text, messag
 
 
 def test_viewers_read_the_discussion_but_do_not_take_part(client, bob, carol, annotation):
-    services.reply_create(annotation=annotation, author=bob, text="Agreed")
+    reply_create(annotation=annotation, author=bob, text="Agreed")
     client.force_login(carol)
     body = client.get(annotation.document.get_absolute_url()).content.decode()
     assert "Agreed" in body and 'name="text"' not in body
@@ -57,7 +57,7 @@ def test_viewers_read_the_discussion_but_do_not_take_part(client, bob, carol, an
 
 
 def test_only_the_author_edits_or_deletes_a_reply(client, alice, bob, annotation):
-    reply = services.reply_create(annotation=annotation, author=bob, text="First")
+    reply = reply_create(annotation=annotation, author=bob, text="First")
     client.force_login(alice)  # an owner, but not the author
     assert client.post(url("reply_update", reply.pk), {"text": "Changed"}).status_code == 403
     assert client.post(url("reply_delete", reply.pk)).status_code == 403
@@ -74,7 +74,7 @@ def test_resolving_and_reopening_a_thread_and_filtering_open_ones(
 ):
     other = AnnotationFactory(document=document, author=bob, quote="Idlib said")
     for item in (annotation, other):
-        services.reply_create(annotation=item, author=bob, text="?")
+        reply_create(annotation=item, author=bob, text="?")
     client.force_login(bob)
     client.post(url("thread_resolve", annotation.pk), {"resolved": "1"}, headers=HTMX)
     annotation.refresh_from_db()
@@ -90,7 +90,7 @@ def test_resolving_and_reopening_a_thread_and_filtering_open_ones(
 def test_owners_hide_with_a_reason_and_others_see_only_the_reason(
     client, alice, bob, carol, annotation
 ):
-    reply = services.reply_create(annotation=annotation, author=bob, text="Insulting words")
+    reply = reply_create(annotation=annotation, author=bob, text="Insulting words")
     client.force_login(alice)
     missing = client.post(url("reply_hide", reply.pk), {"hide": "1", "reason": " "}, headers=HTMX)
     assert missing.status_code == 400 and "Give a reason" in missing.content.decode()
@@ -110,7 +110,7 @@ def test_owners_hide_with_a_reason_and_others_see_only_the_reason(
 
 
 def test_only_owners_moderate(client, bob, annotation):
-    reply = services.reply_create(annotation=annotation, author=bob, text="Mine")
+    reply = reply_create(annotation=annotation, author=bob, text="Mine")
     client.force_login(bob)
     response = client.post(url("reply_hide", reply.pk), {"hide": "1", "reason": "x"})
     assert response.status_code == 403
@@ -122,9 +122,9 @@ def test_discussion_shows_up_in_live_updates(alice, bob, annotation):
     document = annotation.document
     document.refresh_from_db()
     before = document.revision
-    reply = services.reply_create(annotation=annotation, author=bob, text="New")
-    services.thread_set_resolved(annotation=annotation, resolved=True, actor=alice)
-    services.moderation_hide(item=reply, reason="No", actor=alice)
+    reply = reply_create(annotation=annotation, author=bob, text="New")
+    thread_set_resolved(annotation=annotation, resolved=True, actor=alice)
+    moderation_hide(item=reply, reason="No", actor=alice)
     document.refresh_from_db()
     assert document.revision == before + 3
 
@@ -132,7 +132,7 @@ def test_discussion_shows_up_in_live_updates(alice, bob, annotation):
 def test_the_panel_links_to_discussion_forms_instead_of_holding_one_per_item(
     client, alice, bob, annotation
 ):
-    reply = services.reply_create(annotation=annotation, author=bob, text="Why?")
+    reply = reply_create(annotation=annotation, author=bob, text="Why?")
     client.force_login(alice)  # an owner: may reply and moderate
     body = client.get(annotation.document.get_absolute_url()).content.decode()
     assert 'name="text"' not in body and 'name="reason"' not in body

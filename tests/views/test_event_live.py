@@ -5,14 +5,15 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from reader import services
+from reader.services.documents import annotation_update
+from reader.services.events import event_create, facet_create, facet_link_create, facet_link_delete
 from tests.factories import AnnotationFactory
 
 
 @pytest.fixture
 def event(project):
-    event = services.event_create(project=project, name="Balyun")
-    services.facet_create(event=event, name="Death toll", value_type="number")
+    event = event_create(project=project, name="Balyun")
+    facet_create(event=event, name="Death toll", value_type="number")
     return event
 
 
@@ -40,12 +41,10 @@ def test_every_change_to_the_events_links_counts(client, carol, bob, event, docu
     annotation = AnnotationFactory(document=document, author=bob, quote="33 soldiers")
     assert revision(event) == since, "an annotation not linked to the event is not news here"
     facet = event.facets.get()
-    link = services.facet_link_create(annotation=annotation, facet=facet, author=bob, value="33")
-    services.annotation_update(
-        annotation=annotation, actor=bob, kind="opinion", note="", edited_version=1
-    )
-    services.facet_link_delete(link=link, actor=bob)
-    services.facet_create(event=event, name="Perpetrator", value_type="actor")
+    link = facet_link_create(annotation=annotation, facet=facet, author=bob, value="33")
+    annotation_update(annotation=annotation, actor=bob, kind="opinion", note="", edited_version=1)
+    facet_link_delete(link=link, actor=bob)
+    facet_create(event=event, name="Perpetrator", value_type="actor")
     assert revision(event) == since + 4
     response = changes(client, event, since)
     assert response.status_code == 200

@@ -3,8 +3,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from reader import services
 from reader.models import Event, Facet, FacetLink, Kind
+from reader.services.events import event_create, facet_create, facet_link_create
 from tests.factories import AnnotationFactory, DocumentFactory, OutletFactory
 from tests.test_kinds import kinds_in_summary
 
@@ -13,17 +13,17 @@ HTMX = {"HX-Request": "true"}
 
 @pytest.fixture
 def event(project):
-    return services.event_create(project=project, name="Balyun strike", place="Balyun")
+    return event_create(project=project, name="Balyun strike", place="Balyun")
 
 
 @pytest.fixture
 def death_toll(event):
-    return services.facet_create(event=event, name="Death toll", value_type="number")
+    return facet_create(event=event, name="Death toll", value_type="number")
 
 
 @pytest.fixture
 def perpetrator(event):
-    return services.facet_create(event=event, name="Perpetrator", value_type="actor")
+    return facet_create(event=event, name="Perpetrator", value_type="actor")
 
 
 def link_url(annotation) -> str:
@@ -127,7 +127,7 @@ def test_a_long_quote_with_no_value_needs_one_typed(client, bob, project, death_
 
 def test_the_same_facet_twice_is_refused(client, bob, document, death_toll):
     annotation = AnnotationFactory(document=document, author=bob, quote="33 soldiers")
-    services.facet_link_create(annotation=annotation, facet=death_toll, author=bob, value="33")
+    facet_link_create(annotation=annotation, facet=death_toll, author=bob, value="33")
     client.force_login(bob)
     response = client.post(
         link_url(annotation), {"facet": death_toll.pk, "value": "34", "stance": "asserts"}
@@ -140,8 +140,8 @@ def test_the_same_facet_twice_is_refused(client, bob, document, death_toll):
 def test_a_facet_from_another_project_cannot_be_chosen(
     client, bob, mallory, other_project, document
 ):
-    foreign = services.event_create(project=other_project, name="Elsewhere")
-    facet = services.facet_create(event=foreign, name="Toll", value_type="number")
+    foreign = event_create(project=other_project, name="Elsewhere")
+    facet = facet_create(event=foreign, name="Toll", value_type="number")
     annotation = AnnotationFactory(document=document, author=bob, quote="33 soldiers")
     client.force_login(bob)
     response = client.post(link_url(annotation), {"facet": facet.pk, "stance": "asserts"})
@@ -151,9 +151,7 @@ def test_a_facet_from_another_project_cannot_be_chosen(
 
 def test_link_author_removes_a_link(client, bob, document, death_toll):
     annotation = AnnotationFactory(document=document, author=bob, quote="33 soldiers")
-    link = services.facet_link_create(
-        annotation=annotation, facet=death_toll, author=bob, value="33"
-    )
+    link = facet_link_create(annotation=annotation, facet=death_toll, author=bob, value="33")
     client.force_login(bob)
     response = client.post(
         reverse("reader:facet_link_delete", args=["idlib", link.pk]), headers=HTMX
@@ -192,7 +190,7 @@ def test_event_ending_before_it_starts_is_refused(client, bob, project):
 
 def _link(document, author, facet, quote, value, kind=Kind.CLAIM, **fields):
     annotation = AnnotationFactory(document=document, author=author, kind=kind, quote=quote)
-    return services.facet_link_create(
+    return facet_link_create(
         annotation=annotation, facet=facet, author=author, value=value, **fields
     )
 
@@ -252,9 +250,7 @@ def test_compare_query_count_is_fixed(
                 document=document, author=bob, start=index * 9, end=index * 9 + 7
             )
             if index == 0:
-                services.facet_link_create(
-                    annotation=annotation, facet=death_toll, author=bob, value="33"
-                )
+                facet_link_create(annotation=annotation, facet=death_toll, author=bob, value="33")
     client.force_login(bob)
     url = reverse("reader:event_compare", args=["idlib", event.pk])
     query = "&".join(f"documents={d.pk}" for d in documents)
@@ -354,7 +350,7 @@ def test_annotation_permalink_query_count_is_fixed(
 ):
     annotation = AnnotationFactory(document=document, author=bob, quote="33 soldiers")
     for facet in (death_toll, perpetrator):
-        services.facet_link_create(annotation=annotation, facet=facet, author=bob, value="33")
+        facet_link_create(annotation=annotation, facet=facet, author=bob, value="33")
     client.force_login(bob)
     url = reverse("reader:annotation_detail", args=["idlib", annotation.pk])
     # session, user, membership, access check, annotation + links (two) + replies

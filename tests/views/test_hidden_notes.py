@@ -6,8 +6,10 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from reader import services
 from reader.models import Annotation
+from reader.services.discussion import moderation_hide, reply_create
+from reader.services.documents import annotation_update
+from reader.services.events import event_create, facet_create, facet_link_create
 from tests.factories import AnnotationFactory
 from tests.views.test_api import bearer
 
@@ -19,16 +21,16 @@ SECRET_REPLY = "the-hidden-reply-91c2"
 def hidden(document, alice, bob):
     """Bob's annotation, linked to an event, whose note and reply alice hid."""
     annotation = AnnotationFactory(document=document, author=bob, quote="33 soldiers")
-    services.annotation_update(
+    annotation_update(
         annotation=annotation, actor=bob, kind="claim", note=SECRET_NOTE, edited_version=1
     )
     annotation = Annotation.objects.get(pk=annotation.pk)
-    reply = services.reply_create(annotation=annotation, author=bob, text=SECRET_REPLY)
-    services.moderation_hide(item=annotation, reason="Off topic", actor=alice)
-    services.moderation_hide(item=reply, reason="Personal", actor=alice)
-    event = services.event_create(project=document.project, name="Balyun")
-    facet = services.facet_create(event=event, name="Death toll", value_type="number")
-    services.facet_link_create(annotation=annotation, facet=facet, author=bob, value="33")
+    reply = reply_create(annotation=annotation, author=bob, text=SECRET_REPLY)
+    moderation_hide(item=annotation, reason="Off topic", actor=alice)
+    moderation_hide(item=reply, reason="Personal", actor=alice)
+    event = event_create(project=document.project, name="Balyun")
+    facet = facet_create(event=event, name="Death toll", value_type="number")
+    facet_link_create(annotation=annotation, facet=facet, author=bob, value="33")
     return {"annotation": Annotation.objects.get(pk=annotation.pk), "event": event}
 
 

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from reader.models import Action, Activity, Annotation, PendingImport, Project, Role
-from reader.services import membership_set
+from reader.services.projects import membership_set
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from reader import services
 from reader.models import Action, Activity, Invitation, Membership, Role
+from reader.services.projects import invitation_create, invitation_for_token
 from tests.factories import UserFactory
 
 
@@ -88,13 +88,9 @@ def test_an_email_invitation_needs_the_account_with_that_address(client, alice, 
 
 
 def test_username_invitations_wait_on_the_projects_page(client, alice, mallory, project):
-    services.invitation_create(
-        project=project, invitee="mallory", role=Role.ANNOTATOR, invited_by=alice
-    )
+    invitation_create(project=project, invitee="mallory", role=Role.ANNOTATOR, invited_by=alice)
     # Addresses are not verified, so invitations to one wait only behind their link.
-    services.invitation_create(
-        project=project, invitee=mallory.email, role=Role.OWNER, invited_by=alice
-    )
+    invitation_create(project=project, invitee=mallory.email, role=Role.OWNER, invited_by=alice)
     client.force_login(mallory)
     page = client.get(reverse("reader:project_list")).content.decode()
     assert "alice invites you to <strong>Idlib" in page and "as annotator" in page
@@ -105,7 +101,7 @@ def test_username_invitations_wait_on_the_projects_page(client, alice, mallory, 
 
 
 def test_others_cannot_answer_an_invitation_by_its_id(client, alice, bob, project):
-    invitation, _ = services.invitation_create(
+    invitation, _ = invitation_create(
         project=project, invitee="newcomer", role=Role.OWNER, invited_by=alice
     )
     intruder = UserFactory(username="intruder")
@@ -174,7 +170,7 @@ def test_only_owners_invite_and_withdraw(client, alice, bob, project):
     response = client.post(members_url(project), {"invitee": "mallory", "role": "owner"})
     assert response.status_code == 403
     assert not Invitation.objects.exists()
-    invitation, _ = services.invitation_create(
+    invitation, _ = invitation_create(
         project=project, invitee="mallory", role=Role.OWNER, invited_by=alice
     )
     withdraw = reverse("reader:invitation_withdraw", args=[project.slug, invitation.pk])
@@ -186,18 +182,16 @@ def test_only_owners_invite_and_withdraw(client, alice, bob, project):
 
 
 def test_a_new_invitation_replaces_the_pending_one(alice, project):
-    first, first_token = services.invitation_create(
+    first, first_token = invitation_create(
         project=project, invitee="Mallory", role=Role.VIEWER, invited_by=alice
     )
-    services.invitation_create(
-        project=project, invitee="mallory", role=Role.ANNOTATOR, invited_by=alice
-    )
+    invitation_create(project=project, invitee="mallory", role=Role.ANNOTATOR, invited_by=alice)
     assert Invitation.objects.get().role == Role.ANNOTATOR
-    assert services.invitation_for_token(first_token) is None
+    assert invitation_for_token(first_token) is None
 
 
 def test_only_a_hash_of_the_link_is_stored(alice, project):
-    invitation, token = services.invitation_create(
+    invitation, token = invitation_create(
         project=project, invitee="mallory", role=Role.VIEWER, invited_by=alice
     )
     assert token not in str(Invitation.objects.filter(pk=invitation.pk).values().get())

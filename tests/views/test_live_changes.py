@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from reader import services
+from reader.services.documents import annotation_delete, annotation_update
+from reader.services.events import event_create, facet_create, facet_link_create, facet_link_delete
 from tests.factories import AnnotationFactory
 from tests.views.test_annotations import HTMX, browser_selection, create_url
 
@@ -20,7 +21,7 @@ def test_nothing_new_is_204_and_a_teammates_change_shows_a_bar(client, alice, bo
     since = document.revision
     assert changes(client, document, since).status_code == 204
     annotation = AnnotationFactory(document=document, author=bob, quote="33 soldiers")
-    services.annotation_update(
+    annotation_update(
         annotation=annotation, actor=annotation.author, kind="opinion", note="", edited_version=1
     )
     response = changes(client, document, since)
@@ -29,8 +30,8 @@ def test_nothing_new_is_204_and_a_teammates_change_shows_a_bar(client, alice, bo
 
 
 def test_every_kind_of_change_counts(bob, document):
-    event = services.event_create(project=document.project, name="E")
-    facet = services.facet_create(event=event, name="F", value_type="text")
+    event = event_create(project=document.project, name="E")
+    facet = facet_create(event=event, name="F", value_type="text")
     revisions = [document.revision]
 
     def now() -> int:
@@ -39,15 +40,15 @@ def test_every_kind_of_change_counts(bob, document):
 
     annotation = AnnotationFactory(document=document, author=bob, quote="33 soldiers")
     revisions.append(now())
-    services.annotation_update(
+    annotation_update(
         annotation=annotation, actor=annotation.author, kind="opinion", note="n", edited_version=1
     )
     revisions.append(now())
-    link = services.facet_link_create(annotation=annotation, facet=facet, author=bob, value="v")
+    link = facet_link_create(annotation=annotation, facet=facet, author=bob, value="v")
     revisions.append(now())
-    services.facet_link_delete(link=link, actor=link.author)
+    facet_link_delete(link=link, actor=link.author)
     revisions.append(now())
-    services.annotation_delete(annotation=annotation, actor=annotation.author)
+    annotation_delete(annotation=annotation, actor=annotation.author)
     revisions.append(now())
     assert revisions == sorted(set(revisions)), "each change raises the revision"
 
@@ -95,8 +96,8 @@ def test_signed_out_pollers_are_told_to_stop(client, document):
 
 
 def test_ones_own_link_moves_the_poller_on(client, bob, document):
-    event = services.event_create(project=document.project, name="E")
-    facet = services.facet_create(event=event, name="F", value_type="text")
+    event = event_create(project=document.project, name="E")
+    facet = facet_create(event=event, name="F", value_type="text")
     annotation = AnnotationFactory(document=document, author=bob, quote="33 soldiers")
     client.force_login(bob)
     url = reverse("reader:facet_link_create", args=["idlib", annotation.pk])

@@ -10,7 +10,6 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from reader import services
 from reader.models import (
     TRASH_DAYS,
     Action,
@@ -21,6 +20,10 @@ from reader.models import (
     FacetLink,
     Reply,
 )
+from reader.services.curation import annotation_accept
+from reader.services.discussion import reply_create
+from reader.services.documents import annotation_delete, annotation_restore, annotation_update
+from reader.services.events import event_create, facet_create, facet_link_create
 from tests.factories import AnnotationFactory
 
 
@@ -28,14 +31,14 @@ from tests.factories import AnnotationFactory
 def linked(document, bob, alice):
     """Bob's annotation with a link, a reply by alice, an edit and an acceptance."""
     annotation = AnnotationFactory(document=document, author=bob, quote="33 soldiers", note="n")
-    event = services.event_create(project=document.project, name="Balyun")
-    facet = services.facet_create(event=event, name="Death toll", value_type="number")
-    services.facet_link_create(annotation=annotation, facet=facet, author=bob, value="33")
-    services.reply_create(annotation=annotation, author=alice, text="Source?")
-    services.annotation_update(
+    event = event_create(project=document.project, name="Balyun")
+    facet = facet_create(event=event, name="Death toll", value_type="number")
+    facet_link_create(annotation=annotation, facet=facet, author=bob, value="33")
+    reply_create(annotation=annotation, author=alice, text="Source?")
+    annotation_update(
         annotation=annotation, actor=bob, kind="opinion", note="edited", edited_version=1
     )
-    services.annotation_accept(annotation=annotation, actor=alice)
+    annotation_accept(annotation=annotation, actor=alice)
     annotation.refresh_from_db()
     return annotation
 
@@ -50,12 +53,12 @@ def test_deleting_keeps_everything_for_the_trash(linked, bob):
         "links": list(FacetLink.objects.filter(annotation=linked).values()),
         "replies": list(Reply.objects.filter(annotation=linked).values()),
     }
-    trashed = services.annotation_delete(annotation=linked, actor=bob)
+    trashed = annotation_delete(annotation=linked, actor=bob)
     assert not Annotation.objects.filter(pk=linked.pk).exists()
     assert not FacetLink.objects.exists() and not Reply.objects.exists()
     assert (trashed.annotation_id, trashed.deleted_by) == (linked.pk, bob)
 
-    restored, lost = services.annotation_restore(trashed=trashed, actor=bob)
+    restored, lost = annotation_restore(trashed=trashed, actor=bob)
     assert lost == []
     assert restored.pk == linked.pk
     # Every field comes back as it was: ids, times, version, note, acceptance.
@@ -82,7 +85,7 @@ def test_owners_restore_from_the_trash_page(client, alice, bob, linked):
 
 
 def test_annotators_and_viewers_cannot_restore(client, bob, carol, linked):
-    trashed = services.annotation_delete(annotation=linked, actor=bob)
+    trashed = annotation_delete(annotation=linked, actor=bob)
     for user in (bob, carol):
         client.force_login(user)
         assert client.post(restore_url(trashed)).status_code == 403
@@ -92,17 +95,17 @@ def test_annotators_and_viewers_cannot_restore(client, bob, carol, linked):
 
 
 def test_restoring_twice_is_refused_plainly(client, alice, bob, linked):
-    trashed = services.annotation_delete(annotation=linked, actor=bob)
-    services.annotation_restore(trashed=trashed, actor=alice)
+    trashed = annotation_delete(annotation=linked, actor=bob)
+    annotation_restore(trashed=trashed, actor=alice)
     with pytest.raises(ValidationError, match="no longer in the trash"):
-        services.annotation_restore(trashed=trashed, actor=alice)
+        annotation_restore(trashed=trashed, actor=alice)
     client.force_login(alice)
     assert client.post(restore_url(trashed)).status_code == 404
     assert Annotation.objects.filter(pk=linked.pk).count() == 1
 
 
 def test_after_thirty_days_it_is_gone_for_good(client, alice, bob, linked, document):
-    trashed = services.annotation_delete(annotation=linked, actor=bob)
+    trashed = annotation_delete(annotation=linked, actor=bob)
     old = timezone.now() - datetime.timedelta(days=TRASH_DAYS, minutes=1)
     DeletedAnnotation.objects.filter(pk=trashed.pk).update(deleted=old)
     client.force_login(alice)
@@ -113,16 +116,14 @@ def test_after_thirty_days_it_is_gone_for_good(client, alice, bob, linked, docum
     assert "more than 30 days ago" in response.content.decode()
     assert not Annotation.objects.filter(pk=linked.pk).exists()
     # The next deletion clears what has passed recovery.
-    services.annotation_delete(
-        annotation=AnnotationFactory(document=document, author=bob), actor=bob
-    )
+    annotation_delete(annotation=AnnotationFactory(document=document, author=bob), actor=bob)
     assert not DeletedAnnotation.objects.filter(pk=trashed.pk).exists()
 
 
 def test_a_link_to_a_facet_deleted_since_is_reported_not_dropped_silently(
     client, alice, bob, linked
 ):
-    trashed = services.annotation_delete(annotation=linked, actor=bob)
+    trashed = annotation_delete(annotation=linked, actor=bob)
     Facet.objects.all().delete()  # as an admin might
     client.force_login(alice)
     response = client.post(restore_url(trashed), follow=True)
@@ -136,9 +137,9 @@ def test_deleting_and_restoring_tell_the_event_pages(bob, alice, linked):
     event = linked.links.get().facet.event
     event.refresh_from_db()
     before = event.revision
-    trashed = services.annotation_delete(annotation=linked, actor=bob)
+    trashed = annotation_delete(annotation=linked, actor=bob)
     event.refresh_from_db()
     assert event.revision == before + 1
-    services.annotation_restore(trashed=trashed, actor=alice)
+    annotation_restore(trashed=trashed, actor=alice)
     event.refresh_from_db()
     assert event.revision == before + 2

@@ -7,8 +7,8 @@ import secrets
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from reader import services
 from reader.models import Project, Role
+from reader.services import projects
 
 DEMO_PROJECT = "idlib-2020"
 # Only this account: the command must never reset a real user's password.
@@ -27,7 +27,7 @@ class Command(BaseCommand):
         password = secrets.token_urlsafe(12)
         user.set_password(password)
         user.save()
-        services.membership_set(project=project, user=user, role=Role.OWNER)
+        projects.membership_set(project=project, user=user, role=Role.OWNER)
         self.stdout.write(
             "\n"
             "  Demo account (new password on every run; this machine only)\n"
