@@ -59,7 +59,8 @@ def _documents(project, count: int, rng: random.Random) -> list:
 
 
 def _annotations(documents: list, users: list, count: int, rng: random.Random) -> list:
-    from reader.models import Annotation, Kind
+    from reader.models import Annotation
+    from reader.vocabularies import Kind
 
     per_document = count // len(documents)
     rows = []
@@ -135,8 +136,9 @@ def _links(events: list, annotations: list, rng: random.Random) -> int:
 def build_corpus(*, documents: int = 1_000, annotations: int = 100_000) -> Corpus:
     from django.contrib.auth import get_user_model
 
-    from reader.models import Project, Role
+    from reader.models import Project
     from reader.services.projects import membership_set
+    from reader.vocabularies import Role
 
     rng = random.Random(2020)
     project = Project.objects.get(slug="idlib-2020")

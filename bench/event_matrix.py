@@ -29,9 +29,10 @@ VALUES = {
 
 def synthetic_event(owner, sources: int, facets: int, links: int):
     from reader import values
-    from reader.models import Annotation, FacetLink, Kind, Project
+    from reader.models import Annotation, FacetLink, Project
     from reader.services.documents import document_create, outlet_get_or_create
     from reader.services.events import event_create, facet_create
+    from reader.vocabularies import Kind
 
     rng = random.Random(5)
     project = Project.objects.get(slug="idlib-2020")
@@ -94,8 +95,9 @@ def main() -> None:
         from django.contrib.auth import get_user_model
         from django.test import Client
 
-        from reader.models import Event, FacetLink, Project, Role
+        from reader.models import Event, FacetLink, Project
         from reader.services.projects import membership_set
+        from reader.vocabularies import Role
 
         owner = get_user_model().objects.create_user("bench")
         project = Project.objects.get(slug="idlib-2020")

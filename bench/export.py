@@ -23,9 +23,10 @@ from reader_page import annotation_row, setup_django  # noqa: E402
 
 def add_annotations(owner, count: int):
     """`count` annotations over five synthetic documents, a fifth of them with a link."""
-    from reader.models import Annotation, FacetLink, Kind, Project
+    from reader.models import Annotation, FacetLink, Project
     from reader.services.documents import document_create, outlet_get_or_create
     from reader.services.events import event_create, facet_create
+    from reader.vocabularies import Kind
 
     rng = random.Random(3)
     project = Project.objects.get(slug="idlib-2020")

@@ -167,8 +167,9 @@ def prepare_database(
     from django.db import connections
     from django.urls import reverse
 
-    from reader.models import Facet, Project, Role
+    from reader.models import Facet, Project
     from reader.services.projects import api_token_create, membership_set
+    from reader.vocabularies import Role
 
     call_command("migrate", verbosity=0)
     call_command("createcachetable", verbosity=0)

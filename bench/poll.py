@@ -44,8 +44,9 @@ def main() -> None:
         from django.test import Client
         from django.urls import reverse
 
-        from reader.models import Project, Role
+        from reader.models import Project
         from reader.services.projects import membership_set
+        from reader.vocabularies import Role
 
         reader = get_user_model().objects.create_user("reader")
         project = Project.objects.get(slug="idlib-2020")

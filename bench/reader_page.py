@@ -95,8 +95,9 @@ def annotation_row(document, author, start: int, end: int, kind: str, note: str 
 
 
 def big_document(owner, annotations: int, size: int):
-    from reader.models import Annotation, Kind, Project
+    from reader.models import Annotation, Project
     from reader.services.documents import document_create, outlet_get_or_create
+    from reader.vocabularies import Kind
 
     project = Project.objects.get(slug="idlib-2020")
     outlet = outlet_get_or_create(project=project, name="Bench outlet")
@@ -160,8 +161,9 @@ def main() -> None:
         from django.contrib.auth import get_user_model
         from django.test import Client
 
-        from reader.models import Document, Project, Role
+        from reader.models import Document, Project
         from reader.services.projects import membership_set
+        from reader.vocabularies import Role
 
         owner = get_user_model().objects.create_user("bench")
         project = Project.objects.get(slug="idlib-2020")

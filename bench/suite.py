@@ -145,8 +145,9 @@ def _measure_all(database: str, runs: int, documents: int, annotations: int) -> 
     from export import peak_memory, raw_floor, w3c_export
     from reader_page import big_document, measure
 
-    from reader.models import Document, Role
+    from reader.models import Document
     from reader.services.projects import api_token_create, membership_set
+    from reader.vocabularies import Role
 
     started = time.perf_counter()
     corpus = build_corpus(documents=documents, annotations=annotations)

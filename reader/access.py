@@ -18,7 +18,8 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
-from reader.models import Membership, Project, Role
+from reader.models import Membership, Project
+from reader.vocabularies import Role
 
 
 class Permission(StrEnum):

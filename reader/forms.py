@@ -10,20 +10,10 @@ from django.core.exceptions import ValidationError
 from django.utils.text import slugify
 
 from reader import anchoring, ratelimit, sanitize
-from reader.models import (
-    Document,
-    Event,
-    Facet,
-    ImportKind,
-    Kind,
-    Outlet,
-    OutletKind,
-    Role,
-    Stance,
-    ValueType,
-)
+from reader.models import Document, Event, Facet, Outlet
 from reader.services.documents import NOTE_MAX_LENGTH, title_from_text
 from reader.validators import validate_username
+from reader.vocabularies import ImportKind, Kind, OutletKind, Role, Stance, ValueType
 
 SOURCE_EXTENSIONS = {".txt", ".md", ".html", ".htm"}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from reader.models import Role
+from reader.vocabularies import Role
 from tests.factories import DocumentFactory, MembershipFactory, ProjectFactory, UserFactory
 
 # Emoji (astral: two UTF-16 units), a combining mark (e + U+0301), CJK and Arabic (RTL).

@@ -5,8 +5,9 @@ from __future__ import annotations
 import factory
 from django.contrib.auth import get_user_model
 
-from reader.models import Annotation, Document, Kind, Membership, Outlet, OutletKind, Project, Role
+from reader.models import Annotation, Document, Membership, Outlet, Project
 from reader.services.documents import annotation_create, document_create
+from reader.vocabularies import Kind, OutletKind, Role
 
 PASSWORD = "correct horse battery staple"
 

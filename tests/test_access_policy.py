@@ -17,7 +17,8 @@ from reader.access import (
     Permission,
     visible_note,
 )
-from reader.models import Membership, Project, Role
+from reader.models import Membership, Project
+from reader.vocabularies import Role
 
 OWN, OTHERS = "own", "others"
 

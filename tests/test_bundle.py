@@ -12,17 +12,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
-from reader.models import (
-    Action,
-    Activity,
-    Annotation,
-    Document,
-    Event,
-    Facet,
-    FacetLink,
-    Outlet,
-    Project,
-)
+from reader.models import Activity, Annotation, Document, Event, Facet, FacetLink, Outlet, Project
+from reader.vocabularies import Action
 
 
 def export_bundle(slug: str = "idlib-2020") -> str:

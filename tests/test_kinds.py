@@ -1,4 +1,4 @@
-"""The annotation kinds come from one table, reader.models.KINDS. Each test walks it: every
+"""The annotation kinds come from one table, reader.vocabularies.KINDS. Each test walks it: every
 kind must show in the toolbar, the panel filters, the library counts, the event summary,
 the API page, the stylesheet, the messages and the exports, so a kind left out anywhere
 fails here. One test adds a kind to the table at run time and finds it everywhere that
@@ -17,10 +17,10 @@ from django.db import models
 from django.urls import reverse
 
 from reader.formats.w3c import read_annotation
-from reader.models import KINDS, Kind, KindStyle
 from reader.services.documents import annotation_create
 from reader.services.events import event_create, facet_create, facet_link_create
 from reader.templatetags.reader_tags import counted
+from reader.vocabularies import KINDS, Kind, KindStyle
 from tests.factories import AnnotationFactory, DocumentFactory
 
 UNDERLINES = {"solid", "double", "dotted", "dashed", "wavy"}

@@ -3,13 +3,14 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
-from reader.models import Annotation, Document, Kind
+from reader.models import Annotation, Document
 from reader.services.documents import (
     StaleVersionError,
     annotation_create,
     annotation_update,
     document_create,
 )
+from reader.vocabularies import Kind
 from tests.conftest import MIXED_TEXT
 from tests.factories import AnnotationFactory, OutletFactory
 

@@ -16,8 +16,9 @@ from referencing.jsonschema import DRAFT4
 
 from reader.formats import w3c, w3c_collection
 from reader.iris import Iris
-from reader.models import Annotation, Event, Project, Role
+from reader.models import Annotation, Event, Project
 from reader.services.projects import membership_set
+from reader.vocabularies import Role
 
 SCHEMAS = Path(__file__).parent / "w3c-annotation-model"
 

@@ -13,8 +13,9 @@ from django.db.models import QuerySet
 from reader.access import Permission
 from reader.formats import bundle, bundle_load, w3c, w3c_collection
 from reader.iris import Iris
-from reader.models import Annotation, Document, Event, ImportKind, Project
+from reader.models import Annotation, Document, Event, Project
 from reader.selectors.exports import annotations_for_export
+from reader.vocabularies import ImportKind
 
 ACCEPTED_ONLY = "only"  # ?accepted=only: the annotations an owner accepted, alone
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 
-from reader import anchoring, models
+from reader import anchoring, models, vocabularies
 from reader.access import visible_note
 from reader.formats import checks
 from reader.selectors.exports import bundle_contents
@@ -175,12 +175,12 @@ User = get_user_model()
 RECORD_FIELDS: dict[str, dict[str, checks.Check]] = {
     "members": {
         "username": checks.field(User, "username", required=True),
-        "role": checks.choice(models.Role.values),
+        "role": checks.choice(vocabularies.Role.values),
     },
     "outlets": {
         "key": checks.key("o"),
         "name": checks.field(models.Outlet, "name", required=True),
-        "kind": checks.choice(models.OutletKind.values),
+        "kind": checks.choice(vocabularies.OutletKind.values),
         "perspective": checks.text(),
     },
     "documents": {
@@ -208,14 +208,14 @@ RECORD_FIELDS: dict[str, dict[str, checks.Check]] = {
         "key": checks.key("f"),
         "event": checks.key("e"),
         "name": checks.field(models.Facet, "name", required=True),
-        "value_type": checks.choice(models.ValueType.values),
+        "value_type": checks.choice(vocabularies.ValueType.values),
         "order": checks.whole(0),
     },
     "annotations": {
         "key": checks.key("a"),
         "document": checks.key("d"),
         "author": checks.field(User, "username", required=True),
-        "kind": checks.choice(models.Kind.values),
+        "kind": checks.choice(vocabularies.Kind.values),
         "start": checks.whole(0),
         "end": checks.whole(1),
         "quote": checks.instance_of(dict, "must be an object"),
@@ -231,7 +231,7 @@ RECORD_FIELDS: dict[str, dict[str, checks.Check]] = {
         "facet": checks.key("f"),
         "value": checks.field(models.FacetLink, "value", required=True),
         "attribution": checks.field(models.FacetLink, "attribution"),
-        "stance": checks.choice(models.Stance.values),
+        "stance": checks.choice(vocabularies.Stance.values),
         "claimed_at": checks.moment(datetime.datetime, optional=True),
         "author": checks.field(User, "username", required=True),
         "created": checks.moment(datetime.datetime),

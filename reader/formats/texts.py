@@ -7,9 +7,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from reader import anchoring, sanitize
-from reader.models import OutletKind, Project
+from reader.models import Project
 from reader.services.documents import document_create, outlet_get_or_create, title_from_text
 from reader.services.imports import ImportRefused, ImportReport, dry_run_rollback, import_record
+from reader.vocabularies import OutletKind
 
 TEXT_SUFFIXES = {".txt", ".md", ".html", ".htm"}
 MAX_TEXT_BYTES = 5 * 1024 * 1024

@@ -20,9 +20,10 @@ from typing import Literal, NotRequired, TypedDict
 from reader import anchoring
 from reader.access import visible_note
 from reader.iris import Iris
-from reader.models import Annotation, Document, Facet, FacetLink, Kind, Stance, kind_names
+from reader.models import Annotation, Document, Facet, FacetLink
 from reader.selectors.exports import AnnotationRow, LinkRow
 from reader.services.events import facet_link_create
+from reader.vocabularies import Kind, Stance, kind_names
 
 W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 MEDIA_TYPE = f'application/ld+json; profile="{W3C_CONTEXT}"'

@@ -11,18 +11,9 @@ from django.db.models import (
 )
 
 from reader import anchoring, values
-from reader.models import (
-    KINDS,
-    Annotation,
-    Document,
-    Event,
-    Facet,
-    FacetLink,
-    Kind,
-    KindStyle,
-    Project,
-)
+from reader.models import Annotation, Document, Event, Facet, FacetLink, Project
 from reader.selectors.common import NULLS_FIRST
+from reader.vocabularies import KINDS, Kind, KindStyle
 
 
 def events_with_counts(*, project: Project) -> QuerySet[Event]:

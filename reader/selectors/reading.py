@@ -16,16 +16,9 @@ from django.db.models import (
 
 from reader import anchoring
 from reader.access import readable_by
-from reader.models import (
-    Annotation,
-    Document,
-    Facet,
-    Kind,
-    Membership,
-    Project,
-    Reply,
-)
+from reader.models import Annotation, Document, Facet, Membership, Project, Reply
 from reader.selectors.common import NULLS_FIRST, links_prefetch, replies_prefetch
+from reader.vocabularies import Kind
 
 
 def annotation_with_links(*, pk: int) -> Annotation:

@@ -10,13 +10,8 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from reader.models import (
-    Action,
-    Activity,
-    DeletedAnnotation,
-    Invitation,
-    Project,
-)
+from reader.models import Activity, DeletedAnnotation, Invitation, Project
+from reader.vocabularies import Action
 
 ACTIVITY_GROUPS = {
     "annotations": (

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from django.db import models
 
-from reader.models import Action, Activity, Annotation, Document, Event
+from reader.models import Activity, Annotation, Document, Event
 from reader.services.locks import lock_rows
+from reader.vocabularies import Action
 
 SUMMARY_QUOTE_LIMIT = 80
 

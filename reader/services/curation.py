@@ -7,9 +7,10 @@ can be limited to the accepted ones."""
 from __future__ import annotations
 
 from reader import agreement
-from reader.models import Action, Annotation, Document
+from reader.models import Annotation, Document
 from reader.services.changes import activity_on_annotation, activity_record, document_touch
 from reader.services.locks import lock_for_annotation, lock_rows, retry_on_conflict
+from reader.vocabularies import Action
 
 
 def _units(document_id: int) -> list[agreement.Unit]:

@@ -5,10 +5,11 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 
 from reader import anchoring, sanitize
-from reader.models import Action, Annotation, Reply
+from reader.models import Annotation, Reply
 from reader.services.changes import activity_on_annotation, document_touch
 from reader.services.documents import ERROR_BAD_CHARACTERS, clean_note
 from reader.services.locks import AnnotationGone, lock_for_annotation, retry_on_conflict
+from reader.vocabularies import Action
 
 ERROR_EMPTY_REPLY = "Write something to reply."
 ERROR_NO_REASON = "Give a reason for hiding it: the team sees it."

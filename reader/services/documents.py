@@ -13,17 +13,13 @@ from django.db import transaction
 from reader import anchoring, sanitize
 from reader.models import (
     TRASH_DAYS,
-    Action,
     Annotation,
     DeletedAnnotation,
     Document,
     Facet,
     FacetLink,
-    Kind,
     Outlet,
-    OutletKind,
     Project,
-    kind_names,
     trash_cutoff,
 )
 from reader.services.changes import (
@@ -34,6 +30,7 @@ from reader.services.changes import (
     shorten,
 )
 from reader.services.locks import lock_for_annotation, lock_rows, retry_on_conflict
+from reader.vocabularies import Action, Kind, OutletKind, kind_names
 
 QUOTE_IN_ERROR_LIMIT = 40
 

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from reader import anchoring, values
-from reader.models import Action, Annotation, Event, Facet, FacetLink, Project, Stance
+from reader.models import Annotation, Event, Facet, FacetLink, Project
 from reader.services.changes import (
     activity_on_annotation,
     activity_record,
@@ -18,6 +18,7 @@ from reader.services.changes import (
 )
 from reader.services.documents import ERROR_BAD_CHARACTERS
 from reader.services.locks import lock_for_annotation, lock_for_link, lock_rows, retry_on_conflict
+from reader.vocabularies import Action, Stance
 
 ERROR_EMPTY_VALUE = "Give the value the source states for “{facet}”."
 ERROR_ALREADY_LINKED = "This annotation is already linked to “{facet}”; edit that link instead."

@@ -21,8 +21,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from reader.models import Action, Document, PendingImport, Project
+from reader.models import Document, PendingImport, Project
 from reader.services.changes import activity_record
+from reader.vocabularies import Action
 
 if TYPE_CHECKING:
     from reader.formats import Format

@@ -11,9 +11,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from reader import anchoring
-from reader.models import Action, ApiToken, Invitation, Membership, Project, Role
+from reader.models import ApiToken, Invitation, Membership, Project
 from reader.services.changes import activity_record
 from reader.services.documents import ERROR_BAD_CHARACTERS
+from reader.vocabularies import Action, Role
 
 
 @transaction.atomic

@@ -6,7 +6,7 @@ from django import template
 from django.utils.safestring import SafeString, mark_safe
 
 from reader.anchoring import Segment
-from reader.models import KINDS, KindStyle, kind_names
+from reader.vocabularies import KINDS, KindStyle, kind_names
 
 register = template.Library()
 

@@ -7,8 +7,8 @@ from django.shortcuts import render
 
 from reader.formats import w3c, w3c_collection
 from reader.iris import base_url
-from reader.models import Stance
 from reader.views.api import ANNOTATION_ALLOW, CONTAINER_ALLOW
+from reader.vocabularies import Stance
 
 
 def api_docs(request: HttpRequest) -> HttpResponse:

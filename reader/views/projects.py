@@ -15,7 +15,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from reader.access import Permission
 from reader.forms import InvitationForm, MemberRoleForm, ProjectForm, SignUpForm
-from reader.models import Role
 from reader.selectors.access import (
     invitation_get_for_user,
     membership_get_for_owner,
@@ -23,6 +22,7 @@ from reader.selectors.access import (
 )
 from reader.selectors.team import invitations_pending
 from reader.services import projects
+from reader.vocabularies import Role
 
 
 @login_required

@@ -12,7 +12,6 @@ from django_htmx.http import reswap, retarget
 
 from reader.access import Permission
 from reader.forms import AnnotationCreateForm, AnnotationUpdateForm, DocumentForm
-from reader.models import Kind, OutletKind, Stance
 from reader.selectors.access import (
     annotation_get_for_user,
     document_get_for_user,
@@ -31,6 +30,7 @@ from reader.selectors.team import invitations_for_user
 from reader.services import documents, events
 from reader.services.locks import retry_on_conflict
 from reader.views.common import error_response, form_messages, id_or_none, wants_partial
+from reader.vocabularies import Kind, OutletKind, Stance
 
 READER_BODY = "reader/document_detail.html#reader-body"
 SEARCH_LIMIT = 200

@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
-from reader.models import KINDS
+from reader.vocabularies import KINDS
 
 
 def kinds_stylesheet() -> str:
@@ -19,7 +19,7 @@ def kinds_stylesheet() -> str:
         f"--kind-underline: {kind.underline}; --kind-edge: {kind.edge}; }}\n"
         for kind in KINDS.values()
     ]
-    return "/* Built from reader.models.KINDS by reader.views.styles. */\n" + "".join(rules)
+    return "/* Built from reader.vocabularies.KINDS by reader.views.styles. */\n" + "".join(rules)
 
 
 def kinds_version() -> str:

@@ -13,8 +13,9 @@ from django.core.management import call_command
 from django.test import Client
 from playwright.sync_api import sync_playwright
 
-from reader.models import Project, Role
+from reader.models import Project
 from reader.services.projects import membership_set
+from reader.vocabularies import Role
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

@@ -9,7 +9,8 @@ import unicodedata
 import pytest
 from playwright.sync_api import Page, expect
 
-from reader.models import Annotation, Document, Kind
+from reader.models import Annotation, Document
+from reader.vocabularies import Kind
 from tests.browser.conftest import wait_until_still
 from tests.factories import PASSWORD, AnnotationFactory, DocumentFactory
 

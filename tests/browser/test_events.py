@@ -11,19 +11,9 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Locator, Page, expect
 
-from reader.models import (
-    Annotation,
-    Document,
-    Event,
-    Facet,
-    FacetLink,
-    Kind,
-    Project,
-    Role,
-    Stance,
-    ValueType,
-)
+from reader.models import Annotation, Document, Event, Facet, FacetLink, Project
 from reader.services.projects import membership_set
+from reader.vocabularies import Kind, Role, Stance, ValueType
 from tests.browser.conftest import wait_until_still
 from tests.browser.test_annotate import drag_over, expect_saved, expect_selected
 from tests.test_kinds import kinds_in_summary

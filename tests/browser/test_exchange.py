@@ -19,19 +19,9 @@ from playwright.sync_api import Locator, Page, expect
 
 from reader.access import ERROR_READ_ONLY
 from reader.formats import w3c
-from reader.models import (
-    Annotation,
-    ApiToken,
-    Document,
-    Event,
-    FacetLink,
-    ImportKind,
-    Kind,
-    PendingImport,
-    Project,
-    Role,
-)
+from reader.models import Annotation, ApiToken, Document, Event, FacetLink, PendingImport, Project
 from reader.services.projects import membership_set
+from reader.vocabularies import ImportKind, Kind, Role
 from tests.browser.test_annotate import expect_highlight, expect_panel_item
 from tests.test_w3c_export import ANNOTATION_MUSTS, COLLECTION_MUSTS, PAGE_MUSTS, failures
 

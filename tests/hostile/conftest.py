@@ -13,7 +13,7 @@ from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from reader import ratelimit
-from reader.models import ApiToken, PendingImport, Project, Role
+from reader.models import ApiToken, PendingImport, Project
 from reader.services.discussion import moderation_hide, reply_create
 from reader.services.documents import (
     annotation_create,
@@ -23,6 +23,7 @@ from reader.services.documents import (
 )
 from reader.services.events import event_create, facet_create, facet_link_create
 from reader.services.projects import api_token_create, invitation_create
+from reader.vocabularies import Role
 from tests.factories import AnnotationFactory, DocumentFactory, MembershipFactory, UserFactory
 
 # Every element a payload could create carries `data-pwned`, so finding that attribute

@@ -6,12 +6,13 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from reader.models import Annotation, FacetLink, PendingImport, Role
+from reader.models import Annotation, FacetLink, PendingImport
 from reader.services.discussion import reply_create
 from reader.services.documents import annotation_delete
 from reader.services.events import event_create, facet_create, facet_link_create
 from reader.services.projects import invitation_create
 from reader.urls import project_patterns
+from reader.vocabularies import Role
 from tests.factories import AnnotationFactory, MembershipFactory, UserFactory
 
 OK, REDIRECT, FORBIDDEN, NOT_FOUND = 200, 302, 403, 404

@@ -7,9 +7,10 @@ import re
 import pytest
 from django.urls import reverse
 
-from reader.models import Action, Activity
+from reader.models import Activity
 from reader.services.documents import StaleVersionError, annotation_delete, annotation_update
 from reader.services.events import event_create, facet_create, facet_link_create, facet_link_delete
+from reader.vocabularies import Action
 from tests.factories import AnnotationFactory, DocumentFactory
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from reader.models import Kind
+from reader.vocabularies import Kind
 from tests.factories import AnnotationFactory, DocumentFactory
 
 TEXT = "One claim here. Two claims there. Three opinions. Four notes. Five more.\n"

@@ -6,8 +6,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from reader.models import Kind
 from reader.selectors.reading import PANEL_PAGE_SIZE
+from reader.vocabularies import Kind
 from tests.factories import AnnotationFactory, DocumentFactory
 
 HTMX = {"HX-Request": "true"}

@@ -4,7 +4,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from reader.models import KINDS, Document, Kind, OutletKind
+from reader.models import Document
+from reader.vocabularies import KINDS, Kind, OutletKind
 from tests.factories import AnnotationFactory, DocumentFactory, OutletFactory
 
 

@@ -3,8 +3,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from reader.models import Event, Facet, FacetLink, Kind
+from reader.models import Event, Facet, FacetLink
 from reader.services.events import event_create, facet_create, facet_link_create
+from reader.vocabularies import Kind
 from tests.factories import AnnotationFactory, DocumentFactory, OutletFactory
 from tests.test_kinds import kinds_in_summary
 

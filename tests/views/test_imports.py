@@ -8,8 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
-from reader.models import Action, Activity, Annotation, PendingImport, Project, Role
+from reader.models import Activity, Annotation, PendingImport, Project
 from reader.services.projects import membership_set
+from reader.vocabularies import Action, Role
 
 
 @pytest.fixture

@@ -10,8 +10,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from reader.models import Action, Activity, Invitation, Membership, Role
+from reader.models import Activity, Invitation, Membership
 from reader.services.projects import invitation_create, invitation_for_token
+from reader.vocabularies import Action, Role
 from tests.factories import UserFactory
 
 

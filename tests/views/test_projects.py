@@ -4,7 +4,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from reader.models import Membership, Project, Role
+from reader.models import Membership, Project
+from reader.vocabularies import Role
 
 
 def test_anyone_signed_in_creates_a_project_and_owns_it(client, mallory):

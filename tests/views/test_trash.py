@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from reader.models import (
     TRASH_DAYS,
-    Action,
     Activity,
     Annotation,
     DeletedAnnotation,
@@ -24,6 +23,7 @@ from reader.services.curation import annotation_accept
 from reader.services.discussion import reply_create
 from reader.services.documents import annotation_delete, annotation_restore, annotation_update
 from reader.services.events import event_create, facet_create, facet_link_create
+from reader.vocabularies import Action
 from tests.factories import AnnotationFactory
 
 

@@ -7,8 +7,9 @@ import secrets
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from reader.models import Project, Role
+from reader.models import Project
 from reader.services import projects
+from reader.vocabularies import Role
 
 DEMO_PROJECT = "idlib-2020"
 # Only this account: the command must never reset a real user's password.

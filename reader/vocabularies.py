@@ -1,0 +1,131 @@
+"""Reader's closed vocabularies, each defined once: the TextChoices the models store (with
+a CheckConstraint beside each field that uses one) and, where pages need more than a label,
+the table beside them (KINDS). Templates, JS, CSS, counts and messages are built from
+these; adding a value is one entry here plus `manage.py makemigrations`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    OWNER = "owner", "Owner"
+    ANNOTATOR = "annotator", "Annotator"
+    VIEWER = "viewer", "Viewer"
+
+
+class OutletKind(models.TextChoices):
+    ENCYCLOPEDIA = "encyclopedia", "Encyclopedia"
+    NEWS = "news", "News"
+    BLOG = "blog", "Blog"
+    LIVE_BLOG = "live_blog", "Live blog"
+    STATE_MEDIA = "state_media", "State media"
+    OTHER = "other", "Other"
+
+
+class Kind(models.TextChoices):
+    CLAIM = "claim", "Claim"
+    OPINION = "opinion", "Opinion"
+    USER_COMMENT = "user_comment", "User comment"
+
+
+@dataclass(frozen=True)
+class KindStyle:
+    """Everything the pages need to show one annotation kind. Templates loop over KINDS
+    (the `kinds` context variable), the stylesheet /kinds.css is built from it, and
+    reader.js reads the shortcuts from the toolbar's buttons."""
+
+    kind: Kind
+    plural: str  # "Claims": library columns, the event's summary
+    letter: str  # marks where an annotation of this kind starts in the text
+    shortcut: str  # the selection toolbar's key
+    colour: str  # highlight, badge and button background
+    line: str  # underline and the panel item's edge
+    underline: str  # a CSS text-decoration-style, so kinds differ without colour too
+
+    @property
+    def value(self) -> str:
+        return self.kind.value
+
+    @property
+    def label(self) -> str:
+        return self.kind.label
+
+    @property
+    def edge(self) -> str:
+        """The panel item's border style: the underline's, as far as borders have it."""
+        return "double" if self.underline == "wavy" else self.underline
+
+    @property
+    def count_name(self) -> str:
+        """What DocumentQuerySet.with_kind_counts calls its count."""
+        return f"{self.value}_count"
+
+
+# Adding a kind: a member of Kind, its line here, and `manage.py makemigrations`.
+KINDS: dict[Kind, KindStyle] = {
+    style.kind: style
+    for style in [
+        KindStyle(Kind.CLAIM, "Claims", "C", "c", "#fcd34d", "#92400e", "solid"),
+        KindStyle(Kind.OPINION, "Opinions", "O", "o", "#93c5fd", "#1e3a8a", "wavy"),
+        KindStyle(Kind.USER_COMMENT, "User comments", "U", "u", "#86efac", "#14532d", "dotted"),
+    ]
+}
+
+
+def kind_names(*, values: bool = False) -> str:
+    """The kinds in words for messages: "claim, opinion or user comment" (or their values)."""
+    names = [kind.value if values else kind.label.lower() for kind in KINDS.values()]
+    return " or ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+
+
+class ValueType(models.TextChoices):
+    NUMBER = "number", "Number"
+    NUMBER_RANGE = "number_range", "Number range"
+    TEXT = "text", "Text"
+    ACTOR = "actor", "Actor"
+    TIME = "time", "Time"
+    PLACE = "place", "Place"
+
+
+class Stance(models.TextChoices):
+    ASSERTS = "asserts", "Asserts"
+    REPORTS = "reports", "Reports"
+    DENIES = "denies", "Denies"
+    DISPUTES = "disputes", "Disputes"
+
+
+# The stances that say the value is wrong: shown as such, and counted against it when the
+# matrix looks for disputed facets.
+STANCES_AGAINST = frozenset({Stance.DENIES, Stance.DISPUTES})
+
+
+class ImportKind(models.TextChoices):
+    BUNDLE = "bundle", "Reader bundle (whole project)"
+    W3C = "w3c", "W3C Web Annotations (onto one document)"
+
+
+class Action(models.TextChoices):
+    ANNOTATION_CREATED = "annotation_created", "created"
+    ANNOTATION_EDITED = "annotation_edited", "edited"
+    ANNOTATION_DELETED = "annotation_deleted", "deleted"
+    ANNOTATION_RESTORED = "annotation_restored", "restored"
+    ANNOTATION_ACCEPTED = "annotation_accepted", "accepted"
+    ANNOTATION_UNACCEPTED = "annotation_unaccepted", "withdrew acceptance of"
+    LINK_CREATED = "link_created", "linked"
+    LINK_DELETED = "link_deleted", "unlinked"
+    REPLY_CREATED = "reply_created", "replied to"
+    THREAD_RESOLVED = "thread_resolved", "resolved the thread of"
+    THREAD_REOPENED = "thread_reopened", "reopened the thread of"
+    HIDDEN = "hidden", "hid"
+    SHOWN = "shown", "showed again"
+    EVENT_CREATED = "event_created", "created the event"
+    FACET_CREATED = "facet_created", "added the facet"
+    DOCUMENT_ADDED = "document_added", "added the source"
+    IMPORTED = "imported", "imported"
+    MEMBER_INVITED = "member_invited", "invited"
+    MEMBER_JOINED = "member_joined", "joined"
+    MEMBER_ROLE_SET = "member_role_set", "changed the role of"
+    MEMBER_REMOVED = "member_removed", "removed"
