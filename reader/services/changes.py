@@ -11,6 +11,7 @@ from reader.services.locks import lock_rows
 from reader.vocabularies import Action
 
 SUMMARY_QUOTE_LIMIT = 80
+SUMMARY_MAX_LENGTH: int = Activity._meta.get_field("summary").max_length or 0
 
 
 def document_touch(*, document_id: int) -> None:
@@ -56,7 +57,7 @@ def activity_record(
         project_id=project_id,
         actor=actor,
         action=action,
-        summary=shorten(summary, Activity._meta.get_field("summary").max_length),
+        summary=shorten(summary, SUMMARY_MAX_LENGTH),
         document_id=document_id,
         annotation_id=annotation_id,
     )

@@ -297,9 +297,10 @@ def annotation_restore(*, trashed: DeletedAnnotation, actor) -> tuple[Annotation
         document_id=trashed.document_id,
         event_ids=Facet.objects.filter(pk__in=linked_facets).values_list("event_id", flat=True),
     )
-    trashed = DeletedAnnotation.objects.select_for_update().filter(pk=trashed.pk).first()
-    if trashed is None:
+    still_there = DeletedAnnotation.objects.select_for_update().filter(pk=trashed.pk).first()
+    if still_there is None:
         raise ValidationError(ERROR_NOT_IN_TRASH)
+    trashed = still_there
     if trashed.deleted < trash_cutoff():
         raise ValidationError(ERROR_TRASH_EXPIRED.format(days=TRASH_DAYS))
     rows = list(serializers.deserialize("python", trashed.snapshot))

@@ -105,12 +105,14 @@ def lock_for_annotation(
     """The usual call for a write on one annotation: its document, its linked events (unless
     the write leaves the events' revisions alone) and `events`, then the annotation itself,
     read again."""
-    return lock_rows(
+    locked = lock_rows(
         document_id=annotation.document_id,
         event_ids=events,
         annotation_id=annotation.pk,
         annotation_events=linked_events,
     )
+    assert locked is not None  # lock_rows raises AnnotationGone rather than return None
+    return locked
 
 
 def lock_for_link(link: FacetLink) -> FacetLink:

@@ -162,9 +162,10 @@ def _check_addressee(invitation: Invitation, user) -> None:
 @transaction.atomic
 def invitation_accept(*, invitation: Invitation, user) -> Membership:
     """The invited person joins with the role offered; the invitation is used up."""
-    invitation = Invitation.objects.select_for_update().filter(pk=invitation.pk).first()
-    if invitation is None:
+    still_open = Invitation.objects.select_for_update().filter(pk=invitation.pk).first()
+    if still_open is None:
         raise ValidationError(ERROR_INVITATION_UNKNOWN)
+    invitation = still_open
     if invitation.expires < timezone.now():
         raise ValidationError(
             ERROR_INVITATION_EXPIRED.format(date=invitation.expires.date().isoformat())

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,9 +18,11 @@ from reader.services import projects
 
 
 def _account_page(request: HttpRequest, *, new_token: str = "", status: int = 200, errors=()):
+    user = request.user
+    assert user.is_authenticated  # every caller is behind login_required
     context = {
-        "projects": projects_for_user(request.user),
-        "tokens": request.user.api_tokens.all(),
+        "projects": projects_for_user(user),
+        "tokens": user.api_tokens.all(),
         "new_token": new_token,
         "errors": errors,
     }
@@ -72,5 +75,5 @@ class LoginView(auth_views.LoginView):
 
     authentication_form = SignInForm
 
-    def form_invalid(self, form: SignInForm) -> HttpResponse:
+    def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
         return _limited(super().form_invalid(form), form)

@@ -8,8 +8,15 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django_htmx.http import reswap, retarget
+from django_htmx.middleware import HtmxDetails
 
 from reader.selectors.reading import annotation_with_links
+
+
+class HtmxHttpRequest(HttpRequest):
+    """A request as django-htmx's middleware leaves it (the type views annotate with)."""
+
+    htmx: HtmxDetails
 
 
 def id_or_none(value: str) -> int | None:
@@ -28,7 +35,7 @@ def form_messages(form) -> list[str]:
     return messages
 
 
-def wants_partial(request: HttpRequest) -> bool:
+def wants_partial(request: HtmxHttpRequest) -> bool:
     """htmx asks for a fragment, except when restoring history (it needs the whole page)."""
     return bool(request.htmx) and not request.htmx.history_restore_request
 

@@ -4,7 +4,8 @@ project bundle; each format as FORMATS describes it, composed by export_compose.
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, JsonResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.views.decorators.http import require_GET
 
 from reader.formats import (
@@ -38,7 +39,7 @@ def _download(export: Export) -> StreamingHttpResponse:
     return response
 
 
-def _w3c(request: HttpRequest, export: Export) -> HttpResponse:
+def _w3c(request: HttpRequest, export: Export) -> HttpResponseBase:
     """A W3C collection, streamed whole (as a download, or as its one page with
     `?page=all`) or served by page."""
     page = request.GET.get("page")
@@ -72,9 +73,9 @@ def _w3c(request: HttpRequest, export: Export) -> HttpResponse:
 
 @login_required
 @require_GET
-def project_export(request: HttpRequest, slug: str) -> HttpResponse:
+def project_export(request: HttpRequest, slug: str) -> HttpResponseBase:
     access = project_access(user=request.user, slug=slug)
-    format = FORMATS.get(request.GET.get("format"), W3C)
+    format = FORMATS.get(request.GET.get("format", ""), W3C)
     if format is W3C:
         return _w3c(request, _compose(request, access))
     # Any other format holds the whole project: no scope, no accepted-only.
@@ -90,14 +91,14 @@ def project_export(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def document_export(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def document_export(request: HttpRequest, slug: str, pk: int) -> HttpResponseBase:
     access, document = document_get_for_user(user=request.user, slug=slug, pk=pk)
     return _w3c(request, _compose(request, access, document=document))
 
 
 @login_required
 @require_GET
-def event_export(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def event_export(request: HttpRequest, slug: str, pk: int) -> HttpResponseBase:
     access, event = event_get_for_user(user=request.user, slug=slug, pk=pk)
     return _w3c(request, _compose(request, access, event=event))
 

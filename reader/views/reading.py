@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -29,7 +29,13 @@ from reader.selectors.reading import (
 from reader.selectors.team import invitations_for_user
 from reader.services import documents, events
 from reader.services.locks import retry_on_conflict
-from reader.views.common import error_response, form_messages, id_or_none, wants_partial
+from reader.views.common import (
+    HtmxHttpRequest,
+    error_response,
+    form_messages,
+    id_or_none,
+    wants_partial,
+)
 from reader.vocabularies import Kind, OutletKind, Stance
 
 READER_BODY = "reader/document_detail.html#reader-body"
@@ -37,7 +43,7 @@ SEARCH_LIMIT = 200
 
 
 @login_required
-def project_list(request: HttpRequest) -> HttpResponse:
+def project_list(request: HtmxHttpRequest) -> HttpResponse:
     """The user's page: their projects with their role in each, and invitations to more."""
     context = {
         "projects": projects_for_user(request.user),
@@ -48,7 +54,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @vary_on_headers("HX-Request")
-def document_list(request: HttpRequest, slug: str) -> HttpResponse:
+def document_list(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     access = project_access(user=request.user, slug=slug)
     # Bounded and without NUL: the database's LIKE refuses both a huge pattern and NUL.
     search = request.GET.get("q", "").replace("\x00", "").strip()[:SEARCH_LIMIT]
@@ -81,7 +87,7 @@ def document_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def document_create(request: HttpRequest, slug: str) -> HttpResponse:
+def document_create(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     access = project_access(user=request.user, slug=slug, permission=Permission.ANNOTATE)
     if request.method == "POST":
         form = DocumentForm(request.POST, request.FILES, project=access.project)
@@ -158,7 +164,7 @@ def _reader_context(access, document, filters, offset: int = 0, panel: bool = Tr
 
 @login_required
 @vary_on_headers("HX-Request")
-def document_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def document_detail(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     access, document = document_get_for_user(user=request.user, slug=slug, pk=pk)
     offset = id_or_none(request.GET.get("offset", "")) or 0
     context = _reader_context(access, document, _reader_filters(request.GET), offset)
@@ -197,7 +203,7 @@ def _created_response(request, access, document, annotation) -> HttpResponse:
 
 @login_required
 @require_POST
-def annotation_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def annotation_create(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     access, document = document_get_for_user(
         user=request.user, slug=slug, pk=pk, permission=Permission.ANNOTATE
     )
@@ -238,7 +244,7 @@ def annotation_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @require_GET
-def document_changes(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def document_changes(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     """Polled by readers: 204 when nothing changed since their revision, else a bar saying
     how many changes there were. One indexed query (after the session's own)."""
     if not request.user.is_authenticated:
@@ -255,7 +261,7 @@ def document_changes(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @vary_on_headers("HX-Request")
-def annotation_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def annotation_detail(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     access, annotation = annotation_get_for_user(user=request.user, slug=slug, pk=pk)
     annotation = annotation_with_links(pk=annotation.pk)
     context = {"access": access, "project": access.project, "annotation": annotation}
@@ -286,7 +292,7 @@ def _annotation_form(request, context: dict, annotation, *, status: int = 200, *
 @login_required
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
-def annotation_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def annotation_update(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     access, annotation = annotation_get_for_user(
         user=request.user, slug=slug, pk=pk, permission=Permission.ANNOTATION_CHANGE
     )
@@ -332,7 +338,7 @@ def annotation_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def annotation_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def annotation_delete(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     access, annotation = annotation_get_for_user(
         user=request.user, slug=slug, pk=pk, permission=Permission.ANNOTATION_CHANGE
     )
