@@ -6,7 +6,7 @@ not allow the permission asked for get PermissionDenied with the policy's messag
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 from django.db.models import Model, QuerySet
 from django.http import Http404
@@ -61,49 +61,29 @@ def _one(queryset: QuerySet[M], *, access: Access, pk: int) -> M:
     return row
 
 
-def _get_for_user(
-    queryset: QuerySet[M], *, user, slug: str, pk: int, permission: Permission
-) -> tuple[Access, M]:
-    """A member's access and the object, once the policy allows `permission` on it."""
-    access = project_access(user=user, slug=slug)
-    row = _one(queryset, access=access, pk=pk)
-    access.require(permission, row)
-    return access, row
+class Lookup(Generic[M]):
+    """`lookup(user=..., slug=..., pk=..., permission=...)`: a member's access and the
+    object, once the policy allows `permission` on it (Http404 for non-members and for ids
+    of other projects, PermissionDenied with the policy's message otherwise)."""
+
+    def __init__(self, model: type[M], *related: str) -> None:
+        self.model, self.related = model, related
+
+    def __call__(
+        self, *, user, slug: str, pk: int, permission: Permission = Permission.READ
+    ) -> tuple[Access, M]:
+        access = project_access(user=user, slug=slug)
+        queryset = self.model._default_manager.select_related(*self.related)
+        row = _one(queryset, access=access, pk=pk)
+        access.require(permission, row)
+        return access, row
 
 
-def document_get_for_user(
-    *, user, slug: str, pk: int, permission: Permission = Permission.READ
-) -> tuple[Access, Document]:
-    documents = Document.objects.select_related("outlet", "project")
-    return _get_for_user(documents, user=user, slug=slug, pk=pk, permission=permission)
-
-
-def annotation_get_for_user(
-    *, user, slug: str, pk: int, permission: Permission = Permission.READ
-) -> tuple[Access, Annotation]:
-    annotations = Annotation.objects.select_related("document", "author")
-    return _get_for_user(annotations, user=user, slug=slug, pk=pk, permission=permission)
-
-
-def event_get_for_user(
-    *, user, slug: str, pk: int, permission: Permission = Permission.READ
-) -> tuple[Access, Event]:
-    events = Event.objects.select_related("project")
-    return _get_for_user(events, user=user, slug=slug, pk=pk, permission=permission)
-
-
-def facet_link_get_for_user(
-    *, user, slug: str, pk: int, permission: Permission = Permission.READ
-) -> tuple[Access, FacetLink]:
-    links = FacetLink.objects.select_related("annotation__document", "facet__event")
-    return _get_for_user(links, user=user, slug=slug, pk=pk, permission=permission)
-
-
-def reply_get_for_user(
-    *, user, slug: str, pk: int, permission: Permission = Permission.READ
-) -> tuple[Access, Reply]:
-    replies = Reply.objects.select_related("annotation__document", "author")
-    return _get_for_user(replies, user=user, slug=slug, pk=pk, permission=permission)
+document_get_for_user = Lookup(Document, "outlet", "project")
+annotation_get_for_user = Lookup(Annotation, "document", "author")
+event_get_for_user = Lookup(Event, "project")
+facet_link_get_for_user = Lookup(FacetLink, "annotation__document", "facet__event")
+reply_get_for_user = Lookup(Reply, "annotation__document", "author")
 
 
 def membership_get_for_owner(*, user, slug: str, pk: int) -> tuple[Access, Membership]:
