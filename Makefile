@@ -10,7 +10,7 @@ WORKERS ?= $(shell echo $$((2 * $$(nproc) + 1)))
 # Extra pytest arguments for both runs of `make test`, e.g. PYTEST_ARGS="-x -m 'not browser'".
 PYTEST_ARGS ?=
 
-.PHONY: install run demo test lint format bench chromium postgresql serve-prod clean
+.PHONY: install run demo test lint format bench chromium postgresql serve-prod deploy prod-key clean
 
 # Reinstall only when pyproject.toml changes; the stamp file records the last install.
 $(VENV)/.installed: pyproject.toml
@@ -72,22 +72,41 @@ test: install chromium postgresql lint
 # HTTPS, and redirecting HTTP to it, is the job of the proxy in front, so Django's own redirect
 # is off here unless READER_SSL_REDIRECT=1 (secure cookies and HSTS stay on; browsers accept
 # secure cookies from http://127.0.0.1 and http://localhost, so the try-out works as is).
-serve-prod: install
-	@test -n "$$DJANGO_SECRET_KEY" || test -s .secret_key || { \
-		echo "DJANGO_SECRET_KEY is not set; making a local one in .secret_key"; \
-		umask 077 && $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > .secret_key; }
+serve-prod: install prod-key
 	@set -e; \
 	export READER_PRODUCTION=1; \
 	export DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat .secret_key)}"; \
 	export DJANGO_ALLOWED_HOSTS="$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost}"; \
 	export READER_SSL_REDIRECT="$${READER_SSL_REDIRECT:-0}"; \
-	$(BIN)/python manage.py collectstatic --noinput -v 0; \
-	$(BIN)/python manage.py migrate --noinput; \
-	$(BIN)/python manage.py createcachetable; \
-	database=SQLite; test -z "$$DATABASE_URL" || database="the DATABASE_URL database"; \
-	echo "Serving http://$(HOST)/ with $(WORKERS) gunicorn workers on $$database"; \
+	database="$${DATABASE_URL:-sqlite:db.sqlite3}"; \
+	if [ "$$(cat $(DEPLOYED) 2>/dev/null)" != "$$database" ] \
+		|| [ -n "$$(find reader/migrations static -newer $(DEPLOYED) -print -quit)" ] \
+		|| { [ -z "$$DATABASE_URL" ] && [ ! -s db.sqlite3 ]; }; then \
+		$(DEPLOY_STEPS); fi; \
+	echo "Serving http://$(HOST)/ with $(WORKERS) gunicorn workers on $${DATABASE_URL:+the DATABASE_URL database}$${DATABASE_URL:-SQLite}"; \
 	exec $(BIN)/gunicorn reader.wsgi:application --bind $(HOST) --workers $(WORKERS) \
-		--timeout 120 --access-logfile - --error-logfile -
+		--preload --timeout 120 --access-logfile - --error-logfile -
+
+# The deployment steps: static files, migrations and the sign-in limits' cache table. They
+# run once per release and database, not on every start: serve-prod runs them only when the
+# database it is given, a migration or a static file changed since the last run (the
+# stamp $(DEPLOYED) names the database), or the SQLite file is missing.
+DEPLOYED := .deployed
+DEPLOY_STEPS = $(BIN)/python manage.py collectstatic --noinput -v 0 \
+	&& $(BIN)/python manage.py migrate --noinput -v 0 \
+	&& $(BIN)/python manage.py createcachetable \
+	&& echo "$${DATABASE_URL:-sqlite:db.sqlite3}" > $(DEPLOYED)
+prod-key:
+	@test -n "$$DJANGO_SECRET_KEY" || test -s .secret_key || { \
+		echo "DJANGO_SECRET_KEY is not set; making a local one in .secret_key"; \
+		umask 077 && $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > .secret_key; }
+
+deploy: install prod-key
+	@set -e; \
+	export READER_PRODUCTION=1; \
+	export DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat .secret_key)}"; \
+	export DJANGO_ALLOWED_HOSTS="$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost}"; \
+	$(DEPLOY_STEPS)
 
 # Every figure of issue 6 on SQLite and PostgreSQL (suite.py), the poll's cost, and the
 # load run; faults.py is separate (it kills workers and restarts the database).
@@ -97,4 +116,4 @@ bench: install postgresql
 	$(BIN)/python bench/load.py --database both --seconds 60
 
 clean:
-	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles .secret_key
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles .secret_key .deployed
