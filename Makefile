@@ -28,7 +28,7 @@ demo: install
 	$(BIN)/python manage.py load_demo
 
 run: demo
-	$(BIN)/python manage.py demo_account
+	$(BIN)/python manage.py demo_account --address $(HOST)
 	$(BIN)/python manage.py runserver $(HOST)
 
 # Browser tests drive Debian's Chromium; install it when it is missing.

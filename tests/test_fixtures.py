@@ -81,6 +81,14 @@ def test_demo_account_gets_a_fresh_password_each_time(db, client):
     assert len(set(re.findall(rb"/p/idlib-2020/documents/\d+/", response.content))) == 5
 
 
+def test_the_demo_account_is_told_where_make_run_serves(db):
+    """`make run HOST=...` passes its address, so the printed link is the right one."""
+    call_command("load_demo", stdout=StringIO())
+    out = StringIO()
+    call_command("demo_account", "--address", "0.0.0.0:9000", stdout=out)
+    assert "Open http://0.0.0.0:9000/ and sign in." in out.getvalue()
+
+
 def test_demo_event_marks_exactly_the_disputed_facets(db):
     call_command("load_demo", stdout=StringIO())
     event = Event.objects.get(name="2020 Balyun airstrikes")

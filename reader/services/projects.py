@@ -6,6 +6,7 @@ import datetime
 import hashlib
 import secrets
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -36,6 +37,18 @@ def _token_hash(token: str) -> str:
 
 
 @transaction.atomic
+@transaction.atomic
+def account_reset_password(*, username: str, project: Project, role: str) -> tuple[object, str]:
+    """Create the account or give it a new random password, as a member of `project` with
+    `role`; return it with the password, to show once (the local demo account)."""
+    user, _ = get_user_model().objects.get_or_create(username=username)
+    password = secrets.token_urlsafe(12)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    membership_set(project=project, user=user, role=role)
+    return user, password
+
+
 def api_token_create(*, user, name: str) -> tuple[ApiToken, str]:
     """A new token for the user: the stored row and the token itself, to show once."""
     token = API_TOKEN_PREFIX + secrets.token_urlsafe(32)

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import secrets
-
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from reader.models import Project
-from reader.services import projects
+from reader.services.projects import account_reset_password
 from reader.vocabularies import Role
 
 DEMO_PROJECT = "idlib-2020"
@@ -19,20 +16,22 @@ DEMO_USERNAME = "demo"
 class Command(BaseCommand):
     help = "Create or reset the demo account (owner of the demo project) with a new password."
 
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--address", default="127.0.0.1:8000", help="Where `make run` serves (HOST)."
+        )
+
     def handle(self, *args, **options) -> None:
-        username = DEMO_USERNAME
         project = Project.objects.filter(slug=DEMO_PROJECT).first()
         if project is None:
             raise CommandError("The demo project is missing: run `make demo` first.")
-        user, _ = get_user_model().objects.get_or_create(username=username)
-        password = secrets.token_urlsafe(12)
-        user.set_password(password)
-        user.save()
-        projects.membership_set(project=project, user=user, role=Role.OWNER)
+        _, password = account_reset_password(
+            username=DEMO_USERNAME, project=project, role=Role.OWNER
+        )
         self.stdout.write(
             "\n"
             "  Demo account (new password on every run; this machine only)\n"
-            f"    username: {username}\n"
+            f"    username: {DEMO_USERNAME}\n"
             f"    password: {password}\n"
-            "  Open http://127.0.0.1:8000/ and sign in.\n"
+            f"  Open http://{options['address']}/ and sign in.\n"
         )
