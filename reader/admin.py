@@ -1,12 +1,44 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
 from reader.forms import AdminSignInForm
 from reader.models import Annotation, Document, Membership, Outlet, Project
+from reader.validators import validate_username
 
 # The admin's sign-in counts failures like the app's, so staff passwords cannot be guessed.
 admin.site.login_form = AdminSignInForm
+
+
+class _SharedUsernameRule:
+    """Staff name accounts by the rule sign-up and imports use (validators.py)."""
+
+    def clean_username(self) -> str:
+        inherited = getattr(super(), "clean_username", None)  # the creation form's own
+        username = inherited() if inherited else self.cleaned_data.get("username")
+        if username:
+            validate_username(username)
+        return username
+
+
+class ReaderUserCreationForm(_SharedUsernameRule, AdminUserCreationForm):
+    pass
+
+
+class ReaderUserChangeForm(_SharedUsernameRule, UserChangeForm):
+    pass
+
+
+admin.site.unregister(get_user_model())
+
+
+@admin.register(get_user_model())
+class ReaderUserAdmin(UserAdmin):
+    form = ReaderUserChangeForm
+    add_form = ReaderUserCreationForm
 
 
 class MembershipInline(admin.TabularInline):

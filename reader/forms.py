@@ -13,7 +13,15 @@ from reader import anchoring, ratelimit, sanitize
 from reader.models import Document, Event, Facet, Outlet
 from reader.services.documents import NOTE_MAX_LENGTH, title_from_text
 from reader.validators import validate_username
-from reader.vocabularies import ImportKind, Kind, OutletKind, Role, Stance, ValueType
+from reader.vocabularies import (
+    ForeignAuthors,
+    ImportKind,
+    Kind,
+    OutletKind,
+    Role,
+    Stance,
+    ValueType,
+)
 
 SOURCE_EXTENSIONS = {".txt", ".md", ".html", ".htm"}
 
@@ -233,6 +241,21 @@ class ImportForm(forms.Form):
         if data.get("kind") == ImportKind.W3C and not data.get("document"):
             self.add_error("document", "Choose the document the annotations are on.")
         return data
+
+
+class ImportConfirmForm(forms.Form):
+    """The preview's choice: the work of people who are not members of the project."""
+
+    foreign_authors = forms.ChoiceField(
+        choices=ForeignAuthors.choices,
+        initial=ForeignAuthors.IMPORTER,
+        required=False,
+        widget=forms.RadioSelect,
+        label="Work by people who are not members of this project",
+    )
+
+    def clean_foreign_authors(self) -> str:
+        return self.cleaned_data["foreign_authors"] or ForeignAuthors.IMPORTER
 
 
 class ProjectForm(forms.Form):

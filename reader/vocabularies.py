@@ -107,6 +107,14 @@ class ImportKind(models.TextChoices):
     W3C = "w3c", "W3C Web Annotations (onto one document)"
 
 
+class ForeignAuthors(models.TextChoices):
+    """What a bundle uploaded to a project does with the work of people who are not its
+    members (they never agreed to be credited there): the importer's choice on the preview."""
+
+    IMPORTER = "importer", "Credit their work to me (the importer)"
+    REFUSE = "refuse", "Refuse the import"
+
+
 class Action(models.TextChoices):
     ANNOTATION_CREATED = "annotation_created", "created"
     ANNOTATION_EDITED = "annotation_edited", "edited"

@@ -50,7 +50,7 @@ def test_round_trip_into_an_empty_instance_is_byte_identical(db, tmp_path):
     get_user_model().objects.all().delete()
     assert counts() == (0, 0, 0, 0, 0, 0, 0)
     out = StringIO()
-    call_command("import_bundle", str(write(tmp_path, first)), stdout=out)
+    call_command("import_bundle", str(write(tmp_path, first)), "--create-accounts", stdout=out)
     assert "Imported 44 annotations, 5 documents, 2 events, 42 facet links" in out.getvalue()
     assert counts() == before
     assert export_bundle() == first

@@ -27,7 +27,8 @@ class Format:
     extension: str
     noun: str  # in the file name: idlib-2020-annotations.jsonld, idlib-2020-bundle.json
     write: Callable[[Export], Iterator[str]]
-    # (*, data, project, document, actor, keep_authors, dry_run) -> ImportReport
+    # (*, data, project, document, actor, keep_authors, foreign_authors, create_accounts,
+    #  dry_run) -> ImportReport
     read: Callable[..., object]
     import_permission: Permission
 

@@ -10,8 +10,6 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
-from django.contrib.auth import get_user_model
-
 from reader import anchoring, models, vocabularies
 from reader.access import visible_note
 from reader.formats import checks
@@ -171,10 +169,9 @@ def write(export: Export) -> Iterator[str]:
 
 # --- reading: every field checked, with the models' own limits ------------------------------
 
-User = get_user_model()
 RECORD_FIELDS: dict[str, dict[str, checks.Check]] = {
     "members": {
-        "username": checks.field(User, "username", required=True),
+        "username": checks.username,
         "role": checks.choice(vocabularies.Role.values),
     },
     "outlets": {
@@ -190,7 +187,7 @@ RECORD_FIELDS: dict[str, dict[str, checks.Check]] = {
         "published": checks.moment(datetime.date, optional=True),
         "origin": checks.field(models.Document, "origin"),
         "language": checks.field(models.Document, "language", required=True),
-        "added_by": checks.optional_text,
+        "added_by": checks.optional_username,
         "created": checks.moment(datetime.datetime),
         "content_hash": checks.field(models.Document, "content_hash", required=True),
         "text": checks.text(required=True),
@@ -209,21 +206,21 @@ RECORD_FIELDS: dict[str, dict[str, checks.Check]] = {
         "event": checks.key("e"),
         "name": checks.field(models.Facet, "name", required=True),
         "value_type": checks.choice(vocabularies.ValueType.values),
-        "order": checks.whole(0),
+        "order": checks.whole(models.Facet, "order"),
     },
     "annotations": {
         "key": checks.key("a"),
         "document": checks.key("d"),
-        "author": checks.field(User, "username", required=True),
+        "author": checks.username,
         "kind": checks.choice(vocabularies.Kind.values),
-        "start": checks.whole(0),
-        "end": checks.whole(1),
+        "start": checks.whole(models.Annotation, "start"),
+        "end": checks.whole(models.Annotation, "end", minimum=1),
         "quote": checks.instance_of(dict, "must be an object"),
         "note": checks.field(models.Annotation, "note"),
         "hidden_reason": checks.field(models.Annotation, "hidden_reason"),
         "created": checks.moment(datetime.datetime),
         "modified": checks.moment(datetime.datetime),
-        "version": checks.whole(1),
+        "version": checks.whole(models.Annotation, "version", minimum=1),
         "accepted": checks.instance_of(bool, "must be true or false"),
         "links": checks.instance_of(list, "must be a list"),
     },
@@ -233,7 +230,7 @@ RECORD_FIELDS: dict[str, dict[str, checks.Check]] = {
         "attribution": checks.field(models.FacetLink, "attribution"),
         "stance": checks.choice(vocabularies.Stance.values),
         "claimed_at": checks.moment(datetime.datetime, optional=True),
-        "author": checks.field(User, "username", required=True),
+        "author": checks.username,
         "created": checks.moment(datetime.datetime),
     },
 }

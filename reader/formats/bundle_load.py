@@ -1,14 +1,18 @@
 """A checked bundle written into a project, through the services: what is already there
 is kept (outlets and events by name, documents by their text, facets by event and name,
 annotations by document, span, kind, author and time), and what is new keeps its original
-times, versions and curation: an import is a move, not a new edit."""
+times, versions and curation: an import is a move, not a new edit. Who the bundle's names
+are here is decided once, before anything is written (bundle_import says how)."""
 
 from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
 
+from django.contrib.auth import get_user_model
+
 from reader.formats.bundle import check_bundle
+from reader.formats.checks import parse_moment
 from reader.models import Annotation, Facet, FacetLink, Membership, Project
 from reader.services.documents import annotation_create, document_create, outlet_get_or_create
 from reader.services.events import event_create, facet_create, facet_link_create
@@ -20,42 +24,157 @@ from reader.services.imports import (
     import_project,
     import_user,
 )
-from reader.services.projects import membership_set
+from reader.services.projects import invitation_create, membership_set
+from reader.vocabularies import ForeignAuthors
+
+ERROR_NO_ACCOUNT = (
+    "The bundle names people who have no account here: {names}. Make their accounts first, "
+    "or run import_bundle with --create-accounts (it makes them, without passwords)."
+)
+ERROR_FOREIGN_AUTHORS = (
+    "The bundle credits work to people who are not members of this project: {names}. "
+    "Invite them and import again once they have joined, or credit their work to yourself."
+)
+MAX_NAMES = 20
 
 
 def _datetime(value: str | None) -> datetime.datetime | None:
-    return datetime.datetime.fromisoformat(value) if value else None
+    return parse_moment(value) if value else None
 
 
 def _date(value: str | None) -> datetime.date | None:
     return datetime.date.fromisoformat(value) if value else None
 
 
-class _Users(dict):
-    """The accounts the bundle names, by username, looked up (or made) once each."""
+def listed(names) -> str:
+    """Names for a message: sorted, the first MAX_NAMES of them."""
+    names = sorted(names)
+    more = f" and {len(names) - MAX_NAMES} more" if len(names) > MAX_NAMES else ""
+    return ", ".join(names[:MAX_NAMES]) + more
 
-    def __missing__(self, username: str):
-        self[username] = import_user(username=username)
-        return self[username]
 
+def bundle_import(
+    *,
+    data,
+    project: Project | None = None,
+    actor=None,
+    foreign_authors: str = ForeignAuthors.IMPORTER,
+    create_accounts: bool = False,
+    dry_run: bool = False,
+) -> ImportReport:
+    """Import a checked bundle into `project` (or, from the command line, the bundle's own,
+    made if missing).
 
-def bundle_import(*, data, project: Project | None = None, dry_run: bool = False) -> ImportReport:
-    """Import a checked bundle into `project` (or the bundle's own, made if missing)."""
+    Uploaded by a person (`actor`), a bundle never makes an account or a member: the people
+    it names as members who have an account here are invited with their role (they accept
+    or not), the others are only reported; work it credits to people who are not members
+    of `project` is credited to the actor, or refused (`foreign_authors`). From the command
+    line (no actor: the server's operator, moving a project or an instance) its members and
+    authors are restored as they were; accounts that do not exist are refused, or made with
+    `create_accounts`."""
     problems = check_bundle(data)
     if problems:
         raise ImportRefused(problems)
+    if actor is not None and project is None:
+        raise ValueError("an upload goes into a project of the actor's")
     report = ImportReport()
     with dry_run_rollback(dry_run):
-        _write_bundle(data, project, report)
+        _write_bundle(data, project, report, actor, foreign_authors, create_accounts)
     return report
 
 
-def read(*, data, project, document, actor, keep_authors: bool, dry_run: bool) -> ImportReport:
+def read(
+    *,
+    data,
+    project,
+    document,
+    actor,
+    keep_authors: bool,
+    dry_run: bool,
+    foreign_authors: str = ForeignAuthors.IMPORTER,
+    create_accounts: bool = False,
+) -> ImportReport:
     """The format's reader, as FORMATS calls it: into `project`, or the bundle's own."""
-    return bundle_import(data=data, project=project, dry_run=dry_run)
+    return bundle_import(
+        data=data,
+        project=project,
+        actor=actor,
+        foreign_authors=foreign_authors,
+        create_accounts=create_accounts,
+        dry_run=dry_run,
+    )
 
 
-def _write_bundle(data: dict, project: Project | None, report: ImportReport) -> None:
+def _authors(data: dict) -> set[str]:
+    """Everyone the bundle credits with something: documents, annotations, links."""
+    names = {document["added_by"] for document in data["documents"] if document["added_by"]}
+    for annotation in data["annotations"]:
+        names.add(annotation["author"])
+        names.update(link["author"] for link in annotation["links"])
+    return names
+
+
+def _accounts(data: dict, create_accounts: bool) -> dict[str, object]:
+    """The operator's import: every name the bundle holds as the account of that name."""
+    names = _authors(data) | {member["username"] for member in data["members"]}
+    found = {u.get_username(): u for u in get_user_model().objects.filter(username__in=names)}
+    missing = names - set(found)
+    if missing and not create_accounts:
+        raise ImportRefused([ERROR_NO_ACCOUNT.format(names=listed(missing))])
+    for name in sorted(missing):
+        found[name] = import_user(username=name)
+    return found
+
+
+def _restore_members(data: dict, project: Project, people: dict, report: ImportReport) -> None:
+    for member in data["members"]:
+        user = people[member["username"]]
+        existed = Membership.objects.filter(project=project, user=user).exists()
+        if not existed:
+            membership_set(project=project, user=user, role=member["role"])
+            report.new_members.append(f"{member['username']} ({member['role']})")
+        report.count("members", existed=existed)
+
+
+def _invite_members(data: dict, project: Project, actor, report: ImportReport) -> None:
+    """An upload's members: invited when they have an account here, never made members."""
+    for member in data["members"]:
+        name, role = member["username"], member["role"]
+        if project.memberships.filter(user__username__iexact=name).exists():
+            report.count("members", existed=True)
+        elif not get_user_model().objects.filter(username=name).exists():
+            report.unknown_members.append(f"{name} ({role})")
+        elif project.invitations.filter(invitee__iexact=name).exists():
+            report.count("invitations", existed=True)
+        else:
+            invitation_create(project=project, invitee=name, role=role, invited_by=actor)
+            report.invitations.append(f"{name} ({role})")
+            report.count("invitations", existed=False)
+
+
+def _credited(
+    data: dict, project: Project, actor, foreign_authors: str, report: ImportReport
+) -> dict[str, object]:
+    """An upload's authors: members of the project stay themselves; the work of anyone
+    else is credited to the actor (named in the report), or the import refused."""
+    authors = _authors(data)
+    memberships = project.memberships.select_related("user").filter(user__username__in=authors)
+    people = {m.user.get_username(): m.user for m in memberships}
+    foreign = authors - set(people)
+    if foreign and foreign_authors == ForeignAuthors.REFUSE:
+        raise ImportRefused([ERROR_FOREIGN_AUTHORS.format(names=listed(foreign))])
+    report.credited = sorted(foreign)
+    return people | dict.fromkeys(foreign, actor)
+
+
+def _write_bundle(
+    data: dict,
+    project: Project | None,
+    report: ImportReport,
+    actor,
+    foreign_authors: str,
+    create_accounts: bool,
+) -> None:
     if project is None:
         spec = data["project"]
         project, created = import_project(
@@ -65,14 +184,12 @@ def _write_bundle(data: dict, project: Project | None, report: ImportReport) -> 
         )
         report.created["projects"] += created
     report.project = project
-    users = _Users()
-    for member in data["members"]:
-        user = users[member["username"]]
-        existed = Membership.objects.filter(project=project, user=user).exists()
-        if not existed:
-            membership_set(project=project, user=user, role=member["role"])
-            report.new_members.append(f"{member['username']} ({member['role']})")
-        report.count("members", existed=existed)
+    if actor is None:
+        users = _accounts(data, create_accounts)
+        _restore_members(data, project, users, report)
+    else:
+        users = _credited(data, project, actor, foreign_authors, report)
+        _invite_members(data, project, actor, report)
     objects: dict[str, object] = {}
     for record in data["outlets"]:
         objects[record["key"]] = _kept(
@@ -117,7 +234,7 @@ def _kept(report: ImportReport, section: str, existing, make: Callable[[], objec
     return existing if existing is not None else make()
 
 
-def _document(record: dict, project: Project, objects: dict, users: _Users):
+def _document(record: dict, project: Project, objects: dict, users: dict):
     document = document_create(
         project=project,
         outlet=objects[record["outlet"]],
@@ -143,7 +260,7 @@ def _event(record: dict, project: Project):
     return import_history_keep(instance=event, created=_datetime(record["created"]))
 
 
-def _import_annotation(record: dict, objects: dict, users: _Users, report: ImportReport) -> None:
+def _import_annotation(record: dict, objects: dict, users: dict, report: ImportReport) -> None:
     document = objects[record["document"]]
     author = users[record["author"]]
     created = _datetime(record["created"])

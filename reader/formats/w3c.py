@@ -19,6 +19,7 @@ from typing import Literal, NotRequired, TypedDict
 
 from reader import anchoring
 from reader.access import visible_note
+from reader.formats.checks import parse_moment
 from reader.iris import Iris
 from reader.models import Annotation, Document, Facet, FacetLink
 from reader.selectors.exports import AnnotationRow, LinkRow
@@ -306,9 +307,9 @@ def _link(body: dict, facets: dict) -> tuple[dict | None, str | None]:
     claimed_at = body.get("claimedAt")
     if claimed_at is not None:
         try:
-            claimed_at = datetime.datetime.fromisoformat(str(claimed_at).replace("Z", "+00:00"))
-        except ValueError:
-            return None, f"claimedAt “{claimed_at}” is not a date and time"
+            claimed_at = parse_moment(claimed_at)
+        except ValueError as error:
+            return None, f"claimedAt “{claimed_at}” {error}"
     return body | {"facet": facet, "claimedAt": claimed_at}, None
 
 

@@ -243,8 +243,12 @@ def w3c_import(
     return report
 
 
-def read(*, data, project, document, actor, keep_authors: bool, dry_run: bool) -> ImportReport:
-    """The format's reader, as FORMATS calls it: onto `document`, credited to `actor`."""
+def read(
+    *, data, project, document, actor, keep_authors: bool, dry_run: bool, **bundle_only
+) -> ImportReport:
+    """The format's reader, as FORMATS calls it: onto `document`, credited to `actor` (the
+    bundle's `foreign_authors` and `create_accounts` do not apply: W3C creators are only
+    ever kept when they are members, with `keep_authors`)."""
     return w3c_import(
         data=data,
         document=document,

@@ -1,6 +1,6 @@
 """The writes of an import: running one (all or nothing, or a dry run for the preview) and
 recording it, the upload waiting for its preview, and what only an import does (accounts
-named by a bundle, a project made from one, original times kept).
+an operator's bundle names, a project made from one, original times kept).
 
 Every import is all or nothing. The whole input is checked first and every problem is
 reported, each naming its record and field; only input with no problem is written, in one
@@ -23,7 +23,8 @@ from django.utils import timezone
 
 from reader.models import Document, PendingImport, Project
 from reader.services.changes import activity_record
-from reader.vocabularies import Action
+from reader.validators import validate_username
+from reader.vocabularies import Action, ForeignAuthors
 
 if TYPE_CHECKING:
     from reader.formats import Format
@@ -48,7 +49,10 @@ class ImportRefused(Exception):
 class ImportReport:
     created: Counter = field(default_factory=Counter)
     existing: Counter = field(default_factory=Counter)
-    new_members: list[str] = field(default_factory=list)
+    new_members: list[str] = field(default_factory=list)  # restored by the operator
+    invitations: list[str] = field(default_factory=list)  # made for an upload's members
+    unknown_members: list[str] = field(default_factory=list)  # no account here: left out
+    credited: list[str] = field(default_factory=list)  # whose work went to the importer
     project: Project | None = None
 
     def count(self, name: str, *, existed: bool) -> None:
@@ -58,7 +62,10 @@ class ImportReport:
         parts = [f"{count} {name}" for name, count in sorted(self.created.items()) if count]
         kept = [f"{count} {name}" for name, count in sorted(self.existing.items()) if count]
         text = "Imported " + (", ".join(parts) or "nothing new")
-        return text + (f"; already present: {', '.join(kept)}" if kept else "") + "."
+        text += f"; already present: {', '.join(kept)}" if kept else ""
+        if self.credited:  # the original authors stay on record here, and only here
+            text += f"; credited to the importer: the work of {', '.join(self.credited)}"
+        return text + "."
 
     def preview(self) -> dict:
         """What a dry run found, as the preview page shows it."""
@@ -66,6 +73,9 @@ class ImportReport:
         return {
             "counts": [(name, self.created[name], self.existing[name]) for name in names],
             "new_members": self.new_members,
+            "invitations": self.invitations,
+            "unknown_members": self.unknown_members,
+            "credited": self.credited,
         }
 
 
@@ -112,16 +122,23 @@ def import_run(
     project: Project | None = None,
     document: Document | None = None,
     keep_authors: bool = False,
+    foreign_authors: str = ForeignAuthors.IMPORTER,
+    create_accounts: bool = False,
     dry_run: bool = False,
 ) -> ImportReport:
     """Import `data` (parsed JSON) in the format, and record it unless it is a dry run.
-    `actor` is the person importing (None from the command line for a bundle)."""
+    `actor` is the person importing (None from the command line for a bundle: the
+    server's operator, who alone may `create_accounts`)."""
+    if create_accounts and actor is not None:
+        raise ValueError("only the operator's import makes accounts")
     report = format.read(
         data=data,
         project=project,
         document=document,
         actor=actor,
         keep_authors=keep_authors,
+        foreign_authors=foreign_authors,
+        create_accounts=create_accounts,
         dry_run=dry_run,
     )
     if not dry_run:
@@ -167,8 +184,9 @@ def pending_import_delete(*, pending: PendingImport) -> None:
 
 @transaction.atomic
 def import_user(*, username: str):
-    """The account an import names, made without a password when it is missing (an owner
-    sets one or invites them)."""
+    """The account an operator's import names, made without a password when it is missing
+    (an owner sets one or invites them); a name sign-up would refuse is refused here too."""
+    validate_username(username)
     user, created = get_user_model().objects.get_or_create(username=username)
     if created:
         user.set_unusable_password()

@@ -8,6 +8,7 @@ import secrets
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
@@ -15,6 +16,7 @@ from reader import anchoring
 from reader.models import ApiToken, Invitation, Membership, Project
 from reader.services.changes import activity_record
 from reader.services.documents import ERROR_BAD_CHARACTERS
+from reader.validators import validate_username
 from reader.vocabularies import Action, Role
 
 
@@ -122,6 +124,10 @@ def invitation_create(
     invitee = invitee.strip()
     if not invitee or any(character.isspace() for character in invitee):
         raise ValidationError({"invitee": ERROR_NO_INVITEE})
+    try:  # an address as any form takes one; a name as sign-up would take it
+        validate_email(invitee) if "@" in invitee else validate_username(invitee)
+    except ValidationError as error:
+        raise ValidationError({"invitee": error.messages}) from error
     if _invitee_member(project, invitee):
         raise ValidationError({"invitee": ERROR_ALREADY_MEMBER.format(who=invitee)})
     # A new invitation to the same person replaces the one pending.

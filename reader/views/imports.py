@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 from reader.access import Permission
 from reader.formats import FORMATS
 from reader.formats.reading import MAX_IMPORT_BYTES, parse_json
-from reader.forms import ImportForm
+from reader.forms import ImportConfirmForm, ImportForm
 from reader.models import PendingImport
 from reader.selectors.access import project_access
 from reader.services.imports import (
@@ -77,9 +77,11 @@ def import_preview(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         raise Http404
     format = FORMATS[pending.kind]
     access.require(format.import_permission)
-    if request.method == "GET":
-        context = {"access": access, "project": access.project, "pending": pending}
-        return render(request, "reader/import_preview.html", context)
+    form = ImportConfirmForm(request.POST if request.method == "POST" else None)
+    if not form.is_valid():
+        context = {"access": access, "project": access.project, "pending": pending, "form": form}
+        status = 400 if form.is_bound else 200
+        return render(request, "reader/import_preview.html", context, status=status)
     try:
         report = import_run(
             format=format,
@@ -88,6 +90,7 @@ def import_preview(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             source=pending.filename,
             project=access.project,
             document=pending.document,
+            foreign_authors=form.cleaned_data["foreign_authors"],
         )
     except ImportRefused as refused:
         # The project changed since the upload; say so, and keep nothing.

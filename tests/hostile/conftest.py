@@ -4,6 +4,7 @@ project's URLs as the resolver lists them (so new URLs are tried too)."""
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -11,9 +12,10 @@ from html.parser import HTMLParser
 import pytest
 from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from reader import ratelimit
-from reader.models import ApiToken, PendingImport, Project
+from reader.models import ApiToken, Invitation, PendingImport, Project
 from reader.services.discussion import moderation_hide, reply_create
 from reader.services.documents import (
     annotation_create,
@@ -22,7 +24,7 @@ from reader.services.documents import (
     outlet_get_or_create,
 )
 from reader.services.events import event_create, facet_create, facet_link_create
-from reader.services.projects import api_token_create, invitation_create
+from reader.services.projects import api_token_create
 from reader.vocabularies import Role
 from tests.factories import AnnotationFactory, DocumentFactory, MembershipFactory, UserFactory
 
@@ -287,8 +289,8 @@ def label(what: str) -> str:
 
 @pytest.fixture
 def evil(project):
-    """An annotator whose username is a payload: sign-up refuses it, but a bundle import
-    creates accounts by name, and an admin can type anything."""
+    """An annotator whose username is a payload: sign-up, the admin and imports refuse it
+    now, but an account made before the rule may still have one."""
     user = UserFactory(username=SHORT_PAYLOAD, email="evil@example.org")
     MembershipFactory(project=project, user=user, role=Role.ANNOTATOR)
     return user
@@ -361,9 +363,23 @@ def hostile(project, alice, carol, evil):
         kind="bundle",
         filename=label("file"),
         payload="{}",
-        preview={"counts": [[label("Count"), 1, 0]], "new_members": [f"{SHORT_PAYLOAD} (owner)"]},
+        preview={
+            "counts": [[label("Count"), 1, 0]],
+            "new_members": [f"{SHORT_PAYLOAD} (owner)"],
+            "invitations": [f"{SHORT_PAYLOAD} (owner)"],
+            "unknown_members": [f"{SHORT_PAYLOAD} (viewer)"],
+            "credited": [SHORT_PAYLOAD],
+        },
     )
-    invitation_create(project=project, invitee=INVITEE, role="viewer", invited_by=alice)
+    # An invitation from before invitees were held to the username rule.
+    Invitation.objects.create(
+        project=project,
+        invitee=INVITEE,
+        role="viewer",
+        invited_by=alice,
+        key_hash="0" * 64,
+        expires=timezone.now() + datetime.timedelta(days=1),
+    )
     return {
         "document": document,
         "annotation": on_payload,

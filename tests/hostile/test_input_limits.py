@@ -197,7 +197,7 @@ def test_deeply_nested_json_is_refused(signed_in, world):
         (b"\xff\xfe[\x00]\x00", "not UTF-8", "not UTF-8"),
         ("[{}]".encode("utf-16"), "not UTF-8", "not UTF-8"),
         (b'[{"type": "Annotation"', "not valid JSON", "not valid JSON"),
-        (b"NaN", "not W3C Web Annotation JSON", "not an Annotation"),
+        (b"NaN", "NaN, which is not a JSON number", "NaN, which is not a JSON number"),
     ],
 )
 def test_what_is_not_utf8_json_is_refused(signed_in, world, raw, import_message, api_message):
@@ -443,3 +443,125 @@ def test_a_very_long_search_is_not_a_500(signed_in, world):
 def test_a_nul_in_a_search_is_not_a_500(signed_in, world):
     url = reverse("reader:document_list", args=[world.project.slug])
     assert signed_in.get(url, {"q": "a\x00b"}).status_code == 200
+
+
+# --- numbers and times the database cannot take ---------------------------------------------
+
+HUGE = "9" * 5000
+
+
+def world_bundle(client, world) -> dict:
+    url = reverse("reader:project_export", args=[world.project.slug]) + "?format=bundle"
+    return json.loads(b"".join(client.get(url)))
+
+
+@pytest.mark.parametrize(
+    ("number", "message"),
+    [
+        (HUGE, "a number of 5,000 digits (at most 40) at "),
+        ("-" + HUGE, "a number of 5,000 digits"),
+        ("0." + HUGE, "a number of 5,002 characters"),
+        ("1e400", "the number 1e400, too large"),
+        ("Infinity", "Infinity, which is not a JSON number"),
+        ("-Infinity", "-Infinity, which is not a JSON number"),
+    ],
+)
+def test_numbers_no_one_can_store_are_a_400_everywhere(signed_in, world, number, message):
+    """int() refuses 4,300 digits and more with a ValueError (a 500 once): the one JSON
+    reader refuses long numbers, and what is not a finite JSON number, naming where."""
+    body = (
+        json.dumps(w3c()).replace('"claim"', '"claim", "n": 0').replace('"n": 0', f'"n": {number}')
+    )
+    before = snapshot()
+    response = api_post(signed_in, world, body.encode())
+    refused(response, 400, message)
+    assert "body[0].n" in response.json()["error"]
+    refused(import_file(signed_in, world, f"[{body}]".encode()), 400, message)
+    raw = json.dumps(world_bundle(signed_in, world)).replace('"version": 1', f'"version": {number}')
+    refused(import_file(signed_in, world, raw.encode(), kind="bundle"), 400, message)
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("version", 2**64, "field “version” must be at most 2,147,483,647"),
+        ("version", 2**31, "field “version” must be at most 2,147,483,647"),
+        ("start", 2**40, "field “start” must be at most 2,147,483,647"),
+        ("end", 2**63, "field “end” must be at most 2,147,483,647"),
+        ("version", 0, "field “version” must be a whole number of at least 1"),
+    ],
+)
+def test_bundle_integers_get_the_bounds_of_their_fields(signed_in, world, field, value, message):
+    bundle = world_bundle(signed_in, world)
+    bundle["annotations"][0][field] = value
+    before = snapshot()
+    response = import_file(signed_in, world, json.dumps(bundle).encode(), kind="bundle")
+    refused(response, 400, f"annotations[0] (“a1”): {message}")
+    assert snapshot() == before
+
+
+def test_a_facet_order_past_its_field_is_refused(signed_in, world):
+    bundle = world_bundle(signed_in, world)
+    bundle["facets"][0]["order"] = 2**32
+    before = snapshot()
+    response = import_file(signed_in, world, json.dumps(bundle).encode(), kind="bundle")
+    refused(response, 400, "facets[0] (“f1”): field “order” must be at most 2,147,483,647")
+    assert snapshot() == before
+
+
+# Valid times whose UTC value is in the year 10000 or 0: no database here stores them.
+OUT_OF_RANGE = ["9999-12-31T23:00:00-12:00", "0001-01-01T00:30:00+01:00"]
+ERROR_RANGE = "is outside the years 1 to 9999 in UTC"
+
+
+@pytest.mark.parametrize("moment", OUT_OF_RANGE)
+def test_a_claimed_at_outside_what_databases_store_is_a_400(signed_in, world, moment):
+    link = {**LINK, "event": world.event.name, "facet": world.facet.name, "claimedAt": moment}
+    body = w3c(bodies=[link])
+    before = snapshot()
+    response = api_post(signed_in, world, body)
+    refused(response, 400, f"claimedAt “{moment}” {ERROR_RANGE}")
+    refused(import_file(signed_in, world, json.dumps([body]).encode()), 400, ERROR_RANGE)
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("moment", ["2020-02-27T10:00:00", "yesterday", 20200227])
+def test_a_claimed_at_without_a_zone_or_not_a_time_is_a_400(signed_in, world, moment):
+    link = {**LINK, "event": world.event.name, "facet": world.facet.name, "claimedAt": moment}
+    before = snapshot()
+    response = api_post(signed_in, world, w3c(bodies=[link]))
+    message = "must give its time zone" if moment == "2020-02-27T10:00:00" else "ISO 8601"
+    refused(response, 400, message)
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("moment", OUT_OF_RANGE)
+@pytest.mark.parametrize(
+    ("section", "field", "label"),
+    [
+        ("annotations", "created", "annotations[0] (“a1”)"),
+        ("annotations", "modified", "annotations[0] (“a1”)"),
+        ("documents", "created", "documents[0] (“d1”)"),
+        ("events", "created", "events[0] (“e1”)"),
+    ],
+)
+def test_bundle_times_outside_what_databases_store_are_a_400(
+    signed_in, world, section, field, label, moment
+):
+    bundle = world_bundle(signed_in, world)
+    bundle[section][0][field] = moment
+    before = snapshot()
+    response = import_file(signed_in, world, json.dumps(bundle).encode(), kind="bundle")
+    refused(response, 400, f"{label}: field “{field}” {ERROR_RANGE}")
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("moment", OUT_OF_RANGE)
+def test_a_link_claimed_at_in_a_bundle_outside_the_range_is_a_400(signed_in, world, moment):
+    bundle = world_bundle(signed_in, world)
+    bundle["annotations"][0]["links"][0]["claimed_at"] = moment
+    before = snapshot()
+    response = import_file(signed_in, world, json.dumps(bundle).encode(), kind="bundle")
+    refused(response, 400, f"field “claimed_at” {ERROR_RANGE}")
+    assert snapshot() == before

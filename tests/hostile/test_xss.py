@@ -332,13 +332,19 @@ def test_problems_in_an_import_quote_its_ids_as_text(client, hostile, alice):
 
 
 def test_an_imported_bundle_is_inert_in_the_preview_and_after(client, hostile, alice):
-    """The hostile project's own bundle, imported into a fresh project of alice's."""
+    """The hostile project's own bundle, imported into a fresh project of alice's: refused
+    (inertly) for its username sign-up would not take; with that name made plain, every
+    other payload goes in and stays inert."""
     client.force_login(alice)
     source = hostile["document"].project
-    bundle = json.loads(
-        html_of(client.get(reverse("reader:project_export", args=[source.slug]) + "?format=bundle"))
+    raw = html_of(
+        client.get(reverse("reader:project_export", args=[source.slug]) + "?format=bundle")
     )
     target = project_create(name="Fresh", slug="fresh", owner=alice)
+    response = upload(client, target, json.loads(raw))
+    assert response.status_code == 400
+    assert_inert(html_of(response), shows=[SHORT_PAYLOAD, "is not a username sign-up would take"])
+    bundle = json.loads(raw.replace(json.dumps(SHORT_PAYLOAD)[1:-1], "evil"))
     response = upload(client, target, bundle)
     assert response.status_code == 302, html_of(response)
     assert_inert(html_of(client.get(response["Location"])), shows=[SHORT_PAYLOAD])

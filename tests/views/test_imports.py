@@ -114,7 +114,7 @@ def test_another_users_pending_import_is_not_found(client, alice, bob, demo):
     assert PendingImport.objects.count() == 1
 
 
-def test_preview_names_the_members_a_bundle_adds_and_keeps_one_upload(client, alice, demo):
+def test_preview_names_whom_a_bundle_invites_and_keeps_one_upload(client, alice, demo):
     membership_set(project=demo, user=alice, role=Role.OWNER)
     client.force_login(alice)
     raw = bundle_bytes(client, demo)
@@ -124,5 +124,7 @@ def test_preview_names_the_members_a_bundle_adds_and_keeps_one_upload(client, al
     response = upload(client, target, raw)
     assert PendingImport.objects.count() == 1  # the second upload replaced the first
     body = client.get(response["Location"]).content.decode()
-    assert "New members, with their roles:" in body
+    assert "Invited, with the roles the bundle gives them:" in body
     assert "jonas (annotator)" in body and "reviewer (viewer)" in body
+    assert "credits work to people who are not members of this project: amira, jonas" in body
+    assert list(target.memberships.values_list("user__username", flat=True)) == ["alice"]

@@ -1,4 +1,7 @@
-"""Import a Reader bundle: all of it, or nothing with the reason."""
+"""Import a Reader bundle: all of it, or nothing with the reason. Run by the server's
+operator, it restores the bundle's members and authors as they were (an upload through the
+site invites members and credits non-members' work to the uploader instead); it makes
+accounts only when told to (--create-accounts)."""
 
 from __future__ import annotations
 
@@ -32,8 +35,16 @@ class Command(BaseCommand):
         parser.add_argument(
             "--project", help="Slug of the project to import into (default: the bundle's own)."
         )
+        parser.add_argument(
+            "--create-accounts",
+            action="store_true",
+            help="Make the accounts the bundle names that do not exist here (without "
+            "passwords), as when moving a whole instance; without it, such a bundle is refused.",
+        )
 
-    def handle(self, *args, file: Path, project: str | None, **options) -> None:
+    def handle(
+        self, *args, file: Path, project: str | None, create_accounts: bool, **options
+    ) -> None:
         target = None
         if project:
             target = Project.objects.filter(slug=project).first()
@@ -46,6 +57,7 @@ class Command(BaseCommand):
                 actor=None,
                 source=file.name,
                 project=target,
+                create_accounts=create_accounts,
             )
         except ImportRefused as refused:
             raise CommandError(f"{file}: {refused}") from refused

@@ -25,6 +25,7 @@ class Command(BaseCommand):
                 data=parse_json(DEMO_BUNDLE.read_bytes()),
                 actor=None,
                 source=DEMO_BUNDLE.name,
+                create_accounts=True,  # the demo's annotators
             )
         except ImportRefused as refused:
             raise CommandError(f"{DEMO_BUNDLE.name}: {refused}") from refused
