@@ -23,7 +23,7 @@ from reader.formats.checks import parse_moment
 from reader.iris import Iris
 from reader.models import Annotation, Document, Facet, FacetLink
 from reader.selectors.exports import AnnotationRow, LinkRow
-from reader.services.events import facet_link_create
+from reader.services.events import facet_link_create, facet_link_delete
 from reader.vocabularies import Kind, Stance, kind_names
 
 W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
@@ -368,3 +368,28 @@ def write_links(annotation: Annotation, bodies: list[dict], author, report) -> N
             claimed_at=body["claimedAt"],
         )
         report.count("facet links", existed=False)
+
+
+def _link_key(facet_id: int, value, attribution, stance, claimed_at) -> tuple:
+    """What tells two links of one annotation apart: a linking body read back, or a row."""
+    return (facet_id, str(value or ""), str(attribution or ""), stance, claimed_at)
+
+
+def replace_links(annotation: Annotation, bodies: list[dict], author, report) -> None:
+    """The annotation's links as the linking bodies give them (a PUT): unchanged ones stay
+    as they are, with their author; the others go; new ones are made by `author`."""
+    wanted = {
+        _link_key(
+            body["facet"].pk,
+            body.get("facetValue"),
+            body.get("attribution"),
+            body.get("stance", Stance.ASSERTS),
+            body["claimedAt"],
+        ): body
+        for body in bodies
+    }
+    for link in annotation.links.all():
+        key = _link_key(link.facet_id, link.value, link.attribution, link.stance, link.claimed_at)
+        if wanted.pop(key, None) is None:
+            facet_link_delete(link=link, actor=author)
+    write_links(annotation, list(wanted.values()), author, report)

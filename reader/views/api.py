@@ -21,12 +21,12 @@ from django.views.decorators.csrf import csrf_exempt
 from reader.access import Permission
 from reader.formats import w3c, w3c_collection
 from reader.formats.reading import parse_json
-from reader.formats.w3c import project_facets, read_annotation, write_links
+from reader.formats.w3c import project_facets, read_annotation, replace_links, write_links
 from reader.iris import Iris, base_url
 from reader.selectors.access import annotation_get_for_user, document_get_for_user
 from reader.selectors.exports import annotations_for_export
 from reader.selectors.reading import annotation_with_links
-from reader.services import documents, events, projects
+from reader.services import documents, projects
 from reader.services.imports import ImportRefused, ImportReport
 from reader.services.locks import AnnotationGone, lock_rows, retry_on_conflict
 from reader.views.common import id_or_none
@@ -300,30 +300,6 @@ def api_annotation(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return _json(current, ETag=etag, Link=ANNOTATION_LINKS)
 
 
-def _link_key(facet_id: int, value, attribution, stance, claimed_at) -> tuple:
-    return (facet_id, str(value or ""), str(attribution or ""), stance, claimed_at)
-
-
-def _replace_links(annotation, bodies: list[dict], user) -> None:
-    """Links as the PUT body gives them: unchanged ones stay as they are (with their
-    author), removed ones go, new ones are made by the user."""
-    wanted = {
-        _link_key(
-            b["facet"].pk,
-            b.get("facetValue"),
-            b.get("attribution"),
-            b.get("stance", "asserts"),
-            b["claimedAt"],
-        ): b
-        for b in bodies
-    }
-    for link in annotation.links.all():
-        key = _link_key(link.facet_id, link.value, link.attribution, link.stance, link.claimed_at)
-        if wanted.pop(key, None) is None:
-            events.facet_link_delete(link=link, actor=user)
-    write_links(annotation, list(wanted.values()), user, ImportReport())
-
-
 def _replace(request, access, annotation, iris) -> HttpResponse:
     """PUT: the new kind, note and links; the target stays."""
     if refused := _unsupported_media_type(request):
@@ -347,7 +323,7 @@ def _replace(request, access, annotation, iris) -> HttpResponse:
             note=record["note"],
             edited_version=annotation.version,
         )
-        _replace_links(annotation, record["links"], request.user)
+        replace_links(annotation, record["links"], request.user, ImportReport())
         return _representation(annotation.pk, iris, access)  # before the commit, as in _create
 
     try:
