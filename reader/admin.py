@@ -16,12 +16,14 @@ admin.site.login_form = AdminSignInForm
 class _SharedUsernameRule:
     """Staff name accounts by the rule sign-up and imports use (validators.py)."""
 
+    cleaned_data: dict
+
     def clean_username(self) -> str:
         inherited = getattr(super(), "clean_username", None)  # the creation form's own
         username = inherited() if inherited else self.cleaned_data.get("username")
         if username:
             validate_username(username)
-        return username
+        return username or ""
 
 
 class ReaderUserCreationForm(_SharedUsernameRule, AdminUserCreationForm):

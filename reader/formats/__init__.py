@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 
@@ -16,6 +17,9 @@ from reader.iris import Iris
 from reader.models import Annotation, Document, Event, Project
 from reader.selectors.exports import annotations_for_export
 from reader.vocabularies import ImportKind
+
+if TYPE_CHECKING:  # services.imports runs the formats' readers: only the type comes back
+    from reader.services.imports import ImportReport
 
 ACCEPTED_ONLY = "only"  # ?accepted=only: the annotations an owner accepted, alone
 
@@ -29,7 +33,7 @@ class Format:
     write: Callable[[Export], Iterator[str]]
     # (*, data, project, document, actor, keep_authors, foreign_authors, create_accounts,
     #  dry_run) -> ImportReport
-    read: Callable[..., object]
+    read: Callable[..., ImportReport]
     import_permission: Permission
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
+from functools import partial
+from typing import Any
 
 from django.contrib.auth import get_user_model
 
@@ -114,7 +116,7 @@ def _authors(data: dict) -> set[str]:
     return names
 
 
-def _accounts(data: dict, create_accounts: bool) -> dict[str, object]:
+def _accounts(data: dict, create_accounts: bool) -> dict[str, Any]:
     """The operator's import: every name the bundle holds as the account of that name."""
     names = _authors(data) | {member["username"] for member in data["members"]}
     found = {u.get_username(): u for u in get_user_model().objects.filter(username__in=names)}
@@ -154,7 +156,7 @@ def _invite_members(data: dict, project: Project, actor, report: ImportReport) -
 
 def _credited(
     data: dict, project: Project, actor, foreign_authors: str, report: ImportReport
-) -> dict[str, object]:
+) -> dict[str, Any]:
     """An upload's authors: members of the project stay themselves; the work of anyone
     else is credited to the actor (named in the report), or the import refused."""
     authors = _authors(data)
@@ -190,14 +192,18 @@ def _write_bundle(
     else:
         users = _credited(data, project, actor, foreign_authors, report)
         _invite_members(data, project, actor, report)
-    objects: dict[str, object] = {}
+    objects: dict[str, Any] = {}
     for record in data["outlets"]:
         objects[record["key"]] = _kept(
             report,
             "outlets",
             project.outlets.filter(name=record["name"]).first(),
-            lambda r=record: outlet_get_or_create(
-                project=project, name=r["name"], kind=r["kind"], perspective=r["perspective"]
+            partial(
+                outlet_get_or_create,
+                project=project,
+                name=record["name"],
+                kind=record["kind"],
+                perspective=record["perspective"],
             ),
         )
     for record in data["documents"]:
@@ -205,14 +211,14 @@ def _write_bundle(
             report,
             "documents",
             project.documents.filter(content_hash=record["content_hash"]).first(),
-            lambda r=record: _document(r, project, objects, users),
+            partial(_document, record, project, objects, users),
         )
     for record in data["events"]:
         objects[record["key"]] = _kept(
             report,
             "events",
             project.events.filter(name=record["name"]).first(),
-            lambda r=record: _event(r, project),
+            partial(_event, record, project),
         )
     for record in data["facets"]:
         event = objects[record["event"]]
@@ -220,8 +226,12 @@ def _write_bundle(
             report,
             "facets",
             Facet.objects.filter(event=event, name=record["name"]).first(),
-            lambda r=record, e=event: facet_create(
-                event=e, name=r["name"], value_type=r["value_type"], order=r["order"]
+            partial(
+                facet_create,
+                event=event,
+                name=record["name"],
+                value_type=record["value_type"],
+                order=record["order"],
             ),
         )
     for record in data["annotations"]:
@@ -245,7 +255,7 @@ def _document(record: dict, project: Project, objects: dict, users: dict):
         language=record["language"],
         added_by=users[record["added_by"]] if record["added_by"] else None,
     )
-    return import_history_keep(instance=document, created=_datetime(record["created"]))
+    return import_history_keep(instance=document, created=parse_moment(record["created"]))
 
 
 def _event(record: dict, project: Project):
@@ -257,13 +267,13 @@ def _event(record: dict, project: Project):
         ends=_date(record["ends"]),
         place=record["place"],
     )
-    return import_history_keep(instance=event, created=_datetime(record["created"]))
+    return import_history_keep(instance=event, created=parse_moment(record["created"]))
 
 
 def _import_annotation(record: dict, objects: dict, users: dict, report: ImportReport) -> None:
     document = objects[record["document"]]
     author = users[record["author"]]
-    created = _datetime(record["created"])
+    created = parse_moment(record["created"])
     span = {name: record[name] for name in ("kind", "start", "end")}
     annotation = Annotation.objects.filter(
         document=document, author=author, created=created, **span
@@ -280,7 +290,7 @@ def _import_annotation(record: dict, objects: dict, users: dict, report: ImportR
         import_history_keep(
             instance=annotation,
             created=created,
-            modified=_datetime(record["modified"]),
+            modified=parse_moment(record["modified"]),
             version=record["version"],
             accepted=record.get("accepted", False),
             hidden_reason=record.get("hidden_reason", ""),
@@ -300,4 +310,4 @@ def _import_annotation(record: dict, objects: dict, users: dict, report: ImportR
             stance=link["stance"],
             claimed_at=_datetime(link["claimed_at"]),
         )
-        import_history_keep(instance=created_link, created=_datetime(link["created"]))
+        import_history_keep(instance=created_link, created=parse_moment(link["created"]))

@@ -220,7 +220,7 @@ def types(record: dict) -> set[str]:
 
 def _selectors(annotation: dict) -> dict[str, dict]:
     targets = [t for t in listify(annotation.get("target")) if isinstance(t, dict)]
-    found = {}
+    found: dict[str, dict] = {}
     for target in targets:
         for selector in listify(target.get("selector")):
             if isinstance(selector, dict) and isinstance(selector.get("type"), str):
@@ -260,7 +260,7 @@ def _anchor(text: str, selectors: dict) -> tuple[int, int] | None:
 
 def _best_occurrence(text: str, exact: str, prefix: str, suffix: str) -> tuple[int, int] | None:
     """The one occurrence of `exact` whose context matches best, or None (none, or a tie)."""
-    candidates = []
+    candidates: list[tuple[int, int]] = []
     at = text.find(exact)
     while at >= 0 and len(candidates) < MAX_CANDIDATES:
         before = text[max(0, at - len(prefix)) : at] == prefix

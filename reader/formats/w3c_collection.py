@@ -207,7 +207,9 @@ def _records(items: list, document: Document) -> list[dict]:
     for index, item in enumerate(items):
         record, item_problems = read_annotation(item, index, document, facets)
         problems += item_problems
-        if record and record["id"]:
+        if record is None:
+            continue
+        if record["id"]:
             if record["id"] in seen:
                 problems.append(f"annotation {record['id']}: appears twice in the file")
             seen.add(record["id"])

@@ -103,6 +103,7 @@ def import_record(*, report: ImportReport, actor, source: str, document_id: int 
     import that added nothing, as loading the demo again does)."""
     if not any(report.created.values()):
         return None
+    assert report.project is not None, "a reader always names the project it wrote to"
     return activity_record(
         project_id=report.project.pk,
         actor=actor,
@@ -143,7 +144,7 @@ def import_run(
     )
     if not dry_run:
         import_record(
-            report=report, actor=actor, source=source, document_id=document and document.pk
+            report=report, actor=actor, source=source, document_id=document.pk if document else None
         )
     return report
 

@@ -12,6 +12,7 @@ import functools
 import hashlib
 import json
 import re
+from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -51,7 +52,7 @@ ERROR_STALE = "The annotation changed since your copy (ETag {etag}); GET it agai
 ERROR_TARGET = "An annotation's target cannot change: delete it and create a new one."
 
 
-def _json(body, *, status: int = 200, **headers) -> HttpResponse:
+def _json(body, *, status: int = 200, **headers: str) -> HttpResponse:
     response = HttpResponse(
         json.dumps(body, ensure_ascii=False), status=status, content_type=w3c.MEDIA_TYPE
     )
@@ -85,10 +86,15 @@ def _authenticate(request: HttpRequest) -> HttpResponse | None:
         return _error(401, ERROR_SIGN_IN)
     if request.method not in {"GET", "HEAD", "OPTIONS"}:
         # A session can be ridden by another site: writes need the CSRF token as pages do.
-        refused = CsrfViewMiddleware(lambda r: None).process_view(request, None, (), {})
+        refused = CsrfViewMiddleware(_no_response).process_view(request, _no_response, (), {})
         if refused is not None:
             return _error(403, "CSRF check failed: send the X-CSRFToken header with a session.")
     return None
+
+
+def _no_response(*args, **kwargs) -> HttpResponse:
+    """The CSRF check is asked for its verdict alone: nothing is served through it."""
+    return HttpResponse(status=500)
 
 
 def api_view(allowed: str):
@@ -109,8 +115,8 @@ def api_view(allowed: str):
                 response = _error(404, "Not found, or not in a project of yours.")
             except PermissionDenied as denied:
                 response = _error(403, str(denied) or "Not allowed.")
-            except ImportRefused as refused:
-                response = _error(400, refused.problems[0], problems=refused.problems)
+            except ImportRefused as unreadable:
+                response = _error(400, unreadable.problems[0], problems=unreadable.problems)
             except documents.StaleVersionError as stale:
                 response = _error(412, stale.messages[0])
             except ValidationError as invalid:
@@ -160,7 +166,7 @@ def _read_body(request: HttpRequest, document) -> dict:
     """The posted annotation, read as an import would read it; ImportRefused otherwise."""
     data = parse_json(request.body, limit=MAX_BODY_BYTES)
     record, problems = read_annotation(data, 0, document, project_facets(document.project_id))
-    if problems:
+    if problems or record is None:
         raise ImportRefused(problems)
     return record
 
@@ -202,7 +208,11 @@ def api_container(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         collection["first"] = _page(collection, 0, annotations, iris, access, as_iris=as_iris)
         del collection["first"]["@context"]
         body = collection
-    headers = {"ETag": _etag(body), "Link": CONTAINER_LINKS, "Accept_Post": w3c.MEDIA_TYPE}
+    headers: dict[str, Any] = {
+        "ETag": _etag(body),
+        "Link": CONTAINER_LINKS,
+        "Accept_Post": w3c.MEDIA_TYPE,
+    }
     if include & {PREFER_MINIMAL, PREFER_IRIS}:
         headers["Preference_Applied"] = "return=representation"
     if _matches(request.headers.get("If-None-Match"), headers["ETag"]):
@@ -230,7 +240,7 @@ def _representation(annotation_pk: int, iris, access) -> dict:
         annotation = annotation_with_links(pk=annotation_pk)
     except ObjectDoesNotExist as gone:
         raise AnnotationGone from gone
-    return w3c.annotation_to_w3c(annotation, iris, sees_hidden=access.sees_hidden)
+    return dict(w3c.annotation_to_w3c(annotation, iris, sees_hidden=access.sees_hidden))
 
 
 def _link_events(record: dict) -> list[int]:

@@ -69,7 +69,7 @@ def import_upload(request: HttpRequest, slug: str) -> HttpResponse:
 def import_preview(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     access = project_access(user=request.user, slug=slug, permission=Permission.ANNOTATE)
     pending = (
-        PendingImport.objects.filter(pk=pk, project=access.project, user=request.user)
+        PendingImport.objects.filter(pk=pk, project=access.project, user=access.membership.user)
         .select_related("document")
         .first()
     )

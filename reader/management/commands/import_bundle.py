@@ -61,4 +61,5 @@ class Command(BaseCommand):
             )
         except ImportRefused as refused:
             raise CommandError(f"{file}: {refused}") from refused
+        assert report.project is not None  # a bundle import names its project
         self.stdout.write(f"{report.project.slug}: {report.summary()}")

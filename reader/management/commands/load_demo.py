@@ -30,6 +30,7 @@ class Command(BaseCommand):
         except ImportRefused as refused:
             raise CommandError(f"{DEMO_BUNDLE.name}: {refused}") from refused
         added = report.created
+        assert report.project is not None  # a bundle import names its project
         self.stdout.write(
             f"Demo project “{report.project.slug}”: {added['documents']} documents, "
             f"{added['annotations']} annotations and {added['facet links']} facet links added."
