@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django_htmx.http import reswap, retarget
 from django_htmx.middleware import HtmxDetails
@@ -65,3 +65,21 @@ def annotation_item_response(request, access, annotation) -> HttpResponse:
         "poll_seconds": settings.READER_POLL_SECONDS,
     }
     return render(request, "reader/partials/annotation_item_update.html", context)
+
+
+def revision_poll(
+    request: HttpRequest, revision_for_user, template: str, context: dict | None = None
+) -> HttpResponse:
+    """A page's poll: 204 when nothing changed since the revision it shows (`?since=`), else
+    the bar saying how many changes there were; 286 (htmx: stop polling) when signed out,
+    rather than a sign-in page inside the bar. One indexed query after the session's own."""
+    if not request.user.is_authenticated:
+        return HttpResponse(status=286)
+    kwargs = request.resolver_match.kwargs if request.resolver_match else {}
+    revision = revision_for_user(user=request.user, **kwargs)
+    if revision is None:
+        raise Http404
+    since = id_or_none(request.GET.get("since", "")) or 0
+    if revision <= since:
+        return HttpResponse(status=204)
+    return render(request, template, {**(context or {}), "changes": revision - since})

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -32,6 +32,7 @@ from reader.views.common import (
     error_response,
     form_messages,
     id_or_none,
+    revision_poll,
     wants_partial,
 )
 
@@ -90,15 +91,7 @@ def event_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def event_changes(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Polled by the event's pages: 204 when nothing changed since their revision, else a
     bar offering to reload. One indexed query, as for documents."""
-    if not request.user.is_authenticated:
-        return HttpResponse(status=286)  # htmx stops polling: no sign-in page in the bar
-    revision = event_revision_for_user(user=request.user, slug=slug, pk=pk)
-    if revision is None:
-        raise Http404
-    since = id_or_none(request.GET.get("since", "")) or 0
-    if revision <= since:
-        return HttpResponse(status=204)
-    return render(request, "reader/partials/event_changes.html", {"changes": revision - since})
+    return revision_poll(request, event_revision_for_user, "reader/partials/event_changes.html")
 
 
 @login_required

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404, HttpResponse, QueryDict
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -34,6 +34,7 @@ from reader.views.common import (
     error_response,
     form_messages,
     id_or_none,
+    revision_poll,
     wants_partial,
 )
 from reader.vocabularies import Kind, OutletKind, Stance
@@ -247,16 +248,10 @@ def annotation_create(request: HtmxHttpRequest, slug: str, pk: int) -> HttpRespo
 def document_changes(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     """Polled by readers: 204 when nothing changed since their revision, else a bar saying
     how many changes there were. One indexed query (after the session's own)."""
-    if not request.user.is_authenticated:
-        return HttpResponse(status=286)  # htmx stops polling: no sign-in page in the panel
-    revision = document_revision_for_user(user=request.user, slug=slug, pk=pk)
-    if revision is None:
-        raise Http404
-    since = id_or_none(request.GET.get("since", "")) or 0
-    if revision <= since:
-        return HttpResponse(status=204)
-    context = {"project_slug": slug, "document_pk": pk, "changes": revision - since}
-    return render(request, "reader/partials/live_changes.html", context)
+    context = {"project_slug": slug, "document_pk": pk}
+    return revision_poll(
+        request, document_revision_for_user, "reader/partials/live_changes.html", context
+    )
 
 
 @login_required
