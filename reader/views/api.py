@@ -14,6 +14,7 @@ import json
 import re
 from typing import Any
 
+import orjson
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
@@ -25,7 +26,7 @@ from reader.formats.reading import parse_json
 from reader.formats.w3c import project_facets, read_annotation, replace_links, write_links
 from reader.iris import Iris, base_url
 from reader.selectors.access import annotation_get_for_user, document_get_for_user
-from reader.selectors.exports import annotations_for_export
+from reader.selectors.exports import annotations_for_export, export_rows
 from reader.selectors.reading import annotation_with_links
 from reader.services import documents, projects
 from reader.services.imports import ImportRefused, ImportReport
@@ -33,6 +34,8 @@ from reader.services.locks import AnnotationGone, lock_rows, retry_on_conflict
 from reader.views.common import id_or_none
 
 CONTAINER_ALLOW = "GET, HEAD, OPTIONS, POST"
+# The largest page a client may ask for with ?limit=: a long document in one request.
+MAX_PAGE_SIZE = 5000
 ANNOTATION_ALLOW = "GET, HEAD, OPTIONS, PUT, DELETE"
 CONTAINER_LINKS = (
     '<http://www.w3.org/ns/ldp#BasicContainer>; rel="type", '
@@ -53,9 +56,9 @@ ERROR_TARGET = "An annotation's target cannot change: delete it and create a new
 
 
 def _json(body, *, status: int = 200, **headers: str) -> HttpResponse:
-    response = HttpResponse(
-        json.dumps(body, ensure_ascii=False), status=status, content_type=w3c.MEDIA_TYPE
-    )
+    """An answer in JSON-LD: `body` as a dict, or as the bytes `_encoded` made of it."""
+    content = body if isinstance(body, bytes) else orjson.dumps(body)
+    response = HttpResponse(content, status=status, content_type=w3c.MEDIA_TYPE)
     for name, value in headers.items():
         response[name.replace("_", "-")] = value
     return response
@@ -153,9 +156,18 @@ def _matches(header: str | None, etag: str, *, weak: bool = True) -> bool:
     return "*" in tags or etag in tags
 
 
-def _etag(representation: dict) -> str:
-    encoded = json.dumps(representation, sort_keys=True, ensure_ascii=False).encode("utf-8")
+def _encoded(representation: dict) -> bytes:
+    """The JSON of an answer, made once: its bytes are sent and give its ETag (the builders
+    write keys in a fixed order, so the same data gives the same bytes)."""
+    return orjson.dumps(representation)
+
+
+def _etag_of(encoded: bytes) -> str:
     return f'"{hashlib.sha256(encoded).hexdigest()[:32]}"'
+
+
+def _etag(representation: dict) -> str:
+    return _etag_of(_encoded(representation))
 
 
 def _iris(request: HttpRequest, access) -> Iris:
@@ -186,30 +198,31 @@ def api_container(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if write:
         return _create(request, access, document, iris)
     annotations = annotations_for_export(project=access.project, document=document)
+    size = _page_size(request)
     iri = iris.container(document.pk)
+    if size != w3c_collection.PAGE_SIZE:  # the container seen with another page size
+        iri += f"?limit={size}"
     total = annotations.count()
     include = _preferred_includes(request)
     as_iris = PREFER_IRIS in include or request.GET.get("iris") == "1"
     collection = w3c_collection.collection_description(
-        iri=iri,
-        label=f"Annotations on {document.title}",
-        total=total,
-        page_size=w3c_collection.PAGE_SIZE,
+        iri=iri, label=f"Annotations on {document.title}", total=total, page_size=size
     )
     page = request.GET.get("page")
     if page is not None:
         number = id_or_none(page)
-        if number is None or number * w3c_collection.PAGE_SIZE >= max(total, 1):
+        if number is None or number * size >= max(total, 1):
             raise Http404
-        body = _page(collection, number, annotations, iris, access, as_iris=as_iris)
+        body = _page(collection, number, size, annotations, iris, access, as_iris=as_iris)
     elif PREFER_MINIMAL in include or not total:
         body = collection
     else:
-        collection["first"] = _page(collection, 0, annotations, iris, access, as_iris=as_iris)
-        del collection["first"]["@context"]
-        body = collection
+        first = _page(collection, 0, size, annotations, iris, access, as_iris=as_iris)
+        del first["@context"]
+        body = {**collection, "first": first}
+    encoded = _encoded(body)
     headers: dict[str, Any] = {
-        "ETag": _etag(body),
+        "ETag": _etag_of(encoded),
         "Link": CONTAINER_LINKS,
         "Accept_Post": w3c.MEDIA_TYPE,
     }
@@ -217,19 +230,34 @@ def api_container(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         headers["Preference_Applied"] = "return=representation"
     if _matches(request.headers.get("If-None-Match"), headers["ETag"]):
         return HttpResponse(status=304, headers={"ETag": headers["ETag"]})
-    return _json(body, **headers)
+    return _json(encoded, **headers)
 
 
-def _page(collection: dict, number: int, annotations, iris, access, *, as_iris: bool) -> dict:
-    rows = annotations[number * w3c_collection.PAGE_SIZE : (number + 1) * w3c_collection.PAGE_SIZE]
-    items = [
-        iris.annotation(a.pk)
+def _page_size(request: HttpRequest) -> int:
+    """`?limit=N`: the client's page size, up to MAX_PAGE_SIZE (a long document's
+    annotations in one request); PAGE_SIZE without it."""
+    asked = id_or_none(request.GET.get("limit", ""))
+    if asked is None or asked < 1:
+        return w3c_collection.PAGE_SIZE
+    return min(asked, MAX_PAGE_SIZE)
+
+
+def _rows(annotations, access, size: int):
+    """A page's annotations as plain rows, in one chunk: two queries whatever its size."""
+    return export_rows(annotations, sees_hidden=access.sees_hidden, chunk_size=size)
+
+
+def _page(
+    collection: dict, number: int, size: int, annotations, iris, access, *, as_iris: bool
+) -> dict:
+    rows = annotations[number * size : (number + 1) * size]
+    items: list = (
+        [iris.annotation(pk) for pk in rows.values_list("pk", flat=True)]
         if as_iris
-        else w3c.annotation_to_w3c(a, iris, sees_hidden=access.sees_hidden)
-        for a in rows
-    ]
+        else list(w3c_collection.w3c_items(_rows(rows, access, size), iris))
+    )
     return w3c_collection.annotation_page(
-        collection=collection, page=number, page_size=w3c_collection.PAGE_SIZE, items=items
+        collection=collection, page=number, page_size=size, items=items
     )
 
 

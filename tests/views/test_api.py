@@ -15,6 +15,7 @@ from reader.models import Annotation, ApiToken, FacetLink
 from reader.services.documents import annotation_update
 from reader.services.events import event_create, facet_create, facet_link_create
 from reader.services.projects import api_token_create
+from reader.views import api
 from tests.factories import AnnotationFactory
 from tests.test_w3c_export import ANNOTATION_MUSTS, COLLECTION_MUSTS, PAGE_MUSTS, failures
 
@@ -405,3 +406,46 @@ def test_bearer_scheme_is_case_insensitive(client, bob, document):
     _, token = api_token_create(user=bob, name="t")
     response = client.get(container(document), headers={"Authorization": f"bearer {token}"})
     assert response.status_code == 200
+
+
+def _many(document, bob, count: int) -> None:
+    """`count` annotations, each on its own character, written the way a bulk import is."""
+    for start in range(count):
+        AnnotationFactory(document=document, author=bob, start=start, end=start + 1)
+
+
+def test_a_client_reads_a_whole_document_in_one_request_with_limit(client, bob, document):
+    _many(document, bob, 150)
+    auth = bearer(bob)
+    response = client.get(container(document) + "?limit=1000", headers=auth)
+    body = response.json()
+    assert body["total"] == 150
+    assert len(body["first"]["items"]) == 150
+    assert "next" not in body["first"]
+    assert body["id"].endswith("?limit=1000")
+    assert failures(body["first"] | {"@context": w3c.W3C_CONTEXT}, PAGE_MUSTS) == []
+
+
+def test_pages_keep_the_clients_page_size_and_it_is_capped(client, bob, document):
+    _many(document, bob, 7)
+    auth = bearer(bob)
+    body = client.get(container(document) + "?limit=3", headers=auth).json()
+    assert len(body["first"]["items"]) == 3
+    second = client.get(body["first"]["next"], headers=auth).json()
+    assert [item["id"] for item in second["items"]] != [i["id"] for i in body["first"]["items"]]
+    assert second["next"].endswith("limit=3&page=2")
+    capped = client.get(container(document) + "?limit=999999", headers=auth).json()
+    assert capped["id"].endswith(f"?limit={api.MAX_PAGE_SIZE}")
+
+
+@pytest.mark.parametrize("count", [5, 120])
+def test_a_page_of_any_size_costs_the_same_queries(
+    client, bob, document, django_assert_num_queries, count
+):
+    _many(document, bob, count)
+    auth = bearer(bob)
+    client.get(container(document) + "?limit=5000", headers=auth)  # the token's first use
+    # the token with its user, the membership, the document, the count, the rows, the links
+    with django_assert_num_queries(6):
+        response = client.get(container(document) + "?limit=5000", headers=auth)
+    assert len(response.json()["first"]["items"]) == count

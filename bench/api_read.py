@@ -1,0 +1,97 @@
+"""A long document's annotations through the API: every page of 100 (the default), against
+one request with ?limit=5000. Server time in-process (Django test client, SQLite), with a
+personal token as a script would send it; prints p50 / p95, bytes, queries and requests.
+
+    .venv/bin/python bench/api_read.py [--runs 30] [--annotations 2000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from reader_page import big_document, setup_django
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def read_all(client, url: str, headers: dict) -> tuple[int, int]:
+    """Follow the container's pages by their links; (bytes, requests)."""
+    body = client.get(url, headers=headers).json()
+    size, requests, page = 0, 1, body.get("first")
+    while page is not None:
+        size += len(str(page))
+        following = page.get("next")
+        if following is None:
+            break
+        page = client.get(following, headers=headers).json()
+        requests += 1
+    return size, requests
+
+
+def timed(function, runs: int) -> dict:
+    function()  # warm the caches once
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        result = function()
+        times.append((time.perf_counter() - start) * 1000)
+    times.sort()
+    return {
+        "p50": statistics.median(times),
+        "p95": times[max(0, round(len(times) * 0.95) - 1)],
+        "result": result,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--annotations", type=int, default=2000)
+    parser.add_argument("--size", type=int, default=1_000_000)
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as folder:
+        setup_django(Path(folder) / "bench.sqlite3")
+        from django.contrib.auth import get_user_model
+        from django.db import connection
+        from django.test import Client
+        from django.test.utils import CaptureQueriesContext
+        from django.urls import reverse
+
+        from reader.models import Project
+        from reader.services.projects import api_token_create, membership_set
+        from reader.vocabularies import Role
+
+        owner = get_user_model().objects.create_user("bench")
+        project = Project.objects.get(slug="idlib-2020")
+        membership_set(project=project, user=owner, role=Role.VIEWER)
+        big = big_document(owner, args.annotations, args.size)
+        _, token = api_token_create(user=owner, name="bench")
+        headers = {"Authorization": f"Bearer {token}"}
+        url = reverse("reader:api_container", args=[big.project.slug, big.pk])
+        client = Client()
+
+        print(f"API read of {args.annotations:,} annotations on {len(big.text):,} characters")
+        print(f"{'how':32} {'requests':>8} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}")
+        for label, address in (
+            ("pages of 100, by their links", url),
+            ("one request, ?limit=5000", url + "?limit=5000"),
+        ):
+            result = timed(lambda a=address: read_all(client, a, headers), args.runs)
+            with CaptureQueriesContext(connection) as queries:
+                read_all(client, address, headers)
+            print(
+                f"{label:32} {result['result'][1]:>8} {result['p50']:>8.1f} "
+                f"{result['p95']:>8.1f} {len(queries.captured_queries):>8}"
+            )
+        print(f"\nmeasured with: .venv/bin/python bench/api_read.py --runs {args.runs}")
+
+
+if __name__ == "__main__":
+    main()
