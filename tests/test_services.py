@@ -28,7 +28,9 @@ def test_document_text_is_normalised_once_and_hashed(project):
 
 
 def test_same_text_twice_in_a_project_is_refused(document):
-    with pytest.raises(ValidationError, match="already in the project as “Mixed scripts”"):
+    with pytest.raises(
+        ValidationError, match="already in the project as “\u2068Mixed scripts\u2069”"
+    ):
         document_create(
             project=document.project, outlet=document.outlet, title="Again", text=MIXED_TEXT
         )
@@ -69,7 +71,7 @@ def test_annotation_note_is_stored_as_written_and_cleaned_html_beside_it(documen
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        ({"kind": "rumour"}, "Unknown kind “rumour”"),
+        ({"kind": "rumour"}, "Unknown kind “\u2068rumour\u2069”"),
         ({"start": 5, "end": 5}, "The span is empty"),
         ({"start": 0, "end": 10_000}, "outside the text"),
         ({"seen_quote": "something else"}, "no longer matches"),
