@@ -41,11 +41,19 @@ def model_choice(form: forms.Form, name: str) -> forms.ModelChoiceField:
     return field
 
 
+class NamedChoiceField(forms.ModelChoiceField):
+    """A choice of rows shown by their names, which users wrote: an <option> cannot hold an
+    isolating element, so there the names lose their directional controls."""
+
+    def label_from_instance(self, obj) -> str:
+        return sanitize.without_bidi_controls(str(obj))
+
+
 class DocumentForm(forms.Form):
     title = forms.CharField(
         max_length=500, required=False, help_text="Leave empty to use the text's first line."
     )
-    outlet = forms.ModelChoiceField(queryset=Outlet.objects.none(), required=False)
+    outlet = NamedChoiceField(queryset=Outlet.objects.none(), required=False)
     new_outlet = forms.CharField(
         max_length=200, required=False, label="…or a new outlet", help_text="Its name."
     )
@@ -77,7 +85,7 @@ class DocumentForm(forms.Form):
             return None
         extension = Path(upload.name).suffix.lower()
         if extension not in SOURCE_EXTENSIONS:
-            raise forms.ValidationError(ERROR_FILE_TYPE.format(name=upload.name))
+            raise forms.ValidationError(ERROR_FILE_TYPE.format(name=sanitize.isolate(upload.name)))
         limit = settings.READER_MAX_SOURCE_BYTES
         if upload.size > limit:
             raise forms.ValidationError(ERROR_FILE_TOO_BIG.format(size=upload.size, limit=limit))
@@ -118,7 +126,7 @@ class AnnotationCreateForm(forms.Form):
     quote = forms.CharField(strip=False)
     note = forms.CharField(required=False, max_length=NOTE_MAX_LENGTH, strip=False)
     # Optionally, link the new annotation to a facet in the same step.
-    facet = forms.ModelChoiceField(queryset=Facet.objects.none(), required=False)
+    facet = NamedChoiceField(queryset=Facet.objects.none(), required=False)
     value = forms.CharField(max_length=500, required=False)
     attribution = forms.CharField(max_length=300, required=False)
     stance = forms.ChoiceField(choices=Stance.choices, initial=Stance.ASSERTS, required=False)
@@ -172,16 +180,16 @@ class FacetForm(forms.Form):
     value_type = forms.ChoiceField(choices=ValueType.choices, initial=ValueType.TEXT)
 
 
-class FacetChoiceField(forms.ModelChoiceField):
+class FacetChoiceField(NamedChoiceField):
     def label_from_instance(self, facet: Facet) -> str:
-        return f"{facet.event.name} › {facet.name}"
+        return sanitize.without_bidi_controls(f"{facet.event.name} › {facet.name}")
 
 
 class FacetLinkForm(forms.Form):
     """Link an annotation to a facet, or name a new facet (and event) to create."""
 
     facet = FacetChoiceField(queryset=Facet.objects.none(), required=False)
-    event = forms.ModelChoiceField(
+    event = NamedChoiceField(
         queryset=Event.objects.none(), required=False, label="New facet's event"
     )
     new_event = forms.CharField(max_length=200, required=False, label="…or a new event")
@@ -222,7 +230,7 @@ class FacetLinkForm(forms.Form):
 
 class ImportForm(forms.Form):
     kind = forms.ChoiceField(choices=ImportKind.choices, widget=forms.RadioSelect)
-    document = forms.ModelChoiceField(
+    document = NamedChoiceField(
         queryset=Document.objects.none(),
         required=False,
         help_text="For W3C annotations: the document they annotate.",

@@ -68,3 +68,58 @@ def html_to_text(markup: str) -> str:
     text = html.unescape(bleach.clean(markup, tags=set(), strip=True, strip_comments=True))
     lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip() + "\n"
+
+
+# --- bidirectional text ------------------------------------------------------------------
+# A right-to-left override (U+202E) or an isolate (U+2066-U+2069) in what a user wrote
+# reorders the page's own text around it. Pages isolate user text: inline in <bdi> (the
+# `bdi` filter), block-level in an element with dir="auto", and inside a sentence built in
+# Python with `isolate` (the plain-text <bdi>). Attributes and the <title> cannot hold an
+# element: there the controls are removed (`without_bidi_controls`).
+
+_OPENERS = {
+    "\u202a": "\u202c",  # LRE
+    "\u202b": "\u202c",  # RLE
+    "\u202d": "\u202c",  # LRO
+    "\u202e": "\u202c",  # RLO
+    "\u2066": "\u2069",  # LRI
+    "\u2067": "\u2069",  # RLI
+    "\u2068": "\u2069",  # FSI
+}
+FSI, PDI = "\u2068", "\u2069"
+BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def bidi_balanced(text: str) -> str:
+    """`text` with every directional embedding, override and isolate it opens closed at
+    its end, and every closer that closes nothing it opened dropped (an unmatched U+2069
+    would end the isolate the page put around it); balanced text is returned unchanged."""
+    if not BIDI_CONTROLS.search(text):
+        return text
+    kept, open_ = [], []  # open_: the closer each still-open opener expects
+    for char in text:
+        if char in _OPENERS:
+            open_.append(_OPENERS[char])
+        elif char == PDI:
+            if PDI not in open_:
+                continue
+            while open_.pop() != PDI:  # an isolate's end also ends embeddings inside it
+                pass
+        elif char == "\u202c":
+            if not open_ or open_[-1] != "\u202c":
+                continue
+            open_.pop()
+        kept.append(char)
+    return "".join(kept) + "".join(reversed(open_))
+
+
+def isolate(text: object) -> str:
+    """User text for a sentence built in Python (an activity summary, a message): balanced
+    and between U+2068 FIRST STRONG ISOLATE and U+2069 POP DIRECTIONAL ISOLATE, so neither
+    its direction nor its controls reach the words around it."""
+    return f"{FSI}{bidi_balanced(str(text))}{PDI}"
+
+
+def without_bidi_controls(text: str) -> str:
+    """For attributes and the <title>, which cannot hold an isolating element."""
+    return BIDI_CONTROLS.sub("", text)

@@ -8,6 +8,8 @@ import unicodedata
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 
+from reader.sanitize import isolate
+
 ERROR_USERNAME_AT = "A username cannot contain “@”; give your email below."
 ERROR_USERNAME_FORM = (
     "A username is written in one canonical form; “{username}” has characters that look "
@@ -31,4 +33,6 @@ def validate_username(username: str) -> None:
     if "@" in username:
         raise ValidationError(ERROR_USERNAME_AT, code="username_at")
     if unicodedata.normalize("NFKC", username) != username:
-        raise ValidationError(ERROR_USERNAME_FORM.format(username=username), code="username_form")
+        raise ValidationError(
+            ERROR_USERNAME_FORM.format(username=isolate(username)), code="username_form"
+        )

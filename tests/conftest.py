@@ -3,8 +3,11 @@ with a project of her own."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
+from reader.sanitize import without_bidi_controls
 from reader.vocabularies import Role
 from tests.factories import DocumentFactory, MembershipFactory, ProjectFactory, UserFactory
 
@@ -16,6 +19,12 @@ MIXED_TEXT = (
     "قالت وزارة الدفاع التركية إن 33 جنديا قتلوا.\n"
     "Surrogates 𝒜𝒷𝒸 end here.\n"
 )
+
+
+def shown(html: str) -> str:
+    """A page as tests look for words in it: without the <bdi>s and directional isolates
+    that keep user text apart from the page's own (tests/hostile/test_bidi.py checks them)."""
+    return without_bidi_controls(re.sub(r"</?bdi>", "", html))
 
 
 @pytest.fixture(scope="session")

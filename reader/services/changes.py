@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.db import models
 
 from reader.models import Activity, Annotation, Document, Event
+from reader.sanitize import isolate
 from reader.services.locks import lock_rows
 from reader.vocabularies import Action
 
@@ -41,7 +42,7 @@ def shorten(text: str, limit: int = SUMMARY_QUOTE_LIMIT) -> str:
 
 
 def annotation_summary(annotation: Annotation) -> str:
-    return f"{annotation.get_kind_display()} “{shorten(annotation.quote_exact)}”"
+    return f"{annotation.get_kind_display()} “{isolate(shorten(annotation.quote_exact))}”"
 
 
 def activity_record(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from reader import agreement
 from reader.models import Annotation, Document
+from reader.sanitize import isolate
 from reader.services.changes import activity_on_annotation, activity_record, document_touch
 from reader.services.locks import lock_for_annotation, lock_rows, retry_on_conflict
 from reader.vocabularies import Action
@@ -50,7 +51,8 @@ def annotation_accept(*, annotation: Annotation, actor) -> Annotation:
         annotation=annotation,
         actor=actor,
         action=Action.ANNOTATION_ACCEPTED,
-        detail=f"{annotation.author}'s, over {len(others)} other{'s' if len(others) != 1 else ''}",
+        detail=f"{isolate(annotation.author)}'s, over {len(others)} "
+        f"other{'s' if len(others) != 1 else ''}",
     )
     return annotation
 

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 
 from reader import anchoring, sanitize
 from reader.models import Annotation, Reply
+from reader.sanitize import isolate
 from reader.services.changes import activity_on_annotation, document_touch
 from reader.services.documents import ERROR_BAD_CHARACTERS, clean_note
 from reader.services.locks import AnnotationGone, lock_for_annotation, retry_on_conflict
@@ -88,12 +89,12 @@ def _set_hidden(item: Annotation | Reply, reason: str, actor) -> Annotation | Re
     type(item).objects.filter(pk=item.pk).update(hidden_reason=reason)
     annotation = item if isinstance(item, Annotation) else item.annotation
     document_touch(document_id=annotation.document_id)
-    what = "its note" if isinstance(item, Annotation) else f"a reply by {item.author}"
+    what = "its note" if isinstance(item, Annotation) else f"a reply by {isolate(item.author)}"
     activity_on_annotation(
         annotation=annotation,
         actor=actor,
         action=Action.HIDDEN if reason else Action.SHOWN,
-        detail=f"{what}, because {reason}" if reason else what,
+        detail=f"{what}, because {isolate(reason)}" if reason else what,
     )
     return item
 

@@ -22,6 +22,7 @@ from reader.models import (
     Project,
     trash_cutoff,
 )
+from reader.sanitize import isolate
 from reader.services.changes import (
     activity_on_annotation,
     activity_record,
@@ -106,7 +107,7 @@ def document_create(
     digest = anchoring.content_hash(text)
     existing = Document.objects.filter(project=project, content_hash=digest).first()
     if existing:
-        raise ValidationError({"text": ERROR_DUPLICATE_TEXT.format(title=existing.title)})
+        raise ValidationError({"text": ERROR_DUPLICATE_TEXT.format(title=isolate(existing.title))})
     document = Document(
         project=project,
         outlet=outlet,
@@ -124,7 +125,7 @@ def document_create(
         project_id=project.pk,
         actor=added_by,
         action=Action.DOCUMENT_ADDED,
-        summary=f"“{document.title}” ({outlet.name})",
+        summary=f"“{isolate(document.title)}” ({isolate(outlet.name)})",
         document_id=document.pk,
     )
     return document
@@ -145,7 +146,9 @@ def clean_note(note: str) -> str:
 
 def _check_kind(kind: str) -> None:
     if kind not in Kind.values:
-        raise ValidationError({"kind": ERROR_UNKNOWN_KIND.format(kind=kind, kinds=kind_names())})
+        raise ValidationError(
+            {"kind": ERROR_UNKNOWN_KIND.format(kind=isolate(kind), kinds=kind_names())}
+        )
 
 
 @retry_on_conflict
@@ -174,8 +177,8 @@ def annotation_create(
         raise ValidationError(
             {
                 "quote": ERROR_QUOTE_MISMATCH.format(
-                    expected=shorten(quote.exact, QUOTE_IN_ERROR_LIMIT),
-                    got=shorten(seen_quote, QUOTE_IN_ERROR_LIMIT),
+                    expected=isolate(shorten(quote.exact, QUOTE_IN_ERROR_LIMIT)),
+                    got=isolate(shorten(seen_quote, QUOTE_IN_ERROR_LIMIT)),
                 )
             }
         )

@@ -10,6 +10,7 @@ from django.db import models, transaction
 
 from reader import anchoring, values
 from reader.models import Annotation, Event, Facet, FacetLink, Project
+from reader.sanitize import isolate
 from reader.services.changes import (
     activity_on_annotation,
     activity_record,
@@ -67,13 +68,13 @@ def facet_create(
         project_id=event.project_id,
         actor=actor,
         action=Action.FACET_CREATED,
-        summary=f"{event.name} › {facet.name}",
+        summary=f"{isolate(event.name)} › {isolate(facet.name)}",
     )
     return facet
 
 
 def _link_summary(link: FacetLink) -> str:
-    return f"{link.facet.event.name} › {link.facet.name} = {link.value}"
+    return f"{isolate(link.facet.event.name)} › {isolate(link.facet.name)} = {isolate(link.value)}"
 
 
 @retry_on_conflict
@@ -93,12 +94,12 @@ def facet_link_create(
     lock_for_annotation(annotation, events=[facet.event_id])
     value = " ".join(value.split())
     if not value:
-        raise ValidationError({"value": ERROR_EMPTY_VALUE.format(facet=facet.name)})
+        raise ValidationError({"value": ERROR_EMPTY_VALUE.format(facet=isolate(facet.name))})
     for name, text in (("value", value), ("attribution", attribution)):
         if bad := anchoring.unacceptable_characters(text):
             raise ValidationError({name: ERROR_BAD_CHARACTERS.format(what=bad)})
     if FacetLink.objects.filter(annotation=annotation, facet=facet).exists():
-        raise ValidationError({"facet": ERROR_ALREADY_LINKED.format(facet=facet.name)})
+        raise ValidationError({"facet": ERROR_ALREADY_LINKED.format(facet=isolate(facet.name))})
     parsed = values.parse_value(facet.value_type, value)
     link = FacetLink(
         annotation=annotation,

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from reader import anchoring
 from reader.models import ApiToken, Invitation, Membership, Project
+from reader.sanitize import isolate
 from reader.services.changes import activity_record
 from reader.services.documents import ERROR_BAD_CHARACTERS
 from reader.validators import validate_username
@@ -129,7 +130,7 @@ def invitation_create(
     except ValidationError as error:
         raise ValidationError({"invitee": error.messages}) from error
     if _invitee_member(project, invitee):
-        raise ValidationError({"invitee": ERROR_ALREADY_MEMBER.format(who=invitee)})
+        raise ValidationError({"invitee": ERROR_ALREADY_MEMBER.format(who=isolate(invitee))})
     # A new invitation to the same person replaces the one pending.
     project.invitations.filter(invitee__iexact=invitee).delete()
     token = secrets.token_urlsafe(32)
@@ -147,7 +148,7 @@ def invitation_create(
         project_id=project.pk,
         actor=invited_by,
         action=Action.MEMBER_INVITED,
-        summary=f"{invitee} as {invitation.get_role_display().lower()}",
+        summary=f"{isolate(invitee)} as {invitation.get_role_display().lower()}",
     )
     return invitation, token
 
@@ -170,10 +171,12 @@ def invitation_is_for(invitation: Invitation, user) -> bool:
 
 def _check_addressee(invitation: Invitation, user) -> None:
     if not invitation_is_for(invitation, user):
-        email = f" ({user.email})" if user.email else ""
+        email = f" ({isolate(user.email)})" if user.email else ""
         raise ValidationError(
             ERROR_INVITATION_OTHER_ACCOUNT.format(
-                invitee=invitation.invitee, username=user.get_username(), email=email
+                invitee=isolate(invitation.invitee),
+                username=isolate(user.get_username()),
+                email=email,
             )
         )
 
@@ -198,7 +201,7 @@ def invitation_accept(*, invitation: Invitation, user) -> Membership:
             actor=user,
             action=Action.MEMBER_JOINED,
             summary=f"as {membership.get_role_display().lower()}, invited by "
-            f"{invitation.invited_by.get_username()}",
+            f"{isolate(invitation.invited_by.get_username())}",
         )
     invitation.delete()
     return membership
@@ -240,7 +243,7 @@ def member_set_role(*, membership: Membership, role: str, actor=None) -> Members
             project_id=membership.project_id,
             actor=actor,
             action=Action.MEMBER_ROLE_SET,
-            summary=f"{membership.user.get_username()}: {membership.role} → {role}",
+            summary=f"{isolate(membership.user.get_username())}: {membership.role} → {role}",
         )
     return membership_set(project=membership.project, user=membership.user, role=role)
 

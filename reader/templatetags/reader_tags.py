@@ -3,9 +3,11 @@ from __future__ import annotations
 import html
 
 from django import template
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
 from reader.anchoring import Segment
+from reader.sanitize import bidi_balanced, without_bidi_controls
 from reader.vocabularies import KINDS, KindStyle, kind_names
 
 register = template.Library()
@@ -57,6 +59,20 @@ def reading_text(
     """
     facets = facets or {}
     return mark_safe("".join(_segment_html(text, segment, facets) for segment in segments))
+
+
+@register.filter
+def bdi(value) -> SafeString:
+    """`{{ event.place|bdi }}`: user text inline in the page, escaped and isolated in a
+    <bdi>, so its direction and controls cannot reorder the page's words around it."""
+    return mark_safe(f"<bdi>{conditional_escape(bidi_balanced(str(value)))}</bdi>")
+
+
+@register.filter
+def nobidi(value) -> str:
+    """`title="{{ document.title|nobidi }}"`: user text where no element can go (attributes,
+    <title>, <option>), without directional controls; auto-escaping still applies."""
+    return without_bidi_controls(str(value))
 
 
 @register.simple_tag(takes_context=True)

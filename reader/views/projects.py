@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from reader.access import Permission
 from reader.forms import InvitationForm, MemberRoleForm, ProjectForm, SignUpForm
+from reader.sanitize import isolate
 from reader.selectors.access import (
     invitation_get_for_user,
     membership_get_for_owner,
@@ -97,7 +98,7 @@ def invitation_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpRespons
     if invitation is None:
         raise Http404("No such invitation: it was accepted, declined or withdrawn.")
     projects.invitation_withdraw(invitation=invitation)
-    messages.success(request, f"The invitation to {invitation.invitee} is withdrawn.")
+    messages.success(request, f"The invitation to {isolate(invitation.invitee)} is withdrawn.")
     return redirect("reader:member_list", slug=slug)
 
 
@@ -106,13 +107,14 @@ def _respond(request, invitation) -> HttpResponse:
     try:
         if "decline" in request.POST:
             projects.invitation_decline(invitation=invitation, user=request.user)
-            messages.success(request, f"You declined to join {invitation.project}.")
+            messages.success(request, f"You declined to join {isolate(invitation.project)}.")
             return redirect("reader:project_list")
         membership = projects.invitation_accept(invitation=invitation, user=request.user)
     except ValidationError as error:
         return render(request, "reader/error.html", {"errors": error.messages}, status=403)
     messages.success(
-        request, f"You are in {membership.project}, as {membership.get_role_display().lower()}."
+        request,
+        f"You are in {isolate(membership.project)}, as {membership.get_role_display().lower()}.",
     )
     return redirect(membership.project)
 
@@ -154,11 +156,11 @@ def member_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     try:
         if "remove" in request.POST:
             projects.member_remove(membership=membership, actor=request.user)
-            messages.success(request, f"{name} left the project.")
+            messages.success(request, f"{isolate(name)} left the project.")
         elif form.is_valid():
             role = form.cleaned_data["role"]
             projects.member_set_role(membership=membership, role=role, actor=request.user)
-            messages.success(request, f"{name} is now {role}.")
+            messages.success(request, f"{isolate(name)} is now {role}.")
         else:
             raise ValidationError(list(form.errors["role"]))
     except ValidationError as error:

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from reader.access import Permission
 from reader.models import TRASH_DAYS
+from reader.sanitize import isolate
 from reader.selectors.access import (
     annotation_get_for_user,
     deleted_annotation_get_for_owner,
@@ -95,7 +96,7 @@ def annotation_restore(request: HttpRequest, slug: str, pk: int) -> HttpResponse
     except ValidationError as error:
         context = {"errors": error.messages, "project": access.project}
         return render(request, "reader/error.html", context, status=409)
-    message = f"Restored {annotation} on “{annotation.document.title}”."
+    message = f"Restored {isolate(annotation)} on “{isolate(annotation.document.title)}”."
     if lost:
         messages.warning(request, f"{message} Not restored: {'; '.join(lost)}.")
     else:
@@ -116,10 +117,10 @@ def annotation_accept(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     access.require(Permission.CURATE)
     if request.POST.get("accepted") == "0":
         curation.annotation_unaccept(annotation=annotation, actor=request.user)
-        messages.success(request, f"{annotation} is no longer accepted.")
+        messages.success(request, f"{isolate(annotation)} is no longer accepted.")
     else:
         curation.annotation_accept(annotation=annotation, actor=request.user)
-        messages.success(request, f"Accepted {annotation.author}'s {annotation}.")
+        messages.success(request, f"Accepted {isolate(annotation.author)}'s {isolate(annotation)}.")
     return _back_to_agreement(annotation)
 
 

@@ -506,7 +506,9 @@ def test_filters_hide_kinds_and_authors(page, login, demo_project, alice):
             "quote",
             "34 soldiers",
             "The selected text no longer matches the document at this position "
-            "(expected “33 soldiers”, got “34 soldiers”). Reload the page and select again.",
+            # The quotes are isolated (U+2068…U+2069): they are text the client sent.
+            "(expected “\u206833 soldiers\u2069”, got “\u206834 soldiers\u2069”). "
+            "Reload the page and select again.",
             id="quote-mismatch",
         ),
         pytest.param(

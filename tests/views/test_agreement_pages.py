@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from reader.vocabularies import Kind
+from tests.conftest import shown
 from tests.factories import AnnotationFactory, DocumentFactory
 
 TEXT = "One claim here. Two claims there. Three opinions. Four notes. Five more.\n"
@@ -29,7 +30,7 @@ def test_document_agreement_by_hand(client, carol, tagged):
     # Four shared units: alice c c o o, bob c o o c: p_o = .5, p_e = .5, kappa = 0.
     client.force_login(carol)
     url = reverse("reader:document_agreement", args=["idlib", tagged.pk])
-    body = " ".join(client.get(url).content.decode().split())
+    body = " ".join(shown(client.get(url).content.decode()).split())
     assert (
         'alice and bob</td> <td class="num">4</td> <td class="num">2</td> <td class="num">0.000'
         in body

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from reader.models import Reply
 from reader.services.discussion import moderation_hide, reply_create, thread_set_resolved
+from tests.conftest import shown
 from tests.factories import AnnotationFactory
 
 HTMX = {"HX-Request": "true"}
@@ -99,7 +100,7 @@ def test_owners_hide_with_a_reason_and_others_see_only_the_reason(
         url("annotation_hide", annotation.pk), {"hide": "1", "reason": "Off topic"}, headers=HTMX
     )
     client.force_login(carol)
-    body = client.get(annotation.document.get_absolute_url()).content.decode()
+    body = shown(client.get(annotation.document.get_absolute_url()).content.decode())
     assert "Hidden by moderator: Abusive" in body and "Insulting words" not in body
     assert "Hidden by moderator: Off topic" in body and ">Check<" not in body
     client.force_login(alice)

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from reader.models import Document
 from reader.vocabularies import KINDS, Kind, OutletKind
+from tests.conftest import shown
 from tests.factories import AnnotationFactory, DocumentFactory, OutletFactory
 
 
@@ -157,7 +158,7 @@ def test_same_text_again_is_refused_with_the_existing_title(client, bob, documen
         },
     )
     assert response.status_code == 400
-    assert "already in the project as “Mixed scripts”" in response.content.decode()
+    assert "already in the project as “Mixed scripts”" in shown(response.content.decode())
     assert Document.objects.count() == 1
 
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from reader.models import Activity, Annotation, PendingImport, Project
 from reader.services.projects import membership_set
 from reader.vocabularies import Action, Role
+from tests.conftest import shown
 
 
 @pytest.fixture
@@ -42,7 +43,7 @@ def test_bundle_upload_previews_then_imports(client, alice, demo):
     pending = PendingImport.objects.get()
     assert response["Location"] == reverse("reader:import_preview", args=["copy", pending.pk])
     preview = client.get(response["Location"])
-    body = " ".join(preview.content.decode().split())
+    body = " ".join(shown(preview.content.decode()).split())
     assert '<td>Annotations</td><td class="num">44</td>' in body
     assert not Annotation.objects.filter(document__project=target).exists()  # only a preview
     done = client.post(response["Location"], follow=True)

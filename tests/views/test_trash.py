@@ -24,6 +24,7 @@ from reader.services.discussion import reply_create
 from reader.services.documents import annotation_delete, annotation_restore, annotation_update
 from reader.services.events import event_create, facet_create, facet_link_create
 from reader.vocabularies import Action
+from tests.conftest import shown
 from tests.factories import AnnotationFactory
 
 
@@ -74,7 +75,8 @@ def test_owners_restore_from_the_trash_page(client, alice, bob, linked):
     trashed = DeletedAnnotation.objects.get()
     client.force_login(alice)
     page = client.get(reverse("reader:trash_list", args=[linked.document.project.slug]))
-    assert "33 soldiers" in page.content.decode() and "by bob" in page.content.decode()
+    text = shown(page.content.decode())
+    assert "33 soldiers" in text and "by bob" in text
     response = client.post(restore_url(trashed))
     assert response["Location"].endswith(f"#annotation-{linked.pk}")
     assert Annotation.objects.filter(pk=linked.pk, note="edited").exists()
