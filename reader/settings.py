@@ -171,6 +171,11 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 READER_MAX_SOURCE_BYTES = 5 * 1024 * 1024
+# Adding a source from a URL makes the server fetch it (reader/fetch.py guards what it
+# reaches): off unless READER_FETCH_URLS=1. A fetch takes at most READER_FETCH_SECONDS.
+# Tests alone set READER_FETCH_ALLOW_LOOPBACK_FOR_TESTS, to reach their server on 127.0.0.1.
+READER_FETCH_URLS = os.environ.get("READER_FETCH_URLS", "") == "1"
+READER_FETCH_SECONDS = 10
 # Above the largest import (20 MB) with room for the form around it.
 READER_MAX_REQUEST_BYTES = 25 * 1024 * 1024
 

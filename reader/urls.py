@@ -15,6 +15,7 @@ from reader.views import (
     imports,
     projects,
     reading,
+    sources,
     styles,
     team,
 )
@@ -22,6 +23,7 @@ from reader.views import (
 project_patterns = [
     path("", reading.document_list, name="document_list"),
     path("documents/new/", reading.document_create, name="document_create"),
+    path("documents/upload/", sources.document_upload, name="document_upload"),
     path("documents/<int:pk>/", reading.document_detail, name="document_detail"),
     path("documents/<int:pk>/changes/", reading.document_changes, name="document_changes"),
     path("documents/<int:pk>/agreement/", agreement.document_agreement, name="document_agreement"),

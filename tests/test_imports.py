@@ -15,6 +15,7 @@ from reader.services.documents import document_create, outlet_get_or_create
 from reader.services.events import event_create, facet_create
 from reader.services.imports import ImportRefused
 from reader.services.projects import membership_set
+from tests.sourcefiles import make_docx, make_pdf
 
 
 @pytest.fixture
@@ -169,17 +170,21 @@ def test_import_w3c_command(demo, wiki, tmp_path):
 def test_import_texts_reads_a_folder_all_or_nothing(demo, tmp_path):
     (tmp_path / "a.txt").write_text("First source\r\nBody\n", encoding="utf-8")
     (tmp_path / "b.html").write_text("<h1>Second</h1><script>x()</script><p>Body</p>")
-    (tmp_path / "ignored.pdf").write_bytes(b"%PDF")
+    (tmp_path / "c.pdf").write_bytes(make_pdf(["Third source"], title="Third", author="A"))
+    (tmp_path / "d.docx").write_bytes(make_docx(["Fourth source"], title="Fourth"))
+    (tmp_path / "ignored.csv").write_bytes(b"a,b")
     out, err = StringIO(), StringIO()
     call_command("import_texts", str(tmp_path), "--project", demo.slug, stdout=out, stderr=err)
-    assert "Imported 2 documents" in out.getvalue()
-    assert "2/2" in err.getvalue()  # the progress bar
+    assert "Imported 4 documents" in out.getvalue()
+    assert "4/4" in err.getvalue()  # the progress bar
     html = Document.objects.get(origin="b.html")
-    assert (html.title, html.text) == ("Second", "Second\n\nBody\n")
+    assert (html.title, html.text) == ("Second", "Body")  # the main text: no script
     assert Document.objects.get(origin="a.txt").text == "First source\nBody\n"
-    (tmp_path / "c.txt").write_bytes(b"\xff\xfe bad")
+    assert Document.objects.get(origin="c.pdf").title == "Third"
+    assert Document.objects.get(origin="d.docx").text == "Fourth source"
+    (tmp_path / "e.txt").write_bytes(b"\xff\xfe bad")
     before = Document.objects.count()
-    with pytest.raises(CommandError, match="c.txt: not UTF-8 text"):
+    with pytest.raises(CommandError, match="e.txt” is not UTF-8 text"):
         call_command("import_texts", str(tmp_path), "--project", demo.slug, stderr=StringIO())
     assert Document.objects.count() == before
 

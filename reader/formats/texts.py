@@ -1,36 +1,38 @@
-"""Folders of .txt, .md and .html files, read as documents of one project (a format that is
-only read: Reader never writes it)."""
+"""Folders of source files (.txt, .md, .html, .pdf, .docx: whatever reader/formats/sources.py
+reads), read as documents of one project (a format that is only read: Reader never writes
+it)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
 
-from reader import anchoring, sanitize
+from reader import anchoring
+from reader.formats.sources import (
+    KINDS_TEXT,
+    SUFFIXES,
+    Extracted,
+    SourceRefused,
+    read_source,
+    suffix,
+)
 from reader.models import Project
-from reader.services.documents import document_create, outlet_get_or_create, title_from_text
+from reader.services.documents import document_create, outlet_get_or_create
 from reader.services.imports import ImportRefused, ImportReport, dry_run_rollback, import_record
+from reader.services.sources import source_origin, source_title
 from reader.vocabularies import OutletKind
 
-TEXT_SUFFIXES = {".txt", ".md", ".html", ".htm"}
 MAX_TEXT_BYTES = 5 * 1024 * 1024
 
 
-def _read_text(path: Path) -> tuple[str | None, str | None]:
-    """The file's text (HTML reduced to text), or what is wrong with it."""
+def _read(path: Path) -> Extracted | str:
+    """The file's text and metadata, or what is wrong with it."""
     if path.stat().st_size > MAX_TEXT_BYTES:
-        return None, f"{path.name}: larger than {MAX_TEXT_BYTES:,} bytes"
+        return f"{path.name}: larger than {MAX_TEXT_BYTES:,} bytes"
     try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return None, f"{path.name}: not UTF-8 text"
-    if path.suffix.lower() in {".html", ".htm"}:
-        text = sanitize.html_to_text(text)
-    if not text.strip():
-        return None, f"{path.name}: empty"
-    if bad := anchoring.unacceptable_characters(text):
-        return None, f"{path.name}: contains {bad}"
-    return text, None
+        return read_source(path.name, path.read_bytes(), limit=MAX_TEXT_BYTES)
+    except SourceRefused as refused:
+        return str(refused)
 
 
 def texts_import(
@@ -46,30 +48,33 @@ def texts_import(
     recorded in the project's activity, by `actor` (None from the command line)."""
     if not folder.is_dir():
         raise ImportRefused([f"{folder} is not a folder."])
-    paths = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES)
+    paths = sorted(p for p in folder.iterdir() if p.is_file() and suffix(p.name) in SUFFIXES)
     if not paths:
-        raise ImportRefused([f"{folder} holds no .txt, .md or .html file."])
-    texts, problems = {}, []
+        raise ImportRefused([f"{folder} holds no {KINDS_TEXT} file."])
+    texts: dict[Path, Extracted] = {}
+    problems = []
     for path in paths:
-        text, problem = _read_text(path)
-        if problem:
-            problems.append(problem)
+        read = _read(path)
+        if isinstance(read, str):
+            problems.append(read)
         else:
-            texts[path] = anchoring.normalise_text(text)
+            texts[path] = read
     if problems:
         raise ImportRefused(problems)
     report = ImportReport(project=project)
     with dry_run_rollback(False):
         outlet = outlet_get_or_create(project=project, name=outlet_name, kind=OutletKind.OTHER)
-        for number, (path, text) in enumerate(texts.items(), start=1):
-            existed = project.documents.filter(content_hash=anchoring.content_hash(text)).exists()
+        for number, (path, extracted) in enumerate(texts.items(), start=1):
+            digest = anchoring.content_hash(extracted.text)
+            existed = project.documents.filter(content_hash=digest).exists()
             if not existed:
                 document_create(
                     project=project,
                     outlet=outlet,
-                    title=title_from_text(text),
-                    text=text,
-                    origin=path.name,
+                    title=source_title(extracted),
+                    text=extracted.text,
+                    published=extracted.published,
+                    origin=source_origin(extracted, path.name),
                 )
             report.count("documents", existed=existed)
             if progress:

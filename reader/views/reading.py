@@ -94,6 +94,16 @@ def document_create(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         form = DocumentForm(request.POST, request.FILES, project=access.project)
     else:
         form = DocumentForm(project=access.project)
+    if form.is_bound and form.is_valid() and form.cleaned_data["preview"]:
+        # A file or page read for the user to check: the form again, filled in, unsaved.
+        context = {
+            "access": access,
+            "project": access.project,
+            "form": DocumentForm(initial=form.preview_initial(), project=access.project),
+            "extracted": form.cleaned_data["extracted"],
+            "all_text_used": form.cleaned_data["all_text_used"],
+        }
+        return render(request, "reader/document_form.html", context)
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         try:

@@ -219,7 +219,7 @@ def test_form_errors_quote_names_back_as_text(client, hostile, alice):
         reverse("reader:document_create", args=[slug]), {"new_outlet": "Wire", "file": upload}
     )
     assert response.status_code == 400
-    assert_inert(response.content.decode(), shows=["is none of these"])
+    assert_inert(response.content.decode(), shows=["is not a kind of file Reader reads"])
     assert snapshot() == before
 
 
@@ -381,6 +381,15 @@ def test_an_uploaded_html_source_keeps_only_its_text(client, project, alice):
     response = client.post(
         reverse("reader:document_create", args=[project.slug]),
         {"new_outlet": "Wire", "language": "en", "file": file},
+    )
+    # First the extracted text to check, inert, nothing saved; then it is saved as shown.
+    assert response.status_code == 200
+    assert_inert(response.content.decode(), shows=["Strikes near Balyun"])
+    assert not Document.objects.exists()
+    initial = response.context["form"].initial
+    response = client.post(
+        reverse("reader:document_create", args=[project.slug]),
+        {"new_outlet": "Wire", "language": "en", "text": initial["text"], "title": "T"},
     )
     assert response.status_code == 302
     document = Document.objects.get(project=project)

@@ -23,6 +23,8 @@ MATRIX = {
     ("document_list", "get"): {"alice": OK, "dave": OK, "bob": OK, "carol": OK},
     ("document_create", "get"): {"alice": OK, "dave": OK, "bob": OK, "carol": FORBIDDEN},
     ("document_create", "post"): {"alice": 400, "dave": 400, "bob": 400, "carol": FORBIDDEN},
+    ("document_upload", "get"): {"alice": OK, "dave": OK, "bob": OK, "carol": FORBIDDEN},
+    ("document_upload", "post"): {"alice": 400, "dave": 400, "bob": 400, "carol": FORBIDDEN},
     ("document_detail", "get"): {"alice": OK, "dave": OK, "bob": OK, "carol": OK},
     ("document_changes", "get"): {"alice": OK, "dave": OK, "bob": OK, "carol": OK},
     ("annotation_create", "post"): {"alice": 400, "dave": 400, "bob": 400, "carol": FORBIDDEN},

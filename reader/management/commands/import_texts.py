@@ -1,4 +1,4 @@
-"""Import a folder of .txt, .md and .html files as documents of a project."""
+"""Import a folder of source files (.txt, .md, .html, .pdf, .docx) as documents of a project."""
 
 from __future__ import annotations
 
@@ -14,7 +14,10 @@ BAR_WIDTH = 30
 
 
 class Command(BaseCommand):
-    help = "Import every .txt, .md and .html file of a folder into a project (all or none)."
+    help = (
+        "Import every .txt, .md, .html, .pdf and .docx file of a folder into a project "
+        "(all or none)."
+    )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("folder", type=Path)
