@@ -7,7 +7,7 @@ from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.core.exceptions import ValidationError
 from django.utils.text import slugify
 
-from reader import anchoring, fetch, ratelimit
+from reader import anchoring, fetch, ratelimit, sanitize
 from reader.formats import sources
 from reader.models import Document, Event, Facet, Outlet
 from reader.services.documents import NOTE_MAX_LENGTH, title_from_text
