@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import html
+from typing import Any, Protocol, cast
 
 from django import template
 from django.utils.html import conditional_escape
@@ -11,6 +12,18 @@ from reader.sanitize import bidi_balanced, without_bidi_controls
 from reader.vocabularies import KINDS, KindStyle, kind_names
 
 register = template.Library()
+
+
+# The letter that marks where an annotation of each kind starts (KINDS, keyed by value).
+LETTERS: dict[str, str] = {kind.value: style.letter for kind, style in KINDS.items()}
+
+
+class Marked(Protocol):
+    """What a highlight needs of the annotation behind a span (an Annotation, or a
+    Highlight row standing for one)."""
+
+    pk: Any
+    kind: str
 
 
 def _segment_html(text: str, segment: Segment, facets: dict[int, list[int]]) -> str:
@@ -25,8 +38,9 @@ def _segment_html(text: str, segment: Segment, facets: dict[int, list[int]]) -> 
         if isinstance(key, str):  # structure: a heading, a comment block
             classes.append(f"s-{key}")
         else:  # an Annotation, or a Highlight standing for one
-            ids.append(str(key.pk))
-            classes.append(f"k-{key.kind}")
+            marked = cast(Marked, key)
+            ids.append(str(marked.pk))
+            classes.append(f"k-{marked.kind}")
     attributes = ""
     if ids:
         classes.append("hl")
@@ -39,7 +53,7 @@ def _segment_html(text: str, segment: Segment, facets: dict[int, list[int]]) -> 
             )
             if facet_ids:
                 attributes += f' data-facets="{" ".join(map(str, facet_ids))}"'
-        marks = [KINDS[a.kind].letter for a in segment.starting if not isinstance(a, str)]
+        marks = [LETTERS[cast(Marked, a).kind] for a in segment.starting if not isinstance(a, str)]
         if marks:
             attributes += f' data-mark="{"".join(marks)}"'
     class_list = " ".join(dict.fromkeys(classes))
