@@ -173,7 +173,7 @@ class DocumentUploadForm(forms.Form):
     """Many files at once (or a zip of them), all to one outlet; each file is read and
     checked alone by the service."""
 
-    outlet = forms.ModelChoiceField(queryset=Outlet.objects.none(), required=False)
+    outlet = NamedChoiceField(queryset=Outlet.objects.none(), required=False)
     new_outlet = forms.CharField(
         max_length=200, required=False, label="…or a new outlet", help_text="Its name."
     )

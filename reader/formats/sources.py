@@ -65,7 +65,7 @@ def _decode(name: str, data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise SourceRefused(ERROR_ENCODING.format(name=name)) from error
+        raise _refused(ERROR_ENCODING, name) from error
 
 
 def _date(value: object) -> datetime.date | None:
@@ -129,20 +129,18 @@ def _pdf(name: str, data: bytes, all_text: bool) -> Extracted:
     try:
         pdf = PdfReader(io.BytesIO(data))
         if pdf.is_encrypted:
-            raise SourceRefused(ERROR_PDF_ENCRYPTED.format(name=name))
+            raise _refused(ERROR_PDF_ENCRYPTED, name)
         if len(pdf.pages) > MAX_PDF_PAGES:
-            raise SourceRefused(
-                ERROR_PDF_PAGES.format(name=name, pages=len(pdf.pages), limit=MAX_PDF_PAGES)
-            )
+            raise _refused(ERROR_PDF_PAGES, name, pages=len(pdf.pages), limit=MAX_PDF_PAGES)
         pages = [page.extract_text() or "" for page in pdf.pages]
         info = pdf.metadata
     except (PyPdfError, ValueError, KeyError, TypeError, OSError) as error:
         if isinstance(error, SourceRefused):
             raise
-        raise SourceRefused(ERROR_PDF_UNREADABLE.format(name=name, reason=error)) from error
+        raise _refused(ERROR_PDF_UNREADABLE, name, reason=error) from error
     text = "\n\n".join(page.strip() for page in pages if page.strip())
     if not text:
-        raise SourceRefused(ERROR_PDF_NO_TEXT.format(name=name))
+        raise _refused(ERROR_PDF_NO_TEXT, name)
     return Extracted(
         text=text,
         kind="pdf",
@@ -159,10 +157,10 @@ def _docx(name: str, data: bytes, all_text: bool) -> Extracted:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             if sum(entry.file_size for entry in archive.infolist()) > MAX_DOCX_UNCOMPRESSED:
-                raise SourceRefused(ERROR_ZIP_SIZE.format(name=name, limit=MAX_DOCX_UNCOMPRESSED))
+                raise _refused(ERROR_ZIP_SIZE, name, limit=MAX_DOCX_UNCOMPRESSED)
         document = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as error:
-        raise SourceRefused(ERROR_DOCX_UNREADABLE.format(name=name)) from error
+        raise _refused(ERROR_DOCX_UNREADABLE, name) from error
     paragraphs = [paragraph.text.strip() for paragraph in document.paragraphs]
     properties = document.core_properties
     return Extracted(
@@ -193,21 +191,26 @@ def suffix(name: str) -> str:
     return posixpath.splitext(name.lower())[1]
 
 
+def _refused(message: str, name: str, **values) -> SourceRefused:
+    """The refusal of a file, its name isolated for bidirectional text (sanitize.isolate)."""
+    return SourceRefused(message.format(name=sanitize.isolate(name), **values))
+
+
 def read_source(name: str, data: bytes, *, limit: int, all_text: bool = False) -> Extracted:
     """The text and metadata of one file, by the suffix of its name; SourceRefused, saying
     why, for a file of another kind, too big, undecodable, empty or with characters that
     cannot be stored. `all_text` keeps a web page's menus and footers too."""
     reader = READERS.get(suffix(name))
     if reader is None:
-        raise SourceRefused(ERROR_TYPE.format(name=name, kinds=KINDS_TEXT))
+        raise _refused(ERROR_TYPE, name, kinds=KINDS_TEXT)
     if len(data) > limit:
-        raise SourceRefused(ERROR_TOO_BIG.format(name=name, size=len(data), limit=limit))
+        raise _refused(ERROR_TOO_BIG, name, size=len(data), limit=limit)
     extracted = reader(name, data, all_text)
     text = anchoring.normalise_text(extracted.text)
     if not text.strip():
-        raise SourceRefused(ERROR_EMPTY.format(name=name))
+        raise _refused(ERROR_EMPTY, name)
     if bad := anchoring.unacceptable_characters(text):
-        raise SourceRefused(ERROR_CHARACTERS.format(name=name, what=bad))
+        raise _refused(ERROR_CHARACTERS, name, what=bad)
     return replace(
         extracted,
         text=text,
@@ -232,34 +235,36 @@ def zip_entries(name: str, data: bytes) -> Iterator[tuple[str, bytes | SourceRef
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError) as error:
-        raise SourceRefused(ERROR_ZIP_UNREADABLE.format(name=name)) from error
+        raise _refused(ERROR_ZIP_UNREADABLE, name) from error
     with archive:
         entries = [entry for entry in archive.infolist() if not entry.is_dir()]
         if len(entries) > MAX_ZIP_ENTRIES:
-            raise SourceRefused(
-                ERROR_ZIP_ENTRIES.format(name=name, count=len(entries), limit=MAX_ZIP_ENTRIES)
-            )
+            raise _refused(ERROR_ZIP_ENTRIES, name, count=len(entries), limit=MAX_ZIP_ENTRIES)
         if sum(entry.file_size for entry in entries) > MAX_ZIP_UNCOMPRESSED:
-            raise SourceRefused(ERROR_ZIP_SIZE.format(name=name, limit=MAX_ZIP_UNCOMPRESSED))
+            raise _refused(ERROR_ZIP_SIZE, name, limit=MAX_ZIP_UNCOMPRESSED)
         if any(e.file_size > MAX_ZIP_RATIO * max(e.compress_size, 1024) for e in entries):
-            raise SourceRefused(ERROR_ZIP_RATIO.format(name=name, limit=MAX_ZIP_RATIO))
+            raise _refused(ERROR_ZIP_RATIO, name, limit=MAX_ZIP_RATIO)
         inflated = 0
         for entry in entries:
             entry_name = base_name(entry.filename)
             if not entry_name or entry_name.startswith(".") or "__MACOSX" in entry.filename:
                 continue
             if suffix(entry_name) == ".zip":
-                yield entry_name, SourceRefused(ERROR_ZIP_NESTED.format(name=entry_name))
+                yield (
+                    entry_name,
+                    _refused(ERROR_ZIP_NESTED, entry_name),
+                )
                 continue
             if entry.flag_bits & 0x1:
-                yield entry_name, SourceRefused(ERROR_ZIP_ENCRYPTED.format(name=entry_name))
+                yield (
+                    entry_name,
+                    _refused(ERROR_ZIP_ENCRYPTED, entry_name),
+                )
                 continue
             try:
                 content = _read_bounded(archive, entry, MAX_ZIP_UNCOMPRESSED - inflated)
             except SourceRefused:
-                raise SourceRefused(
-                    ERROR_ZIP_SIZE.format(name=name, limit=MAX_ZIP_UNCOMPRESSED)
-                ) from None
+                raise _refused(ERROR_ZIP_SIZE, name, limit=MAX_ZIP_UNCOMPRESSED) from None
             except (zipfile.BadZipFile, NotImplementedError, OSError, EOFError) as error:
                 yield entry_name, SourceRefused(f"“{entry_name}”: unreadable in the zip ({error}).")
                 continue

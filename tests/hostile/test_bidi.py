@@ -8,14 +8,16 @@ inside an isolate together with a user's controls."""
 
 from __future__ import annotations
 
+import datetime
 from html.parser import HTMLParser
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template import Context, Template
 from django.urls import reverse
+from django.utils import timezone
 
-from reader.models import PendingImport, Project
+from reader.models import Invitation, PendingImport, Project
 from reader.sanitize import BIDI_CONTROLS, bidi_balanced, isolate, without_bidi_controls
 from reader.services.discussion import moderation_hide, reply_create
 from reader.services.documents import (
@@ -25,7 +27,7 @@ from reader.services.documents import (
     outlet_get_or_create,
 )
 from reader.services.events import event_create, facet_create, facet_link_create
-from reader.services.projects import api_token_create, invitation_create
+from reader.services.projects import api_token_create
 from reader.vocabularies import Role
 from tests.factories import MembershipFactory, UserFactory
 from tests.hostile.conftest import routes, snapshot
@@ -338,7 +340,16 @@ def bidi(project, alice, carol, bidi_user):
         payload="{}",
         preview={"counts": [[label("Count"), 1, 0]], "new_members": [f"u{BIDI} (owner)"]},
     )
-    invitation_create(project=project, invitee=INVITEE, role="viewer", invited_by=alice)
+    # An invitation from before invitees were held to the username rule, which now refuses
+    # direction controls in a name (tests/hostile/test_login.py): old rows still display.
+    Invitation.objects.create(
+        project=project,
+        invitee=INVITEE,
+        role="viewer",
+        invited_by=alice,
+        key_hash="1" * 64,
+        expires=timezone.now() + datetime.timedelta(days=1),
+    )
     return {
         "document": document,
         "annotation": on_text,
@@ -513,6 +524,6 @@ def test_errors_quoting_user_text_isolate_it(client, bidi, alice):
         {"new_outlet": "Wire", "file": upload},
     )
     assert response.status_code == 400
-    assert "is none of these" in html_of(response)
+    assert "is not a kind of file Reader reads" in html_of(response)
     assert_isolated(html_of(response), [*VALUES, f"{BIDI}.exe"])
     assert snapshot() == before

@@ -137,7 +137,7 @@ def test_bad_sources_get_400_with_a_message_and_save_nothing(client, bob, projec
         form[key] = SimpleUploadedFile(*value) if key == "file" else value
     response = client.post(create_url(project), form)
     assert response.status_code == 400
-    assert message in response.content.decode()
+    assert message in shown(response.content.decode())
     assert not Document.objects.exists()
 
 
@@ -171,7 +171,7 @@ def test_oversized_upload_is_refused(client, bob, project, settings):
         },
     )
     assert response.status_code == 400
-    assert "“big.txt” is 101 bytes; the limit is 100 bytes." in response.content.decode()
+    assert "“big.txt” is 101 bytes; the limit is 100 bytes." in shown(response.content.decode())
     assert not Document.objects.exists()
 
 
