@@ -255,12 +255,16 @@ def test_bundle_export_then_import_into_a_new_project(
         ["Events", str(demo_project.events.count()), "0"],
         ["Facet links", str(len(demo_links)), "0"],
         ["Facets", str(len(bundle["facets"])), "0"],
-        ["Members", str(members - 1), "1"],
+        ["Invitations", str(members - 1), "0"],
+        ["Members", "0", "1"],
         ["Outlets", str(demo_project.outlets.count()), "0"],
     ]
     assert preview_rows(page) == expected_rows
+    # An upload makes no one a member: the bundle's members are invited, and the work of
+    # those who are not members yet is credited to the importer (the preview's default).
     expect(page.locator("main")).to_contain_text(
-        "New members, with their roles: amira (annotator), jonas (annotator), reviewer (viewer)."
+        "Invited, with the roles the bundle gives them: amira (annotator), jonas (annotator), "
+        "reviewer (viewer)."
     )
     # Only a preview: nothing is in the copy yet.
     assert not copy.documents.exists()
@@ -271,10 +275,11 @@ def test_bundle_export_then_import_into_a_new_project(
     page.get_by_role("button", name="Import", exact=True).click()
     expect(page).to_have_url(live_server.url + copy.get_absolute_url())
     created = ", ".join(
-        f"{new} {name.lower()}" for name, new, _ in expected_rows
+        f"{new} {name.lower()}" for name, new, _ in expected_rows if new != "0"
     )  # ImportReport.summary: sorted by name, like the preview
     expect(page.locator("ul.messages")).to_have_text(
-        f"{filename}: Imported {created}; already present: 1 members."
+        f"{filename}: Imported {created}; already present: 1 members; "
+        "credited to the importer: the work of amira, jonas."
     )
     expect(page.locator("#document-table tbody tr")).to_have_count(demo_project.documents.count())
 
@@ -282,8 +287,14 @@ def test_bundle_export_then_import_into_a_new_project(
     assert copy.documents.count() == demo_project.documents.count()
     assert Annotation.objects.filter(document__project=copy).count() == 44
     assert FacetLink.objects.filter(annotation__document__project=copy).count() == len(demo_links)
-    assert project_contents(copy) == (demo_annotations, demo_links)
-    assert copy.memberships.count() == members
+    credited = [(*row[:4], "alice", *row[5:]) for row in demo_annotations]
+    assert project_contents(copy) == (sorted(credited), demo_links)
+    assert copy.memberships.count() == 1
+    assert sorted(copy.invitations.values_list("invitee", flat=True)) == [
+        "amira",
+        "jonas",
+        "reviewer",
+    ]
     # The demo project itself is untouched.
     assert project_contents(demo_project) == (demo_annotations, demo_links)
 
