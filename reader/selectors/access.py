@@ -16,7 +16,9 @@ from reader.models import (
     Annotation,
     DeletedAnnotation,
     Document,
+    Entity,
     Event,
+    Facet,
     FacetLink,
     Invitation,
     Membership,
@@ -48,6 +50,8 @@ PROJECT_PATHS: dict[type[Model], str] = {
     Annotation: "document__project",
     Reply: "annotation__document__project",
     FacetLink: "facet__event__project",
+    Facet: "event__project",
+    Entity: "project",
 }
 
 
@@ -97,6 +101,20 @@ def facet_link_get_for_user(
 ) -> tuple[Access, FacetLink]:
     links = FacetLink.objects.select_related("annotation__document", "facet__event")
     return _get_for_user(links, user=user, slug=slug, pk=pk, permission=permission)
+
+
+def facet_get_for_user(
+    *, user, slug: str, pk: int, permission: Permission = Permission.READ
+) -> tuple[Access, Facet]:
+    facets = Facet.objects.select_related("event__project")
+    return _get_for_user(facets, user=user, slug=slug, pk=pk, permission=permission)
+
+
+def entity_get_for_user(
+    *, user, slug: str, pk: int, permission: Permission = Permission.READ
+) -> tuple[Access, Entity]:
+    entities = Entity.objects.select_related("project", "parent")
+    return _get_for_user(entities, user=user, slug=slug, pk=pk, permission=permission)
 
 
 def reply_get_for_user(
