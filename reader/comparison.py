@@ -25,7 +25,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import combinations
 
-from reader.values import MINUTES_PER_DAY, Interval, normalise_text_value
+from reader import dates
+from reader.values import (
+    MINUTES_PER_DAY,
+    NUMERIC_TYPES,
+    Interval,
+    normalise_text_value,
+    quantities_in,
+)
 
 AGREED, DISPUTED, VARIANT, SINGLE, SILENT = (
     "agreed",
@@ -41,7 +48,7 @@ CLOSE_MINUTES = 30
 CLOSE_DAYS = 1
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Claim:
     """One link as the comparison sees it."""
 
@@ -227,19 +234,36 @@ def _intersection(intervals: Iterable[Interval]) -> Interval | None:
     return Interval(low.low, high.high, low.low_open, high.high_open, intervals[0].dated)
 
 
-def _label(claims: list[Claim], level: int | None) -> tuple[str, int | None, str]:
+def _short(claim: Claim, value_type: str) -> str:
+    """A value as the group's label shows it: the quantity alone ("at least 36" of
+    "killing at least 36"), a day as a date, anything else as written."""
+    if value_type in NUMERIC_TYPES:
+        found = quantities_in(claim.value)
+        if found:
+            return found[0]
+    return " ".join(claim.value.split())
+
+
+def _label(
+    claims: list[Claim], level: int | None, value_type: str, interval: Interval | None
+) -> tuple[str, int | None, str]:
     """A group's label, and the entity it stands for."""
+    if value_type == "date" and interval is not None:
+        first, last = dates.day_label(interval.low), dates.day_label(interval.high)
+        return (first if first == last else f"{first} – {last}"), None, ""
     if claims[0].path:
         deepest = max(claims, key=lambda claim: len(claim.path))
         if level is None:
             return deepest.names[-1], deepest.path[-1], deepest.names[-1]
         index = min(level, len(deepest.path) - 1)
         return deepest.names[index], deepest.path[index], deepest.names[index]
-    written = list(dict.fromkeys(" ".join(claim.value.split()) for claim in claims))
+    written = list(dict.fromkeys(_short(claim, value_type) for claim in claims))
     return " / ".join(written[:3]) + (" / …" if len(written) > 3 else ""), None, ""
 
 
-def group_claims(claims: list[Claim], level: int | None, *, against: bool = False) -> list[Group]:
+def group_claims(
+    claims: list[Claim], level: int | None, *, value_type: str = "text", against: bool = False
+) -> list[Group]:
     """Claims in groups whose values all agree with one another: as few groups as the
     values allow (for intervals, the fewest points that every value contains one of)."""
     unique: dict[tuple, list[Claim]] = {}
@@ -256,8 +280,8 @@ def group_claims(claims: list[Claim], level: int | None, *, against: bool = Fals
     groups = []
     for cluster in clusters:
         members = [claim for same in cluster for claim in same]
-        label, entity, entity_name = _label(members, level)
         interval = _intersection(c.interval for c in members if c.interval is not None)
+        label, entity, entity_name = _label(members, level, value_type, interval)
         groups.append(Group(members, label, against, False, interval, entity, entity_name))
     if groups and groups[0].interval is not None:
         groups.sort(key=lambda group: (group.interval.low, group.interval.high))  # type: ignore[union-attr]
@@ -372,13 +396,20 @@ def compare(
     current = [claim for claim in claims if not claim.superseded]
     counted = [claim for claim in current if claim.counted]
     uncounted = [claim for claim in claims if not claim.counted]
-    affirmed = group_claims([c for c in counted if not c.against], level)
-    denied = group_claims([c for c in counted if c.against], level, against=True)
+    affirmed = group_claims([c for c in counted if not c.against], level, value_type=value_type)
+    denied = group_claims(
+        [c for c in counted if c.against], level, value_type=value_type, against=True
+    )
     for group in denied:
+        denials = list({claim.signature(): claim for claim in group.claims}.values())
         group.conflicts = [
             index
             for index, other in enumerate(affirmed)
-            if any(contradicts(d, c, level) for d in group.claims for c in other.claims)
+            if any(
+                contradicts(d, c, level)
+                for d in denials
+                for c in {claim.signature(): claim for claim in other.claims}.values()
+            )
         ]
     conflicting = [group for group in denied if group.conflicts]
     variants: list[tuple[int, int]] = []

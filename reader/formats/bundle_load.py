@@ -9,7 +9,7 @@ import datetime
 from collections.abc import Callable
 
 from reader.formats.bundle import check_bundle
-from reader.models import Annotation, Facet, FacetLink, Membership, Project
+from reader.models import Annotation, Entity, EntityAlias, Facet, FacetLink, Membership, Project
 from reader.services.documents import annotation_create, document_create, outlet_get_or_create
 from reader.services.events import event_create, facet_create, facet_link_create
 from reader.services.imports import (
@@ -21,6 +21,7 @@ from reader.services.imports import (
     import_user,
 )
 from reader.services.projects import membership_set
+from reader.services.supersession import supersession_refresh
 
 
 def _datetime(value: str | None) -> datetime.datetime | None:
@@ -104,9 +105,14 @@ def _write_bundle(data: dict, project: Project | None, report: ImportReport) -> 
             "facets",
             Facet.objects.filter(event=event, name=record["name"]).first(),
             lambda r=record, e=event: facet_create(
-                event=e, name=r["name"], value_type=r["value_type"], order=r["order"]
+                event=e,
+                name=r["name"],
+                value_type=r["value_type"],
+                order=r["order"],
+                compare_level=r.get("compare_level", "default"),
             ),
         )
+    _import_entities(data.get("entities", []), project, report)
     for record in data["annotations"]:
         _import_annotation(record, objects, users, report)
 
@@ -141,6 +147,34 @@ def _event(record: dict, project: Project):
         place=record["place"],
     )
     return import_history_keep(instance=event, created=_datetime(record["created"]))
+
+
+def _import_entities(records: list[dict], project: Project, report: ImportReport) -> None:
+    """Entities and their aliases before the links, which then resolve through them as
+    they did where the bundle was written. What the project has already stays."""
+    made: dict[str, Entity] = {}
+    for record in records:
+        entity = Entity.objects.filter(project=project, name=record["name"]).first()
+        report.count("entities", existed=entity is not None)
+        if entity is None:
+            entity = Entity.objects.create(
+                project=project, name=record["name"], kind=record["kind"], country=record["country"]
+            )
+            made[record["key"]] = entity
+        for alias in record["aliases"]:
+            EntityAlias.objects.get_or_create(
+                project=project,
+                key=alias["key"],
+                defaults={"entity": entity, "name": alias["name"]},
+            )
+    keys = {record["key"]: record for record in records}
+    for key, entity in made.items():
+        parent = keys[key]["parent"]
+        if parent is not None:
+            entity.parent = Entity.objects.filter(
+                project=project, name=keys[parent]["name"]
+            ).first()
+            entity.save(update_fields=["parent"])
 
 
 def _import_annotation(record: dict, objects: dict, users: _Users, report: ImportReport) -> None:
@@ -184,3 +218,8 @@ def _import_annotation(record: dict, objects: dict, users: _Users, report: Impor
             claimed_at=_datetime(link["claimed_at"]),
         )
         import_history_keep(instance=created_link, created=_datetime(link["created"]))
+        if link.get("superseded") is not None:
+            FacetLink.objects.filter(pk=created_link.pk).update(
+                superseded=link["superseded"], superseded_pinned=True
+            )
+            supersession_refresh(facet_id=facet.pk, document_id=document.pk)

@@ -62,12 +62,12 @@ class _Renderer:
 
     def claim(self, claim: Claim, value_type: str) -> dict[str, Any]:
         link = self.matrix.links[claim.id]
-        annotation = link.annotation
+        by_id = self.matrix.tree.by_id
         return {
-            "annotation": self.iris.annotation(annotation.pk),
-            "source": self.iris.document(annotation.document_id),
+            "annotation": self.iris.annotation(link.annotation_id),
+            "source": self.iris.document(link.document_id),
             "outlet": claim.source_name,
-            "kind": annotation.kind,
+            "kind": link.kind,
             "value": link.value,
             "interval": interval_json(claim.interval, value_type),
             "entity": (
@@ -76,7 +76,7 @@ class _Renderer:
                 else None
             ),
             "attribution": link.attribution,
-            "origins": [entity.name for entity in link.attributed_to.all()],
+            "origins": [by_id[pk].name for pk in link.origins],
             "stance": link.stance,
             "claimed_at": link.claimed_at.isoformat() if link.claimed_at else None,
             "superseded": link.superseded,

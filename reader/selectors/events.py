@@ -3,17 +3,27 @@ matrix page and comparison.json render), the by-origin view, and side-by-side re
 
 from __future__ import annotations
 
+import datetime
 import math
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, QuerySet
 
 from reader import anchoring, charts, comparison, entities
 from reader.comparison import Claim, FacetComparison, Trail
 from reader.models import Annotation, Document, Entity, Event, Facet, FacetLink, Project
 from reader.selectors.common import NULLS_FIRST
 from reader.values import NUMERIC_TYPES, Interval
-from reader.vocabularies import COMPARE_LEVELS, ENTITY_ROLES, KINDS, Kind, KindStyle, Verdict
+from reader.vocabularies import (
+    COMPARE_LEVELS,
+    ENTITY_ROLES,
+    KINDS,
+    STANCES_AGAINST,
+    Kind,
+    KindStyle,
+    Stance,
+    Verdict,
+)
 
 MAX_DEPTH = 32  # an entity chain longer than this is cut (and cannot loop)
 LINE_ROW_HEIGHT = 14.0
@@ -28,7 +38,7 @@ def events_with_counts(*, project: Project) -> QuerySet[Event]:
     )
 
 
-def link_interval(link: FacetLink) -> Interval | None:
+def link_interval(link: FacetLink | LinkView) -> Interval | None:
     if not link.is_parsed:
         return None
     return Interval(
@@ -38,6 +48,73 @@ def link_interval(link: FacetLink) -> Interval | None:
         link.high_open,
         link.value_dated,
     )
+
+
+# What the matrix reads of each link, in one row: 3,000 links are 3,000 tuples, not 12,000
+# model instances (the page must render in well under a second).
+LINK_FIELDS = (
+    "pk",
+    "facet_id",
+    "annotation_id",
+    "annotation__document_id",
+    "annotation__kind",
+    "annotation__start",
+    "annotation__quote_exact",
+    "value",
+    "attribution",
+    "stance",
+    "claimed_at",
+    "superseded",
+    "superseded_pinned",
+    "is_parsed",
+    "value_low",
+    "value_high",
+    "low_open",
+    "high_open",
+    "value_dated",
+    "entity_id",
+)
+STANCE_LABELS = dict(Stance.choices)
+KIND_LABELS = dict(Kind.choices)
+
+
+@dataclass(slots=True)
+class LinkView:
+    """One facet link as the matrix and comparison.json show it."""
+
+    pk: int
+    facet_id: int
+    annotation_id: int
+    document_id: int
+    kind: str
+    start: int
+    quote: str
+    value: str
+    attribution: str
+    stance: str
+    claimed_at: datetime.datetime | None
+    superseded: bool
+    superseded_pinned: bool
+    is_parsed: bool
+    value_low: float | None
+    value_high: float | None
+    low_open: bool
+    high_open: bool
+    value_dated: bool
+    entity_id: int | None
+    origins: list[int] = field(default_factory=list)  # the attribution's entities
+
+    @property
+    def is_against(self) -> bool:
+        return self.stance in STANCES_AGAINST
+
+    @property
+    def stance_label(self) -> str:
+        return STANCE_LABELS.get(self.stance, self.stance)
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS.get(self.kind, self.kind)
 
 
 @dataclass(frozen=True)
@@ -103,7 +180,7 @@ def entity_tree(*, project_id: int) -> EntityTree:
 @dataclass
 class MatrixCell:
     document: Document
-    links: list[FacetLink]
+    links: list[LinkView]
 
     @property
     def superseded(self) -> set[int]:
@@ -111,7 +188,7 @@ class MatrixCell:
         return {link.pk for link in self.links if link.superseded}
 
     @property
-    def current(self) -> list[FacetLink]:
+    def current(self) -> list[LinkView]:
         return [link for link in self.links if not link.superseded]
 
 
@@ -189,7 +266,8 @@ class EventMatrix:
     rows: list[MatrixRow]
     kind_counts: dict[str, int]
     count_all: bool
-    links: dict[int, FacetLink]
+    links: dict[int, LinkView]
+    tree: EntityTree
 
     @property
     def kind_totals(self) -> list[tuple[KindStyle, int]]:
@@ -220,23 +298,24 @@ def _source_order(documents: list[Document]) -> list[OutletGroup]:
     return [OutletGroup(outlet=docs[0].outlet, documents=docs) for docs in by_outlet.values()]
 
 
-def _claim(link: FacetLink, tree: EntityTree, count_all: bool, use_entity: bool) -> Claim:
-    annotation = link.annotation
+def _claim(
+    link: LinkView, source_name: str, tree: EntityTree, count_all: bool, use_entity: bool
+) -> Claim:
     path = tree.path(link.entity_id) if use_entity else ()
     return Claim(
         id=link.pk,
-        source=annotation.document_id,
-        source_name=annotation.document.outlet.name,
+        source=link.document_id,
+        source_name=source_name,
         value=link.value,
         attribution=link.attribution,
         against=link.is_against,
-        counted=count_all or annotation.kind == Kind.CLAIM,
+        counted=count_all or link.kind == Kind.CLAIM,
         superseded=link.superseded,
         interval=link_interval(link),
         path=path,
-        names=tree.names(path),
+        names=tree.names(path) if path else (),
         claimed_at=link.claimed_at,
-        order=annotation.start,
+        order=link.start,
     )
 
 
@@ -301,31 +380,46 @@ def _merges(
     return merges
 
 
+def event_links(*, event: Event) -> list[LinkView]:
+    """Every link to the event's facets, earlier claims first: two queries."""
+    links = [
+        LinkView(*row)
+        for row in FacetLink.objects.filter(facet__event=event)
+        .order_by(NULLS_FIRST("claimed_at"), "annotation__start", "pk")
+        .values_list(*LINK_FIELDS)
+    ]
+    by_id = {link.pk: link for link in links}
+    through = FacetLink.attributed_to.through
+    origins = through.objects.filter(facetlink__facet__event=event).order_by("pk")
+    for link_id, entity_id in origins.values_list("facetlink_id", "entity_id"):
+        by_id[link_id].origins.append(entity_id)
+    return links
+
+
 def event_matrix(*, event: Event, count_all: bool = False) -> EventMatrix:
     """Facets against sources, with every source's links in each cell and each facet's
     comparison: five queries, whatever the number of links."""
     facets = list(event.facets.all())
-    links = list(
-        FacetLink.objects.filter(facet__event=event)
-        .select_related("annotation__document__outlet", "annotation__document__project")
-        .prefetch_related(Prefetch("attributed_to", queryset=Entity.objects.only("pk", "name")))
-        .order_by(NULLS_FIRST("claimed_at"), "annotation__start", "pk")
-    )
+    links = event_links(event=event)
     tree = entity_tree(project_id=event.project_id)
-    documents = {link.annotation.document_id: link.annotation.document for link in links}
-    groups = _source_order(list(documents.values()))
+    documents = Document.objects.filter(pk__in={link.document_id for link in links})
+    groups = _source_order(list(documents.select_related("outlet", "project").defer("text")))
     ordered = [document for group in groups for document in group.documents]
-    by_cell: dict[tuple[int, int], list[FacetLink]] = {}
-    by_facet: dict[int, list[FacetLink]] = {}
+    names = {document.pk: document.outlet.name for document in ordered}
+    by_cell: dict[tuple[int, int], list[LinkView]] = {}
+    by_facet: dict[int, list[LinkView]] = {}
     for link in links:
-        by_cell.setdefault((link.facet_id, link.annotation.document_id), []).append(link)
+        by_cell.setdefault((link.facet_id, link.document_id), []).append(link)
         by_facet.setdefault(link.facet_id, []).append(link)
 
     rows = []
     for facet in facets:
         cells = [MatrixCell(d, by_cell.get((facet.pk, d.pk), [])) for d in ordered]
         use_entity = facet.value_type in ENTITY_ROLES
-        claims = [_claim(link, tree, count_all, use_entity) for link in by_facet.get(facet.pk, [])]
+        claims = [
+            _claim(link, names[link.document_id], tree, count_all, use_entity)
+            for link in by_facet.get(facet.pk, [])
+        ]
         result = comparison.compare(
             claims,
             value_type=facet.value_type,
@@ -339,12 +433,19 @@ def event_matrix(*, event: Event, count_all: bool = False) -> EventMatrix:
         row.merges = _merges(result, tree, claims)
         rows.append(row)
 
-    annotations = {link.annotation_id: link.annotation for link in links}
+    kinds = {link.annotation_id: link.kind for link in links}
     kind_counts = dict.fromkeys(Kind.values, 0)
-    for annotation in annotations.values():
-        kind_counts[annotation.kind] += 1
+    for kind in kinds.values():
+        kind_counts[kind] += 1
     return EventMatrix(
-        event, groups, ordered, rows, kind_counts, count_all, {link.pk: link for link in links}
+        event,
+        groups,
+        ordered,
+        rows,
+        kind_counts,
+        count_all,
+        {link.pk: link for link in links},
+        tree,
     )
 
 
@@ -366,7 +467,7 @@ class Relay:
 
     label: str
     outlets: list[str]
-    links: list[FacetLink]
+    links: list[LinkView]
 
 
 @dataclass(frozen=True)
@@ -390,18 +491,16 @@ def origin_matrix(*, matrix: EventMatrix) -> OriginMatrix:
     ministry read as one origin. Counted, current claims only, as the comparison."""
     per_origin: dict[int, set[str]] = {}
     names: dict[int, str] = {UNATTRIBUTED: "No attribution (the outlet itself)"}
-    cells: dict[tuple[int, int], dict[str, tuple[list[str], list[FacetLink]]]] = {}
+    cells: dict[tuple[int, int], dict[str, tuple[list[str], list[LinkView]]]] = {}
     for row in matrix.rows:
         labels = {
             claim.id: group.label for group in row.comparison.groups for claim in group.claims
         }
         for claim in row.comparison.counted:
             link = matrix.links[claim.id]
-            origins = list(link.attributed_to.all()) or [None]
-            for origin in origins:
-                pk = origin.pk if origin else UNATTRIBUTED
-                if origin:
-                    names[pk] = origin.name
+            for pk in link.origins or [UNATTRIBUTED]:
+                if pk != UNATTRIBUTED:
+                    names[pk] = matrix.tree.by_id[pk].name
                 per_origin.setdefault(pk, set()).add(claim.source_name)
                 label = labels.get(claim.id, claim.value)
                 if claim.against:

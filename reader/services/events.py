@@ -8,7 +8,7 @@ import math
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
-from reader import anchoring, entities, supersession, values
+from reader import anchoring, values
 from reader.models import Annotation, Event, Facet, FacetLink, Project
 from reader.services.changes import (
     activity_on_annotation,
@@ -19,6 +19,7 @@ from reader.services.changes import (
 from reader.services.documents import ERROR_BAD_CHARACTERS
 from reader.services.entities import link_resolve
 from reader.services.locks import lock_for_annotation, lock_for_link, lock_rows, retry_on_conflict
+from reader.services.supersession import supersession_refresh
 from reader.vocabularies import Action, Stance, ValueType
 
 ERROR_EMPTY_VALUE = "Give the value the source states for “{facet}”."
@@ -173,40 +174,6 @@ def facet_link_delete(*, link: FacetLink, actor) -> None:
         action=Action.LINK_DELETED,
         detail=_link_summary(link),
     )
-
-
-def supersession_refresh(*, facet_id: int, document_id: int) -> None:
-    """Set which of one source's links to one facet are earlier values, replaced by a later
-    one (supersession.superseded_ids); the caller holds the document's and event's locks."""
-    links = list(
-        FacetLink.objects.filter(facet_id=facet_id, annotation__document_id=document_id)
-        .select_related("annotation")
-        .order_by("pk")
-    )
-    reports = [
-        supersession.Report(
-            id=link.pk,
-            line=entities.name_key(link.attribution),
-            against=link.is_against,
-            claimed_at=link.claimed_at,
-            text=f"{link.value} {link.annotation.quote_exact}",
-            pinned=link.superseded if link.superseded_pinned else None,
-        )
-        for link in links
-    ]
-    superseded = supersession.superseded_ids(reports)
-    for link in links:
-        if link.superseded != (link.pk in superseded):
-            FacetLink.objects.filter(pk=link.pk).update(superseded=link.pk in superseded)
-
-
-def supersession_refresh_for_annotation(*, annotation_id: int, document_id: int) -> None:
-    """After an annotation's links came or went: every facet it touches, in its source."""
-    facets = FacetLink.objects.filter(annotation_id=annotation_id).values_list(
-        "facet_id", flat=True
-    )
-    for facet_id in set(facets):
-        supersession_refresh(facet_id=facet_id, document_id=document_id)
 
 
 ERROR_SUPERSEDED_CHOICE = "Choose earlier, current or automatic."

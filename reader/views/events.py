@@ -114,7 +114,7 @@ def event_comparison_json(request: HttpRequest, slug: str, pk: int) -> HttpRespo
     access, event = event_get_for_user(user=request.user, slug=slug, pk=pk)
     matrix = event_matrix(event=event, count_all=_count_all(request))
     document = comparison_document(matrix, Iris(base=base_url(request), slug=access.project.slug))
-    response = JsonResponse(document, json_dumps_params={"ensure_ascii": False, "indent": 1})
+    response = JsonResponse(document, json_dumps_params={"ensure_ascii": False})
     if request.GET.get("download"):
         name = f"{access.project.slug}-event-{event.pk}-comparison.json"
         response["Content-Disposition"] = f'attachment; filename="{name}"'
