@@ -97,10 +97,19 @@ class Group:
     entity: int | None = None  # the entity it stands for, at the facet's level
     entity_name: str = ""
     conflicts: list[int] = field(default_factory=list)  # denials: the groups they contradict
+    # Vague values that fit other groups too ("dozens" fits 33 and 50-70): kept in the
+    # first group they fit, but not in its label, and said to fit several.
+    spanning: list[Claim] = field(default_factory=list)
 
     @property
     def sources(self) -> list[str]:
         return list(dict.fromkeys(claim.source_name for claim in self.claims))
+
+    @property
+    def core(self) -> Group:
+        """The group without its spanning values (itself when they are all it has)."""
+        rest = [claim for claim in self.claims if claim not in self.spanning]
+        return Group(rest) if self.spanning and rest else self
 
     @property
     def source_ids(self) -> set[int]:
@@ -284,8 +293,15 @@ def group_claims(
         label, entity, entity_name = _label(members, level, value_type, interval)
         groups.append(Group(members, label, against, False, interval, entity, entity_name))
     if groups and groups[0].interval is not None:
-        groups.sort(key=lambda group: (group.interval.low, group.interval.high))  # type: ignore[union-attr]
+        groups.sort(key=_group_order)
     return groups
+
+
+def _group_order(group: Group) -> tuple:
+    """Numbers, days and times in their order; values that would not parse after them."""
+    if group.interval is None:
+        return (1, 0.0, 0.0)
+    return (0, group.interval.low, group.interval.high)
 
 
 def _gap(first: Interval, second: Interval) -> float:
@@ -351,7 +367,9 @@ def trails(claims: list[Claim]) -> list[Trail]:
 # --- the comparison --------------------------------------------------------------------
 
 
-def _explain(verdict: str, affirmed: list[Group], denied: list[Group], uncounted: int) -> str:
+def _explain(
+    verdict: str, affirmed: list[Group], denied: list[Group], uncounted: int, value_type: str
+) -> str:
     if verdict == SILENT:
         if uncounted:
             return (
@@ -371,10 +389,15 @@ def _explain(verdict: str, affirmed: list[Group], denied: list[Group], uncounted
         names = " and ".join(f"{group.label} ({group.voices})" for group in affirmed)
         return f"{names} may be one name spelt two ways: merge them if they are."
     parts = [
-        f"{group.label}{' (the odd one out)' if group.odd else ''} ({group.voices})"
+        f"{group.label} ({group.core.voices}{'; the odd one out' if group.odd else ''})"
         for group in affirmed
     ]
     sentence = " against ".join(parts)
+    spanning = [claim for group in affirmed for claim in group.spanning]
+    if spanning:
+        values = " / ".join(dict.fromkeys(_short(claim, value_type) for claim in spanning))
+        fit = "fits" if len(spanning) == 1 else "fit"
+        sentence += f"; {values} ({Group(spanning).voices}) {fit} more than one"
     for group in denied:
         if group.conflicts:
             against = " and ".join(affirmed[i].label for i in group.conflicts)
@@ -433,17 +456,35 @@ def compare(
             )
             grade = MINOR if minor else MAJOR
             _mark_odd_one_out(affirmed)
-    explanation = _explain(verdict, affirmed, denied, len(uncounted))
+    if len(affirmed) > 1:
+        _mark_spanning(affirmed, value_type, level)
+    explanation = _explain(verdict, affirmed, denied, len(uncounted), value_type)
     return FacetComparison(
         verdict=verdict,
         grade=grade,
         groups=affirmed + denied,
         explanation=explanation,
         variants=sorted(set(variants)),
-        trails=trails(claims),
+        trails=trails([claim for claim in claims if claim.counted]),
         counted=counted,
         uncounted=uncounted,
     )
+
+
+def _mark_spanning(groups: list[Group], value_type: str, level: int | None) -> None:
+    """Values that fit the common ground of more than one group; the groups' labels then
+    name their other values."""
+    for group in groups:
+        others = [g.interval for g in groups if g is not group and g.interval is not None]
+        group.spanning = [
+            claim
+            for claim in group.claims
+            if claim.interval is not None
+            and any(intervals_agree(claim.interval, other) for other in others)
+        ]
+        rest = [claim for claim in group.claims if claim not in group.spanning]
+        if group.spanning and rest:
+            group.label = _label(rest, level, value_type, group.interval)[0]
 
 
 def _mark_odd_one_out(groups: list[Group]) -> None:

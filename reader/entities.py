@@ -61,7 +61,7 @@ PLACE_WORDS = frozenset(
 )
 ROLES = ("actor", "place", "text", "attribution")
 _TOKEN = re.compile(r"\w+(?:['’]\w+)*")
-_POSSESSIVE = re.compile(r"(?<=\w)['’]s?(?=\s|$|[^\w])", re.IGNORECASE)
+_POSSESSIVE = re.compile(r"(?<=[\w).])['’]s?(?=\s|$|[^\w])", re.IGNORECASE)
 # Parts of an attribution naming several origins: "Turkey & SOHR", "Turkey and SOHR".
 _ORIGIN_SEPARATOR = re.compile(r"\s*(?:&|\band\b|;|\+)\s*", re.IGNORECASE)
 
@@ -90,6 +90,8 @@ def _singular(token: str) -> str:
         return token[:-3] + "y"
     if len(token) > 3 and token.endswith("s") and not token.endswith(("ss", "us", "is")):
         return token[:-1]
+    if len(token) > 5 and token.endswith("is"):  # Iraqis, Yemenis (not Tunis, Paris)
+        return token[:-1]
     return token
 
 
@@ -117,6 +119,7 @@ class Country:
     name: str
     code: str  # ISO 3166-1 alpha-3
     forms: tuple[str, ...]  # every written form: name, spellings, demonym
+    demonyms: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -137,8 +140,11 @@ def country_table() -> CountryTable:
         iso = record.get("ISO") or {}
         code = iso.get("alpha3") or record["name"].upper()
         entry = grouped.setdefault(
-            code, {"name": record["name"], "forms": [], "codes": set(), "population": -1}
+            code,
+            {"name": record["name"], "forms": [], "codes": set(), "population": -1, "demonyms": []},
         )
+        if record.get("demonym"):
+            entry["demonyms"].append(record["demonym"])
         # Of two records for one code (Burma and Myanmar), the fuller one names it.
         population = record.get("population") or 0
         if population > entry["population"]:
@@ -151,7 +157,8 @@ def country_table() -> CountryTable:
     countries = []
     for code, entry in sorted(grouped.items()):
         forms = tuple(dict.fromkeys([entry["name"], *entry["forms"]]))
-        countries.append((Country(entry["name"], code, forms), entry["codes"]))
+        demonyms = tuple(dict.fromkeys(entry["demonyms"]))
+        countries.append((Country(entry["name"], code, forms, demonyms), entry["codes"]))
     by_key: dict[str, Country | None] = {}
     for country, _ in countries:
         for form in country.forms:
@@ -182,7 +189,11 @@ def country_for(written: str, *, codes: bool = True) -> Country | None:
     is_code = codes and stripped.isupper() and stripped.isalpha() and len(stripped) <= 4
     if is_code and (country := table.by_code.get(stripped)):
         return country
-    return table.by_key.get(name_key(written))
+    key = name_key(written)
+    found = table.by_key.get(key)
+    if found is None and key.endswith("s") and " " not in key:
+        found = table.by_key.get(key[:-1])  # the Thais, the Fijis
+    return found
 
 
 @dataclass(frozen=True)

@@ -323,7 +323,7 @@ def parse_time_of_day(written: str) -> Interval | None:
 
 
 # Zones and "local time" say where the clock is, not which time it is.
-_CLOCK_WORDS = re.compile(r"\b(?:GMT|UTC|[A-Z]{2,4}T|local time)\b", re.IGNORECASE)
+_CLOCK_WORDS = re.compile(r"\b(?:GMT|UTC|[A-Z]{2,4}T)\b|\b(?i:local time)\b")
 _NUMERIC_DATE = re.compile(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b")
 
 

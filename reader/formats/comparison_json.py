@@ -98,6 +98,10 @@ class _Renderer:
             "sources": group.sources,
             "voices": group.voices,
             "claims": [self.claim(claim, value_type) for claim in group.claims],
+            "fits_several": [
+                self.iris.annotation(self.matrix.links[claim.id].annotation_id)
+                for claim in group.spanning
+            ],
         }
 
     def facet(self, row: MatrixRow) -> dict[str, Any]:

@@ -161,11 +161,13 @@ class EntityTree:
         pair = (min(first, second), max(first, second))
         if pair not in self._variants:
             one, two = self.by_id[pair[0]], self.by_id[pair[1]]
-            related = pair[0] in self.path(pair[1]) or pair[1] in self.path(pair[0])
+            path_one, path_two = self.path(pair[0]), self.path(pair[1])
+            related = pair[0] in path_two or pair[1] in path_one
+            # Parts of two different countries are two things (Syrian / Russian Air Force).
+            roots = self.by_id[path_one[0]], self.by_id[path_two[0]]
+            apart = roots[0].pk != roots[1].pk and bool(roots[0].country and roots[1].country)
             self._variants[pair] = (
-                not (one.country and two.country)
-                and not related
-                and entities.likely_variants(one.key, two.key)
+                not apart and not related and entities.likely_variants(one.key, two.key)
             )
         return self._variants[pair]
 
@@ -371,13 +373,22 @@ def _merges(
     for claim in claims:
         if claim.entity is not None:
             used[claim.entity] = used.get(claim.entity, 0) + 1
-    merges = []
+
+    def rank(entity: EntityInfo):
+        # Into the one more links name, then a country of the table, then the older.
+        return (-used.get(entity.pk, 0), not entity.country, entity.pk)
+
+    best: dict[int, EntityInfo] = {}
     for first, second in facet_comparison.variants:
-        one, two = tree.by_id[first], tree.by_id[second]
-        # Into the one more links name (then a country of the table, then the older).
-        target, source = sorted((one, two), key=lambda e: (-used.get(e.pk, 0), not e.country, e.pk))
-        merges.append(Merge(source=source, target=target))
-    return merges
+        target, source = sorted((tree.by_id[first], tree.by_id[second]), key=rank)
+        if source.pk not in best or rank(target) < rank(best[source.pk]):
+            best[source.pk] = target
+    # Each name once, into the best of its likely spellings; never into one merged away.
+    return [
+        Merge(source=tree.by_id[pk], target=target)
+        for pk, target in sorted(best.items(), key=lambda item: rank(tree.by_id[item[0]]))
+        if target.pk not in best
+    ]
 
 
 def event_links(*, event: Event) -> list[LinkView]:

@@ -26,8 +26,28 @@ ERROR_OTHER_PROJECT = "That entity belongs to another project."
 NAME_LIMIT = Entity._meta.get_field("name").max_length
 
 
-def _alias_row(project: Project, entity: Entity, name: str) -> EntityAlias | None:
-    key = entities.name_key(name)
+# The role a name is read in when an analyst gives it for an entity of a kind.
+ROLE_FOR_KIND = {
+    EntityKind.PLACE: "place",
+    EntityKind.ACTOR: "actor",
+    EntityKind.ORGANISATION: "attribution",
+    EntityKind.OTHER: "text",
+}
+
+
+def alias_key(name: str, kind: str) -> str:
+    """The key a name written for an entity of this kind is found by, read as links read
+    it ("the Behun area" for a place is "behun")."""
+    reading = entities.read_name(name, ROLE_FOR_KIND.get(kind, "text"))
+    return reading.key if reading else entities.name_key(name)
+
+
+def _alias_row(
+    project: Project, entity: Entity, name: str, *, as_read: bool = False
+) -> EntityAlias | None:
+    """An alias of the entity for a written name (as links read it, with `as_read`);
+    a key that already names an entity stays that entity's."""
+    key = alias_key(name, entity.kind) if as_read else entities.name_key(name)
     if not key:
         return None
     alias, _ = EntityAlias.objects.get_or_create(
@@ -185,7 +205,7 @@ def entity_merge(*, source: Entity, target: Entity, actor) -> Entity:
     source = Entity.objects.select_for_update().get(pk=source.pk)
     target = Entity.objects.select_for_update().get(pk=target.pk)
     EntityAlias.objects.filter(entity=source).update(entity=target)
-    _alias_row(target.project, target, source.name)
+    _alias_row(target.project, target, source.name, as_read=True)
     FacetLink.objects.filter(entity=source).update(entity=target)
     through = FacetLink.attributed_to.through
     already = through.objects.filter(entity=target).values("facetlink_id")
@@ -262,8 +282,8 @@ def entity_rename(*, entity: Entity, name: str, actor) -> Entity:
     old = entity.name
     entity.name = name
     entity.save(update_fields=["name"])
-    _alias_row(entity.project, entity, old)
-    _alias_row(entity.project, entity, name)
+    _alias_row(entity.project, entity, old, as_read=True)
+    _alias_row(entity.project, entity, name, as_read=True)
     events_touch(event_ids=events)
     activity_record(
         project_id=entity.project_id,
@@ -275,7 +295,7 @@ def entity_rename(*, entity: Entity, name: str, actor) -> Entity:
 
 
 def _check_alias_free(entity: Entity, name: str) -> None:
-    key = entities.name_key(name)
+    key = alias_key(name, entity.kind)
     taken = EntityAlias.objects.filter(project=entity.project_id, key=key).exclude(entity=entity)
     if other := taken.select_related("entity").first():
         raise ValidationError(ERROR_ALIAS_TAKEN.format(alias=name, entity=other.entity.name))
@@ -289,7 +309,7 @@ def entity_alias_add(*, entity: Entity, name: str, actor) -> EntityAlias:
         raise ValidationError(ERROR_EMPTY_NAME)
     _check_alias_free(entity, name)
     events = _changed([entity.pk])
-    alias = _alias_row(entity.project, entity, name)
+    alias = _alias_row(entity.project, entity, name, as_read=True)
     assert alias is not None
     events_touch(event_ids=events)
     activity_record(
