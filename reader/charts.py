@@ -9,16 +9,18 @@ from dataclasses import dataclass
 
 from reader.values import Interval
 
-LINE_WIDTH = 100.0  # the number line's axis runs 0-100 (viewBox units, percent)
+LINE_WIDTH = 600.0  # the number line's width, in SVG units (the picture scales to its box)
+LABEL_WIDTH = 200.0  # the left part, where each row names its source
+AXIS_WIDTH = LINE_WIDTH - LABEL_WIDTH
 
 
-def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
-    """About `count` round numbers from low to high (1, 2 or 5 times a power of ten)."""
+def nice_ticks(low: float, high: float, count: int = 6) -> list[float]:
+    """About `count` round numbers from low to high (1, 2, 2.5 or 5 times a power of ten)."""
     if not (math.isfinite(low) and math.isfinite(high)) or high <= low:
         return [low] if math.isfinite(low) else []
     raw = (high - low) / max(1, count - 1)
     power = 10 ** math.floor(math.log10(raw))
-    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
     first = math.ceil(low / step) * step
     ticks = []
     value = first
@@ -34,13 +36,13 @@ class Scale:
     high: float
 
     def x(self, value: float) -> float:
-        """Where a value sits on the 0-100 axis (clamped to it)."""
+        """Where a value sits on the axis, LABEL_WIDTH to LINE_WIDTH (clamped to it)."""
         if math.isinf(value):
-            return 0.0 if value < 0 else LINE_WIDTH
+            return LABEL_WIDTH if value < 0 else LINE_WIDTH
         if self.high == self.low:
-            return LINE_WIDTH / 2
+            return LABEL_WIDTH + AXIS_WIDTH / 2
         share = (value - self.low) / (self.high - self.low)
-        return round(max(0.0, min(1.0, share)) * LINE_WIDTH, 2)
+        return round(LABEL_WIDTH + max(0.0, min(1.0, share)) * AXIS_WIDTH, 2)
 
 
 def scale_for(intervals: list[Interval]) -> Scale | None:
@@ -65,14 +67,23 @@ class Bar:
     y: float
 
     @property
+    def drawn_x1(self) -> float:
+        """A single number still shows: a bar at least 4 units wide."""
+        return self.x1 if self.x2 - self.x1 >= 4 else round(self.x1 - 2, 2)
+
+    @property
     def drawn_x2(self) -> float:
-        """A single number still shows: a bar at least a little wide."""
-        return self.x2 if self.x2 - self.x1 >= 0.6 else round(self.x1 + 0.6, 2)
+        return self.x2 if self.x2 - self.x1 >= 4 else round(self.x1 + 2, 2)
 
     @property
     def arrow(self) -> str:
         """The arrowhead of an open high end, as SVG polygon points."""
-        return f"{LINE_WIDTH},{self.y - 3} {LINE_WIDTH + 1.5},{self.y} {LINE_WIDTH},{self.y + 3}"
+        return f"{LINE_WIDTH},{self.y - 6} {LINE_WIDTH + 9},{self.y} {LINE_WIDTH},{self.y + 6}"
+
+    @property
+    def label_x(self) -> float:
+        """Where the row's label ends: in the left part, before the axis."""
+        return LABEL_WIDTH - 8
 
 
 def bar(scale: Scale, interval: Interval, row: int, row_height: float) -> Bar:

@@ -129,8 +129,8 @@ def _base_day(base: datetime.date | datetime.datetime | None) -> datetime.date |
 @functools.cache
 def _date_parser(language: str):
     """dateparser for the document's language (English when dateparser lacks it)."""
-    from dateparser.date import DateDataParser
-    from dateparser.languages.loader import LocaleDataLoader
+    from dateparser.date import DateDataParser  # type: ignore[import-untyped]
+    from dateparser.languages.loader import LocaleDataLoader  # type: ignore[import-untyped]
 
     known = set(LocaleDataLoader().get_locale_map(languages=None))
     return DateDataParser(
@@ -195,11 +195,12 @@ def read_day(
                 return None
             return Day(first, last) if first <= last else None
     words = re.sub(r"\b(early|late|mid)\b", " ", text, flags=re.IGNORECASE)
-    day = _dateparser_day(words.strip(" ,.;"), today, language)
-    if day is None:
+    parsed = _dateparser_day(words.strip(" ,.;"), today, language)
+    if parsed is None:
         return None
-    part = re.search(r"\b(early|late)\b", text, re.IGNORECASE)
-    return Day(day.first, day.last, _part(part[1]) if part and day.first == day.last else None)
+    named = re.search(r"\b(early|late)\b", text, re.IGNORECASE)
+    part = _part(named[1]) if named and parsed.first == parsed.last else None
+    return Day(parsed.first, parsed.last, part)
 
 
 def _month_number(name: str) -> int | None:

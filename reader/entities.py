@@ -150,10 +150,10 @@ def country_table() -> CountryTable:
         if population > entry["population"]:
             entry["name"], entry["population"] = record["name"], population
         entry["codes"] |= {c for c in (iso.get("alpha2"), iso.get("alpha3")) if c}
-        forms = [record["name"], *record.get("altSpellings", [])]
-        forms += [record.get("demonym") or "", record.get("nativeName") or ""]
-        entry["forms"] += [f for f in forms if f and f not in entry["codes"] and f.isascii()]
-        entry["forms"] += [f for f in forms if f and not f.isascii() and _fold(f).isascii()]
+        written = [record["name"], *record.get("altSpellings", [])]
+        written += [record.get("demonym") or "", record.get("nativeName") or ""]
+        entry["forms"] += [f for f in written if f and f not in entry["codes"] and f.isascii()]
+        entry["forms"] += [f for f in written if f and not f.isascii() and _fold(f).isascii()]
     countries = []
     for code, entry in sorted(grouped.items()):
         forms = tuple(dict.fromkeys([entry["name"], *entry["forms"]]))

@@ -57,12 +57,12 @@ def entities_for_project(*, project: Project) -> EntityPage:
         )
         for entity in ordered
     ]
-    proposals = []
+    proposals: list[Proposal] = []
     for one, two in combinations(entities, 2):
         if len(proposals) >= PROPOSAL_LIMIT:
             break
         if one.kind == two.kind and tree.variant(one.pk, two.pk):
-            used = {e.pk: e.value_count + e.origin_count for e in (one, two)}  # type: ignore[attr-defined]
+            used = {e.pk: e.value_count + e.origin_count for e in (one, two)}
             target, source = sorted((one, two), key=lambda e: (-used[e.pk], not e.country, e.pk))
             proposals.append(Proposal(source=source, target=target))
     return EntityPage(rows=rows, proposals=proposals)

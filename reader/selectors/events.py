@@ -26,7 +26,7 @@ from reader.vocabularies import (
 )
 
 MAX_DEPTH = 32  # an entity chain longer than this is cut (and cannot loop)
-LINE_ROW_HEIGHT = 14.0
+LINE_ROW_HEIGHT = 18.0
 TRAIL_WIDTH, TRAIL_HEIGHT = 160.0, 56.0
 
 

@@ -27,7 +27,7 @@ NAME_LIMIT = Entity._meta.get_field("name").max_length
 
 
 # The role a name is read in when an analyst gives it for an entity of a kind.
-ROLE_FOR_KIND = {
+ROLE_FOR_KIND: dict[str, str] = {
     EntityKind.PLACE: "place",
     EntityKind.ACTOR: "actor",
     EntityKind.ORGANISATION: "attribution",

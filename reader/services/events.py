@@ -56,7 +56,7 @@ def event_create(
 
 # Actors compare at the top level (Syrian Air Force and Syrian government forces are both
 # Syria); places and texts as linked, where one agrees with what contains it.
-DEFAULT_COMPARE_LEVEL = {ValueType.ACTOR: 0}
+DEFAULT_COMPARE_LEVEL: dict[str, int] = {ValueType.ACTOR: 0}
 ERROR_LEVEL = "Choose how deep entities are compared."
 
 

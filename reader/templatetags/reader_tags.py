@@ -163,6 +163,10 @@ def matrix_cell(context, cell, may_annotate: bool = False) -> SafeString:
     return mark_safe("".join(html_parts))
 
 
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _number(value: float) -> str:
     return "∞" if value == float("inf") else "−∞" if value == float("-inf") else f"{value:g}"
 
@@ -176,14 +180,14 @@ def number_line(line, facet) -> SafeString:
     escape = html.escape
     name = escape(facet.name)
     svg = [
-        f'<svg class="number-line-chart" viewBox="-1 -12 103 {line.height + 16:g}" '
-        f'preserveAspectRatio="none" role="img" focusable="false" '
+        f'<svg class="number-line-chart" viewBox="0 -22 620 {line.height + 30:g}" '
+        f'role="img" focusable="false" '
         f'aria-label="Number line of {name}; the table below holds the same values">'
     ]
     for label, x in line.ticks:
         svg.append(
-            f'<line class="tick" x1="{x}" x2="{x}" y1="-4" y2="{line.height:g}"></line>'
-            f'<text class="tick-label" x="{x}" y="-6">{escape(label)}</text>'
+            f'<line class="tick" x1="{x}" x2="{x}" y1="-6" y2="{line.height:g}"></line>'
+            f'<text class="tick-label" x="{x}" y="-10">{escape(label)}</text>'
         )
     rows = []
     for row in line.rows:
@@ -192,8 +196,10 @@ def number_line(line, facet) -> SafeString:
         classes += " is-against" if claim.against else ""
         value = ("denies " if claim.against else "") + claim.value
         svg.append(
-            f'<line class="{classes}" x1="{bar.x1}" x2="{bar.drawn_x2}" y1="{bar.y}" '
+            f'<line class="{classes}" x1="{bar.drawn_x1}" x2="{bar.drawn_x2}" y1="{bar.y}" '
             f'y2="{bar.y}"><title>{escape(claim.voice)}: {escape(value)}</title></line>'
+            f'<text class="bar-label" x="{bar.label_x}" y="{bar.y + 4}" text-anchor="end">'
+            f"{escape(_clip(claim.voice, 30))}</text>"
         )
         if bar.open_high:
             svg.append(f'<polygon class="arrow" points="{bar.arrow}"></polygon>')
