@@ -1,6 +1,7 @@
-"""Facet matrix server time: the demo event, and a synthetic event with 30 sources,
-20 facets and 3,000 linked annotations. Runs against a throwaway SQLite database; prints
-p50 / p95, HTML size and queries per request.
+"""Facet matrix and comparison.json server time: the demo event, and a synthetic event
+with 30 sources, 20 facets and 3,000 linked annotations (values resolved to entities,
+attributed to four origins). Runs against a throwaway SQLite database; prints p50 / p95,
+size and queries per request for the matrix page and for comparison.json.
 
     .venv/bin/python bench/event_matrix.py [--runs 30]
 """
@@ -25,14 +26,16 @@ VALUES = {
     "place": ["Balyun", "Behun", "al-Bara"],
     "text": ["yes", "no", "unclear"],
 }
+ATTRIBUTIONS = ["", "", "the Turkish Ministry of National Defense", "Hatay governor", "SOHR"]
 
 
 def synthetic_event(owner, sources: int, facets: int, links: int):
     from reader import values
     from reader.models import Annotation, FacetLink, Project
     from reader.services.documents import document_create, outlet_get_or_create
+    from reader.services.entities import attribution_resolve, entity_resolve
     from reader.services.events import event_create, facet_create
-    from reader.vocabularies import Kind
+    from reader.vocabularies import ENTITY_ROLES, Kind
 
     rng = random.Random(5)
     project = Project.objects.get(slug="idlib-2020")
@@ -64,25 +67,41 @@ def synthetic_event(owner, sources: int, facets: int, links: int):
                 annotation_row(document, owner, start, start + 40, rng.choice(Kind.values))
             )
     annotations = Annotation.objects.bulk_create(annotations)
-    rows = []
+    rows, origins = [], []
+    named = {}  # each distinct name resolved once, as the services would
     for index, annotation in enumerate(annotations):
         facet = facet_objects[index % facets]
         value = rng.choice(VALUES[facet.value_type])
+        attribution = rng.choice(ATTRIBUTIONS)
         parsed = values.parse_value(facet.value_type, value)
+        role = ENTITY_ROLES.get(facet.value_type)
+        if role and (role, value) not in named:
+            named[(role, value)] = entity_resolve(project=project, written=value, role=role)
+        if attribution not in named:
+            named[attribution] = attribution_resolve(project=project, written=attribution)
         rows.append(
             FacetLink(
                 annotation=annotation,
                 facet=facet,
                 author=owner,
                 value=value,
+                attribution=attribution,
                 stance=rng.choice(["asserts", "reports", "denies"]),
                 is_parsed=parsed is not None,
                 value_low=parsed.low if parsed else None,
                 value_high=None if not parsed or parsed.high == float("inf") else parsed.high,
+                entity=named.get((role, value)) if role else None,
             )
         )
+        origins.append(named[attribution])
     # Bulk insert: the benchmark measures the page, not 3,000 service calls.
-    FacetLink.objects.bulk_create(rows)
+    created = FacetLink.objects.bulk_create(rows)
+    through = FacetLink.attributed_to.through
+    through.objects.bulk_create(
+        through(facetlink_id=link.pk, entity_id=entity.pk)
+        for link, entities in zip(created, origins, strict=True)
+        for entity in entities
+    )
     return event
 
 
@@ -94,6 +113,7 @@ def main() -> None:
         setup_django(Path(folder) / "bench.sqlite3")
         from django.contrib.auth import get_user_model
         from django.test import Client
+        from django.urls import reverse
 
         from reader.models import Event, FacetLink, Project
         from reader.services.projects import membership_set
@@ -106,7 +126,9 @@ def main() -> None:
         synthetic = synthetic_event(owner, sources=30, facets=20, links=3000)
         client = Client()
         client.force_login(owner)
-        print(f"Facet matrix, Django test client, SQLite, {args.runs} runs each")
+        print(
+            f"Facet matrix and comparison.json, Django test client, SQLite, {args.runs} runs each"
+        )
         print(
             f"{'event':26} {'sources':>7} {'facets':>6} {'links':>6} {'p50 ms':>7} "
             f"{'p95 ms':>7} {'HTML KB':>8} {'queries':>7}"
@@ -114,12 +136,14 @@ def main() -> None:
         for event in (demo, synthetic):
             links = FacetLink.objects.filter(facet__event=event)
             sources = links.values("annotation__document").distinct().count()
-            result = measure(client, event.get_absolute_url(), args.runs)
-            print(
-                f"{event.name[:26]:26} {sources:>7} {event.facets.count():>6} "
-                f"{links.count():>6} {result['p50']:>7.1f} {result['p95']:>7.1f} "
-                f"{result['bytes'] / 1024:>8.0f} {result['queries']:>7}"
-            )
+            json_url = reverse("reader:event_comparison_json", args=[project.slug, event.pk])
+            for what, url in (("matrix", event.get_absolute_url()), ("json", json_url)):
+                result = measure(client, url, args.runs)
+                print(
+                    f"{event.name[:19] + ' ' + what:26} {sources:>7} {event.facets.count():>6} "
+                    f"{links.count():>6} {result['p50']:>7.1f} {result['p95']:>7.1f} "
+                    f"{result['bytes'] / 1024:>8.0f} {result['queries']:>7}"
+                )
         print(f"\nmeasured with: .venv/bin/python bench/event_matrix.py --runs {args.runs}")
 
 

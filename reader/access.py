@@ -35,6 +35,7 @@ class Permission(StrEnum):
     IMPORT_BUNDLE = "import_bundle"
     MANAGE_MEMBERS = "manage_members"  # invite, set roles, remove
     RESTORE = "restore"  # see the trash and restore from it
+    ENTITY_CHANGE = "entity_change"  # merge, split, rename entities, add aliases, set parents
 
 
 WRITE_ROLES = frozenset({Role.OWNER, Role.ANNOTATOR})
@@ -80,6 +81,9 @@ PERMISSION_MAP: dict[Permission, list[list[Predicate]]] = {
     Permission.IMPORT_BUNDLE: [[is_owner]],
     Permission.MANAGE_MEMBERS: [[is_owner]],
     Permission.RESTORE: [[is_owner]],
+    # Entities are the team's shared reading of names: annotators and owners edit them,
+    # viewers read them (and see every change in Activity).
+    Permission.ENTITY_CHANGE: [[may_write]],
 }
 
 ERROR_READ_ONLY = "Your role in this project is viewer: you can read and export, not annotate."
@@ -104,6 +108,7 @@ MESSAGES: dict[Permission, str] = {
     ),
     Permission.MANAGE_MEMBERS: ERROR_OWNERS_ONLY.format(what="manage its members"),
     Permission.RESTORE: ERROR_OWNERS_ONLY.format(what="see and restore deleted annotations"),
+    Permission.ENTITY_CHANGE: ERROR_READ_ONLY,
 }
 
 

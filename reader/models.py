@@ -12,6 +12,7 @@ from reader.vocabularies import (
     KINDS,
     STANCES_AGAINST,
     Action,
+    EntityKind,
     ImportKind,
     Kind,
     OutletKind,
@@ -215,6 +216,11 @@ class Facet(models.Model):
     name = models.CharField(max_length=200)
     value_type = models.CharField(max_length=16, choices=ValueType.choices)
     order = models.PositiveIntegerField(default=0)
+    # For actor, place and text facets, the level at which entities are compared: 0 the
+    # top-level entity (Syrian Air Force and Syrian government forces are both Syria), 1 the
+    # one below it, and so on; empty, as linked, where one entity agrees with any it contains
+    # or is part of (Balyun, Idlib and Syria agree; Balyun and Qaminas do not).
+    compare_level = models.PositiveSmallIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["order", "pk"]
@@ -227,6 +233,56 @@ class Facet(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event}: {self.name}"
+
+
+class Entity(models.Model):
+    """Who or what values name across a project's sources (an actor, a place, an
+    organisation...): a canonical name, the aliases every written form is known by, and the
+    entity it is part of (Syrian Air Force is part of Syria)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="entities")
+    name = models.CharField(max_length=300)
+    kind = models.CharField(max_length=16, choices=EntityKind.choices, default=EntityKind.OTHER)
+    parent = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="children"
+    )
+    # ISO 3166-1 alpha-3 when the entity is a country of the shipped country table.
+    country = models.CharField(max_length=3, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "entities"
+        constraints = [
+            models.UniqueConstraint(fields=["project", "name"], name="entity_unique_name"),
+            models.CheckConstraint(
+                condition=Q(kind__in=EntityKind.values), name="entity_kind_valid"
+            ),
+            models.CheckConstraint(condition=~Q(parent=F("pk")), name="entity_not_own_parent"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EntityAlias(models.Model):
+    """One written form of an entity, by its comparison key (entities.name_key): every
+    link's value and attribution resolve through these, so a key names one entity only."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
+    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=300)
+    key = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name_plural = "entity aliases"
+        constraints = [
+            models.UniqueConstraint(fields=["project", "key"], name="alias_unique_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.entity})"
 
 
 class FacetLink(models.Model):
@@ -242,6 +298,16 @@ class FacetLink(models.Model):
     low_open = models.BooleanField(default=False, editable=False)
     high_open = models.BooleanField(default=False, editable=False)
     is_parsed = models.BooleanField(default=False, editable=False)
+    # Dates are day numbers (date.toordinal); times are minutes of any day, or, when the
+    # text gives the day (or it resolves against the published date), minutes from day 0
+    # of that calendar: `value_dated`.
+    value_dated = models.BooleanField(default=False, editable=False)
+    # The entity the value names (actor, place and text facets), and those the attribution
+    # names ("Turkey & SOHR" names two): both resolved through the project's aliases.
+    entity = models.ForeignKey(
+        Entity, on_delete=models.SET_NULL, null=True, blank=True, related_name="links"
+    )
+    attributed_to = models.ManyToManyField(Entity, blank=True, related_name="attributed_links")
     attribution = models.CharField(
         max_length=300, blank=True, help_text="Who the source attributes it to."
     )
@@ -249,6 +315,11 @@ class FacetLink(models.Model):
     claimed_at = models.DateTimeField(
         null=True, blank=True, help_text="When the claim was made, if the text gives it."
     )
+    # An earlier value of the same source, replaced by a later one ("initially 9", an
+    # earlier claim time on a live page): drawn as the source's trail, not compared. Set
+    # automatically (services.events) unless an analyst pinned it.
+    superseded = models.BooleanField(default=False)
+    superseded_pinned = models.BooleanField(default=False)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="facet_links"
     )

@@ -1,26 +1,34 @@
-"""Values as sources write them ("at least 36", "50–70", "dozens of"), made comparable.
+"""Values as sources write them ("at least 36", "50–70", "dozens of", "late Thursday"),
+made comparable.
 
 Pure functions, no Django. A written number becomes an interval: "33" is [33, 33],
-"at least 36" is [36, ∞), "over 50" is (50, ∞), "50-70" is [50, 70], "about 33" is
-[29.7, 36.3]. Two numeric values disagree when their intervals do not overlap. Anything
-that holds no number stays text and compares as text, case and spacing aside.
+"at least 36" is [36, ∞), "over 50" is (50, ∞), "50-70" is [50, 70]. A hedge keeps its
+centre and widens it by the number's own rounding: "about 33" and "some 33" are [32, 34]
+(its last digit counts, so ±1), "about 30" is [27, 33] and "about 200" [180, 220] (half
+the rounding unit, at most 10%). So "some 33" still disagrees with "at least 36". Times
+are minutes of the day, or from day 0 of the calendar when the text gives the day or it
+resolves against the day of writing ("10-11pm yesterday", "late Thursday"); dates are
+day numbers (reader/dates.py). Two values disagree when their intervals do not overlap.
 """
 
 from __future__ import annotations
 
+import datetime
 import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import combinations
 
-# "about 33" tolerates 10% either side (at least 1): close counts from one source agree.
+from reader import dates
+
+# A hedge ("about", "some", "nearly") widens a number by half its rounding unit, at least 1
+# and at most this share of it: "about 33" is 32-34, "about 30" 27-33, "about 1,000" 900-1,100.
 APPROXIMATE = 0.10
 # Values are short; parsing looks at this much of a text at most, so that no input, however
 # long or hostile, makes the patterns below work for long.
 PARSE_LIMIT = 1000
 NUMERIC_TYPES = frozenset({"number", "number_range"})
-MINUTES_PER_DAY = 24 * 60
+MINUTES_PER_DAY = dates.MINUTES_PER_DAY
 
 
 @dataclass(frozen=True)
@@ -29,6 +37,8 @@ class Interval:
     high: float
     low_open: bool = False
     high_open: bool = False
+    # Times only: minutes from day 0 of the calendar (the day is known), not of any day.
+    dated: bool = False
 
     def overlaps(self, other: Interval) -> bool:
         if self.low > other.high or other.low > self.high:
@@ -150,6 +160,19 @@ def _qualifier_kind(qualifier: str | None, qualifiers=QUALIFIERS) -> str | None:
     return None
 
 
+def hedge_margin(value: float) -> float:
+    """How far a hedge ("about", "some") reaches either side of a number: half its rounding
+    unit (33: 1; 30: 10; 1,500: 100), at least 1 and at most APPROXIMATE of it."""
+    magnitude = abs(value)
+    unit = 1.0
+    if magnitude >= 10 and magnitude == int(magnitude):
+        number = int(magnitude)
+        while number % 10 == 0 and number >= 10:
+            number //= 10
+            unit *= 10
+    return max(1.0, min(unit / 2, magnitude * APPROXIMATE))
+
+
 def _qualified(qualifier: str | None, value: float) -> Interval:
     kind = _qualifier_kind(qualifier)
     if kind == "at_least":
@@ -161,9 +184,9 @@ def _qualified(qualifier: str | None, value: float) -> Interval:
     if kind == "under":
         return Interval(0, value, high_open=True)
     if kind == "nearly":
-        return Interval(value - max(1, value * APPROXIMATE), value, high_open=True)
+        return Interval(value - hedge_margin(value), value, high_open=True)
     if kind == "about":
-        margin = max(1, value * APPROXIMATE)
+        margin = hedge_margin(value)
         return Interval(value - margin, value + margin)
     return Interval(value, value)
 
@@ -299,12 +322,69 @@ def parse_time_of_day(written: str) -> Interval | None:
     return found[1] if found else None
 
 
-def parse_value(value_type: str, written: str) -> Interval | None:
-    """The comparable form of a facet's value, by the facet's value type."""
+# Zones and "local time" say where the clock is, not which time it is.
+_CLOCK_WORDS = re.compile(r"\b(?:GMT|UTC|[A-Z]{2,4}T)\b|\b(?i:local time)\b")
+_NUMERIC_DATE = re.compile(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b")
+
+
+def parse_moment(
+    written: str, *, base: datetime.date | datetime.datetime | None = None, language: str = "en"
+) -> Interval | None:
+    """A time, with its day when the text gives one or it resolves against `base`:
+    "10-11pm yesterday" in a piece of 28 February 2020 is 22:00-23:00 on the 27th, "late
+    Thursday" that evening (18:00-24:00), "5 p.m." 17:00 of whichever day."""
+    text = written[:PARSE_LIMIT]
+    clock = _first_time(text)
+    rest = text if clock is None else text[: clock[0].start()] + " " + text[clock[0].end() :]
+    rest = _CLOCK_WORDS.sub(" ", rest)
+    day = dates.read_day(rest, base=base, language=language)
+    if day is None and clock is not None and _NUMERIC_DATE.search(text):
+        day = dates.read_day(text, base=base, language=language)
+    if clock is not None:
+        interval = clock[1]
+        if day is None or day.first != day.last:
+            return interval
+        start = day.first.toordinal() * MINUTES_PER_DAY
+        return Interval(
+            start + interval.low,
+            start + interval.high,
+            interval.low_open,
+            interval.high_open,
+            dated=True,
+        )
+    if day is not None:
+        low, high = day.minutes()
+        return Interval(low, high, dated=True)
+    part = dates.part_of_day(text)
+    return Interval(*part) if part else None
+
+
+def parse_date(
+    written: str, *, base: datetime.date | datetime.datetime | None = None, language: str = "en"
+) -> Interval | None:
+    """A day or a run of days as day numbers (date.toordinal): "27 February 2020", "late
+    Thursday" and "yesterday" in a piece of 28 February 2020 are all [737482, 737482]."""
+    day = dates.read_day(_CLOCK_WORDS.sub(" ", written), base=base, language=language)
+    if day is None:
+        return None
+    return Interval(day.first.toordinal(), day.last.toordinal())
+
+
+def parse_value(
+    value_type: str,
+    written: str,
+    *,
+    base: datetime.date | datetime.datetime | None = None,
+    language: str = "en",
+) -> Interval | None:
+    """The comparable form of a facet's value, by the facet's value type; relative days
+    resolve against `base`, the day of writing (published date, or claim time)."""
     if value_type in NUMERIC_TYPES:
         return parse_quantity(written)
     if value_type == "time":
-        return parse_time_of_day(written)
+        return parse_moment(written, base=base, language=language)
+    if value_type == "date":
+        return parse_date(written, base=base, language=language)
     return None
 
 
@@ -329,27 +409,3 @@ def suggested_value(value_type: str, quote: str) -> str:
 
 def normalise_text_value(written: str) -> str:
     return " ".join(written.casefold().split())
-
-
-@dataclass(frozen=True)
-class Position:
-    """What one source holds about a facet: a value, parsed or not, affirmed or denied."""
-
-    text: str
-    interval: Interval | None
-    denies: bool = False
-
-
-def positions_differ(first: Position, second: Position) -> bool:
-    if first.interval and second.interval:
-        return not first.interval.overlaps(second.interval)
-    return normalise_text_value(first.text) != normalise_text_value(second.text)
-
-
-def disputed(positions: list[Position]) -> bool:
-    """Two affirmed values that disagree, or a denial of a value someone affirms."""
-    affirmed = [p for p in positions if not p.denies]
-    denied = [p for p in positions if p.denies]
-    if any(positions_differ(a, b) for a, b in combinations(affirmed, 2)):
-        return True
-    return any(not positions_differ(d, a) for d in denied for a in affirmed)

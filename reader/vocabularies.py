@@ -87,7 +87,65 @@ class ValueType(models.TextChoices):
     TEXT = "text", "Text"
     ACTOR = "actor", "Actor"
     TIME = "time", "Time"
+    DATE = "date", "Date"
     PLACE = "place", "Place"
+
+
+# The value types whose values name an entity (resolved through the project's aliases), and
+# the role each gives the name when it is read (reader/entities.py).
+ENTITY_ROLES: dict[str, str] = {
+    ValueType.ACTOR: "actor",
+    ValueType.PLACE: "place",
+    ValueType.TEXT: "text",
+}
+
+
+class EntityKind(models.TextChoices):
+    ACTOR = "actor", "Actor"
+    PLACE = "place", "Place"
+    ORGANISATION = "organisation", "Organisation"
+    OTHER = "other", "Other"
+
+
+# The kind of entity a name gets when it is first met, by the role it was read in.
+ENTITY_KIND_FOR_ROLE = {
+    "actor": EntityKind.ACTOR,
+    "place": EntityKind.PLACE,
+    "text": EntityKind.OTHER,
+    "attribution": EntityKind.ORGANISATION,
+}
+
+
+# How deep a facet compares entities (Facet.compare_level): "" as linked, where one agrees
+# with what contains it; 0 the top-level entity; 1, 2 a level or two below it.
+COMPARE_LEVELS = [
+    ("", "as linked (one contains the other)"),
+    ("0", "top-level entity"),
+    ("1", "one level below the top"),
+    ("2", "two levels below the top"),
+]
+
+
+class Verdict(models.TextChoices):
+    """What the comparison concludes about one facet of an event."""
+
+    AGREED = "agreed", "Agreed"
+    DISPUTED = "disputed", "Disputed"
+    VARIANT = "possible_variant", "Possible variant"
+    SINGLE = "single_source", "Single source"
+    SILENT = "silent", "Silent"
+
+
+class Grade(models.TextChoices):
+    MINOR = "minor", "Minor"
+    MAJOR = "major", "Major"
+
+
+class CountMode(models.TextChoices):
+    """Which annotations count toward a dispute: the matrix's switch, in its URL (?count=)."""
+
+    CLAIMS = "claims", "Claims only"
+    ALL = "all", "Claims, opinions and user comments"
 
 
 class Stance(models.TextChoices):
@@ -131,6 +189,13 @@ class Action(models.TextChoices):
     SHOWN = "shown", "showed again"
     EVENT_CREATED = "event_created", "created the event"
     FACET_CREATED = "facet_created", "added the facet"
+    FACET_CHANGED = "facet_changed", "changed the facet"
+    LINK_SUPERSEDED = "link_superseded", "marked as earlier or current"
+    ENTITY_MERGED = "entity_merged", "merged the entity"
+    ENTITY_SPLIT = "entity_split", "split the entity"
+    ENTITY_RENAMED = "entity_renamed", "renamed the entity"
+    ENTITY_ALIAS_ADDED = "entity_alias_added", "added an alias to"
+    ENTITY_PARENT_SET = "entity_parent_set", "set what contains"
     DOCUMENT_ADDED = "document_added", "added the source"
     IMPORTED = "imported", "imported"
     MEMBER_INVITED = "member_invited", "invited"

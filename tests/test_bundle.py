@@ -51,7 +51,10 @@ def test_round_trip_into_an_empty_instance_is_byte_identical(db, tmp_path):
     assert counts() == (0, 0, 0, 0, 0, 0, 0)
     out = StringIO()
     call_command("import_bundle", str(write(tmp_path, first)), "--create-accounts", stdout=out)
-    assert "Imported 44 annotations, 5 documents, 2 events, 42 facet links" in out.getvalue()
+    assert (
+        "Imported 45 annotations, 5 documents, 33 entities, 2 events, 46 facet links"
+        in out.getvalue()
+    )
     assert counts() == before
     assert export_bundle() == first
 
@@ -61,7 +64,7 @@ def test_bundles_written_before_curation_still_import(bundle, tmp_path):
         del annotation["accepted"]
     Project.objects.all().delete()
     call_command("import_bundle", str(write(tmp_path, bundle)), stdout=StringIO())
-    assert Annotation.objects.count() == 44
+    assert Annotation.objects.count() == 45
     assert not Annotation.objects.filter(accepted=True).exists()
 
 
@@ -103,7 +106,7 @@ def test_import_into_another_project_keeps_times_versions_and_links(bundle, tmp_
         (a.quote_exact, a.kind, a.note, a.created, a.modified, a.version, a.author_id)
         for a in copied
     ]
-    assert FacetLink.objects.filter(facet__event__project=target).count() == 42
+    assert FacetLink.objects.filter(facet__event__project=target).count() == 46
 
 
 def refused(tmp_path, data, name="bundle.json") -> str:
@@ -210,6 +213,6 @@ def test_an_import_is_recorded_and_loading_again_is_not(bundle, tmp_path):
     call_command("import_bundle", str(write(tmp_path, bundle)), stdout=StringIO())
     imported = Activity.objects.get(action=Action.IMPORTED)
     assert imported.actor is None  # from the command line
-    assert imported.summary.startswith("bundle.json: Imported 44 annotations")
+    assert imported.summary.startswith("bundle.json: Imported 45 annotations")
     call_command("import_bundle", str(write(tmp_path, bundle)), stdout=StringIO())
     assert Activity.objects.filter(action=Action.IMPORTED).count() == 1  # nothing new

@@ -93,11 +93,20 @@ def test_demo_event_marks_exactly_the_disputed_facets(db):
     call_command("load_demo", stdout=StringIO())
     event = Event.objects.get(name="2020 Balyun airstrikes")
     matrix = event_matrix(event=event)
-    disputed = {row.facet.name for row in matrix.rows if row.disputed}
-    agreed = {row.facet.name for row in matrix.rows if not row.disputed}
-    assert disputed == {"Death toll", "Perpetrator", "Time of strike", "Place"}
-    assert agreed == {"Wounded", "Date", "Turkish retaliation"}
-    assert matrix.disputed_count == 4
+    verdicts = {row.facet.name: row.comparison.verdict for row in matrix.rows}
+    assert verdicts == {
+        "Death toll": "disputed",
+        "Wounded": "agreed",
+        "Perpetrator": "disputed",
+        "Time of strike": "disputed",
+        "Place": "possible_variant",  # Balyun / Behun: one click merges them
+        "Date": "agreed",  # 27 February 2020, on Thursday, late Thursday
+        "Turkish retaliation": "single_source",
+    }
+    assert matrix.disputed_count == 3
+    for row in matrix.rows:
+        if row.disputed:
+            assert " against " in row.comparison.explanation
 
 
 def test_live_page_count_is_a_timeline_not_a_dispute(db):
@@ -105,8 +114,20 @@ def test_live_page_count_is_a_timeline_not_a_dispute(db):
     event = Event.objects.get(name="2020 Balyun airstrikes")
     death_toll = next(r for r in event_matrix(event=event).rows if r.facet.name == "Death toll")
     live = next(c for c in death_toll.cells if c.document.origin.startswith("003"))
-    assert [link.value for link in live.links] == ["nine", "22", "29", "33"]
-    assert [link.value for link in live.current] == ["33"]
+    assert [link.value for link in live.links] == [
+        "Some 33 Turkish soldiers",
+        "nine",
+        "22 Turkish Servicemen",
+        "29 Turkish Servicemen",
+        "33 Turkish Servicemen",
+    ]
+    assert [link.value for link in live.current] == ["33 Turkish Servicemen"]
+    [trail] = [t for t in death_toll.comparison.trails if t.source == live.document.pk]
+    assert [p.claim.value for p in trail.points][-3:] == [
+        "22 Turkish Servicemen",
+        "29 Turkish Servicemen",
+        "33 Turkish Servicemen",
+    ]
 
 
 def test_demo_links_span_every_source_and_kind(db):

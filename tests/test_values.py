@@ -4,26 +4,34 @@ import math
 
 import pytest
 
+from reader.comparison import Claim, agree, compare
 from reader.values import (
     Interval,
-    Position,
-    disputed,
+    hedge_margin,
     parse_quantity,
     parse_time_of_day,
     parse_value,
-    positions_differ,
     quantities_in,
     suggested_value,
     values_in,
 )
 
 
-def values_disagree(first: str, second: str, value_type: str = "number") -> bool:
-    """Two written values as the matrix compares them."""
-    return positions_differ(
-        Position(first, parse_value(value_type, first)),
-        Position(second, parse_value(value_type, second)),
+def claim(value: str, value_type: str = "number", *, source: int = 1, **fields) -> Claim:
+    return Claim(
+        id=hash((value, source, tuple(fields.items()))) % 10**9,
+        source=source,
+        source_name=f"Source {source}",
+        value=value,
+        interval=parse_value(value_type, value),
+        **fields,
     )
+
+
+def values_disagree(first: str, second: str, value_type: str = "number") -> bool:
+    """Two written values as the comparison compares them (names as written: entity
+    resolution is tested in test_entities.py)."""
+    return not agree(claim(first, value_type), claim(second, value_type), None)
 
 
 INF = math.inf
@@ -38,7 +46,7 @@ WRITTEN_FORMS = [
     ("36–60 wounded", Interval(36, 60)),
     ("ranging from 50 to 70 dead", Interval(50, 70)),
     ("killing at least 36", Interval(36, INF)),
-    ("Some 33 Turkish soldiers", Interval(29.7, 36.3)),
+    ("Some 33 Turkish soldiers", Interval(32, 34)),
     ("killed nine", Interval(9, 9)),
     ("the number was 9", Interval(9, 9)),
     ("Two Turkish soldiers were killed", Interval(2, 2)),
@@ -102,6 +110,9 @@ def test_text_without_a_number_is_not_a_quantity(written):
         ("at least 36", "50-70", False),
         ("33–34", "50–70", True),
         ("about 33", "34", False),
+        ("some 33", "at least 36", True),
+        ("about 30", "33", False),
+        ("about 30", "34", True),
         ("over 50", "50", True),
         ("at least 50", "50", False),
         ("about 5 p.m.", "10-11pm", True),
@@ -172,31 +183,30 @@ def test_suggested_value_is_the_part_of_the_quote_that_states_it(value_type, quo
     assert suggested_value(value_type, quote) == expected
 
 
-def _position(text: str, denies: bool = False) -> Position:
-    return Position(text, parse_quantity(text), denies)
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("33", [("33",)]),
+        ("33, 33–34, at least 33", [("33", "33–34", "at least 33")]),
+        ("33, at least 36", [("33",), ("at least 36",)]),
+        ("33, 50–70", [("33",), ("50–70",)]),
+    ],
+)
+def test_numbers_group_by_overlap(written, expected):
+    claims = [claim(value, source=n) for n, value in enumerate(written.split(", "))]
+    result = compare(claims, value_type="number")
+    assert [tuple(c.value for c in group.claims) for group in result.groups] == expected
+    assert result.disputed is (len(expected) > 1)
 
 
 @pytest.mark.parametrize(
-    ("positions", "expected"),
-    [
-        (["33", "33–34", "at least 33"], False),
-        (["33", "at least 36"], True),
-        (["33", "50–70"], True),
-        (["33"], False),
-        ([], False),
-    ],
+    ("value", "margin"),
+    [(33, 1), (30, 3), (36, 1), (50, 5), (200, 20), (1500, 50), (1000, 100), (5, 1), (2.5, 1)],
 )
-def test_numbers_are_disputed_when_two_do_not_overlap(positions, expected):
-    assert disputed([_position(text) for text in positions]) is expected
-
-
-def test_a_denial_of_an_affirmed_value_is_a_dispute():
-    russia = Position("Russian Air Force", None)
-    denial = Position("russian air force", None, denies=True)
-    syria = Position("Syrian Air Force", None)
-    assert disputed([russia, denial])
-    assert not disputed([syria, denial])
-    assert disputed([syria, russia])
+def test_a_hedge_widens_a_number_by_its_own_rounding(value, margin):
+    """ "about 33" is 32-34 (its last digit counts: ±1); "about 30" 27-33 (half of ten, at
+    most 10%); "about 1,500" 1,450-1,550; never less than 1."""
+    assert hedge_margin(value) == margin
 
 
 @pytest.mark.parametrize("hostile", ["1" * 40_000, "1." * 20_000, "1," * 20_000, "9" * 400])

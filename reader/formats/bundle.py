@@ -55,6 +55,8 @@ def _annotation_record(key: str, annotation, keys: dict, sees_hidden: bool) -> d
             "claimed_at": iso(link.claimed_at),
             "author": link.author.get_username(),
             "created": iso(link.created),
+            # An analyst's pin (true: an earlier value; false: current); null: automatic.
+            "superseded": link.superseded if link.superseded_pinned else None,
         }
         for link in annotation.links.all()
     ]
@@ -80,8 +82,31 @@ def _annotation_record(key: str, annotation, keys: dict, sees_hidden: bool) -> d
     }
 
 
+def _entity_records(entities, keys: dict) -> list[dict]:
+    return [
+        {
+            "key": keys[entity.pk],
+            "name": entity.name,
+            "kind": entity.kind,
+            "parent": keys.get(entity.parent_id) if entity.parent_id else None,
+            "country": entity.country,
+            "aliases": [{"name": a.name, "key": a.key} for a in entity.aliases.all()],
+        }
+        for entity in entities
+    ]
+
+
 def stream_bundle(
-    project, *, members, outlets, documents, events, facets, annotations, sees_hidden: bool
+    project,
+    *,
+    members,
+    outlets,
+    documents,
+    events,
+    facets,
+    annotations,
+    sees_hidden: bool,
+    entities=(),
 ) -> Iterator[str]:
     """The bundle as JSON text, section by section. Each argument is a list (or, for
     annotations, an iterator) in a stable order that depends only on the data, and the
@@ -93,6 +118,7 @@ def stream_bundle(
         "documents": _keys("d", documents),
         "events": _keys("e", events),
         "facets": _keys("f", facets),
+        "entities": _keys("n", entities),
     }
     head = {
         "format": BUNDLE_FORMAT,
@@ -148,9 +174,11 @@ def stream_bundle(
                 "name": f.name,
                 "value_type": f.value_type,
                 "order": f.order,
+                "compare_level": f.compare_level,
             }
             for f in facets
         ],
+        "entities": _entity_records(entities, keys["entities"]),
         "annotations": (
             _annotation_record(f"a{n}", annotation, keys, sees_hidden)
             for n, annotation in enumerate(annotations, start=1)
@@ -207,6 +235,15 @@ RECORD_FIELDS: dict[str, dict[str, checks.Check]] = {
         "name": checks.field(models.Facet, "name", required=True),
         "value_type": checks.choice(vocabularies.ValueType.values),
         "order": checks.whole(models.Facet, "order"),
+        "compare_level": checks.optional_whole(models.Facet, "compare_level"),
+    },
+    "entities": {
+        "key": checks.key("n"),
+        "name": checks.field(models.Entity, "name", required=True),
+        "kind": checks.choice(vocabularies.EntityKind.values),
+        "parent": checks.optional_key("n"),
+        "country": checks.field(models.Entity, "country"),
+        "aliases": checks.instance_of(list, "must be a list"),
     },
     "annotations": {
         "key": checks.key("a"),
@@ -232,13 +269,25 @@ RECORD_FIELDS: dict[str, dict[str, checks.Check]] = {
         "claimed_at": checks.moment(datetime.datetime, optional=True),
         "author": checks.username,
         "created": checks.moment(datetime.datetime),
+        "superseded": checks.optional_bool,
+    },
+    "aliases": {
+        "name": checks.field(models.EntityAlias, "name", required=True),
+        "key": checks.field(models.EntityAlias, "key", required=True),
     },
 }
 
 
 # Fields added after the first bundles were written: older files lack them.
-OPTIONAL_FIELDS = {("annotations", "accepted"), ("annotations", "hidden_reason")}
-SECTIONS = ("members", "outlets", "documents", "events", "facets", "annotations")
+OPTIONAL_FIELDS = {
+    ("annotations", "accepted"),
+    ("annotations", "hidden_reason"),
+    ("facets", "compare_level"),
+    ("links", "superseded"),
+}
+SECTIONS = ("members", "outlets", "documents", "events", "facets", "entities", "annotations")
+# Sections added after the first bundles were written: older files lack them.
+OPTIONAL_SECTIONS = {"entities"}
 SLUG_LENGTH = models.Project._meta.get_field("slug").max_length
 
 
@@ -272,6 +321,12 @@ def _section_problems(section: str, records: list) -> list[str]:
                     f"{_label(section, index, record)}: {problem}"
                     for problem in _record_problems("links", number, link)
                 ]
+        if section == "entities" and isinstance(record, dict):
+            for number, alias in enumerate(record.get("aliases") or []):
+                problems += [
+                    f"{_label(section, index, record)}: {problem}"
+                    for problem in _record_problems("aliases", number, alias)
+                ]
     return problems
 
 
@@ -290,6 +345,8 @@ def check_bundle(data) -> list[str]:
         )
     for section in SECTIONS:
         records = data.get(section)
+        if records is None and section in OPTIONAL_SECTIONS:
+            continue
         if isinstance(records, list):
             problems += _section_problems(section, records)
         else:
@@ -302,7 +359,7 @@ def _reference_problems(data: dict) -> list[str]:
     problems = []
     keys: dict[str, dict] = {}
     for section in SECTIONS[1:]:
-        for index, record in enumerate(data[section]):
+        for index, record in enumerate(data.get(section, [])):
             if record["key"] in keys:
                 problems.append(
                     f"{_label(section, index, record)}: duplicate key “{record['key']}”"
@@ -316,6 +373,12 @@ def _reference_problems(data: dict) -> list[str]:
                     f"{_label(section, index, record)}: field “{name}” refers to “{record[name]}”, "
                     "which the bundle does not hold"
                 )
+    for index, entity in enumerate(data.get("entities", [])):
+        if entity["parent"] is not None and entity["parent"] not in keys:
+            problems.append(
+                f"{_label('entities', index, entity)}: field “parent” refers to "
+                f"“{entity['parent']}”, which the bundle does not hold"
+            )
     for index, document in enumerate(data["documents"]):
         problems += _text_problems(_label("documents", index, document), document)
     for index, annotation in enumerate(data["annotations"]):

@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 
 from reader.formats.bundle import check_bundle
 from reader.formats.checks import parse_moment
-from reader.models import Annotation, Facet, FacetLink, Membership, Project
+from reader.models import Annotation, Entity, EntityAlias, Facet, FacetLink, Membership, Project
 from reader.services.documents import annotation_create, document_create, outlet_get_or_create
 from reader.services.events import event_create, facet_create, facet_link_create
 from reader.services.imports import (
@@ -27,6 +27,7 @@ from reader.services.imports import (
     import_user,
 )
 from reader.services.projects import invitation_create, membership_set
+from reader.services.supersession import supersession_refresh
 from reader.vocabularies import ForeignAuthors
 
 ERROR_NO_ACCOUNT = (
@@ -232,8 +233,10 @@ def _write_bundle(
                 name=record["name"],
                 value_type=record["value_type"],
                 order=record["order"],
+                compare_level=record.get("compare_level", "default"),
             ),
         )
+    _import_entities(data.get("entities", []), project, report)
     for record in data["annotations"]:
         _import_annotation(record, objects, users, report)
 
@@ -268,6 +271,34 @@ def _event(record: dict, project: Project):
         place=record["place"],
     )
     return import_history_keep(instance=event, created=parse_moment(record["created"]))
+
+
+def _import_entities(records: list[dict], project: Project, report: ImportReport) -> None:
+    """Entities and their aliases before the links, which then resolve through them as
+    they did where the bundle was written. What the project has already stays."""
+    made: dict[str, Entity] = {}
+    for record in records:
+        entity = Entity.objects.filter(project=project, name=record["name"]).first()
+        report.count("entities", existed=entity is not None)
+        if entity is None:
+            entity = Entity.objects.create(
+                project=project, name=record["name"], kind=record["kind"], country=record["country"]
+            )
+            made[record["key"]] = entity
+        for alias in record["aliases"]:
+            EntityAlias.objects.get_or_create(
+                project=project,
+                key=alias["key"],
+                defaults={"entity": entity, "name": alias["name"]},
+            )
+    keys = {record["key"]: record for record in records}
+    for key, entity in made.items():
+        parent = keys[key]["parent"]
+        if parent is not None:
+            entity.parent = Entity.objects.filter(
+                project=project, name=keys[parent]["name"]
+            ).first()
+            entity.save(update_fields=["parent"])
 
 
 def _import_annotation(record: dict, objects: dict, users: dict, report: ImportReport) -> None:
@@ -311,3 +342,8 @@ def _import_annotation(record: dict, objects: dict, users: dict, report: ImportR
             claimed_at=_datetime(link["claimed_at"]),
         )
         import_history_keep(instance=created_link, created=parse_moment(link["created"]))
+        if link.get("superseded") is not None:
+            FacetLink.objects.filter(pk=created_link.pk).update(
+                superseded=link["superseded"], superseded_pinned=True
+            )
+            supersession_refresh(facet_id=facet.pk, document_id=document.pk)

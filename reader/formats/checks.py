@@ -128,3 +128,17 @@ def key(prefix: str) -> Check:
 
 def instance_of(kind: type, message: str) -> Check:
     return lambda value: None if isinstance(value, kind) else message
+
+
+def optional_whole(model, name: str) -> Check:
+    """`whole`, or null."""
+    check = whole(model, name)
+    return lambda value: None if value is None else check(value)
+
+
+def optional_bool(value) -> str | None:
+    return None if value is None or isinstance(value, bool) else "must be true, false or null"
+
+
+def optional_key(prefix: str) -> Check:
+    return lambda value: None if value is None else key(prefix)(value)

@@ -16,7 +16,9 @@ from reader.models import (
     Annotation,
     DeletedAnnotation,
     Document,
+    Entity,
     Event,
+    Facet,
     FacetLink,
     Invitation,
     Membership,
@@ -48,6 +50,8 @@ PROJECT_PATHS: dict[type[Model], str] = {
     Annotation: "document__project",
     Reply: "annotation__document__project",
     FacetLink: "facet__event__project",
+    Facet: "event__project",
+    Entity: "project",
 }
 
 
@@ -84,6 +88,8 @@ annotation_get_for_user = Lookup(Annotation, "document", "author")
 event_get_for_user = Lookup(Event, "project")
 facet_link_get_for_user = Lookup(FacetLink, "annotation__document", "facet__event")
 reply_get_for_user = Lookup(Reply, "annotation__document", "author")
+facet_get_for_user = Lookup(Facet, "event__project")
+entity_get_for_user = Lookup(Entity, "project", "parent")
 
 
 def membership_get_for_owner(*, user, slug: str, pk: int) -> tuple[Access, Membership]:

@@ -1,19 +1,33 @@
-"""Reads for events: the facet matrix and side-by-side reading."""
+"""Reads for events: the comparison (one function, `event_matrix`, that both the facet
+matrix page and comparison.json render), the by-origin view, and side-by-side reading."""
 
 from __future__ import annotations
 
+import datetime
 import math
 from dataclasses import dataclass, field
 
-from django.db.models import (
-    Count,
-    QuerySet,
+from django.db.models import Count, QuerySet
+
+from reader import anchoring, charts, comparison, entities
+from reader.comparison import Claim, FacetComparison, Trail
+from reader.models import Annotation, Document, Entity, Event, Facet, FacetLink, Project
+from reader.selectors.common import NULLS_FIRST
+from reader.values import NUMERIC_TYPES, Interval
+from reader.vocabularies import (
+    COMPARE_LEVELS,
+    ENTITY_ROLES,
+    KINDS,
+    STANCES_AGAINST,
+    Kind,
+    KindStyle,
+    Stance,
+    Verdict,
 )
 
-from reader import anchoring, values
-from reader.models import Annotation, Document, Event, Facet, FacetLink, Project
-from reader.selectors.common import NULLS_FIRST
-from reader.vocabularies import KINDS, Kind, KindStyle
+MAX_DEPTH = 32  # an entity chain longer than this is cut (and cannot loop)
+LINE_ROW_HEIGHT = 18.0
+TRAIL_WIDTH, TRAIL_HEIGHT = 160.0, 56.0
 
 
 def events_with_counts(*, project: Project) -> QuerySet[Event]:
@@ -24,38 +38,220 @@ def events_with_counts(*, project: Project) -> QuerySet[Event]:
     )
 
 
-def link_interval(link: FacetLink) -> values.Interval | None:
+def link_interval(link: FacetLink | LinkView) -> Interval | None:
     if not link.is_parsed:
         return None
-    return values.Interval(
+    return Interval(
         -math.inf if link.value_low is None else link.value_low,
         math.inf if link.value_high is None else link.value_high,
         link.low_open,
         link.high_open,
+        link.value_dated,
     )
 
 
-def link_position(link: FacetLink) -> values.Position:
-    return values.Position(link.value, link_interval(link), link.is_against)
+# What the matrix reads of each link, in one row: 3,000 links are 3,000 tuples, not 12,000
+# model instances (the page must render in well under a second).
+LINK_FIELDS = (
+    "pk",
+    "facet_id",
+    "annotation_id",
+    "annotation__document_id",
+    "annotation__kind",
+    "annotation__start",
+    "annotation__quote_exact",
+    "value",
+    "attribution",
+    "stance",
+    "claimed_at",
+    "superseded",
+    "superseded_pinned",
+    "is_parsed",
+    "value_low",
+    "value_high",
+    "low_open",
+    "high_open",
+    "value_dated",
+    "entity_id",
+)
+STANCE_LABELS = dict(Stance.choices)
+KIND_LABELS = dict(Kind.choices)
+
+
+@dataclass(slots=True)
+class LinkView:
+    """One facet link as the matrix and comparison.json show it."""
+
+    pk: int
+    facet_id: int
+    annotation_id: int
+    document_id: int
+    kind: str
+    start: int
+    quote: str
+    value: str
+    attribution: str
+    stance: str
+    claimed_at: datetime.datetime | None
+    superseded: bool
+    superseded_pinned: bool
+    is_parsed: bool
+    value_low: float | None
+    value_high: float | None
+    low_open: bool
+    high_open: bool
+    value_dated: bool
+    entity_id: int | None
+    origins: list[int] = field(default_factory=list)  # the attribution's entities
+
+    @property
+    def is_against(self) -> bool:
+        return self.stance in STANCES_AGAINST
+
+    @property
+    def stance_label(self) -> str:
+        return STANCE_LABELS.get(self.stance, self.stance)
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS.get(self.kind, self.kind)
+
+
+@dataclass(frozen=True)
+class EntityInfo:
+    pk: int
+    name: str
+    parent_id: int | None
+    country: str
+
+    @property
+    def key(self) -> str:
+        return entities.name_key(self.name)
+
+
+class EntityTree:
+    """The project's entities with their ancestry, read once."""
+
+    def __init__(self, rows: list[EntityInfo]) -> None:
+        self.by_id = {row.pk: row for row in rows}
+        self._paths: dict[int, tuple[int, ...]] = {}
+        self._variants: dict[tuple[int, int], bool] = {}
+
+    def path(self, pk: int | None) -> tuple[int, ...]:
+        """Top-level first, ending with the entity."""
+        if pk is None or pk not in self.by_id:
+            return ()
+        if pk not in self._paths:
+            chain = [pk]
+            parent = self.by_id[pk].parent_id
+            while parent is not None and parent in self.by_id and parent not in chain:
+                chain.append(parent)
+                if len(chain) >= MAX_DEPTH:
+                    break
+                parent = self.by_id[parent].parent_id
+            self._paths[pk] = tuple(reversed(chain))
+        return self._paths[pk]
+
+    def names(self, path: tuple[int, ...]) -> tuple[str, ...]:
+        return tuple(self.by_id[pk].name for pk in path)
+
+    def variant(self, first: int, second: int) -> bool:
+        """Likely one name spelt two ways: never two countries of the table, nor an entity
+        and one it contains."""
+        pair = (min(first, second), max(first, second))
+        if pair not in self._variants:
+            one, two = self.by_id[pair[0]], self.by_id[pair[1]]
+            path_one, path_two = self.path(pair[0]), self.path(pair[1])
+            related = pair[0] in path_two or pair[1] in path_one
+            # Parts of two different countries are two things (Syrian / Russian Air Force).
+            roots = self.by_id[path_one[0]], self.by_id[path_two[0]]
+            apart = roots[0].pk != roots[1].pk and bool(roots[0].country and roots[1].country)
+            self._variants[pair] = (
+                not apart and not related and entities.likely_variants(one.key, two.key)
+            )
+        return self._variants[pair]
+
+
+def entity_tree(*, project_id: int) -> EntityTree:
+    rows = Entity.objects.filter(project_id=project_id).values_list(
+        "pk", "name", "parent_id", "country"
+    )
+    return EntityTree([EntityInfo(*row) for row in rows])
 
 
 @dataclass
 class MatrixCell:
     document: Document
-    links: list[FacetLink]
-    # Earlier reports in a live page, replaced by a later timed one from the same source.
-    superseded: set[int] = field(default_factory=set)
+    links: list[LinkView]
 
     @property
-    def current(self) -> list[FacetLink]:
-        return [link for link in self.links if link.pk not in self.superseded]
+    def superseded(self) -> set[int]:
+        """Earlier values of this source, replaced by a later one (drawn as its trail)."""
+        return {link.pk for link in self.links if link.superseded}
+
+    @property
+    def current(self) -> list[LinkView]:
+        return [link for link in self.links if not link.superseded]
+
+
+@dataclass(frozen=True)
+class LineRow:
+    claim: Claim
+    bar: charts.Bar
+
+
+@dataclass(frozen=True)
+class NumberLine:
+    """Every current value of a number facet on one axis, a row each."""
+
+    ticks: list[tuple[str, float]]
+    rows: list[LineRow]
+    height: float
+
+
+@dataclass(frozen=True)
+class TrailChart:
+    trail: Trail
+    points: list[tuple[float, float, str]]  # x, y, the value as written
+    path: str
+    width: float = TRAIL_WIDTH
+    height: float = TRAIL_HEIGHT
+
+
+@dataclass(frozen=True)
+class Merge:
+    """A likely variant: merging `source` into `target` with one click."""
+
+    source: EntityInfo
+    target: EntityInfo
 
 
 @dataclass
 class MatrixRow:
     facet: Facet
     cells: list[MatrixCell]
-    disputed: bool
+    comparison: FacetComparison
+    number_line: NumberLine | None = None
+    trail_charts: list[TrailChart] = field(default_factory=list)
+    merges: list[Merge] = field(default_factory=list)
+
+    @property
+    def disputed(self) -> bool:
+        return self.comparison.disputed
+
+    @property
+    def verdict(self) -> Verdict:
+        return Verdict(self.comparison.verdict)
+
+    @property
+    def uses_entities(self) -> bool:
+        return self.facet.value_type in ENTITY_ROLES
+
+    @property
+    def level_choices(self) -> list[tuple[str, str, bool]]:
+        """The facet's compare-level choices, the current one marked."""
+        current = "" if self.facet.compare_level is None else str(self.facet.compare_level)
+        return [(value, label, value == current) for value, label in COMPARE_LEVELS]
 
 
 @dataclass
@@ -71,6 +267,9 @@ class EventMatrix:
     documents: list[Document]
     rows: list[MatrixRow]
     kind_counts: dict[str, int]
+    count_all: bool
+    links: dict[int, LinkView]
+    tree: EntityTree
 
     @property
     def kind_totals(self) -> list[tuple[KindStyle, int]]:
@@ -81,23 +280,12 @@ class EventMatrix:
     def disputed_count(self) -> int:
         return sum(row.disputed for row in self.rows)
 
-
-def _supersede(links: list[FacetLink]) -> set[int]:
-    """A live page updates a figure: of the reports from one source on one line (same
-    attribution, same stance), only the latest timed one stands. An untimed report on a
-    line that has timed ones counts as earlier ("Initially, the governor said nine"); the
-    matrix still shows it, marked as an earlier report."""
-    lines: dict[tuple[str, str], list[FacetLink]] = {}
-    for link in links:
-        key = (values.normalise_text_value(link.attribution), link.stance)
-        lines.setdefault(key, []).append(link)
-    superseded = set()
-    for reports in lines.values():
-        timed = [link.claimed_at for link in reports if link.claimed_at]
-        if timed:
-            latest = max(timed)
-            superseded |= {link.pk for link in reports if link.claimed_at != latest}
-    return superseded
+    @property
+    def verdict_counts(self) -> list[tuple[Verdict, int]]:
+        counts = dict.fromkeys(Verdict, 0)
+        for row in self.rows:
+            counts[row.verdict] += 1
+        return [(verdict, count) for verdict, count in counts.items() if count]
 
 
 def _source_order(documents: list[Document]) -> list[OutletGroup]:
@@ -112,37 +300,249 @@ def _source_order(documents: list[Document]) -> list[OutletGroup]:
     return [OutletGroup(outlet=docs[0].outlet, documents=docs) for docs in by_outlet.values()]
 
 
-def event_matrix(*, event: Event) -> EventMatrix:
-    """Facets against sources, with every source's links in each cell: four queries."""
-    facets = list(event.facets.all())
-    links = list(
-        FacetLink.objects.filter(facet__event=event)
-        .select_related(
-            "annotation__document__outlet", "annotation__document__project", "annotation__author"
-        )
-        .order_by(NULLS_FIRST("claimed_at"), "annotation__start", "pk")
+def _claim(
+    link: LinkView, source_name: str, tree: EntityTree, count_all: bool, use_entity: bool
+) -> Claim:
+    path = tree.path(link.entity_id) if use_entity else ()
+    return Claim(
+        id=link.pk,
+        source=link.document_id,
+        source_name=source_name,
+        value=link.value,
+        attribution=link.attribution,
+        against=link.is_against,
+        counted=count_all or link.kind == Kind.CLAIM,
+        superseded=link.superseded,
+        interval=link_interval(link),
+        path=path,
+        names=tree.names(path) if path else (),
+        claimed_at=link.claimed_at,
+        order=link.start,
     )
-    documents = {link.annotation.document_id: link.annotation.document for link in links}
-    groups = _source_order(list(documents.values()))
+
+
+def _number_line(facet_comparison: FacetComparison, claims: list[Claim]) -> NumberLine | None:
+    shown = [claim for claim in claims if not claim.superseded and claim.interval is not None]
+    scale = charts.scale_for([claim.interval for claim in shown])  # type: ignore[misc]
+    if scale is None:
+        return None
+    order = {
+        claim.id: n for n, group in enumerate(facet_comparison.groups) for claim in group.claims
+    }
+    shown.sort(key=lambda claim: (order.get(claim.id, len(order)), claim.interval.low))  # type: ignore[union-attr]
+    rows = [
+        LineRow(claim, charts.bar(scale, claim.interval, n, LINE_ROW_HEIGHT))  # type: ignore[arg-type]
+        for n, claim in enumerate(shown)
+    ]
+    ticks = [(f"{tick:g}", scale.x(tick)) for tick in charts.nice_ticks(scale.low, scale.high)]
+    return NumberLine(ticks=ticks, rows=rows, height=len(rows) * LINE_ROW_HEIGHT)
+
+
+def _trail_charts(trails: list[Trail]) -> list[TrailChart]:
+    result = []
+    for trail in trails:
+        numbered = [point for point in trail.points if point.number is not None]
+        if len(numbered) < 2:
+            continue
+        # Untimed earlier values sit before the first timed one, a step apart.
+        times = [p.claim.claimed_at.timestamp() for p in numbered if p.claim.claimed_at]
+        start = min(times) if times else 0.0
+        step = (max(times) - start) / max(1, len(numbered)) if len(times) > 1 else 1.0
+        xs, untimed = [], 0
+        for point in numbered:
+            if point.claim.claimed_at:
+                xs.append(point.claim.claimed_at.timestamp())
+            else:
+                untimed += 1
+                xs.append(start - step * (len(numbered) - untimed))
+        coordinates = charts.polyline(
+            [(x, p.number) for x, p in zip(xs, numbered, strict=True)],  # type: ignore[misc]
+            TRAIL_WIDTH,
+            TRAIL_HEIGHT,
+        )
+        points = [(x, y, p.claim.value) for (x, y), p in zip(coordinates, numbered, strict=True)]
+        path = " ".join(f"{x},{y}" for x, y, _ in points)
+        result.append(TrailChart(trail=trail, points=points, path=path))
+    return result
+
+
+def _merges(
+    facet_comparison: FacetComparison, tree: EntityTree, claims: list[Claim]
+) -> list[Merge]:
+    used: dict[int, int] = {}
+    for claim in claims:
+        if claim.entity is not None:
+            used[claim.entity] = used.get(claim.entity, 0) + 1
+
+    def rank(entity: EntityInfo):
+        # Into the one more links name, then a country of the table, then the older.
+        return (-used.get(entity.pk, 0), not entity.country, entity.pk)
+
+    best: dict[int, EntityInfo] = {}
+    for first, second in facet_comparison.variants:
+        target, source = sorted((tree.by_id[first], tree.by_id[second]), key=rank)
+        if source.pk not in best or rank(target) < rank(best[source.pk]):
+            best[source.pk] = target
+    # Each name once, into the best of its likely spellings; never into one merged away.
+    return [
+        Merge(source=tree.by_id[pk], target=target)
+        for pk, target in sorted(best.items(), key=lambda item: rank(tree.by_id[item[0]]))
+        if target.pk not in best
+    ]
+
+
+def event_links(*, event: Event) -> list[LinkView]:
+    """Every link to the event's facets, earlier claims first: two queries."""
+    links = [
+        LinkView(*row)
+        for row in FacetLink.objects.filter(facet__event=event)
+        .order_by(NULLS_FIRST("claimed_at"), "annotation__start", "pk")
+        .values_list(*LINK_FIELDS)
+    ]
+    by_id = {link.pk: link for link in links}
+    through = FacetLink.attributed_to.through
+    origins = through.objects.filter(facetlink__facet__event=event).order_by("pk")
+    for link_id, entity_id in origins.values_list("facetlink_id", "entity_id"):
+        by_id[link_id].origins.append(entity_id)
+    return links
+
+
+def event_matrix(*, event: Event, count_all: bool = False) -> EventMatrix:
+    """Facets against sources, with every source's links in each cell and each facet's
+    comparison: five queries, whatever the number of links."""
+    facets = list(event.facets.all())
+    links = event_links(event=event)
+    tree = entity_tree(project_id=event.project_id)
+    documents = Document.objects.filter(pk__in={link.document_id for link in links})
+    groups = _source_order(list(documents.select_related("outlet", "project").defer("text")))
     ordered = [document for group in groups for document in group.documents]
-    by_cell: dict[tuple[int, int], list[FacetLink]] = {}
+    names = {document.pk: document.outlet.name for document in ordered}
+    by_cell: dict[tuple[int, int], list[LinkView]] = {}
+    by_facet: dict[int, list[LinkView]] = {}
     for link in links:
-        by_cell.setdefault((link.facet_id, link.annotation.document_id), []).append(link)
+        by_cell.setdefault((link.facet_id, link.document_id), []).append(link)
+        by_facet.setdefault(link.facet_id, []).append(link)
 
     rows = []
     for facet in facets:
-        cells = []
-        for document in ordered:
-            cell_links = by_cell.get((facet.pk, document.pk), [])
-            cells.append(MatrixCell(document, cell_links, _supersede(cell_links)))
-        positions = [link_position(link) for cell in cells for link in cell.current]
-        rows.append(MatrixRow(facet=facet, cells=cells, disputed=values.disputed(positions)))
+        cells = [MatrixCell(d, by_cell.get((facet.pk, d.pk), [])) for d in ordered]
+        use_entity = facet.value_type in ENTITY_ROLES
+        claims = [
+            _claim(link, names[link.document_id], tree, count_all, use_entity)
+            for link in by_facet.get(facet.pk, [])
+        ]
+        result = comparison.compare(
+            claims,
+            value_type=facet.value_type,
+            level=facet.compare_level,
+            variant=tree.variant,
+        )
+        row = MatrixRow(facet=facet, cells=cells, comparison=result)
+        if facet.value_type in NUMERIC_TYPES:
+            row.number_line = _number_line(result, claims)
+            row.trail_charts = _trail_charts(result.trails)
+        row.merges = _merges(result, tree, claims)
+        rows.append(row)
 
-    annotations = {link.annotation_id: link.annotation for link in links}
+    kinds = {link.annotation_id: link.kind for link in links}
     kind_counts = dict.fromkeys(Kind.values, 0)
-    for annotation in annotations.values():
-        kind_counts[annotation.kind] += 1
-    return EventMatrix(event, groups, ordered, rows, kind_counts)
+    for kind in kinds.values():
+        kind_counts[kind] += 1
+    return EventMatrix(
+        event,
+        groups,
+        ordered,
+        rows,
+        kind_counts,
+        count_all,
+        {link.pk: link for link in links},
+        tree,
+    )
+
+
+# --- by origin ---------------------------------------------------------------------------
+
+UNATTRIBUTED = 0  # the column of claims an outlet makes without naming an origin
+
+
+@dataclass(frozen=True)
+class Origin:
+    pk: int  # an entity, or UNATTRIBUTED
+    name: str
+    outlets: int  # how many outlets relay it, over the whole event
+
+
+@dataclass(frozen=True)
+class Relay:
+    """One value an origin gave for a facet, and the outlets that relay it."""
+
+    label: str
+    outlets: list[str]
+    links: list[LinkView]
+
+
+@dataclass(frozen=True)
+class OriginRow:
+    facet: Facet
+    cells: list[list[Relay]]  # one per origin
+    origins: int  # how many origins say something
+    outlets: int  # how many outlets relay them
+
+
+@dataclass(frozen=True)
+class OriginMatrix:
+    event: Event
+    origins: list[Origin]
+    rows: list[OriginRow]
+
+
+def origin_matrix(*, matrix: EventMatrix) -> OriginMatrix:
+    """The same claims by origin: facets against who each claim is attributed to, each
+    cell listing the outlets that relay that origin, so that four outlets repeating one
+    ministry read as one origin. Counted, current claims only, as the comparison."""
+    per_origin: dict[int, set[str]] = {}
+    names: dict[int, str] = {UNATTRIBUTED: "No attribution (the outlet itself)"}
+    cells: dict[tuple[int, int], dict[str, tuple[list[str], list[LinkView]]]] = {}
+    for row in matrix.rows:
+        labels = {
+            claim.id: group.label for group in row.comparison.groups for claim in group.claims
+        }
+        for claim in row.comparison.counted:
+            link = matrix.links[claim.id]
+            for pk in link.origins or [UNATTRIBUTED]:
+                if pk != UNATTRIBUTED:
+                    names[pk] = matrix.tree.by_id[pk].name
+                per_origin.setdefault(pk, set()).add(claim.source_name)
+                label = labels.get(claim.id, claim.value)
+                if claim.against:
+                    label = f"denies {label}"
+                outlets, relayed = cells.setdefault((row.facet.pk, pk), {}).setdefault(
+                    label, ([], [])
+                )
+                if claim.source_name not in outlets:
+                    outlets.append(claim.source_name)
+                relayed.append(link)
+    origins = sorted(
+        (Origin(pk, names[pk], len(outlets)) for pk, outlets in per_origin.items()),
+        key=lambda o: (o.pk == UNATTRIBUTED, -o.outlets, o.name),
+    )
+    rows = []
+    for row in matrix.rows:
+        row_cells = []
+        speaking, relaying = 0, set()
+        for origin in origins:
+            relays = [
+                Relay(label, outlets, relayed)
+                for label, (outlets, relayed) in cells.get((row.facet.pk, origin.pk), {}).items()
+            ]
+            speaking += bool(relays) and origin.pk != UNATTRIBUTED
+            relaying |= {outlet for relay in relays for outlet in relay.outlets}
+            row_cells.append(relays)
+        rows.append(OriginRow(row.facet, row_cells, speaking, len(relaying)))
+    return OriginMatrix(event=matrix.event, origins=origins, rows=rows)
+
+
+# --- side by side ------------------------------------------------------------------------
 
 
 @dataclass

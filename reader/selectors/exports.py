@@ -10,7 +10,16 @@ from typing import NamedTuple
 from django.db.models import Prefetch, QuerySet
 
 from reader.access import visible_note
-from reader.models import Annotation, Document, Event, Facet, FacetLink, Project
+from reader.models import (
+    Annotation,
+    Document,
+    Entity,
+    EntityAlias,
+    Event,
+    Facet,
+    FacetLink,
+    Project,
+)
 from reader.selectors.common import NULLS_FIRST, links_prefetch
 
 
@@ -129,6 +138,11 @@ def bundle_contents(*, project: Project) -> dict:
         "events": list(project.events.order_by("name")),
         "facets": list(
             Facet.objects.filter(event__project=project).order_by("event__name", "order", "name")
+        ),
+        "entities": list(
+            Entity.objects.filter(project=project)
+            .prefetch_related(Prefetch("aliases", queryset=EntityAlias.objects.order_by("key")))
+            .order_by("name")
         ),
         "annotations": Annotation.objects.filter(document__project=project)
         .select_related("author")

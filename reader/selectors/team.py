@@ -23,7 +23,10 @@ ACTIVITY_GROUPS = {
             Action.ANNOTATION_RESTORED,
         ],
     ),
-    "links": ("Links to events", [Action.LINK_CREATED, Action.LINK_DELETED]),
+    "links": (
+        "Links to events",
+        [Action.LINK_CREATED, Action.LINK_DELETED, Action.LINK_SUPERSEDED],
+    ),
     "discussion": (
         "Discussion",
         [
@@ -37,7 +40,23 @@ ACTIVITY_GROUPS = {
     "curation": ("Curation", [Action.ANNOTATION_ACCEPTED, Action.ANNOTATION_UNACCEPTED]),
     "sources": (
         "Sources and events",
-        [Action.DOCUMENT_ADDED, Action.IMPORTED, Action.EVENT_CREATED, Action.FACET_CREATED],
+        [
+            Action.DOCUMENT_ADDED,
+            Action.IMPORTED,
+            Action.EVENT_CREATED,
+            Action.FACET_CREATED,
+            Action.FACET_CHANGED,
+        ],
+    ),
+    "entities": (
+        "Entities",
+        [
+            Action.ENTITY_MERGED,
+            Action.ENTITY_SPLIT,
+            Action.ENTITY_RENAMED,
+            Action.ENTITY_ALIAS_ADDED,
+            Action.ENTITY_PARENT_SET,
+        ],
     ),
     "members": (
         "Members",

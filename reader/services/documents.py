@@ -30,7 +30,9 @@ from reader.services.changes import (
     events_touch,
     shorten,
 )
+from reader.services.entities import link_resolve
 from reader.services.locks import lock_for_annotation, lock_rows, retry_on_conflict
+from reader.services.supersession import supersession_refresh
 from reader.vocabularies import Action, Kind, OutletKind, kind_names
 
 QUOTE_IN_ERROR_LIMIT = 40
@@ -279,7 +281,10 @@ def annotation_delete(*, annotation: Annotation, actor) -> DeletedAnnotation:
     )
     events_touch(annotation_id=annotation.pk)
     activity_on_annotation(annotation=annotation, actor=actor, action=Action.ANNOTATION_DELETED)
+    facets = set(annotation.links.values_list("facet_id", flat=True))
     annotation.delete()
+    for facet_id in facets:
+        supersession_refresh(facet_id=facet_id, document_id=annotation.document_id)
     document_touch(document_id=annotation.document_id)
     # Nothing runs on a timer: each deletion clears what has passed recovery. Rows another
     # deletion is clearing at the same moment are left to it, not waited for.
@@ -312,11 +317,21 @@ def annotation_restore(*, trashed: DeletedAnnotation, actor) -> tuple[Annotation
         pk__in=facet_ids, event__project_id=trashed.document.project_id
     ).in_bulk()
     lost = []
+    restored = []
     for row in rows:
-        if isinstance(row.object, FacetLink) and row.object.facet_id not in facets:
-            lost.append(ERROR_FACET_GONE.format(value=row.object.value))
-            continue
+        if isinstance(row.object, FacetLink):
+            if row.object.facet_id not in facets:
+                lost.append(ERROR_FACET_GONE.format(value=row.object.value))
+                continue
+            # Entities may have been merged or split since: the names are read again.
+            row.object.entity_id = None
+            row.m2m_data = {}
+            restored.append(row.object)
         row.save()
+    for link in restored:
+        link_resolve(link=link)
+    for facet_id in {link.facet_id for link in restored}:
+        supersession_refresh(facet_id=facet_id, document_id=trashed.document_id)
     annotation = Annotation.objects.select_related("document").get(pk=trashed.annotation_id)
     trashed.delete()
     document_touch(document_id=annotation.document_id)

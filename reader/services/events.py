@@ -18,8 +18,10 @@ from reader.services.changes import (
     events_touch,
 )
 from reader.services.documents import ERROR_BAD_CHARACTERS
+from reader.services.entities import link_resolve
 from reader.services.locks import lock_for_annotation, lock_for_link, lock_rows, retry_on_conflict
-from reader.vocabularies import Action, Stance
+from reader.services.supersession import supersession_refresh
+from reader.vocabularies import Action, Stance, ValueType
 
 ERROR_EMPTY_VALUE = "Give the value the source states for “{facet}”."
 ERROR_ALREADY_LINKED = "This annotation is already linked to “{facet}”; edit that link instead."
@@ -53,14 +55,34 @@ def event_create(
     return event
 
 
+# Actors compare at the top level (Syrian Air Force and Syrian government forces are both
+# Syria); places and texts as linked, where one agrees with what contains it.
+DEFAULT_COMPARE_LEVEL: dict[str, int] = {ValueType.ACTOR: 0}
+ERROR_LEVEL = "Choose how deep entities are compared."
+
+
 @retry_on_conflict
 def facet_create(
-    *, event: Event, name: str, value_type: str, order: int | None = None, actor=None
+    *,
+    event: Event,
+    name: str,
+    value_type: str,
+    order: int | None = None,
+    compare_level: int | None | str = "default",
+    actor=None,
 ) -> Facet:
     lock_rows(event_ids=[event.pk])
     if order is None:
         order = (event.facets.aggregate(models.Max("order"))["order__max"] or 0) + 1
-    facet = Facet(event=event, name=name.strip(), value_type=value_type, order=order)
+    if compare_level == "default":
+        compare_level = DEFAULT_COMPARE_LEVEL.get(value_type)
+    facet = Facet(
+        event=event,
+        name=name.strip(),
+        value_type=value_type,
+        order=order,
+        compare_level=compare_level,
+    )
     facet.full_clean()
     facet.save()
     events_touch(event_ids=[event.pk])
@@ -100,7 +122,13 @@ def facet_link_create(
             raise ValidationError({name: ERROR_BAD_CHARACTERS.format(what=bad)})
     if FacetLink.objects.filter(annotation=annotation, facet=facet).exists():
         raise ValidationError({"facet": ERROR_ALREADY_LINKED.format(facet=isolate(facet.name))})
-    parsed = values.parse_value(facet.value_type, value)
+    document = annotation.document
+    parsed = values.parse_value(
+        facet.value_type,
+        value,
+        base=claimed_at or document.published,
+        language=document.language,
+    )
     link = FacetLink(
         annotation=annotation,
         facet=facet,
@@ -114,9 +142,12 @@ def facet_link_create(
         value_high=_finite(parsed.high) if parsed else None,
         low_open=parsed.low_open if parsed else False,
         high_open=parsed.high_open if parsed else False,
+        value_dated=parsed.dated if parsed else False,
     )
     link.full_clean()
     link.save()
+    link_resolve(link=link)
+    supersession_refresh(facet_id=facet.pk, document_id=annotation.document_id)
     document_touch(document_id=annotation.document_id)
     events_touch(event_ids=[facet.event_id])
     activity_on_annotation(
@@ -135,6 +166,7 @@ def facet_link_delete(*, link: FacetLink, actor) -> None:
     """AnnotationGone (a 404) when the link or its annotation was deleted meanwhile."""
     link = lock_for_link(link)
     link.delete()
+    supersession_refresh(facet_id=link.facet_id, document_id=link.annotation.document_id)
     document_touch(document_id=link.annotation.document_id)
     events_touch(event_ids=[link.facet.event_id])
     activity_on_annotation(
@@ -143,6 +175,50 @@ def facet_link_delete(*, link: FacetLink, actor) -> None:
         action=Action.LINK_DELETED,
         detail=_link_summary(link),
     )
+
+
+ERROR_SUPERSEDED_CHOICE = "Choose earlier, current or automatic."
+
+
+@retry_on_conflict
+def facet_link_set_superseded(*, link: FacetLink, superseded: bool | None, actor) -> FacetLink:
+    """An analyst's call: this value is an earlier one (True), the current one (False), or
+    left to the automatic rule (None)."""
+    link = lock_for_link(link)
+    FacetLink.objects.filter(pk=link.pk).update(
+        superseded=bool(superseded), superseded_pinned=superseded is not None
+    )
+    supersession_refresh(facet_id=link.facet_id, document_id=link.annotation.document_id)
+    document_touch(document_id=link.annotation.document_id)
+    events_touch(event_ids=[link.facet.event_id])
+    state = {None: "automatic", True: "earlier", False: "current"}[superseded]
+    activity_on_annotation(
+        annotation=link.annotation,
+        actor=actor,
+        action=Action.LINK_SUPERSEDED,
+        detail=f"{_link_summary(link)} ({state})",
+    )
+    link.refresh_from_db()
+    return link
+
+
+@retry_on_conflict
+def facet_set_compare_level(*, facet: Facet, compare_level: int | None, actor) -> Facet:
+    """How deep the facet's entities are compared (None: as linked)."""
+    if compare_level is not None and compare_level < 0:
+        raise ValidationError({"compare_level": ERROR_LEVEL})
+    lock_rows(event_ids=[facet.event_id])
+    facet.compare_level = compare_level
+    facet.save(update_fields=["compare_level"])
+    events_touch(event_ids=[facet.event_id])
+    level = "as linked" if compare_level is None else f"at level {compare_level}"
+    activity_record(
+        project_id=facet.event.project_id,
+        actor=actor,
+        action=Action.FACET_CHANGED,
+        summary=f"{facet.event.name} › {facet.name}: entities compared {level}",
+    )
+    return facet
 
 
 ERROR_NEW_FACET_NEEDS_EVENT = "Choose the event the new facet belongs to, or name a new event."

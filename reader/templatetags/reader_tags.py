@@ -4,6 +4,8 @@ import html
 from typing import Any, Protocol, cast
 
 from django import template
+from django.urls import reverse
+from django.utils import dateformat, timezone
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -113,3 +115,146 @@ def counted(kind: KindStyle, number: int) -> str:
 def kinds_in_words() -> str:
     """The kinds for a sentence: "claim, opinion or user comment"."""
     return kind_names()
+
+
+def _supersede_button(link, url: str) -> str:
+    """The analyst's switch between earlier value, current value and the automatic rule;
+    the buttons share one form on the page (`supersede-form`, with its CSRF token)."""
+    if link.superseded_pinned:
+        state, label = "auto", "automatic"
+    elif link.superseded:
+        state, label = "current", "mark current"
+    else:
+        state, label = "earlier", "mark earlier"
+    return (
+        f'<button form="supersede-form" formaction="{url}" name="state" '
+        f'value="{state}" class="link-button small">{label}</button>'
+    )
+
+
+def _isolated(text: str) -> str:
+    """What the |bdi filter makes of user text, for HTML built in Python."""
+    return f"<bdi>{html.escape(bidi_balanced(text))}</bdi>"
+
+
+def _cell_link(link, document_url: str, supersede_url: str | None) -> str:
+    # Kinds and stances come from closed vocabularies (letters and underscores): only the
+    # texts people wrote are escaped.
+    escape = html.escape
+    kind = link.kind
+    quote = _isolated(link.quote)
+    plain_quote = without_bidi_controls(link.quote)
+    short = escape(plain_quote if len(plain_quote) <= 300 else plain_quote[:299] + "…")
+    against = " is-against" if link.is_against else ""
+    parts = [
+        f'<div class="cell-link k-{kind}{" is-superseded" if link.superseded else ""}">'
+        f'<a class="cell-value" href="{document_url}#annotation-{link.annotation_id}"'
+        f' title="“{short}”">{_isolated(link.value)}</a> '
+        f'<span class="stance stance-{link.stance}{against}">{link.stance_label.lower()}</span> '
+        f'<span class="kind-badge k-{kind}">{link.kind_label}</span> '
+    ]
+    if link.attribution:
+        parts.append(f'<span class="attribution">per {_isolated(link.attribution)}</span> ')
+    if link.claimed_at:
+        moment = timezone.localtime(link.claimed_at)
+        parts.append(
+            f'<time datetime="{moment.isoformat()}">{dateformat.format(moment, "j M H:i")}</time> '
+        )
+    if link.superseded:
+        marked = ", marked" if link.superseded_pinned else ""
+        parts.append(f'<span class="muted">(earlier report{marked})</span> ')
+    if supersede_url:
+        parts.append(_supersede_button(link, supersede_url))
+    parts.append(f'<blockquote class="cell-quote">“{quote}”</blockquote></div>')
+    return "".join(parts)
+
+
+@register.simple_tag(takes_context=True)
+def matrix_cell(context, cell, may_annotate: bool = False) -> SafeString:
+    """One cell of the facet matrix: every link of one source to one facet, with its value,
+    stance, kind, attribution, claim time, quote and (for annotators, where a source has
+    several values) the earlier/current switch. Built in Python, not a template loop: a
+    matrix of 30 sources has thousands of links, and must render in well under a second.
+    Everything inserted is escaped text or integers."""
+    if not cell.links:
+        return mark_safe('<span class="silent">silent</span>')
+    # URLs are made once per page (a reverse per link would be most of the page's time).
+    cache = context.render_context.setdefault("matrix_urls", {})
+    document_url = cache.get(cell.document.pk)
+    if document_url is None:
+        document_url = cache[cell.document.pk] = html.escape(cell.document.get_absolute_url())
+    pattern = None
+    if may_annotate and len(cell.links) > 1:
+        if "supersede" not in cache:
+            slug = context["project"].slug
+            cache["supersede"] = html.escape(reverse("reader:facet_link_supersede", args=[slug, 0]))
+        pattern = cache["supersede"]
+    html_parts = []
+    for link in cell.links:
+        url = None
+        if pattern is not None:
+            cut = pattern.rindex("/0/")
+            url = f"{pattern[:cut]}/{link.pk}/{pattern[cut + 3 :]}"
+        html_parts.append(_cell_link(link, document_url, url))
+    return mark_safe("".join(html_parts))
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _number(value: float) -> str:
+    return "∞" if value == float("inf") else "−∞" if value == float("-inf") else f"{value:g}"
+
+
+@register.simple_tag
+def number_line(line, facet) -> SafeString:
+    """A number facet's current values on one axis as server-drawn SVG, each source's
+    interval a bar (open ends run to the edge with an arrow), and the same data as a table
+    beside it. Built in Python for the same reason as matrix_cell; everything inserted is
+    escaped text or numbers."""
+    escape = html.escape
+
+    def plain(text: str) -> str:  # SVG text and titles hold no <bdi>: no controls instead
+        return escape(without_bidi_controls(text))
+
+    name = plain(facet.name)
+    svg = [
+        f'<svg class="number-line-chart" viewBox="0 -22 620 {line.height + 30:g}" '
+        f'role="img" focusable="false" '
+        f'aria-label="Number line of {name}; the table below holds the same values">'
+    ]
+    for label, x in line.ticks:
+        svg.append(
+            f'<line class="tick" x1="{x}" x2="{x}" y1="-6" y2="{line.height:g}"></line>'
+            f'<text class="tick-label" x="{x}" y="-10">{escape(label)}</text>'
+        )
+    rows = []
+    for row in line.rows:
+        claim, bar = row.claim, row.bar
+        classes = "bar " + ("counted" if claim.counted else "uncounted")
+        classes += " is-against" if claim.against else ""
+        value = ("denies " if claim.against else "") + claim.value
+        svg.append(
+            f'<line class="{classes}" x1="{bar.drawn_x1}" x2="{bar.drawn_x2}" y1="{bar.y}" '
+            f'y2="{bar.y}"><title>{plain(f"{claim.voice}: {value}")}</title></line>'
+            f'<text class="bar-label" x="{bar.label_x}" y="{bar.y + 4}" text-anchor="end">'
+            f"{plain(_clip(claim.voice, 30))}</text>"
+        )
+        if bar.open_high:
+            svg.append(f'<polygon class="arrow" points="{bar.arrow}"></polygon>')
+        rows.append(
+            f"<tr><td>{_isolated(claim.voice)}</td><td>{_isolated(value)}</td>"
+            f"<td>{_number(claim.interval.low)}</td><td>{_number(claim.interval.high)}</td>"
+            f"<td>{'yes' if claim.counted else 'no (not a claim)'}</td></tr>"
+        )
+    svg.append("</svg>")
+    table = (
+        '<table class="number-line-table"><caption class="visually-hidden">'
+        f'{name}: the values on the line</caption><thead><tr><th scope="col">Source</th>'
+        '<th scope="col">Value as written</th><th scope="col">From</th>'
+        '<th scope="col">To</th><th scope="col">Counted</th></tr></thead><tbody>'
+        + "".join(rows)
+        + "</tbody></table>"
+    )
+    return mark_safe("".join(svg) + table)

@@ -5,18 +5,27 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from reader import values
 from reader.access import Permission
-from reader.forms import EventForm, FacetForm, FacetLinkForm
+from reader.formats.comparison_json import comparison_document
+from reader.forms import (
+    CompareLevelForm,
+    EventForm,
+    FacetForm,
+    FacetLinkForm,
+    SupersededForm,
+)
+from reader.iris import Iris, base_url
 from reader.selectors.access import (
     annotation_get_for_user,
     event_get_for_user,
     event_revision_for_user,
+    facet_get_for_user,
     facet_link_get_for_user,
     project_access,
 )
@@ -25,6 +34,7 @@ from reader.selectors.events import (
     event_documents,
     event_matrix,
     events_with_counts,
+    origin_matrix,
 )
 from reader.services import events
 from reader.views.common import (
@@ -35,6 +45,7 @@ from reader.views.common import (
     revision_poll,
     wants_partial,
 )
+from reader.vocabularies import CountMode
 
 COMPARE_MIN, COMPARE_MAX = 2, 4
 
@@ -73,19 +84,95 @@ def event_create(request: HttpRequest, slug: str) -> HttpResponse:
     return _event_list_page(request, access, form, status=400)
 
 
+def _count_all(request: HttpRequest) -> bool:
+    """The matrix's switch, in its URL: ?count=all counts opinions and user comments too."""
+    return request.GET.get("count") == CountMode.ALL
+
+
 @login_required
 def event_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    """The facet matrix: what every source says about each facet, side by side."""
+    """The facet matrix: what every source says about each facet, side by side, with each
+    facet's verdict and why."""
     access, event = event_get_for_user(user=request.user, slug=slug, pk=pk)
+    count_all = _count_all(request)
     context = {
         "access": access,
         "project": access.project,
         "event": event,
-        "matrix": event_matrix(event=event),
+        "matrix": event_matrix(event=event, count_all=count_all),
+        "count_modes": CountMode,
+        "count_query": f"?count={CountMode.ALL}" if count_all else "",
         "facet_form": FacetForm(),
         "poll_seconds": settings.READER_POLL_SECONDS,
     }
     return render(request, "reader/event_detail.html", context)
+
+
+@login_required
+@require_GET
+def event_comparison_json(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The same comparison as the matrix, as annotated JSON (comparison.schema.json)."""
+    access, event = event_get_for_user(user=request.user, slug=slug, pk=pk)
+    matrix = event_matrix(event=event, count_all=_count_all(request))
+    document = comparison_document(matrix, Iris(base=base_url(request), slug=access.project.slug))
+    response = JsonResponse(document, json_dumps_params={"ensure_ascii": False})
+    if request.GET.get("download"):
+        name = f"{access.project.slug}-event-{event.pk}-comparison.json"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def event_origins(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The event by origin: who each claim is attributed to, and the outlets relaying it."""
+    access, event = event_get_for_user(user=request.user, slug=slug, pk=pk)
+    count_all = _count_all(request)
+    origins = origin_matrix(matrix=event_matrix(event=event, count_all=count_all))
+    context = {
+        "access": access,
+        "project": access.project,
+        "event": event,
+        "origins": origins,
+        "count_query": f"?count={CountMode.ALL}" if count_all else "",
+        "count_all": count_all,
+    }
+    return render(request, "reader/event_origins.html", context)
+
+
+@login_required
+@require_POST
+def facet_compare_level(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """How deep a facet compares entities (top-level, or as linked)."""
+    access, facet = facet_get_for_user(
+        user=request.user, slug=slug, pk=pk, permission=Permission.ANNOTATE
+    )
+    form = CompareLevelForm(request.POST)
+    if not form.is_valid():
+        return error_response(request, form_messages(form), target="#event-errors")
+    try:
+        events.facet_set_compare_level(
+            facet=facet, compare_level=form.cleaned_data["compare_level"], actor=request.user
+        )
+    except ValidationError as error:
+        return error_response(request, error.messages, target="#event-errors")
+    return redirect(f"{facet.event.get_absolute_url()}#facet-{facet.pk}")
+
+
+@login_required
+@require_POST
+def facet_link_supersede(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Mark a link as an earlier value of its source, as its current one, or automatic."""
+    access, link = facet_link_get_for_user(
+        user=request.user, slug=slug, pk=pk, permission=Permission.ANNOTATE
+    )
+    form = SupersededForm(request.POST)
+    if not form.is_valid():
+        return error_response(request, form_messages(form), target="#event-errors")
+    events.facet_link_set_superseded(
+        link=link, superseded=form.cleaned_data["superseded"], actor=request.user
+    )
+    count = f"?count={CountMode.ALL}" if request.POST.get("count") == CountMode.ALL else ""
+    return redirect(f"{link.facet.event.get_absolute_url()}{count}#facet-{link.facet_id}")
 
 
 def event_changes(request: HttpRequest, slug: str, pk: int) -> HttpResponse:

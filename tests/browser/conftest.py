@@ -119,7 +119,7 @@ def login(context, live_server):
 
 @pytest.fixture
 def demo_project(transactional_db, alice) -> Project:
-    """The real seed corpus (5 documents, 22 annotations by amira and jonas); alice owns it."""
+    """The real seed corpus (5 documents, 45 annotations by amira and jonas); alice owns it."""
     call_command("load_demo", stdout=io.StringIO())
     project = Project.objects.get(slug="idlib-2020")
     membership_set(project=project, user=alice, role=Role.OWNER)

@@ -340,19 +340,26 @@ def test_matrix_marks_disputes_and_shows_quotes(page, login, demo_project, alice
     login(alice)
     page.goto(event.get_absolute_url())
 
-    for name in ("Death toll", "Perpetrator", "Time of strike", "Place"):
+    for name in ("Death toll", "Perpetrator", "Time of strike"):
         row = page.locator(f"tr#facet-{facets[name].pk}")
         expect(row).to_have_class(re.compile(r"\bis-disputed\b"))
         expect(row.locator(".disputed-badge")).to_have_text("Disputed")
-    for name in ("Wounded", "Date"):
+        expect(row.locator(".verdict-why")).to_contain_text(" against ")
+    for name, verdict in (
+        ("Wounded", "Agreed"),
+        ("Date", "Agreed"),
+        ("Place", "Possible variant"),
+        ("Turkish retaliation", "Single source"),
+    ):
         row = page.locator(f"tr#facet-{facets[name].pk}")
         expect(row).not_to_have_class(re.compile(r"\bis-disputed\b"))
         expect(row.locator(".disputed-badge")).to_have_count(0)
-    expect(page.locator("tr.matrix-row.is-disputed")).to_have_count(4)
+        expect(row.locator(".verdict-badge")).to_have_text(verdict)
+    expect(page.locator("tr.matrix-row.is-disputed")).to_have_count(3)
 
     counts = {kind: annotations.filter(kind=kind).count() for kind in Kind.values}
     expect(page.locator("#matrix-summary")).to_have_text(
-        f"{plural(documents.count(), 'source')}, {kinds_in_summary(counts)}; 4 of 7 facets disputed"
+        f"{plural(documents.count(), 'source')}, {kinds_in_summary(counts)}; 3 of 7 facets disputed"
     )
 
     # A cell is silent exactly when the source has no link to the facet.

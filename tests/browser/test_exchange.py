@@ -170,7 +170,7 @@ def test_export_w3c_json_from_project_document_and_event_pages(
 ):
     login(alice)
     project_annotations = Annotation.objects.filter(document__project=demo_project)
-    assert project_annotations.count() == 44
+    assert project_annotations.count() == 45
 
     # The library page.
     page.goto(demo_project.get_absolute_url())
@@ -227,7 +227,7 @@ def test_bundle_export_then_import_into_a_new_project(
     filename, raw = download(page, link)
     assert filename == "idlib-2020-bundle.json"
     bundle = json.loads(raw)
-    assert len(bundle["annotations"]) == 44
+    assert len(bundle["annotations"]) == 45
 
     copy = Project.objects.create(name="Idlib, second look", slug="idlib-copy")
     membership_set(project=copy, user=alice, role=Role.OWNER)
@@ -250,8 +250,9 @@ def test_bundle_export_then_import_into_a_new_project(
     members = demo_project.memberships.count()
     assert members == 4  # amira, jonas, reviewer, and alice, who is already in the copy
     expected_rows = [
-        ["Annotations", "44", "0"],
+        ["Annotations", "45", "0"],
         ["Documents", str(demo_project.documents.count()), "0"],
+        ["Entities", str(len(bundle["entities"])), "0"],
         ["Events", str(demo_project.events.count()), "0"],
         ["Facet links", str(len(demo_links)), "0"],
         ["Facets", str(len(bundle["facets"])), "0"],
@@ -285,7 +286,7 @@ def test_bundle_export_then_import_into_a_new_project(
 
     assert not PendingImport.objects.exists()
     assert copy.documents.count() == demo_project.documents.count()
-    assert Annotation.objects.filter(document__project=copy).count() == 44
+    assert Annotation.objects.filter(document__project=copy).count() == 45
     assert FacetLink.objects.filter(annotation__document__project=copy).count() == len(demo_links)
     credited = [(*row[:4], "alice", *row[5:]) for row in demo_annotations]
     assert project_contents(copy) == (sorted(credited), demo_links)

@@ -51,6 +51,27 @@ MATRIX = {
     ("event_detail", "get"): {"alice": OK, "dave": OK, "bob": OK, "carol": OK},
     ("facet_create", "post"): {"alice": 400, "dave": 400, "bob": 400, "carol": FORBIDDEN},
     ("event_compare", "get"): {"alice": OK, "dave": OK, "bob": OK, "carol": OK},
+    ("event_comparison_json", "get"): {"alice": OK, "dave": OK, "bob": OK, "carol": OK},
+    ("event_origins", "get"): {"alice": OK, "dave": OK, "bob": OK, "carol": OK},
+    # Any annotator may say how a facet compares, and which of a source's values is earlier.
+    ("facet_compare_level", "post"): {
+        "alice": REDIRECT,
+        "dave": REDIRECT,
+        "bob": REDIRECT,
+        "carol": FORBIDDEN,
+    },
+    ("facet_link_supersede", "post"): {
+        "alice": 400,
+        "dave": 400,
+        "bob": 400,
+        "carol": FORBIDDEN,
+    },
+    # Everyone reads the entities; annotators and owners change them.
+    ("entity_list", "get"): {"alice": OK, "dave": OK, "bob": OK, "carol": OK},
+    ("entity_merge", "post"): {"alice": 400, "dave": 400, "bob": 400, "carol": FORBIDDEN},
+    ("entity_split", "post"): {"alice": 400, "dave": 400, "bob": 400, "carol": FORBIDDEN},
+    ("entity_update", "post"): {"alice": 400, "dave": 400, "bob": 400, "carol": FORBIDDEN},
+    ("entity_alias_add", "post"): {"alice": 400, "dave": 400, "bob": 400, "carol": FORBIDDEN},
     # Viewers read and export.
     ("project_export", "get"): {"alice": OK, "dave": OK, "bob": OK, "carol": OK},
     ("document_export", "get"): {"alice": OK, "dave": OK, "bob": OK, "carol": OK},
@@ -161,6 +182,8 @@ def targets(document, dave):
     event = event_create(project=document.project, name="Balyun")
     facet = facet_create(event=event, name="Death toll", value_type="number")
     link = facet_link_create(annotation=annotation, facet=facet, author=dave, value="33")
+    actor = facet_create(event=event, name="Perpetrator", value_type="actor")
+    named = facet_link_create(annotation=annotation, facet=actor, author=dave, value="Syria")
     owner = document.project.memberships.get(role="owner").user
     pending = PendingImport.objects.create(
         project=document.project,
@@ -174,6 +197,8 @@ def targets(document, dave):
         "document": document,
         "annotation": annotation,
         "event": event,
+        "facet": facet,
+        "entity": named.entity,
         "link": link,
         "pending": pending,
         "membership": document.project.memberships.get(user__username="carol"),
@@ -201,6 +226,14 @@ URL_TARGETS = {
     "event_detail": "event",
     "facet_create": "event",
     "event_compare": "event",
+    "event_comparison_json": "event",
+    "event_origins": "event",
+    "facet_compare_level": "facet",
+    "facet_link_supersede": "link",
+    "entity_merge": "entity",
+    "entity_split": "entity",
+    "entity_update": "entity",
+    "entity_alias_add": "entity",
     "document_export": "document",
     "event_export": "event",
     "import_preview": "pending",

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.urls import reverse
 
@@ -204,7 +206,8 @@ def test_matrix_lines_up_sources_and_marks_disagreement(
     first = DocumentFactory(project=project, outlet=wire, title="Wire report", text="33 dead.\n")
     second = DocumentFactory(project=project, title="Other report", text="At least 36 dead.\n")
     _link(first, bob, death_toll, "33 dead", "33")
-    _link(second, bob, death_toll, "At least 36", "at least 36", kind=Kind.OPINION)
+    _link(second, bob, death_toll, "At least 36", "at least 36")
+    _link(second, bob, death_toll, "dead", "50", kind=Kind.OPINION)
     _link(first, bob, perpetrator, "dead", "Syrian Air Force")
     client.force_login(carol)  # viewers read the matrix
     body = client.get(event.get_absolute_url()).content.decode()
@@ -215,13 +218,32 @@ def test_matrix_lines_up_sources_and_marks_disagreement(
     assert "is-disputed" in body[body.index(f'id="facet-{death_toll.pk}"') - 60 :][:200]
     assert ">33<" in toll_row and ">at least 36<" in toll_row
     assert "Disputed" in toll_row
+    assert "33 (Wire) against at least 36 (" in toll_row  # why, in words
     assert "Disputed" not in perpetrator_row
+    assert "Single source" in perpetrator_row
     assert "silent" in perpetrator_row  # the second report says nothing about it
     summary = " ".join(body.split())
-    kinds = kinds_in_summary({Kind.CLAIM: 2, Kind.OPINION: 1})
+    kinds = kinds_in_summary({Kind.CLAIM: 3, Kind.OPINION: 1})
     assert f"2 sources, {kinds};" in summary
     assert "1 of 2 facets disputed" in summary
     assert "Add a facet" not in body  # carol is a viewer
+    assert "mark earlier" not in body  # nor may she mark values
+
+
+def test_only_claims_count_unless_the_switch_says_so(
+    client, carol, bob, project, event, death_toll
+):
+    first = DocumentFactory(project=project, text="33 dead.\n")
+    second = DocumentFactory(project=project, text="At least 36 dead, I think.\n")
+    _link(first, bob, death_toll, "33 dead", "33")
+    _link(second, bob, death_toll, "At least 36", "at least 36", kind=Kind.OPINION)
+    client.force_login(carol)
+    body = client.get(event.get_absolute_url()).content.decode()
+    assert "0 of 1 facet disputed" in " ".join(body.split())
+    assert 'href="?count=all"' in body or f'{event.get_absolute_url()}?count=all"' in body
+    body = client.get(event.get_absolute_url(), {"count": "all"}).content.decode()
+    assert "1 of 1 facet disputed" in " ".join(body.split())
+    assert 'aria-current="true">claims, opinions and user comments' in body
 
 
 @pytest.mark.parametrize("links", [3, 60])
@@ -232,10 +254,15 @@ def test_matrix_query_count_is_fixed(
         document = DocumentFactory(project=project, text=f"Report {index}: 30 dead.\n")
         _link(document, bob, death_toll, "30 dead", str(30 + index % 3))
     client.force_login(bob)
-    # session, user, membership + project, event + project, facets, links + documents + outlets
-    with django_assert_num_queries(6):
+    # session, user, membership + project, event + project, facets, links (as rows), their
+    # attributions, the project's entities, documents + outlets + project
+    with django_assert_num_queries(9):
         response = client.get(event.get_absolute_url())
     assert response.content.decode().count('class="cell-link') == links
+    json_url = reverse("reader:event_comparison_json", args=["idlib", event.pk])
+    with django_assert_num_queries(9):
+        document = client.get(json_url).json()
+    assert sum(len(g["claims"]) for g in document["facets"][0]["groups"]) == links
 
 
 @pytest.mark.parametrize("per_document", [2, 40])
@@ -359,3 +386,110 @@ def test_annotation_permalink_query_count_is_fixed(
     with django_assert_num_queries(7):
         response = client.get(url, headers=HTMX)
     assert shown(response.content.decode()).count("Balyun strike ›") == 2
+
+
+def test_comparison_json_is_the_matrix_as_annotated_json(client, carol, bob, project, event):
+    import jsonschema
+
+    from reader.formats.comparison_json import SCHEMA_PATH
+
+    toll = facet_create(event=event, name="Death toll", value_type="number")
+    first = DocumentFactory(project=project, text="33 dead.\n")
+    second = DocumentFactory(project=project, text="At least 36 dead.\n")
+    link = _link(first, bob, toll, "33 dead", "33", attribution="Hatay governor")
+    _link(second, bob, toll, "At least 36", "at least 36")
+    client.force_login(carol)
+    url = reverse("reader:event_comparison_json", args=["idlib", event.pk])
+    response = client.get(url, {"download": "1"})
+    assert response["Content-Type"] == "application/json"
+    assert "attachment" in response["Content-Disposition"]
+    document = response.json()
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    jsonschema.validate(document, schema, format_checker=jsonschema.FormatChecker())
+    [facet] = document["facets"]
+    assert (facet["verdict"], facet["grade"]) == ("disputed", "major")
+    assert facet["explanation"].startswith("33 (")
+    low, high = facet["groups"]
+    assert low["claims"][0]["annotation"].endswith(f"/annotations/{link.annotation_id}/")
+    assert low["claims"][0]["origins"] == ["Hatay governor"]
+    assert high["interval"] == {
+        "low": 36,
+        "high": None,
+        "low_open": False,
+        "high_open": False,
+        "unit": "number",
+        "low_label": "36",
+        "high_label": None,
+    }
+
+
+def test_by_origin_lists_the_outlets_relaying_each_origin(client, carol, bob, project, event):
+    toll = facet_create(event=event, name="Death toll", value_type="number")
+    for n in range(3):
+        document = DocumentFactory(project=project, text=f"Report {n}: 33 dead.\n")
+        _link(document, bob, toll, "33 dead", "33", attribution="the Hatay governor")
+    client.force_login(carol)
+    body = client.get(reverse("reader:event_origins", args=["idlib", event.pk])).content.decode()
+    assert "Hatay governor" in body and "relayed by 3 outlets" in body
+    assert "1 origin, 3 outlets" in body
+
+
+def test_an_annotator_marks_a_value_earlier_and_back(client, bob, project, event, death_toll):
+    document = DocumentFactory(project=project, text="Nine dead, then 33 dead.\n")
+    nine = _link(document, bob, death_toll, "Nine dead", "nine")
+    _link(document, bob, death_toll, "33 dead", "33")
+    client.force_login(bob)
+    url = reverse("reader:facet_link_supersede", args=["idlib", nine.pk])
+    body = client.get(event.get_absolute_url()).content.decode()
+    assert f'formaction="{url}" name="state" value="earlier"' in body
+    response = client.post(url, {"state": "earlier"})
+    assert response["Location"] == f"{event.get_absolute_url()}#facet-{death_toll.pk}"
+    nine.refresh_from_db()
+    assert (nine.superseded, nine.superseded_pinned) == (True, True)
+    assert "(earlier report, marked)" in client.get(event.get_absolute_url()).content.decode()
+    client.post(url, {"state": "auto"})
+    nine.refresh_from_db()
+    assert (nine.superseded, nine.superseded_pinned) == (False, False)
+    assert client.post(url, {"state": "maybe"}).status_code == 400
+
+
+def test_values_marked_initially_are_superseded_by_themselves(bob, project, event, death_toll):
+    document = DocumentFactory(project=project, text="Initially, nine died. Then 33 died.\n")
+    nine = _link(document, bob, death_toll, "Initially, nine died", "nine")
+    _link(document, bob, death_toll, "Then 33 died", "33")
+    nine.refresh_from_db()
+    assert nine.superseded and not nine.superseded_pinned
+
+
+def test_actor_facets_compare_top_level_entities_until_told_otherwise(
+    client, bob, project, event, perpetrator
+):
+    assert perpetrator.compare_level == 0
+    for n, value in enumerate(["Syrian Air Force", "Syrian government forces"]):
+        document = DocumentFactory(project=project, text=f"Report {n}: the strike.\n")
+        _link(document, bob, perpetrator, "the strike", value)
+    client.force_login(bob)
+    row = _row(client.get(event.get_absolute_url()).content.decode(), perpetrator)
+    assert "Agreed" in row and "2 sources agree: Syria" in row
+    url = reverse("reader:facet_compare_level", args=["idlib", perpetrator.pk])
+    client.post(url, {"compare_level": "1"})
+    row = _row(client.get(event.get_absolute_url()).content.decode(), perpetrator)
+    assert "Disputed" in row
+
+
+def test_a_likely_variant_offers_a_one_click_merge(client, bob, carol, project, event):
+    place = facet_create(event=event, name="Place", value_type="place")
+    for n, value in enumerate(["Balyun", "the Behun area"]):
+        document = DocumentFactory(project=project, text=f"Report {n}: near the town.\n")
+        _link(document, bob, place, "near the town", value)
+    client.force_login(carol)
+    row = _row(client.get(event.get_absolute_url()).content.decode(), place)
+    assert "Possible variant" in row and "“Behun” may be “Balyun”" in row
+    client.force_login(bob)
+    row = _row(client.get(event.get_absolute_url()).content.decode(), place)
+    assert "Merge “Behun” into “Balyun”" in row
+
+
+def _row(body: str, facet) -> str:
+    row = body[body.index(f'id="facet-{facet.pk}"') :]
+    return row[: row.index("</tr>")]

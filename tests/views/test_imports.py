@@ -44,16 +44,16 @@ def test_bundle_upload_previews_then_imports(client, alice, demo):
     assert response["Location"] == reverse("reader:import_preview", args=["copy", pending.pk])
     preview = client.get(response["Location"])
     body = " ".join(shown(preview.content.decode()).split())
-    assert '<td>Annotations</td><td class="num">44</td>' in body
+    assert '<td>Annotations</td><td class="num">45</td>' in body
     assert not Annotation.objects.filter(document__project=target).exists()  # only a preview
     done = client.post(response["Location"], follow=True)
-    assert Annotation.objects.filter(document__project=target).count() == 44
-    assert "Imported 44 annotations" in done.content.decode()
+    assert Annotation.objects.filter(document__project=target).count() == 45
+    assert "Imported 45 annotations" in done.content.decode()
     assert not PendingImport.objects.exists()
     # The import is recorded once, by who ran it, with its counts; the preview is not.
     imported = Activity.objects.get(project=target, action=Action.IMPORTED)
     assert imported.actor == alice
-    assert imported.summary.startswith("work.json: Imported 44 annotations, 5 documents")
+    assert imported.summary.startswith("work.json: Imported 45 annotations, 5 documents")
 
 
 @pytest.mark.parametrize(
