@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from reader.access import Permission
 from reader.selectors.access import annotation_get_for_user, reply_get_for_user
 from reader.services import discussion
-from reader.views.common import annotation_item_response, error_response
+from reader.views.common import HtmxHttpRequest, annotation_item_response, error_response
 
 
 def _annotation_for_writer(request, slug: str, pk: int):
@@ -37,7 +37,7 @@ def _form(request, access, annotation, partial: str, **extra) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def reply_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def reply_create(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     access, annotation = _annotation_for_writer(request, slug, pk)
     if request.method == "GET":
         return _form(request, access, annotation, "reader/partials/reply_new.html")
@@ -52,7 +52,7 @@ def reply_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def reply_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def reply_update(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     access, reply = reply_get_for_user(
         user=request.user, slug=slug, pk=pk, permission=Permission.REPLY_CHANGE
     )
@@ -68,7 +68,7 @@ def reply_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def reply_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def reply_delete(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     access, reply = reply_get_for_user(
         user=request.user, slug=slug, pk=pk, permission=Permission.REPLY_CHANGE
     )
@@ -78,7 +78,7 @@ def reply_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def thread_resolve(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def thread_resolve(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     """Mark the thread resolved (`resolved=1`) or open it again."""
     access, annotation = _annotation_for_writer(request, slug, pk)
     resolved = request.POST.get("resolved") == "1"
@@ -111,7 +111,7 @@ def _moderate(request, access, item, annotation, errors_target: str, action: str
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def annotation_hide(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def annotation_hide(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     access, annotation = annotation_get_for_user(user=request.user, slug=slug, pk=pk)
     return _moderate(
         request,
@@ -125,7 +125,7 @@ def annotation_hide(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def reply_hide(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def reply_hide(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     access, reply = reply_get_for_user(user=request.user, slug=slug, pk=pk)
     return _moderate(
         request, access, reply, reply.annotation, f"#reply-{pk}-errors", "reader:reply_hide"

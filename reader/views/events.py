@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -38,6 +38,7 @@ from reader.selectors.events import (
 )
 from reader.services import events
 from reader.views.common import (
+    HtmxHttpRequest,
     annotation_item_response,
     error_response,
     form_messages,
@@ -61,14 +62,14 @@ def _event_list_page(request, access, form, *, status: int = 200) -> HttpRespons
 
 
 @login_required
-def event_list(request: HttpRequest, slug: str) -> HttpResponse:
+def event_list(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     access = project_access(user=request.user, slug=slug)
     return _event_list_page(request, access, EventForm())
 
 
 @login_required
 @require_POST
-def event_create(request: HttpRequest, slug: str) -> HttpResponse:
+def event_create(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     access = project_access(user=request.user, slug=slug, permission=Permission.ANNOTATE)
     form = EventForm(request.POST)
     if form.is_valid():
@@ -84,13 +85,13 @@ def event_create(request: HttpRequest, slug: str) -> HttpResponse:
     return _event_list_page(request, access, form, status=400)
 
 
-def _count_all(request: HttpRequest) -> bool:
+def _count_all(request: HtmxHttpRequest) -> bool:
     """The matrix's switch, in its URL: ?count=all counts opinions and user comments too."""
     return request.GET.get("count") == CountMode.ALL
 
 
 @login_required
-def event_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def event_detail(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     """The facet matrix: what every source says about each facet, side by side, with each
     facet's verdict and why."""
     access, event = event_get_for_user(user=request.user, slug=slug, pk=pk)
@@ -110,7 +111,7 @@ def event_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def event_comparison_json(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def event_comparison_json(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     """The same comparison as the matrix, as annotated JSON (comparison.schema.json)."""
     access, event = event_get_for_user(user=request.user, slug=slug, pk=pk)
     matrix = event_matrix(event=event, count_all=_count_all(request))
@@ -123,7 +124,8 @@ def event_comparison_json(request: HttpRequest, slug: str, pk: int) -> HttpRespo
 
 
 @login_required
-def event_origins(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+@require_GET
+def event_origins(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     """The event by origin: who each claim is attributed to, and the outlets relaying it."""
     access, event = event_get_for_user(user=request.user, slug=slug, pk=pk)
     count_all = _count_all(request)
@@ -141,7 +143,7 @@ def event_origins(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def facet_compare_level(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def facet_compare_level(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     """How deep a facet compares entities (top-level, or as linked)."""
     access, facet = facet_get_for_user(
         user=request.user, slug=slug, pk=pk, permission=Permission.ANNOTATE
@@ -160,7 +162,7 @@ def facet_compare_level(request: HttpRequest, slug: str, pk: int) -> HttpRespons
 
 @login_required
 @require_POST
-def facet_link_supersede(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def facet_link_supersede(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     """Mark a link as an earlier value of its source, as its current one, or automatic."""
     access, link = facet_link_get_for_user(
         user=request.user, slug=slug, pk=pk, permission=Permission.ANNOTATE
@@ -175,7 +177,7 @@ def facet_link_supersede(request: HttpRequest, slug: str, pk: int) -> HttpRespon
     return redirect(f"{link.facet.event.get_absolute_url()}{count}#facet-{link.facet_id}")
 
 
-def event_changes(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def event_changes(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     """Polled by the event's pages: 204 when nothing changed since their revision, else a
     bar offering to reload. One indexed query, as for documents."""
     return revision_poll(request, event_revision_for_user, "reader/partials/event_changes.html")
@@ -183,7 +185,7 @@ def event_changes(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def facet_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def facet_create(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     access, event = event_get_for_user(
         user=request.user, slug=slug, pk=pk, permission=Permission.ANNOTATE
     )
@@ -198,7 +200,7 @@ def facet_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
-def event_compare(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def event_compare(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     """Two to four documents side by side, highlights linked to a chosen facet lit up."""
     access, event = event_get_for_user(user=request.user, slug=slug, pk=pk)
     choices = event_documents(event=event)
@@ -231,7 +233,7 @@ def event_compare(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
-def facet_link_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def facet_link_create(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     """Link an annotation to an event facet (any annotator may link any annotation)."""
     access, annotation = annotation_get_for_user(
         user=request.user, slug=slug, pk=pk, permission=Permission.ANNOTATE
@@ -260,7 +262,7 @@ def facet_link_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def facet_link_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def facet_link_delete(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     access, link = facet_link_get_for_user(
         user=request.user, slug=slug, pk=pk, permission=Permission.LINK_DELETE
     )
