@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from reader.access import Permission
 from reader.forms import EntityAliasForm, EntityMergeForm, EntitySplitForm, EntityUpdateForm
@@ -22,6 +22,7 @@ from reader.vocabularies import EntityKind
 
 
 @login_required
+@require_GET
 def entity_list(request: HttpRequest, slug: str) -> HttpResponse:
     access = project_access(user=request.user, slug=slug)
     context = {

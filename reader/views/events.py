@@ -122,6 +122,7 @@ def event_comparison_json(request: HttpRequest, slug: str, pk: int) -> HttpRespo
 
 
 @login_required
+@require_GET
 def event_origins(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """The event by origin: who each claim is attributed to, and the outlets relaying it."""
     access, event = event_get_for_user(user=request.user, slug=slug, pk=pk)
