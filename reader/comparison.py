@@ -20,6 +20,7 @@ Django: the facet matrix and comparison.json both render what `compare` returns.
 from __future__ import annotations
 
 import datetime
+import functools
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -108,14 +109,15 @@ class Group:
     @property
     def core(self) -> Group:
         """The group without its spanning values (itself when they are all it has)."""
-        rest = [claim for claim in self.claims if claim not in self.spanning]
+        spanning = {id(claim) for claim in self.spanning}
+        rest = [claim for claim in self.claims if id(claim) not in spanning]
         return Group(rest) if self.spanning and rest else self
 
     @property
     def source_ids(self) -> set[int]:
         return {claim.source for claim in self.claims}
 
-    @property
+    @functools.cached_property
     def voices(self) -> str:
         """ "Wikipedia per Turkey & SOHR and per the Turkish ministry, Sputnik"."""
         by_source: dict[str, list[str]] = {}
@@ -245,12 +247,15 @@ def _intersection(intervals: Iterable[Interval]) -> Interval | None:
 
 def _short(claim: Claim, value_type: str) -> str:
     """A value as the group's label shows it: the quantity alone ("at least 36" of
-    "killing at least 36"), a day as a date, anything else as written."""
-    if value_type in NUMERIC_TYPES:
-        found = quantities_in(claim.value)
-        if found:
-            return found[0]
-    return " ".join(claim.value.split())
+    "killing at least 36"), anything else as written."""
+    return _short_value(claim.value, value_type in NUMERIC_TYPES)
+
+
+@functools.lru_cache(maxsize=4096)
+def _short_value(value: str, numeric: bool) -> str:
+    if numeric and (found := quantities_in(value)):
+        return found[0]
+    return " ".join(value.split())
 
 
 def _label(
@@ -423,16 +428,13 @@ def compare(
     denied = group_claims(
         [c for c in counted if c.against], level, value_type=value_type, against=True
     )
+    distinct = [list({c.signature(): c for c in group.claims}.values()) for group in affirmed]
     for group in denied:
         denials = list({claim.signature(): claim for claim in group.claims}.values())
         group.conflicts = [
             index
-            for index, other in enumerate(affirmed)
-            if any(
-                contradicts(d, c, level)
-                for d in denials
-                for c in {claim.signature(): claim for claim in other.claims}.values()
-            )
+            for index, values in enumerate(distinct)
+            if any(contradicts(d, c, level) for d in denials for c in values)
         ]
     conflicting = [group for group in denied if group.conflicts]
     variants: list[tuple[int, int]] = []
@@ -482,7 +484,8 @@ def _mark_spanning(groups: list[Group], value_type: str, level: int | None) -> N
             if claim.interval is not None
             and any(intervals_agree(claim.interval, other) for other in others)
         ]
-        rest = [claim for claim in group.claims if claim not in group.spanning]
+        spanning = {id(claim) for claim in group.spanning}
+        rest = [claim for claim in group.claims if id(claim) not in spanning]
         if group.spanning and rest:
             group.label = _label(rest, level, value_type, group.interval)[0]
 

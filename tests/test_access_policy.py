@@ -39,6 +39,8 @@ EXPECTED = {
     Permission.IMPORT_BUNDLE: {OWN: {"owner"}, OTHERS: {"owner"}},
     Permission.MANAGE_MEMBERS: {OWN: {"owner"}, OTHERS: {"owner"}},
     Permission.RESTORE: {OWN: {"owner"}, OTHERS: {"owner"}},
+    # Entities are shared, nobody's own: annotators and owners change them, viewers read.
+    Permission.ENTITY_CHANGE: {OWN: {"owner", "annotator"}, OTHERS: {"owner", "annotator"}},
 }
 ME, SOMEONE_ELSE = 1, 2
 

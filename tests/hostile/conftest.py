@@ -163,6 +163,7 @@ class World:
     membership: object
     pending: object
     token: object
+    entity: object
 
     def ids(self) -> dict[str, int]:
         return {
@@ -172,10 +173,12 @@ class World:
                 "annotation",
                 "reply",
                 "event",
+                "facet",
                 "link",
                 "membership",
                 "pending",
                 "token",
+                "entity",
             )
         }
 
@@ -186,6 +189,8 @@ def make_world(project, owner, member, *, text: str) -> World:
     event = event_create(project=project, name=f"Strike on {project.slug}")
     facet = facet_create(event=event, name="Death toll", value_type="number")
     link = facet_link_create(annotation=annotation, facet=facet, author=owner, value="33")
+    actor = facet_create(event=event, name="Perpetrator", value_type="actor")
+    named = facet_link_create(annotation=annotation, facet=actor, author=owner, value="Syria")
     pending = PendingImport.objects.create(
         project=project,
         user=owner,
@@ -207,6 +212,7 @@ def make_world(project, owner, member, *, text: str) -> World:
         membership=project.memberships.get(user=member),
         pending=pending,
         token=token,
+        entity=named.entity,
     )
 
 
@@ -233,6 +239,8 @@ ID_SEGMENTS = {
     "links": "link",
     "members": "membership",
     "events": "event",
+    "facets": "facet",
+    "entities": "entity",
     "import": "pending",
     "tokens": "token",
 }
@@ -385,7 +393,9 @@ def hostile(project, alice, carol, evil):
         "annotation": on_payload,
         "reply": reply,
         "event": event,
+        "facet": facet,
         "link": link,
+        "entity": link.entity,
         "membership": project.memberships.get(user=evil),
         "pending": pending,
         "token": token,
