@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from itertools import combinations
 
 from reader import dates
+from reader.sanitize import without_bidi_controls
 from reader.values import (
     MINUTES_PER_DAY,
     NUMERIC_TYPES,
@@ -460,7 +461,11 @@ def compare(
             _mark_odd_one_out(affirmed)
     if len(affirmed) > 1:
         _mark_spanning(affirmed, value_type, level)
-    explanation = _explain(verdict, affirmed, denied, len(uncounted), value_type)
+    # Values and names inside one sentence cannot each be isolated in plain text (the JSON
+    # holds the same sentence): their direction controls go, so none can reorder it.
+    explanation = without_bidi_controls(
+        _explain(verdict, affirmed, denied, len(uncounted), value_type)
+    )
     return FacetComparison(
         verdict=verdict,
         grade=grade,

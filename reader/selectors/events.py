@@ -12,6 +12,7 @@ from django.db.models import Count, QuerySet
 from reader import anchoring, charts, comparison, entities
 from reader.comparison import Claim, FacetComparison, Trail
 from reader.models import Annotation, Document, Entity, Event, Facet, FacetLink, Project
+from reader.sanitize import isolate
 from reader.selectors.common import NULLS_FIRST
 from reader.values import NUMERIC_TYPES, Interval
 from reader.vocabularies import (
@@ -515,7 +516,7 @@ def origin_matrix(*, matrix: EventMatrix) -> OriginMatrix:
                 per_origin.setdefault(pk, set()).add(claim.source_name)
                 label = labels.get(claim.id, claim.value)
                 if claim.against:
-                    label = f"denies {label}"
+                    label = f"denies {isolate(label)}"  # the value apart from the word
                 outlets, relayed = cells.setdefault((row.facet.pk, pk), {}).setdefault(
                     label, ([], [])
                 )

@@ -26,6 +26,7 @@ from reader.services.documents import (
     document_create,
     outlet_get_or_create,
 )
+from reader.services.entities import entity_resolve
 from reader.services.events import event_create, facet_create, facet_link_create
 from reader.services.projects import api_token_create
 from reader.vocabularies import Role
@@ -359,11 +360,14 @@ def bidi(project, alice, carol, bidi_user):
         "membership": project.memberships.get(user=bidi_user),
         "pending": pending,
         "token": token,
+        "facet": facet,
+        "entity": entity_resolve(project=project, written=label("entity"), role="actor"),
     }
 
 
 FIELDS = [
     "project",
+    "entity",
     "description",
     "outlet",
     "perspective",
