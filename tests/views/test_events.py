@@ -486,7 +486,7 @@ def test_a_likely_variant_offers_a_one_click_merge(client, bob, carol, project, 
     row = shown(_row(client.get(event.get_absolute_url()).content.decode(), place))
     assert "Possible variant" in row and "“Behun” may be “Balyun”" in row
     client.force_login(bob)
-    row = _row(client.get(event.get_absolute_url()).content.decode(), place)
+    row = shown(_row(client.get(event.get_absolute_url()).content.decode(), place))
     assert "Merge “Behun” into “Balyun”" in row
 
 
