@@ -82,7 +82,7 @@ def title_from_text(text: str) -> str:
     return text.strip().split("\n", 1)[0].strip()[:TITLE_FROM_TEXT_LIMIT]
 
 
-def _check_text(text: str) -> None:
+def check_text(text: str) -> None:
     if not text.strip():
         raise ValidationError({"text": ERROR_EMPTY_TEXT})
     bad = anchoring.unacceptable_characters(text)
@@ -102,7 +102,7 @@ def document_create(
     language: str = "en",
     added_by=None,
 ) -> Document:
-    _check_text(text)
+    check_text(text)
     text = anchoring.normalise_text(text)
     digest = anchoring.content_hash(text)
     existing = Document.objects.filter(project=project, content_hash=digest).first()
@@ -194,6 +194,8 @@ def annotation_create(
         quote_suffix=quote.suffix,
         note=note,
         note_html=sanitize.note_to_html(note),
+        made_on=document.text_version,
+        text_version=document.text_version,
     )
     # Kind, span and quote are checked above and the database holds the constraints, so
     # full_clean need not ask it again (five statements on the hottest write).
