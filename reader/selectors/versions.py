@@ -45,7 +45,7 @@ def document_versions(document: Document) -> list[VersionInfo]:
     ]
     if versions:
         return versions
-    added_by = document.added_by.get_username() if document.added_by_id else ""
+    added_by = document.added_by.get_username() if document.added_by else ""
     return [VersionInfo(1, document.created, added_by, len(document.text), True)]
 
 
