@@ -7,11 +7,20 @@ from collections.abc import Iterator
 from itertools import islice
 from typing import NamedTuple
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 
 from reader.access import visible_note
-from reader.models import Annotation, Document, Event, Facet, FacetLink, Project
+from reader.models import Annotation, Document, DocumentVersion, Event, Facet, FacetLink, Project
 from reader.selectors.common import NULLS_FIRST, links_prefetch
+
+
+def source_date() -> Subquery:
+    """When the version an annotation's offsets refer to came in (for the W3C TimeState):
+    null for the documents that have one version."""
+    versions = DocumentVersion.objects.filter(
+        document=OuterRef("document_id"), number=OuterRef("text_version")
+    )
+    return Subquery(versions.values("created")[:1])
 
 
 class AnnotationRow(NamedTuple):
@@ -29,6 +38,8 @@ class AnnotationRow(NamedTuple):
     created: datetime.datetime
     modified: datetime.datetime
     author: str
+    # When the version its offsets refer to came in: None while the source has one version.
+    source_date: datetime.datetime | None = None
 
 
 class LinkRow(NamedTuple):
@@ -59,6 +70,7 @@ def annotations_for_export(
     return (
         annotations.select_related("author")
         .prefetch_related(links_prefetch())
+        .annotate(source_date=source_date())
         .order_by("document_id", "start", "end", "pk")
     )
 
@@ -85,6 +97,7 @@ def export_rows(
             "created",
             "modified",
             "author__username",
+            "source_date",
             "hidden_reason",
         )
         .iterator(chunk_size=chunk_size)
@@ -125,7 +138,13 @@ def bundle_contents(*, project: Project) -> dict:
     return {
         "members": list(project.memberships.select_related("user").order_by("user__username")),
         "outlets": list(project.outlets.order_by("name")),
-        "documents": list(project.documents.select_related("added_by").order_by("content_hash")),
+        "documents": list(
+            project.documents.select_related("added_by")
+            .prefetch_related(
+                Prefetch("versions", DocumentVersion.objects.select_related("added_by"))
+            )
+            .order_by("content_hash")
+        ),
         "events": list(project.events.order_by("name")),
         "facets": list(
             Facet.objects.filter(event__project=project).order_by("event__name", "order", "name")

@@ -24,9 +24,12 @@ from reader.vocabularies import NEEDS_REVIEW, AnchorStatus, Kind
 def annotation_with_links(*, pk: int) -> Annotation:
     """One annotation for its panel item, with links and replies; the caller has checked
     access."""
+    from reader.selectors.exports import source_date
+
     return (
         Annotation.objects.select_related("document__project", "author")
         .prefetch_related(links_prefetch(), replies_prefetch())
+        .annotate(source_date=source_date())
         .get(pk=pk)
     )
 

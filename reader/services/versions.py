@@ -256,3 +256,17 @@ def anchor_orphan(*, annotation: Annotation, actor) -> Annotation:
     annotation.anchor_status = AnchorStatus.ORPHANED
     annotation.proposed_start = annotation.proposed_end = None
     return _reanchored(annotation, actor, f"left on version {annotation.text_version}")
+
+
+@retry_on_conflict
+def versions_restore(*, document: Document, versions: list[DocumentVersion]) -> Document:
+    """Give an imported document its versions as they were (the bundle's, checked): the
+    last one's text is the document's."""
+    for version in versions:
+        version.document = document
+        version.full_clean(exclude=["document"])
+    assert versions[-1].content_hash == document.content_hash
+    DocumentVersion.objects.bulk_create(versions)
+    document.text_version = versions[-1].number
+    document.save(update_fields=["text_version"])
+    return document
