@@ -82,9 +82,10 @@ def export_rows(
     query per chunk for the annotations and one for their links, and no model instances
     (an export of 100,000 spends most of its time making them otherwise). A note that a
     moderator hid is left out unless the reader `sees_hidden` (the access policy's rule)."""
+    # `source_date` is annotations_for_export's, which the type checker cannot see.
     rows = (
         annotations.prefetch_related(None)
-        .values_list(
+        .values_list(  # type: ignore[misc]
             "pk",
             "document_id",
             "kind",
