@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import re
+import time
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -177,6 +178,11 @@ FUZZY_THRESHOLD = 0.6
 # A bound on the diff's search (diff-match-patch's Diff_Timeout): past it the diff is
 # coarser, never wrong, since every passage it carries is checked against its quote.
 DIFF_TIMEOUT_S = 2.0
+# The fuzzy step's bounds: per comparison (a passage unlike the quote takes longest to
+# tell apart; cut short, it counts as unlike) and in all, for one new version (past it, the
+# annotations left are orphaned at once: listed for review, never lost).
+SIMILARITY_TIMEOUT_S = 0.005
+FUZZY_BUDGET_S = 5.0
 
 
 @dataclass(frozen=True)
@@ -279,7 +285,7 @@ def similarity(a: str, b: str) -> float:
     """1 - Levenshtein distance / the longer length: 1.0 for equal texts."""
     if not a and not b:
         return 1.0
-    differ = _differ(0.1)
+    differ = _differ(SIMILARITY_TIMEOUT_S)
     distance = differ.diff_levenshtein(differ.diff_main(a, b, False))
     return max(0.0, 1 - distance / max(len(a), len(b)))
 
@@ -329,10 +335,13 @@ def reanchor(
 ) -> list[Landing]:
     """Where each anchor on `old` lands on `new`, in the order given (see the ladder above)."""
     positions = PositionMap(text_diff(old, new, timeout))
-    return [_land(old, new, anchor, positions, threshold) for anchor in anchors]
+    deadline = time.monotonic() + FUZZY_BUDGET_S
+    return [_land(new, anchor, positions, threshold, deadline) for anchor in anchors]
 
 
-def _land(old: str, new: str, anchor: Anchor, positions: PositionMap, threshold: float) -> Landing:
+def _land(
+    new: str, anchor: Anchor, positions: PositionMap, threshold: float, deadline: float
+) -> Landing:
     exact = anchor.exact
     start, end = positions.kept(anchor.start), positions.kept(anchor.end - 1)
     if start is not None and end is not None and new[start : end + 1] == exact:
@@ -343,6 +352,8 @@ def _land(old: str, new: str, anchor: Anchor, positions: PositionMap, threshold:
     if found.status != ORPHANED:
         return found
     # (4) The passage the diff put in place of the quote, judged with its context.
+    if time.monotonic() > deadline:
+        return Landing(ORPHANED, similarity=0.0)
     start = _snap(new, positions.nearest(anchor.start))
     end = _snap(new, positions.nearest(anchor.end))
     if end <= start:

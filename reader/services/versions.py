@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import connection
 
 from reader import anchoring
 from reader.models import Annotation, Document, DocumentVersion
@@ -30,7 +31,6 @@ ERROR_PASSAGE_AMBIGUOUS = (
     "The passage “{passage}” occurs {count} times in the latest version: select it in the text."
 )
 PASSAGE_IN_ERROR_LIMIT = 60
-BATCH = 500
 
 FIELDS = ["start", "end", "quote_exact", "quote_prefix", "quote_suffix", "text_version"]
 FIELDS += ["anchor_status", "proposed_start", "proposed_end"]
@@ -94,6 +94,21 @@ def _anchor(annotation: Annotation, old_text: str) -> anchoring.Anchor:
     )
 
 
+def _save_anchors(annotations: list[Annotation]) -> None:
+    """The re-anchored fields of every annotation, in one prepared UPDATE run for each
+    (executemany): bulk_update's CASE expressions take seconds for 2,000 rows."""
+    table = connection.ops.quote_name(Annotation._meta.db_table)
+    fields = [Annotation._meta.get_field(name) for name in FIELDS]
+    columns = ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f in fields)
+    rows = [
+        [f.get_db_prep_save(getattr(a, f.attname), connection) for f in fields] + [a.pk]
+        for a in annotations
+    ]
+    with connection.cursor() as cursor:
+        pk = connection.ops.quote_name(Annotation._meta.pk.column)
+        cursor.executemany(f"UPDATE {table} SET {columns} WHERE {pk} = %s", rows)
+
+
 def _clean_capture(text: str) -> str:
     check_text(text)
     text = anchoring.normalise_text(text)
@@ -153,7 +168,7 @@ def version_create(*, document: Document, text: str, added_by) -> VersionReport:
                 _apply(annotation, moved, text, number)
     for annotation in annotations:
         report.counts[annotation.anchor_status] += 1
-    Annotation.objects.bulk_update(annotations, FIELDS, batch_size=BATCH)
+    _save_anchors(annotations)
     document.text, document.content_hash, document.text_version = text, digest, number
     document.save(update_fields=["text", "content_hash", "text_version"])
     document_touch(document_id=document.pk)
