@@ -76,15 +76,23 @@ def _annotation_record(key: str, annotation, keys: dict, sees_hidden: bool) -> d
         "modified": iso(annotation.modified),
         "version": annotation.version,
         "accepted": annotation.accepted,
+        **_anchoring_record(annotation),
+        "links": sorted(links, key=lambda link: int(link["facet"][1:])),
+    }
+
+
+def _anchoring_record(annotation) -> dict:
+    """An annotation's versions and anchoring, unless they are the defaults of a source with
+    one version (made on version 1, exact there): such bundles are written as before."""
+    defaults = (annotation.made_on, annotation.text_version, annotation.anchor_status)
+    if defaults == (1, 1, vocabularies.AnchorStatus.EXACT):
+        return {}
+    proposed = [annotation.proposed_start, annotation.proposed_end]
+    return {
         "made_on": annotation.made_on,
         "text_version": annotation.text_version,
         "anchor_status": annotation.anchor_status,
-        "proposed": (
-            [annotation.proposed_start, annotation.proposed_end]
-            if annotation.proposed_start is not None
-            else None
-        ),
-        "links": sorted(links, key=lambda link: int(link["facet"][1:])),
+        "proposed": proposed if annotation.proposed_start is not None else None,
     }
 
 
@@ -149,7 +157,7 @@ def stream_bundle(
                 "created": iso(d.created),
                 "content_hash": d.content_hash,
                 "text": d.text,
-                "versions": _version_records(d),
+                **({"versions": _version_records(d)} if d.text_version > 1 else {}),
             }
             for d in documents
         ],
@@ -429,7 +437,7 @@ def _annotation_problems(index: int, annotation: dict, keys: dict) -> list[str]:
     if document is None or "text" not in document:
         return []
     texts = version_texts(document)
-    number = annotation.get("text_version", 1 if len(texts) == 1 else max(texts))
+    number = annotation.get("text_version", 1)
     text = texts.get(number)
     if not isinstance(text, str):
         return [f"{label}: field “text_version” names a version its document does not have"]
