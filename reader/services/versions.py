@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import connection, models
 
 from reader import anchoring
 from reader.models import Annotation, Document, DocumentVersion
@@ -98,8 +98,12 @@ def _save_anchors(annotations: list[Annotation]) -> None:
     """The re-anchored fields of every annotation, in one prepared UPDATE run for each
     (executemany): bulk_update's CASE expressions take seconds for 2,000 rows."""
     table = connection.ops.quote_name(Annotation._meta.db_table)
-    fields = [Annotation._meta.get_field(name) for name in FIELDS]
-    columns = ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f in fields)
+    fields: list[models.Field] = []
+    for name in FIELDS:
+        field = Annotation._meta.get_field(name)
+        assert isinstance(field, models.Field)  # plain columns, never relations
+        fields.append(field)
+    columns = ", ".join(f"{connection.ops.quote_name(f.attname)} = %s" for f in fields)
     rows = [
         [f.get_db_prep_save(getattr(a, f.attname), connection) for f in fields] + [a.pk]
         for a in annotations
