@@ -113,6 +113,7 @@ deploy: install prod-key
 bench: install postgresql
 	$(BIN)/python bench/suite.py --database both
 	$(BIN)/python bench/poll.py
+	$(BIN)/python bench/reanchor.py
 	$(BIN)/python bench/load.py --database both --seconds 60
 
 clean:

@@ -24,7 +24,9 @@ from reader.vocabularies import Role
 
 class Permission(StrEnum):
     READ = "read"  # see the project, its sources, events, activity; export them
-    ANNOTATE = "annotate"  # add sources, annotations, events, facets, links, replies
+    # add sources and their versions, annotations, events, facets, links, replies; review
+    # where a new version's re-anchoring put annotations (anyone's: it moves no words)
+    ANNOTATE = "annotate"
     ANNOTATION_CHANGE = "annotation_change"  # edit or delete an annotation
     LINK_DELETE = "link_delete"  # remove a facet link
     REPLY_CHANGE = "reply_change"  # edit or delete a reply

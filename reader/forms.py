@@ -27,6 +27,7 @@ SOURCE_EXTENSIONS = sources.SUFFIXES
 # Files whose text comes out of markup or a layout: shown before saving, metadata filled in.
 PREVIEWED_KINDS = {"html", "pdf", "docx"}
 
+ERROR_PASTE_OR_FILE = "Paste the text or upload a file: one of them."
 ERROR_TEXT_OR_FILE = "Paste the text, upload a file or give an address: one of them."
 ERROR_NO_TEXT = f"Paste the source's text or upload a file ({sources.KINDS_TEXT})."
 ERROR_OUTLET = "Choose an outlet or type the name of a new one."
@@ -511,3 +512,59 @@ class SignInForm(AuthenticationForm):
 
 class AdminSignInForm(SignInForm, AdminAuthenticationForm):
     """The admin's sign-in form under the same limits: `admin.site.login_form`."""
+
+
+class VersionForm(forms.Form):
+    """A new capture of a source: pasted, or a file read like any source's."""
+
+    text = forms.CharField(
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 14}),
+        label="Paste the new capture",
+    )
+    file = forms.FileField(
+        required=False,
+        label="…or upload it",
+        help_text=f"A {sources.KINDS_TEXT} file; a saved web page is reduced to its main text.",
+    )
+
+    def clean(self) -> dict:
+        super().clean()
+        data = self.cleaned_data
+        pasted, uploaded = data.get("text", ""), data.get("file")
+        if pasted.strip() and uploaded:
+            raise forms.ValidationError(ERROR_PASTE_OR_FILE)
+        if uploaded:
+            name = sources.base_name(uploaded.name)
+            try:
+                data["source_text"] = sources.read_source(
+                    name, uploaded.read(), limit=settings.READER_MAX_SOURCE_BYTES
+                ).text
+            except sources.SourceRefused as refused:
+                self.add_error("file", str(refused))
+        else:
+            data["source_text"] = pasted
+        return data
+
+
+class AnchorMoveForm(forms.Form):
+    """A passage of the latest version for an annotation to review: typed, or selected in
+    the text (then `start` is its UTF-16 offset, converted to a code point by `clean`)."""
+
+    passage = forms.CharField(strip=False, max_length=100_000, label="New passage")
+    start = forms.IntegerField(min_value=0, required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, text: str, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.text = text
+
+    def clean(self) -> dict:
+        super().clean()
+        start = self.cleaned_data.get("start")
+        if start is not None:
+            try:
+                self.cleaned_data["start"] = anchoring.Utf16Index(self.text).to_codepoint(start)
+            except anchoring.OffsetError as error:
+                raise forms.ValidationError(ERROR_OFFSETS.format(reason=error)) from error
+        return self.cleaned_data

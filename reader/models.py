@@ -10,8 +10,10 @@ from django.utils import timezone
 
 from reader.vocabularies import (
     KINDS,
+    NEEDS_REVIEW,
     STANCES_AGAINST,
     Action,
+    AnchorStatus,
     EntityKind,
     ImportKind,
     Kind,
@@ -101,10 +103,14 @@ class Document(models.Model):
         max_length=1000, blank=True, help_text="File name or URL the text came from."
     )
     language = models.CharField(max_length=35, default="en")
-    # Normalised once at import (NFC, \n line ends) and never changed afterwards: every
-    # annotation's offsets point into exactly this string.
+    # The latest version's text, normalised (NFC, \n line ends); a new capture replaces it
+    # (services/versions.py), the earlier ones are kept as DocumentVersion rows. The offsets
+    # of every annotation on the latest version (text_version equal to this one's) point into
+    # exactly this string.
     text = models.TextField()
     content_hash = models.CharField(max_length=64, editable=False)
+    # The number of the latest version: 1 until a new capture comes in.
+    text_version = models.PositiveIntegerField(default=1, editable=False)
     # Counts every change to the document's annotations and links: readers poll it to learn,
     # with one indexed query, whether a teammate changed something.
     revision = models.PositiveBigIntegerField(default=0, editable=False)
@@ -122,6 +128,9 @@ class Document(models.Model):
                 fields=["project", "content_hash"], name="document_unique_text"
             ),
             models.CheckConstraint(condition=~Q(text=""), name="document_text_not_empty"),
+            models.CheckConstraint(
+                condition=Q(text_version__gte=1), name="document_text_version_valid"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -131,10 +140,44 @@ class Document(models.Model):
         return reverse("reader:document_detail", kwargs={"slug": self.project.slug, "pk": self.pk})
 
 
+class DocumentVersion(models.Model):
+    """One capture of a source's text. Rows are only ever added: version 1 (the text the
+    document was created with) when the second comes in, then one per new capture; the
+    latest row's text is the document's `text`. A document without rows has one version."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    text = models.TextField()
+    content_hash = models.CharField(max_length=64)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["document", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "number"], name="version_unique_number"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="version_number_valid"),
+            models.CheckConstraint(condition=~Q(text=""), name="version_text_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document} (version {self.number})"
+
+
 class AnnotationQuerySet(models.QuerySet):
     def in_text_order(self) -> AnnotationQuerySet:
         """By position in the text, then by length, then by age."""
         return self.order_by("start", "end", "pk")
+
+    def needs_review(self) -> AnnotationQuerySet:
+        """Fuzzy or orphaned: not reliably on their source's latest version."""
+        return self.filter(anchor_status__in=NEEDS_REVIEW)
+
+    def on_latest_version(self) -> AnnotationQuerySet:
+        """Exact or moved: their offsets and quote are on their source's latest version."""
+        return self.exclude(anchor_status__in=NEEDS_REVIEW)
 
 
 class Annotation(models.Model):
@@ -143,7 +186,8 @@ class Annotation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="annotations"
     )
     kind = models.CharField(max_length=16, choices=Kind.choices)
-    # Unicode code points of document.text, half-open [start, end).
+    # Unicode code points of the text of version `text_version` of the document, half-open
+    # [start, end): document.text when that is the latest version (exact or moved).
     start = models.PositiveIntegerField()
     end = models.PositiveIntegerField()
     quote_exact = models.TextField()
@@ -159,6 +203,16 @@ class Annotation(models.Model):
     hidden_reason = models.CharField(max_length=300, blank=True)
     # Curation: where annotators disagree, the annotation an owner accepted.
     accepted = models.BooleanField(default=False)
+    # Versions of the source's text: the one it was made on, and the one its offsets and
+    # quote refer to (the latest, unless it needs review); how it came there; and, when
+    # fuzzy, the passage of the latest version proposed for it (Unicode code points).
+    made_on = models.PositiveIntegerField(default=1)
+    text_version = models.PositiveIntegerField(default=1)
+    anchor_status = models.CharField(
+        max_length=16, choices=AnchorStatus.choices, default=AnchorStatus.EXACT
+    )
+    proposed_start = models.PositiveIntegerField(null=True, blank=True)
+    proposed_end = models.PositiveIntegerField(null=True, blank=True)
 
     objects = AnnotationQuerySet.as_manager()
 
@@ -172,10 +226,43 @@ class Annotation(models.Model):
                 name="annotation_span_not_empty",
             ),
             models.CheckConstraint(condition=Q(version__gte=1), name="annotation_version_valid"),
+            models.CheckConstraint(
+                condition=Q(anchor_status__in=AnchorStatus.values),
+                name="annotation_anchor_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(made_on__gte=1) & Q(text_version__gte=F("made_on")),
+                name="annotation_text_version_valid",
+            ),
+            # A proposal exactly when fuzzy, and never empty.
+            models.CheckConstraint(
+                condition=(
+                    Q(anchor_status=AnchorStatus.FUZZY, proposed_end__gt=F("proposed_start"))
+                    | (
+                        ~Q(anchor_status=AnchorStatus.FUZZY)
+                        & Q(proposed_start__isnull=True, proposed_end__isnull=True)
+                    )
+                ),
+                name="annotation_proposal_when_fuzzy",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: “{self.quote_exact[:60]}”"
+
+    @property
+    def needs_review(self) -> bool:
+        return self.anchor_status in NEEDS_REVIEW
+
+    @property
+    def shown_span(self) -> tuple[int, int] | None:
+        """Where it shows on the latest version: its span, its proposal, or nowhere."""
+        if self.anchor_status == AnchorStatus.FUZZY:
+            assert self.proposed_start is not None and self.proposed_end is not None
+            return self.proposed_start, self.proposed_end
+        if self.anchor_status == AnchorStatus.ORPHANED:
+            return None
+        return self.start, self.end
 
 
 class Event(models.Model):
@@ -285,6 +372,16 @@ class EntityAlias(models.Model):
         return f"{self.name} ({self.entity})"
 
 
+class FacetLinkQuerySet(models.QuerySet):
+    def needs_review(self) -> FacetLinkQuerySet:
+        """Links whose annotation is fuzzy or orphaned on its source's latest version."""
+        return self.filter(annotation__anchor_status__in=NEEDS_REVIEW)
+
+    def on_latest_version(self) -> FacetLinkQuerySet:
+        """Links whose annotation is exact or moved on its source's latest version."""
+        return self.exclude(annotation__anchor_status__in=NEEDS_REVIEW)
+
+
 class FacetLink(models.Model):
     """What one annotated passage says about one facet of an event."""
 
@@ -325,6 +422,8 @@ class FacetLink(models.Model):
     )
     created = models.DateTimeField(auto_now_add=True)
 
+    objects = FacetLinkQuerySet.as_manager()
+
     class Meta:
         ordering = ["facet__order", F("claimed_at").asc(nulls_first=True), "pk"]
         constraints = [
@@ -339,6 +438,12 @@ class FacetLink(models.Model):
     def is_against(self) -> bool:
         """Whether the passage says the value is wrong (denies or disputes it)."""
         return self.stance in STANCES_AGAINST
+
+    @property
+    def needs_review(self) -> bool:
+        """Whether its annotation is fuzzy or orphaned on the source's latest version (the
+        matrix marks such a cell; load `annotation` with the link)."""
+        return self.annotation.needs_review
 
 
 class PendingImport(models.Model):

@@ -19,6 +19,7 @@ from reader.views import (
     sources,
     styles,
     team,
+    versions,
 )
 
 project_patterns = [
@@ -27,6 +28,12 @@ project_patterns = [
     path("documents/upload/", sources.document_upload, name="document_upload"),
     path("documents/<int:pk>/", reading.document_detail, name="document_detail"),
     path("documents/<int:pk>/changes/", reading.document_changes, name="document_changes"),
+    path("documents/<int:pk>/versions/new/", versions.version_create, name="version_create"),
+    path("documents/<int:pk>/versions/diff/", versions.version_diff, name="version_diff"),
+    path("documents/<int:pk>/review/", versions.anchor_review, name="anchor_review"),
+    path("annotations/<int:pk>/anchor/accept/", versions.anchor_accept, name="anchor_accept"),
+    path("annotations/<int:pk>/anchor/move/", versions.anchor_move, name="anchor_move"),
+    path("annotations/<int:pk>/anchor/orphan/", versions.anchor_orphan, name="anchor_orphan"),
     path("documents/<int:pk>/agreement/", agreement.document_agreement, name="document_agreement"),
     path("agreement/", agreement.project_agreement, name="project_agreement"),
     path("documents/<int:pk>/annotations/", reading.annotation_create, name="annotation_create"),

@@ -160,6 +160,51 @@ class Stance(models.TextChoices):
 STANCES_AGAINST = frozenset({Stance.DENIES, Stance.DISPUTES})
 
 
+class AnchorStatus(models.TextChoices):
+    """How an annotation came onto the latest version of its source's text. The values are
+    anchoring.EXACT, MOVED, FUZZY and ORPHANED (anchoring.py imports no Django)."""
+
+    EXACT = "exact", "Exact"
+    MOVED = "moved", "Moved"
+    FUZZY = "fuzzy", "Needs review"
+    ORPHANED = "orphaned", "Orphaned"
+
+
+@dataclass(frozen=True)
+class AnchorStyle:
+    """What the panel and the review page show of an anchoring status."""
+
+    status: AnchorStatus
+    mark: str  # the panel item's badge; empty: no badge
+    explanation: str  # the badge's title
+    needs_review: bool
+
+
+ANCHOR_STATUSES: dict[AnchorStatus, AnchorStyle] = {
+    style.status: style
+    for style in [
+        AnchorStyle(AnchorStatus.EXACT, "", "Where it was made, unchanged.", False),
+        AnchorStyle(
+            AnchorStatus.MOVED, "moved", "The same text, elsewhere in a newer version.", False
+        ),
+        AnchorStyle(
+            AnchorStatus.FUZZY,
+            "needs review",
+            "Placed on a similar passage of the newer version: check it.",
+            True,
+        ),
+        AnchorStyle(
+            AnchorStatus.ORPHANED,
+            "orphaned",
+            "Not found in the newer version: it stays on the version it was made on.",
+            True,
+        ),
+    ]
+}
+# Annotations not (reliably) on their source's latest text: listed for review.
+NEEDS_REVIEW = frozenset(s.status for s in ANCHOR_STATUSES.values() if s.needs_review)
+
+
 class ImportKind(models.TextChoices):
     BUNDLE = "bundle", "Reader bundle (whole project)"
     W3C = "w3c", "W3C Web Annotations (onto one document)"
@@ -197,6 +242,8 @@ class Action(models.TextChoices):
     ENTITY_ALIAS_ADDED = "entity_alias_added", "added an alias to"
     ENTITY_PARENT_SET = "entity_parent_set", "set what contains"
     DOCUMENT_ADDED = "document_added", "added the source"
+    VERSION_ADDED = "version_added", "added a new version of"
+    ANNOTATION_REANCHORED = "annotation_reanchored", "re-anchored"
     IMPORTED = "imported", "imported"
     MEMBER_INVITED = "member_invited", "invited"
     MEMBER_JOINED = "member_joined", "joined"

@@ -225,7 +225,8 @@ def test_export_query_count_does_not_grow_with_annotations(
         response = client.get(url)
         content = b"".join(response.streaming_content)
     assert json.loads(content)["total"] == count
-    # ...and the bundle's sections, entities among them (their aliases come when there are some)
+    # The bundle: its sections, entities among them (their aliases come when there are
+    # some), and one query for the documents' versions.
     with django_assert_num_queries(11):
         bundle = client.get(url, {"format": "bundle"})
         b"".join(bundle.streaming_content)

@@ -78,6 +78,7 @@ def _annotation_record(key: str, annotation, keys: dict, sees_hidden: bool) -> d
         "modified": iso(annotation.modified),
         "version": annotation.version,
         "accepted": annotation.accepted,
+        **_anchoring_record(annotation),
         "links": sorted(links, key=lambda link: int(link["facet"][1:])),
     }
 
@@ -93,6 +94,36 @@ def _entity_records(entities, keys: dict) -> list[dict]:
             "aliases": [{"name": a.name, "key": a.key} for a in entity.aliases.all()],
         }
         for entity in entities
+    ]
+
+
+def _anchoring_record(annotation) -> dict:
+    """An annotation's versions and anchoring, unless they are the defaults of a source with
+    one version (made on version 1, exact there): such bundles are written as before."""
+    defaults = (annotation.made_on, annotation.text_version, annotation.anchor_status)
+    if defaults == (1, 1, vocabularies.AnchorStatus.EXACT):
+        return {}
+    proposed = [annotation.proposed_start, annotation.proposed_end]
+    return {
+        "made_on": annotation.made_on,
+        "text_version": annotation.text_version,
+        "anchor_status": annotation.anchor_status,
+        "proposed": proposed if annotation.proposed_start is not None else None,
+    }
+
+
+def _version_records(document) -> list[dict]:
+    """Every version of a document that has several, oldest first; the latest without its
+    text, which is the document's own."""
+    return [
+        {
+            "number": version.number,
+            "created": iso(version.created),
+            "added_by": version.added_by.get_username() if version.added_by else None,
+            "content_hash": version.content_hash,
+            **({"text": version.text} if version.number < document.text_version else {}),
+        }
+        for version in document.versions.all()
     ]
 
 
@@ -152,6 +183,7 @@ def stream_bundle(
                 "created": iso(d.created),
                 "content_hash": d.content_hash,
                 "text": d.text,
+                **({"versions": _version_records(d)} if d.text_version > 1 else {}),
             }
             for d in documents
         ],
@@ -219,6 +251,14 @@ RECORD_FIELDS: dict[str, dict[str, checks.Check]] = {
         "created": checks.moment(datetime.datetime),
         "content_hash": checks.field(models.Document, "content_hash", required=True),
         "text": checks.text(required=True),
+        "versions": checks.instance_of(list, "must be a list"),
+    },
+    "versions": {
+        "number": checks.whole(models.DocumentVersion, "number", minimum=1),
+        "created": checks.moment(datetime.datetime),
+        "added_by": checks.optional_username,
+        "content_hash": checks.field(models.DocumentVersion, "content_hash", required=True),
+        "text": checks.text(required=True),
     },
     "events": {
         "key": checks.key("e"),
@@ -259,6 +299,10 @@ RECORD_FIELDS: dict[str, dict[str, checks.Check]] = {
         "modified": checks.moment(datetime.datetime),
         "version": checks.whole(models.Annotation, "version", minimum=1),
         "accepted": checks.instance_of(bool, "must be true or false"),
+        "made_on": checks.whole(models.Annotation, "made_on", minimum=1),
+        "text_version": checks.whole(models.Annotation, "text_version", minimum=1),
+        "anchor_status": checks.choice(vocabularies.AnchorStatus.values),
+        "proposed": checks.optional_span,
         "links": checks.instance_of(list, "must be a list"),
     },
     "links": {
@@ -288,6 +332,10 @@ OPTIONAL_FIELDS = {
 SECTIONS = ("members", "outlets", "documents", "events", "facets", "entities", "annotations")
 # Sections added after the first bundles were written: older files lack them.
 OPTIONAL_SECTIONS = {"entities"}
+OPTIONAL_FIELDS |= {("documents", "versions"), ("versions", "text")}
+OPTIONAL_FIELDS |= {
+    ("annotations", name) for name in ("made_on", "text_version", "anchor_status", "proposed")
+}
 SLUG_LENGTH = models.Project._meta.get_field("slug").max_length
 
 
@@ -326,6 +374,12 @@ def _section_problems(section: str, records: list) -> list[str]:
                 problems += [
                     f"{_label(section, index, record)}: {problem}"
                     for problem in _record_problems("aliases", number, alias)
+                ]
+        if section == "documents" and isinstance(record, dict):
+            for number, version in enumerate(record.get("versions") or []):
+                problems += [
+                    f"{_label(section, index, record)}: {problem}"
+                    for problem in _record_problems("versions", number, version)
                 ]
     return problems
 
@@ -394,7 +448,50 @@ def _text_problems(label: str, document: dict) -> list[str]:
         return [
             f"{label}: the text no longer matches its content_hash (was it edited after export?)"
         ]
-    return []
+    return _version_problems(label, document)
+
+
+def version_texts(document: dict) -> dict[int, str]:
+    """A checked document record's texts by version number (the latest: its own text)."""
+    versions = document.get("versions") or []
+    texts = {version["number"]: version.get("text") for version in versions}
+    texts[versions[-1]["number"] if versions else 1] = document["text"]
+    return texts
+
+
+def _version_problems(label: str, document: dict) -> list[str]:
+    versions = document.get("versions") or []
+    if [version["number"] for version in versions] not in ([], list(range(1, len(versions) + 1))):
+        return [f"{label}: its versions must be numbered 1, 2, 3… in order"]
+    problems = []
+    for version in versions:
+        text = version.get("text", document["text"])
+        if "text" not in version and version is not versions[-1]:
+            problems.append(f"{label}: version {version['number']} has no text")
+        elif anchoring.normalise_text(text) != text:
+            problems.append(f"{label}: version {version['number']} is not normalised")
+        elif anchoring.content_hash(text) != version["content_hash"]:
+            problems.append(
+                f"{label}: version {version['number']} no longer matches its content_hash"
+            )
+    return problems
+
+
+def _anchor_problems(label: str, annotation: dict, number: int, latest: int, length: int):
+    """Status, versions and proposal consistent, as the database's constraints want them."""
+    status = annotation.get("anchor_status", vocabularies.AnchorStatus.EXACT)
+    proposed = annotation.get("proposed")
+    problems = []
+    if annotation.get("made_on", number) > number or number > latest:
+        problems.append(f"{label}: its versions (made_on, text_version) are out of order")
+    if (status == vocabularies.AnchorStatus.FUZZY) != (proposed is not None):
+        problems.append(f"{label}: a proposed span goes with the status “fuzzy”, and only it")
+    elif proposed is not None and not proposed[1] <= length:
+        problems.append(f"{label}: the proposed span is outside the latest version")
+    on_latest = status not in vocabularies.NEEDS_REVIEW
+    if on_latest != (number == latest):
+        problems.append(f"{label}: the status “{status}” does not fit version {number}")
+    return problems
 
 
 def _annotation_problems(index: int, annotation: dict, keys: dict) -> list[str]:
@@ -402,11 +499,16 @@ def _annotation_problems(index: int, annotation: dict, keys: dict) -> list[str]:
     document = keys.get(annotation["document"])
     if document is None or "text" not in document:
         return []
-    text, start, end = document["text"], annotation["start"], annotation["end"]
+    texts = version_texts(document)
+    number = annotation.get("text_version", 1)
+    text = texts.get(number)
+    if not isinstance(text, str):
+        return [f"{label}: field “text_version” names a version its document does not have"]
+    start, end = annotation["start"], annotation["end"]
     quote = annotation["quote"]
     if not start < end <= len(text):
         return [f"{label}: the span {start}–{end} is outside its document ({len(text)} characters)"]
-    problems = []
+    problems = _anchor_problems(label, annotation, number, len(texts), len(document["text"]))
     if quote.get("exact") != text[start:end]:
         problems.append(
             f"{label}: field “quote.exact” does not match the document at {start}–{end}"

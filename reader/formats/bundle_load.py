@@ -13,9 +13,18 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 
-from reader.formats.bundle import check_bundle
+from reader.formats.bundle import check_bundle, version_texts
 from reader.formats.checks import parse_moment
-from reader.models import Annotation, Entity, EntityAlias, Facet, FacetLink, Membership, Project
+from reader.models import (
+    Annotation,
+    DocumentVersion,
+    Entity,
+    EntityAlias,
+    Facet,
+    FacetLink,
+    Membership,
+    Project,
+)
 from reader.services.documents import annotation_create, document_create, outlet_get_or_create
 from reader.services.events import event_create, facet_create, facet_link_create
 from reader.services.imports import (
@@ -28,6 +37,7 @@ from reader.services.imports import (
 )
 from reader.services.projects import invitation_create, membership_set
 from reader.services.supersession import supersession_refresh
+from reader.services.versions import versions_restore
 from reader.vocabularies import ForeignAuthors
 
 ERROR_NO_ACCOUNT = (
@@ -258,7 +268,23 @@ def _document(record: dict, project: Project, objects: dict, users: dict):
         language=record["language"],
         added_by=users[record["added_by"]] if record["added_by"] else None,
     )
-    return import_history_keep(instance=document, created=parse_moment(record["created"]))
+    document = import_history_keep(instance=document, created=parse_moment(record["created"]))
+    if record.get("versions"):
+        texts = version_texts(record)
+        versions_restore(
+            document=document,
+            versions=[
+                DocumentVersion(
+                    number=version["number"],
+                    text=texts[version["number"]],
+                    content_hash=version["content_hash"],
+                    created=parse_moment(version["created"]),
+                    added_by=users[version["added_by"]] if version["added_by"] else None,
+                )
+                for version in record["versions"]
+            ],
+        )
+    return document
 
 
 def _event(record: dict, project: Project):
@@ -316,8 +342,10 @@ def _import_annotation(record: dict, objects: dict, users: dict, report: ImportR
             author=author,
             note=record["note"],
             seen_quote=record["quote"]["exact"],
+            text_version=record.get("text_version"),
             **span,
         )
+        proposed = record.get("proposed") or [None, None]
         import_history_keep(
             instance=annotation,
             created=created,
@@ -325,6 +353,10 @@ def _import_annotation(record: dict, objects: dict, users: dict, report: ImportR
             version=record["version"],
             accepted=record.get("accepted", False),
             hidden_reason=record.get("hidden_reason", ""),
+            made_on=record.get("made_on", annotation.made_on),
+            anchor_status=record.get("anchor_status", annotation.anchor_status),
+            proposed_start=proposed[0],
+            proposed_end=proposed[1],
         )
     for link in record["links"]:
         facet = objects[link["facet"]]

@@ -142,3 +142,13 @@ def optional_bool(value) -> str | None:
 
 def optional_key(prefix: str) -> Check:
     return lambda value: None if value is None else key(prefix)(value)
+
+
+def optional_span(value) -> str | None:
+    """null, or [start, end] with 0 <= start < end (whole numbers)."""
+    if value is None:
+        return None
+    whole = all(isinstance(v, int) and not isinstance(v, bool) for v in value or [0])
+    if not isinstance(value, list) or len(value) != 2 or not whole or not 0 <= value[0] < value[1]:
+        return "must be null or [start, end] with 0 <= start < end"
+    return None

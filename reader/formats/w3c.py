@@ -57,10 +57,16 @@ class TextPositionSelector(TypedDict):
     end: int
 
 
+class TimeState(TypedDict):
+    type: Literal["TimeState"]
+    sourceDate: str
+
+
 class Target(TypedDict):
     type: Literal["SpecificResource"]
     source: str
     selector: list[TextQuoteSelector | TextPositionSelector]
+    state: NotRequired[TimeState]
 
 
 class TextualBody(TypedDict):
@@ -145,6 +151,22 @@ def w3c_annotation(row: AnnotationRow, links: Iterable[LinkRow], iris: Iris) -> 
     if row.note:
         bodies.append(_textual_body("commenting", row.note))
     bodies += [_linking_body(link, iris) for link in links]
+    target: Target = {
+        "type": "SpecificResource",
+        "source": iris.document(row.document_id),
+        "selector": [
+            {
+                "type": "TextQuoteSelector",
+                "exact": row.quote_exact,
+                "prefix": row.quote_prefix,
+                "suffix": row.quote_suffix,
+            },
+            {"type": "TextPositionSelector", "start": row.start, "end": row.end},
+        ],
+    }
+    if row.source_date is not None:
+        # The version of the source the selectors refer to, for a source that has several.
+        target["state"] = {"type": "TimeState", "sourceDate": utc(row.source_date)}
     return {
         "@context": W3C_CONTEXT,
         "id": iris.annotation(row.pk),
@@ -154,19 +176,7 @@ def w3c_annotation(row: AnnotationRow, links: Iterable[LinkRow], iris: Iris) -> 
         "modified": utc(row.modified),
         "creator": {"type": "Person", "nickname": row.author},
         "body": bodies,
-        "target": {
-            "type": "SpecificResource",
-            "source": iris.document(row.document_id),
-            "selector": [
-                {
-                    "type": "TextQuoteSelector",
-                    "exact": row.quote_exact,
-                    "prefix": row.quote_prefix,
-                    "suffix": row.quote_suffix,
-                },
-                {"type": "TextPositionSelector", "start": row.start, "end": row.end},
-            ],
-        },
+        "target": target,
     }
 
 
@@ -186,6 +196,7 @@ def annotation_to_w3c(annotation, iris: Iris, *, sees_hidden: bool) -> W3CAnnota
         annotation.created,
         annotation.modified,
         annotation.author.get_username(),
+        getattr(annotation, "source_date", None),
     )
     links = [
         LinkRow(

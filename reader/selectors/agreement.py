@@ -73,7 +73,11 @@ def _agreement(annotations: list[Annotation]) -> AgreementReport:
 def agreement_for_document(*, document: Document) -> AgreementReport:
     """Two queries: the annotations with their authors (the document is in hand)."""
     annotations = list(
-        Annotation.objects.filter(document=document).select_related("author").in_text_order()
+        # Spans compared on the latest version: those to review are left out until reviewed.
+        Annotation.objects.filter(document=document)
+        .on_latest_version()
+        .select_related("author")
+        .in_text_order()
     )
     return _agreement(annotations)
 
@@ -82,6 +86,7 @@ def agreement_for_project(*, project: Project) -> AgreementReport:
     """Every document's units pooled: kappa and alpha for the whole project."""
     annotations = list(
         Annotation.objects.filter(document__project=project)
+        .on_latest_version()
         .select_related("author", "document")
         .only(
             "id",

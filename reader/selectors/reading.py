@@ -18,15 +18,18 @@ from reader import anchoring
 from reader.access import readable_by
 from reader.models import Annotation, Document, Facet, Membership, Project, Reply
 from reader.selectors.common import NULLS_FIRST, links_prefetch, replies_prefetch
-from reader.vocabularies import Kind
+from reader.vocabularies import NEEDS_REVIEW, AnchorStatus, Kind
 
 
 def annotation_with_links(*, pk: int) -> Annotation:
     """One annotation for its panel item, with links and replies; the caller has checked
     access."""
+    from reader.selectors.exports import source_date
+
     return (
         Annotation.objects.select_related("document__project", "author")
         .prefetch_related(links_prefetch(), replies_prefetch())
+        .annotate(source_date=source_date())
         .get(pk=pk)
     )
 
@@ -94,19 +97,38 @@ class ReaderView:
     queries whatever the number of annotations."""
 
     annotations: list[Annotation]  # the panel's page of the annotations shown
+    text: str  # the version's text the segments cut
     segments: list[anchoring.Segment]
     authors: list
     total: int
     shown: int
     offset: int
     next_offset: int | None
+    version: int | None = None  # an older version's number; None for the latest
+    to_review: int = 0  # fuzzy and orphaned annotations of the document
+
+
+def _anchored(status: str, text_version: int, version: int | None) -> bool:
+    """Whether an annotation has a place in the version's text: on the latest, those on it
+    and the fuzzy ones (at their proposed passage); on an older one, those anchored to it."""
+    if version is None:
+        return status != AnchorStatus.ORPHANED
+    return text_version == version and status in NEEDS_REVIEW
 
 
 def reader_view(
-    *, document: Document, filters: ReaderFilters, offset: int = 0, panel: bool = True
+    *,
+    document: Document,
+    filters: ReaderFilters,
+    offset: int = 0,
+    panel: bool = True,
+    version: int | None = None,
+    text: str | None = None,
 ) -> ReaderView:
     """Highlights for every annotation the filters show, from light rows; full annotations
-    (links, replies) for the panel's page alone, unless `panel` is off."""
+    (links, replies) for the panel's page alone, unless `panel` is off. On the latest
+    version unless `version` (an older one, whose `text` the caller read) is given."""
+    text = document.text if text is None else text
     annotations = Annotation.objects.filter(document=document).in_text_order()
     if filters.open_threads:
         replies = Reply.objects.filter(annotation=OuterRef("pk"))
@@ -115,17 +137,34 @@ def reader_view(
         annotations = annotations.annotate(has_replies=Value(False))
     rows = list(
         annotations.values_list(
-            "pk", "start", "end", "kind", "author_id", "resolved", "has_replies"
+            "pk",
+            "start",
+            "end",
+            "kind",
+            "author_id",
+            "resolved",
+            "has_replies",
+            "proposed_start",
+            "proposed_end",
+            "anchor_status",
+            "text_version",
         )
     )
-    shown = [
-        (pk, start, end, kind)
-        for pk, start, end, kind, author_id, resolved, has_replies in rows
-        if kind in filters.kinds
-        and (filters.author_id is None or author_id == filters.author_id)
-        and (not filters.open_threads or (has_replies and not resolved))
-    ]
-    spans = anchoring.structure_spans(document.text) + [
+    to_review = sum(row[9] in NEEDS_REVIEW for row in rows)
+    rows = [row for row in rows if _anchored(row[9], row[10], version)]
+    shown = sorted(
+        (
+            (pk, start, end, kind)
+            if version is not None or proposed is None
+            else (pk, proposed, proposed_end, kind)
+            for pk, start, end, kind, author, resolved, replied, proposed, proposed_end, *_ in rows
+            if kind in filters.kinds
+            and (filters.author_id is None or author == filters.author_id)
+            and (not filters.open_threads or (replied and not resolved))
+        ),
+        key=lambda row: (row[1], row[2], row[0]),
+    )
+    spans = anchoring.structure_spans(text) + [
         anchoring.Span(start, end, Highlight(pk, kind)) for pk, start, end, kind in shown
     ]
     authors = get_user_model().objects.filter(pk__in={row[4] for row in rows})
@@ -136,13 +175,17 @@ def reader_view(
         .prefetch_related(links_prefetch(), replies_prefetch())
         .in_text_order()
     )
+    order = {pk: index for index, pk in enumerate(page)}
     next_offset = offset + PANEL_PAGE_SIZE
     return ReaderView(
-        annotations=list(annotations) if page else [],
-        segments=anchoring.segments(len(document.text), spans),
+        annotations=sorted(annotations, key=lambda a: order[a.pk]) if page else [],
+        text=text,
+        segments=anchoring.segments(len(text), spans),
         authors=list(authors.order_by("username")) if rows else [],
         total=len(rows),
         shown=len(shown),
         offset=offset,
         next_offset=next_offset if next_offset < len(shown) else None,
+        version=version,
+        to_review=to_review,
     )

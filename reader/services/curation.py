@@ -17,6 +17,7 @@ from reader.vocabularies import Action
 def _units(document_id: int) -> list[agreement.Unit]:
     rows = (
         Annotation.objects.filter(document_id=document_id)
+        .on_latest_version()
         .values_list("pk", "author_id", "start", "end", "kind", "accepted")
         .order_by("start", "end", "pk")
     )

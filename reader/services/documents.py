@@ -16,6 +16,7 @@ from reader.models import (
     Annotation,
     DeletedAnnotation,
     Document,
+    DocumentVersion,
     Facet,
     FacetLink,
     Outlet,
@@ -84,7 +85,7 @@ def title_from_text(text: str) -> str:
     return text.strip().split("\n", 1)[0].strip()[:TITLE_FROM_TEXT_LIMIT]
 
 
-def _check_text(text: str) -> None:
+def check_text(text: str) -> None:
     if not text.strip():
         raise ValidationError({"text": ERROR_EMPTY_TEXT})
     bad = anchoring.unacceptable_characters(text)
@@ -104,7 +105,7 @@ def document_create(
     language: str = "en",
     added_by=None,
 ) -> Document:
-    _check_text(text)
+    check_text(text)
     text = anchoring.normalise_text(text)
     digest = anchoring.content_hash(text)
     existing = Document.objects.filter(project=project, content_hash=digest).first()
@@ -163,16 +164,22 @@ def annotation_create(
     end: int,
     note: str = "",
     seen_quote: str | None = None,
+    text_version: int | None = None,
 ) -> Annotation:
-    """Create an annotation on [start, end) code points of the document's text.
+    """Create an annotation on [start, end) code points of the document's text (of its
+    version `text_version`, for an import of one made on an older version).
 
     `seen_quote` is the text the client saw at that span; a mismatch means the client's
     offsets are wrong, and nothing is saved.
     """
     _check_kind(kind)
     note = clean_note(note)
+    text_version = text_version or document.text_version
+    text = document.text
+    if text_version != document.text_version:
+        text = DocumentVersion.objects.get(document=document, number=text_version).text
     try:
-        quote = anchoring.quote_for(document.text, start, end)
+        quote = anchoring.quote_for(text, start, end)
     except anchoring.OffsetError as error:
         raise ValidationError({"start": str(error)}) from error
     if seen_quote is not None and anchoring.normalise_text(seen_quote) != quote.exact:
@@ -196,6 +203,8 @@ def annotation_create(
         quote_suffix=quote.suffix,
         note=note,
         note_html=sanitize.note_to_html(note),
+        made_on=text_version,
+        text_version=text_version,
     )
     # Kind, span and quote are checked above and the database holds the constraints, so
     # full_clean need not ask it again (five statements on the hottest write).

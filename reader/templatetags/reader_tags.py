@@ -11,7 +11,14 @@ from django.utils.safestring import SafeString, mark_safe
 
 from reader.anchoring import Segment
 from reader.sanitize import bidi_balanced, without_bidi_controls
-from reader.vocabularies import KINDS, KindStyle, kind_names
+from reader.vocabularies import (
+    ANCHOR_STATUSES,
+    KINDS,
+    AnchorStatus,
+    AnchorStyle,
+    KindStyle,
+    kind_names,
+)
 
 register = template.Library()
 
@@ -97,6 +104,12 @@ def can(context, permission: str, obj=None) -> bool:
     for the page's member (`access` in the context), the only way templates ask it."""
     access = context.get("access")
     return access is not None and access.can(permission, obj)
+
+
+@register.simple_tag
+def anchor_style(annotation) -> AnchorStyle:
+    """`{% anchor_style annotation as anchor %}`: how the panel shows its anchoring status."""
+    return ANCHOR_STATUSES[AnchorStatus(annotation.anchor_status)]
 
 
 @register.filter

@@ -27,6 +27,7 @@ from reader.selectors.reading import (
     reader_view,
 )
 from reader.selectors.team import invitations_for_user
+from reader.selectors.versions import version_number, version_text
 from reader.services import documents, events
 from reader.services.locks import retry_on_conflict
 from reader.views.common import (
@@ -160,14 +161,26 @@ def _filters_query(filters: ReaderFilters) -> str:
     return f"{encoded}&" if encoded else ""
 
 
-def _reader_context(access, document, filters, offset: int = 0, panel: bool = True) -> dict:
+def _reader_context(
+    access, document, filters, offset: int = 0, panel: bool = True, version: int | None = None
+) -> dict:
+    """The reader's context, on the latest version or (read-only) an older `version`."""
+    text = version_text(document, version) if version else None
+    query = _filters_query(filters) + (f"version={version}&" if version else "")
     return {
         "access": access,
         "project": access.project,
         "document": document,
         "filters": filters,
-        "filters_query": _filters_query(filters),
-        "view": reader_view(document=document, filters=filters, offset=offset, panel=panel),
+        "filters_query": query,
+        "view": reader_view(
+            document=document,
+            filters=filters,
+            offset=offset,
+            panel=panel,
+            version=version,
+            text=text,
+        ),
         "stances": Stance.choices,
         "poll_seconds": settings.READER_POLL_SECONDS,
     }
@@ -178,7 +191,9 @@ def _reader_context(access, document, filters, offset: int = 0, panel: bool = Tr
 def document_detail(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     access, document = document_get_for_user(user=request.user, slug=slug, pk=pk)
     offset = id_or_none(request.GET.get("offset", "")) or 0
-    context = _reader_context(access, document, _reader_filters(request.GET), offset)
+    version = version_number(document, request.GET.get("version"))
+    filters = _reader_filters(request.GET)
+    context = _reader_context(access, document, filters, offset, version=version)
     template = "reader/document_detail.html"
     if wants_partial(request) and "offset" in request.GET:
         template = "reader/partials/annotation_items.html"  # the panel's next page

@@ -159,6 +159,14 @@ MATRIX = {
         "bob": FORBIDDEN,
         "carol": FORBIDDEN,
     },
+    # Versions: annotators add them and review where annotations landed; everyone reads.
+    ("version_create", "get"): {"alice": OK, "dave": OK, "bob": OK, "carol": FORBIDDEN},
+    ("version_create", "post"): {"alice": 400, "dave": 400, "bob": 400, "carol": FORBIDDEN},
+    ("version_diff", "get"): {"alice": OK, "dave": OK, "bob": OK, "carol": OK},
+    ("anchor_review", "get"): {"alice": OK, "dave": OK, "bob": OK, "carol": OK},
+    ("anchor_accept", "post"): {"alice": 400, "dave": 400, "bob": 400, "carol": FORBIDDEN},
+    ("anchor_move", "post"): {"alice": 400, "dave": 400, "bob": 400, "carol": FORBIDDEN},
+    ("anchor_orphan", "post"): {"alice": 400, "dave": 400, "bob": 400, "carol": FORBIDDEN},
     ("invitation_withdraw", "post"): {
         "alice": REDIRECT,
         "dave": FORBIDDEN,
@@ -249,6 +257,12 @@ URL_TARGETS = {
     "annotation_accept": "annotation",
     "document_accept_agreed": "document",
     "invitation_withdraw": "invitation",
+    "version_create": "document",
+    "version_diff": "document",
+    "anchor_review": "document",
+    "anchor_accept": "annotation",
+    "anchor_move": "annotation",
+    "anchor_orphan": "annotation",
 }
 
 
