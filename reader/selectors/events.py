@@ -19,6 +19,7 @@ from reader.vocabularies import (
     COMPARE_LEVELS,
     ENTITY_ROLES,
     KINDS,
+    NEEDS_REVIEW,
     STANCES_AGAINST,
     Kind,
     KindStyle,
@@ -74,6 +75,7 @@ LINK_FIELDS = (
     "high_open",
     "value_dated",
     "entity_id",
+    "annotation__anchor_status",
 )
 STANCE_LABELS = dict(Stance.choices)
 KIND_LABELS = dict(Kind.choices)
@@ -103,7 +105,13 @@ class LinkView:
     high_open: bool
     value_dated: bool
     entity_id: int | None
+    anchor_status: str  # on the source's latest version: exact, moved, fuzzy or orphaned
     origins: list[int] = field(default_factory=list)  # the attribution's entities
+
+    @property
+    def needs_review(self) -> bool:
+        """Its annotation did not land surely on the source's latest version."""
+        return self.anchor_status in NEEDS_REVIEW
 
     @property
     def is_against(self) -> bool:

@@ -173,6 +173,8 @@ def _cell_link(link, document_url: str, supersede_url: str | None) -> str:
         parts.append(
             f'<time datetime="{moment.isoformat()}">{dateformat.format(moment, "j M H:i")}</time> '
         )
+    if link.needs_review:
+        parts.append('<span class="anchor-badge anchor-fuzzy">needs review</span> ')
     if link.superseded:
         marked = ", marked" if link.superseded_pinned else ""
         parts.append(f'<span class="muted">(earlier report{marked})</span> ')

@@ -115,3 +115,20 @@ def test_bad_moves_are_400_with_a_message(client, bob, live):
         assert message in shown(response.content.decode()), data
     fuzzy.refresh_from_db()
     assert fuzzy.anchor_status == "fuzzy"
+
+
+def test_the_matrix_marks_a_link_whose_annotation_needs_review(client, bob, carol, live):
+    """A new capture rewords the wounded count: its link stays in the matrix, marked."""
+    from reader.models import Annotation
+    from reader.services.events import event_create, facet_create, facet_link_create
+
+    event = event_create(project=live.project, name="Balyun")
+    wounded = facet_create(event=event, name="Wounded", value_type="number")
+    reworded = Annotation.objects.get(quote_exact="A total of 36 soldiers were wounded")
+    facet_link_create(annotation=reworded, facet=wounded, author=bob, value="36")
+    client.force_login(carol)
+    before = shown(client.get(event.get_absolute_url()).content.decode())
+    assert "needs review" not in before
+    versions.version_create(document=live, text=CAPTURE.read_text(encoding="utf-8"), added_by=bob)
+    after = shown(client.get(event.get_absolute_url()).content.decode())
+    assert after.count("needs review") == 1
