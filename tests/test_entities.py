@@ -320,3 +320,34 @@ def test_parents_cannot_loop(linked, bob, project):
 
 def test_the_place_words_and_organisational_words_are_distinct_lists():
     assert "area" in entities.PLACE_WORDS and "ministry" in entities.ORGANISATIONAL
+
+
+def test_a_restored_link_reads_its_names_again(linked, alice, bob, project):
+    """Deleted, then its entity merged away, then restored: the link finds the merge."""
+    from reader.services.documents import annotation_delete, annotation_restore
+
+    _, links = linked
+    behun_link = links["behun"]
+    trashed = annotation_delete(annotation=behun_link.annotation, actor=bob)
+    entity_merge(source=behun_link.entity, target=links["balyun"].entity, actor=bob)
+    annotation, lost = annotation_restore(trashed=trashed, actor=alice)
+    assert lost == []
+    restored = annotation.links.get()
+    assert restored.entity == links["balyun"].entity
+    assert {e.name for e in restored.attributed_to.all()} == {"SOHR"}
+
+
+def test_deleting_the_later_value_makes_the_earlier_current(project, bob, document):
+    from reader.services.documents import annotation_delete
+
+    event = event_create(project=project, name="Strike")
+    toll = facet_create(event=event, name="Death toll", value_type="number")
+    first = AnnotationFactory(document=document, author=bob, start=0, end=5)
+    second = AnnotationFactory(document=document, author=bob, start=6, end=9)
+    nine = facet_link_create(annotation=first, facet=toll, author=bob, value="initially 9")
+    facet_link_create(annotation=second, facet=toll, author=bob, value="33")
+    nine.refresh_from_db()
+    assert nine.superseded
+    annotation_delete(annotation=second, actor=bob)
+    nine.refresh_from_db()
+    assert not nine.superseded

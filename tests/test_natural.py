@@ -12,7 +12,8 @@ import pytest
 from reader.formats.comparison_json import SCHEMA_PATH, comparison_document
 from reader.iris import Iris
 from reader.models import Entity
-from reader.selectors.events import event_matrix, origin_matrix
+from reader.selectors.events import event_matrix
+from reader.selectors.origins import origin_matrix
 from reader.services.entities import entity_merge
 from tests import natural
 

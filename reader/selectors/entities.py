@@ -1,5 +1,6 @@
-"""Reads for a project's entities: the Entities page, with what names each entity and the
-spelling variants the project's names suggest (proposed, never merged)."""
+"""Reads for a project's entities: their tree (ancestry and likely variants, which the
+comparison reads), and the Entities page, with what names each entity and the spelling
+variants the project's names suggest (proposed, never merged)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,73 @@ from itertools import combinations
 
 from django.db.models import Count, Prefetch
 
+from reader import entities as names
 from reader.models import Entity, EntityAlias, Project
-from reader.selectors.events import EntityInfo, EntityTree
 
 PROPOSAL_LIMIT = 50
+MAX_DEPTH = 32  # an entity chain longer than this is cut (and cannot loop)
+
+
+@dataclass(frozen=True)
+class EntityInfo:
+    pk: int
+    name: str
+    parent_id: int | None
+    country: str
+
+    @property
+    def key(self) -> str:
+        return names.name_key(self.name)
+
+
+class EntityTree:
+    """The project's entities with their ancestry, read once."""
+
+    def __init__(self, rows: list[EntityInfo]) -> None:
+        self.by_id = {row.pk: row for row in rows}
+        self._paths: dict[int, tuple[int, ...]] = {}
+        self._variants: dict[tuple[int, int], bool] = {}
+
+    def path(self, pk: int | None) -> tuple[int, ...]:
+        """Top-level first, ending with the entity."""
+        if pk is None or pk not in self.by_id:
+            return ()
+        if pk not in self._paths:
+            chain = [pk]
+            parent = self.by_id[pk].parent_id
+            while parent is not None and parent in self.by_id and parent not in chain:
+                chain.append(parent)
+                if len(chain) >= MAX_DEPTH:
+                    break
+                parent = self.by_id[parent].parent_id
+            self._paths[pk] = tuple(reversed(chain))
+        return self._paths[pk]
+
+    def names(self, path: tuple[int, ...]) -> tuple[str, ...]:
+        return tuple(self.by_id[pk].name for pk in path)
+
+    def variant(self, first: int, second: int) -> bool:
+        """Likely one name spelt two ways: never two countries of the table, nor an entity
+        and one it contains."""
+        pair = (min(first, second), max(first, second))
+        if pair not in self._variants:
+            one, two = self.by_id[pair[0]], self.by_id[pair[1]]
+            path_one, path_two = self.path(pair[0]), self.path(pair[1])
+            related = pair[0] in path_two or pair[1] in path_one
+            # Parts of two different countries are two things (Syrian / Russian Air Force).
+            roots = self.by_id[path_one[0]], self.by_id[path_two[0]]
+            apart = roots[0].pk != roots[1].pk and bool(roots[0].country and roots[1].country)
+            self._variants[pair] = (
+                not apart and not related and names.likely_variants(one.key, two.key)
+            )
+        return self._variants[pair]
+
+
+def entity_tree(*, project_id: int) -> EntityTree:
+    rows = Entity.objects.filter(project_id=project_id).values_list(
+        "pk", "name", "parent_id", "country"
+    )
+    return EntityTree([EntityInfo(*row) for row in rows])
 
 
 @dataclass(frozen=True)

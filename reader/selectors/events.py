@@ -1,5 +1,6 @@
-"""Reads for events: the comparison (one function, `event_matrix`, that both the facet
-matrix page and comparison.json render), the by-origin view, and side-by-side reading."""
+"""Reads for events: the comparison (one function, `event_matrix`, that the facet matrix
+page, comparison.json and the by-origin view (selectors/origins.py) render), and
+side-by-side reading."""
 
 from __future__ import annotations
 
@@ -9,11 +10,11 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, QuerySet
 
-from reader import anchoring, charts, comparison, entities
+from reader import anchoring, charts, comparison
 from reader.comparison import Claim, FacetComparison, Trail
-from reader.models import Annotation, Document, Entity, Event, Facet, FacetLink, Project
-from reader.sanitize import isolate
+from reader.models import Annotation, Document, Event, Facet, FacetLink, Project
 from reader.selectors.common import NULLS_FIRST
+from reader.selectors.entities import EntityInfo, EntityTree, entity_tree
 from reader.values import NUMERIC_TYPES, Interval
 from reader.vocabularies import (
     COMPARE_LEVELS,
@@ -27,7 +28,6 @@ from reader.vocabularies import (
     Verdict,
 )
 
-MAX_DEPTH = 32  # an entity chain longer than this is cut (and cannot loop)
 LINE_ROW_HEIGHT = 18.0
 TRAIL_WIDTH, TRAIL_HEIGHT = 160.0, 56.0
 
@@ -124,68 +124,6 @@ class LinkView:
     @property
     def kind_label(self) -> str:
         return KIND_LABELS.get(self.kind, self.kind)
-
-
-@dataclass(frozen=True)
-class EntityInfo:
-    pk: int
-    name: str
-    parent_id: int | None
-    country: str
-
-    @property
-    def key(self) -> str:
-        return entities.name_key(self.name)
-
-
-class EntityTree:
-    """The project's entities with their ancestry, read once."""
-
-    def __init__(self, rows: list[EntityInfo]) -> None:
-        self.by_id = {row.pk: row for row in rows}
-        self._paths: dict[int, tuple[int, ...]] = {}
-        self._variants: dict[tuple[int, int], bool] = {}
-
-    def path(self, pk: int | None) -> tuple[int, ...]:
-        """Top-level first, ending with the entity."""
-        if pk is None or pk not in self.by_id:
-            return ()
-        if pk not in self._paths:
-            chain = [pk]
-            parent = self.by_id[pk].parent_id
-            while parent is not None and parent in self.by_id and parent not in chain:
-                chain.append(parent)
-                if len(chain) >= MAX_DEPTH:
-                    break
-                parent = self.by_id[parent].parent_id
-            self._paths[pk] = tuple(reversed(chain))
-        return self._paths[pk]
-
-    def names(self, path: tuple[int, ...]) -> tuple[str, ...]:
-        return tuple(self.by_id[pk].name for pk in path)
-
-    def variant(self, first: int, second: int) -> bool:
-        """Likely one name spelt two ways: never two countries of the table, nor an entity
-        and one it contains."""
-        pair = (min(first, second), max(first, second))
-        if pair not in self._variants:
-            one, two = self.by_id[pair[0]], self.by_id[pair[1]]
-            path_one, path_two = self.path(pair[0]), self.path(pair[1])
-            related = pair[0] in path_two or pair[1] in path_one
-            # Parts of two different countries are two things (Syrian / Russian Air Force).
-            roots = self.by_id[path_one[0]], self.by_id[path_two[0]]
-            apart = roots[0].pk != roots[1].pk and bool(roots[0].country and roots[1].country)
-            self._variants[pair] = (
-                not apart and not related and entities.likely_variants(one.key, two.key)
-            )
-        return self._variants[pair]
-
-
-def entity_tree(*, project_id: int) -> EntityTree:
-    rows = Entity.objects.filter(project_id=project_id).values_list(
-        "pk", "name", "parent_id", "country"
-    )
-    return EntityTree([EntityInfo(*row) for row in rows])
 
 
 @dataclass
@@ -467,88 +405,6 @@ def event_matrix(*, event: Event, count_all: bool = False) -> EventMatrix:
         {link.pk: link for link in links},
         tree,
     )
-
-
-# --- by origin ---------------------------------------------------------------------------
-
-UNATTRIBUTED = 0  # the column of claims an outlet makes without naming an origin
-
-
-@dataclass(frozen=True)
-class Origin:
-    pk: int  # an entity, or UNATTRIBUTED
-    name: str
-    outlets: int  # how many outlets relay it, over the whole event
-
-
-@dataclass(frozen=True)
-class Relay:
-    """One value an origin gave for a facet, and the outlets that relay it."""
-
-    label: str
-    outlets: list[str]
-    links: list[LinkView]
-
-
-@dataclass(frozen=True)
-class OriginRow:
-    facet: Facet
-    cells: list[list[Relay]]  # one per origin
-    origins: int  # how many origins say something
-    outlets: int  # how many outlets relay them
-
-
-@dataclass(frozen=True)
-class OriginMatrix:
-    event: Event
-    origins: list[Origin]
-    rows: list[OriginRow]
-
-
-def origin_matrix(*, matrix: EventMatrix) -> OriginMatrix:
-    """The same claims by origin: facets against who each claim is attributed to, each
-    cell listing the outlets that relay that origin, so that four outlets repeating one
-    ministry read as one origin. Counted, current claims only, as the comparison."""
-    per_origin: dict[int, set[str]] = {}
-    names: dict[int, str] = {UNATTRIBUTED: "No attribution (the outlet itself)"}
-    cells: dict[tuple[int, int], dict[str, tuple[list[str], list[LinkView]]]] = {}
-    for row in matrix.rows:
-        labels = {
-            claim.id: group.label for group in row.comparison.groups for claim in group.claims
-        }
-        for claim in row.comparison.counted:
-            link = matrix.links[claim.id]
-            for pk in link.origins or [UNATTRIBUTED]:
-                if pk != UNATTRIBUTED:
-                    names[pk] = matrix.tree.by_id[pk].name
-                per_origin.setdefault(pk, set()).add(claim.source_name)
-                label = labels.get(claim.id, claim.value)
-                if claim.against:
-                    label = f"denies {isolate(label)}"  # the value apart from the word
-                outlets, relayed = cells.setdefault((row.facet.pk, pk), {}).setdefault(
-                    label, ([], [])
-                )
-                if claim.source_name not in outlets:
-                    outlets.append(claim.source_name)
-                relayed.append(link)
-    origins = sorted(
-        (Origin(pk, names[pk], len(outlets)) for pk, outlets in per_origin.items()),
-        key=lambda o: (o.pk == UNATTRIBUTED, -o.outlets, o.name),
-    )
-    rows = []
-    for row in matrix.rows:
-        row_cells = []
-        speaking, relaying = 0, set()
-        for origin in origins:
-            relays = [
-                Relay(label, outlets, relayed)
-                for label, (outlets, relayed) in cells.get((row.facet.pk, origin.pk), {}).items()
-            ]
-            speaking += bool(relays) and origin.pk != UNATTRIBUTED
-            relaying |= {outlet for relay in relays for outlet in relay.outlets}
-            row_cells.append(relays)
-        rows.append(OriginRow(row.facet, row_cells, speaking, len(relaying)))
-    return OriginMatrix(event=matrix.event, origins=origins, rows=rows)
 
 
 # --- side by side ------------------------------------------------------------------------

@@ -99,12 +99,12 @@ def _entity_for(
         parent=parent,
         country=reading.country.code[:3] if reading.country else "",
     )
-    forms = reading.country.forms if reading.country else (reading.name,)
-    for form in dict.fromkeys([reading.name, *forms]):
-        _alias_row(project, entity, form)
     EntityAlias.objects.get_or_create(
         project=project, key=key, defaults={"entity": entity, "name": reading.name[:300]}
     )
+    # A country is known by every form of the table, so that renaming it loses none.
+    for form in reading.country.forms if reading.country else ():
+        _alias_row(project, entity, form)
     cache[key] = entity
     return entity
 

@@ -34,8 +34,8 @@ from reader.selectors.events import (
     event_documents,
     event_matrix,
     events_with_counts,
-    origin_matrix,
 )
+from reader.selectors.origins import origin_matrix
 from reader.services import events
 from reader.views.common import (
     HtmxHttpRequest,

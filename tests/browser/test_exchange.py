@@ -194,7 +194,7 @@ def test_export_w3c_json_from_project_document_and_event_pages(
     collection = check_collection(
         live_server, raw, iri=live_server.url + export_url, annotations=document.annotations
     )
-    assert collection["total"] == 9
+    assert collection["total"] == 10
     document_iri = live_server.url + document.get_absolute_url()
     assert {item["target"]["source"] for item in collection["first"]["items"]} == {document_iri}
 
@@ -206,7 +206,7 @@ def test_export_w3c_json_from_project_document_and_event_pages(
     filename, raw = download(page, link)
     assert filename == f"idlib-2020-event-{event.pk}-annotations.jsonld"
     linked = project_annotations.filter(links__facet__event=event).distinct()
-    assert linked.count() == 33
+    assert linked.count() == 36
     export_url = reverse("reader:event_export", args=[demo_project.slug, event.pk])
     collection = check_collection(
         live_server, raw, iri=live_server.url + export_url, annotations=linked
@@ -336,13 +336,13 @@ def test_annotator_restores_a_documents_w3c_export(page, live_server, login, dem
     membership_set(project=demo_project, user=bob, role=Role.ANNOTATOR)
     document = demo_project.documents.get(title__startswith=LIVE_UPDATES)
     before = document_contents(document)
-    assert len(before[0]) == 9 and before[1]
+    assert len(before[0]) == 10 and before[1]
     login(bob)
 
     page.goto(document.get_absolute_url())
     link = page.locator(".reader-head").get_by_role("link", name="Export W3C JSON", exact=True)
     filename, raw = download(page, link)
-    assert json.loads(raw)["total"] == 9
+    assert json.loads(raw)["total"] == 10
 
     document.annotations.all().delete()
     assert not FacetLink.objects.filter(annotation__document=document).exists()
@@ -360,7 +360,7 @@ def test_annotator_restores_a_documents_w3c_export(page, live_server, login, dem
         f"W3C Web Annotations (onto one document) onto {document.title}."
     )
     assert preview_rows(page) == [
-        ["Annotations", "9", "0"],
+        ["Annotations", "10", "0"],
         ["Facet links", str(len(before[1])), "0"],
     ]
     assert not document.annotations.exists()  # only a preview
@@ -368,9 +368,9 @@ def test_annotator_restores_a_documents_w3c_export(page, live_server, login, dem
     page.get_by_role("button", name="Import", exact=True).click()
     expect(page).to_have_url(live_server.url + document.get_absolute_url())
     expect(page.locator("ul.messages")).to_have_text(
-        f"{filename}: Imported 9 annotations, {len(before[1])} facet links."
+        f"{filename}: Imported 10 annotations, {len(before[1])} facet links."
     )
-    expect(page.locator("#annotation-panel .annotation-item")).to_have_count(9)
+    expect(page.locator("#annotation-panel .annotation-item")).to_have_count(10)
     assert not PendingImport.objects.exists()
     assert document_contents(document) == before
     # Through the web, an import is credited to whoever imports it (the file's creators
