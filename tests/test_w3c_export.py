@@ -227,6 +227,6 @@ def test_export_query_count_does_not_grow_with_annotations(
     assert json.loads(content)["total"] == count
     # The bundle: its sections, entities among them (their aliases come when there are
     # some), and one query for the documents' versions.
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         bundle = client.get(url, {"format": "bundle"})
         b"".join(bundle.streaming_content)
