@@ -158,6 +158,16 @@ class Annotation(models.Model):
     hidden_reason = models.CharField(max_length=300, blank=True)
     # Curation: where annotators disagree, the annotation an owner accepted.
     accepted = models.BooleanField(default=False)
+    # The W3C Web Annotation Protocol: the name a client asked for (Slug, its IRI's last
+    # part when free), the key that makes a retried POST answer with this one
+    # (Idempotency-Key, per author), the client's own IRIs for it (canonical, and the id it
+    # sent, kept as via), and everything else it sent that Reader does not understand,
+    # kept verbatim and written back into every W3C export (formats/w3c.py says how).
+    slug = models.CharField(max_length=64, blank=True)
+    request_key = models.CharField(max_length=200, blank=True)
+    canonical = models.CharField(max_length=2000, blank=True)
+    via = models.CharField(max_length=2000, blank=True)
+    foreign = models.JSONField(default=dict, blank=True)
 
     objects = AnnotationQuerySet.as_manager()
 
@@ -171,6 +181,14 @@ class Annotation(models.Model):
                 name="annotation_span_not_empty",
             ),
             models.CheckConstraint(condition=Q(version__gte=1), name="annotation_version_valid"),
+            models.UniqueConstraint(
+                fields=["document", "slug"], condition=~Q(slug=""), name="annotation_unique_slug"
+            ),
+            models.UniqueConstraint(
+                fields=["author", "request_key"],
+                condition=~Q(request_key=""),
+                name="annotation_unique_request_key",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -8,8 +8,11 @@ does not grow with the number of annotations.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
+
+from django.db.models import Q
 
 from reader.formats.w3c import (
     W3C_CONTEXT,
@@ -260,11 +263,45 @@ def read(
     )
 
 
+OWN_IRI = re.compile(r"/api/p/([-\w]+)/(?:documents/(\d+)/annotations/([^/]+)|annotations/(\d+))/$")
+
+
+def _own(identifier: str, document: Document) -> Q:
+    """Reader's IRI for an annotation of this document (this project's slug, this
+    document), as an export from here names it; nothing for any other IRI."""
+    match = OWN_IRI.search(identifier)
+    if not match or match[1] != document.project.slug or match[2] not in {None, str(document.pk)}:
+        return Q(pk__in=[])
+    key = match[3] or match[4]
+    return Q(pk=int(key)) if key.isdigit() else Q(slug=key)
+
+
+def existing_annotation(record: dict, document: Document) -> Annotation | None:
+    """The annotation an imported one already is: by its IRI (this instance's own, or
+    the one it was imported from, kept as via) or its canonical IRI; never by its span
+    alone, so two annotations on one span stay two."""
+    identifier, canonical = record["id"], record["canonical"]
+    if not identifier and not canonical:
+        return None
+    found = Q(pk__in=[])
+    if identifier:
+        found |= Q(via=identifier) | (_own(identifier, document) & Q(start=record["span"][0]))
+    if canonical:
+        found |= Q(canonical=canonical)
+    return Annotation.objects.filter(found, document=document).order_by("pk").first()
+
+
 def _write(record: dict, document: Document, author, report: ImportReport) -> None:
     start, end = record["span"]
-    fields = {"document": document, "author": author, "kind": record["kind"]}
-    fields |= {"start": start, "end": end}
-    existing = Annotation.objects.filter(**fields, note=record["note"].strip()).first()
+    existing = existing_annotation(record, document)
     report.count("annotations", existed=existing is not None)
-    annotation = existing or annotation_create(**fields, note=record["note"])
+    annotation = existing or annotation_create(
+        document=document,
+        author=author,
+        kind=record["kind"],
+        start=start,
+        end=end,
+        note=record["note"],
+        w3c={name: record[name] for name in ("canonical", "via", "foreign")},
+    )
     write_links(annotation, record["links"], author, report)

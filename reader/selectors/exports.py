@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Iterator
 from itertools import islice
 from typing import NamedTuple
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, TextField
+from django.db.models.functions import Cast
 
 from reader.access import visible_note
 from reader.models import Annotation, Document, Event, Facet, FacetLink, Project
@@ -29,6 +31,10 @@ class AnnotationRow(NamedTuple):
     created: datetime.datetime
     modified: datetime.datetime
     author: str
+    slug: str
+    canonical: str
+    via: str
+    foreign: dict
 
 
 class LinkRow(NamedTuple):
@@ -72,6 +78,8 @@ def export_rows(
     moderator hid is left out unless the reader `sees_hidden` (the access policy's rule)."""
     rows = (
         annotations.prefetch_related(None)
+        # As text, decoded only when not empty: decoding 2,000 "{}" costs a page a fifth.
+        .annotate(foreign_text=Cast("foreign", output_field=TextField()))
         .values_list(
             "pk",
             "document_id",
@@ -85,6 +93,10 @@ def export_rows(
             "created",
             "modified",
             "author__username",
+            "slug",
+            "canonical",
+            "via",
+            "foreign_text",
             "hidden_reason",
         )
         .iterator(chunk_size=chunk_size)
@@ -112,8 +124,8 @@ def export_rows(
 
 
 def _row(values: tuple, sees_hidden: bool) -> AnnotationRow:
-    *fields, hidden_reason = values
-    row = AnnotationRow._make(fields)
+    *fields, foreign, hidden_reason = values
+    row = AnnotationRow._make([*fields, json.loads(foreign) if foreign != "{}" else {}])
     if hidden_reason and not sees_hidden:
         row = row._replace(note=visible_note(row.note, hidden_reason, sees_hidden))
     return row

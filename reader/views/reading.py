@@ -29,6 +29,7 @@ from reader.selectors.reading import (
 from reader.selectors.team import invitations_for_user
 from reader.services import documents, events
 from reader.services.locks import retry_on_conflict
+from reader.views import api
 from reader.views.common import (
     HtmxHttpRequest,
     error_response,
@@ -173,6 +174,7 @@ def _reader_context(access, document, filters, offset: int = 0, panel: bool = Tr
     }
 
 
+@api.negotiated
 @login_required
 @vary_on_headers("HX-Request")
 def document_detail(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
