@@ -95,6 +95,7 @@ def read(
     dry_run: bool,
     foreign_authors: str = ForeignAuthors.IMPORTER,
     create_accounts: bool = False,
+    **w3c_only,
 ) -> ImportReport:
     """The format's reader, as FORMATS calls it: into `project`, or the bundle's own."""
     return bundle_import(

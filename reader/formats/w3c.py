@@ -220,6 +220,8 @@ def w3c_annotation(row: AnnotationRow, links: Iterable[LinkRow], iris: Iris) -> 
         annotation["bodyValue"] = row.note
     if not bodies:
         del annotation["body"]
+    elif foreign.get("one_body") and len(bodies) == 1:
+        annotation["body"] = bodies[0]
     if "target" in foreign:
         annotation["target"] = foreign["target"]
     for name in foreign.get("omit", []):

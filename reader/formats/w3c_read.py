@@ -12,6 +12,7 @@ What `foreign` holds, each key only when needed (w3c.w3c_annotation writes it ba
   note_body   the commenting body that gave the note, when not in Reader's shape
   note_as     "bodyValue" when the note came as bodyValue
   bodies      every other body (any purpose or motivation), as sent
+  one_body    the body came as one object, not a list (written back so while it is one)
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import re
 
 from reader import anchoring
 from reader.formats.checks import parse_moment
+from reader.formats.hypothesis import ERROR_REPLY, REPLY_TYPE
 from reader.models import Document, Facet
 from reader.vocabularies import KINDS, Kind, Stance, kind_names
 
@@ -291,6 +293,8 @@ def _read_bodies(annotation: dict, facets: dict, foreign: dict, problems: list) 
         foreign["note_as"] = "bodyValue"
     if kept:
         foreign["bodies"] = kept
+    if isinstance(annotation.get("body"), dict):
+        foreign["one_body"] = True  # sent as an object, not a list: written back so
     return {"kind": kind, "note": note, "links": links}
 
 
@@ -332,6 +336,8 @@ def read_annotation(
     annotation, index: int, document: Document, facets: dict
 ) -> tuple[dict | None, list]:
     """What to create for one W3C annotation, or the problems that stop it."""
+    if isinstance(annotation, dict) and REPLY_TYPE in types(annotation):
+        return None, [f"item {index} ({annotation.get('id')}) {ERROR_REPLY}"]
     if not isinstance(annotation, dict) or "Annotation" not in types(annotation):
         return None, [f"item {index}: not an Annotation"]
     identifier = _iri(annotation.get("id")) or None

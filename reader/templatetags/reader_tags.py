@@ -9,13 +9,14 @@ from django.utils.safestring import SafeString, mark_safe
 
 from reader.anchoring import Segment
 from reader.sanitize import bidi_balanced, without_bidi_controls
-from reader.vocabularies import KINDS, KindStyle, kind_names
+from reader.vocabularies import KINDS, UNTAGGED_STYLE, KindStyle, kind_names
 
 register = template.Library()
 
 
 # The letter that marks where an annotation of each kind starts (KINDS, keyed by value).
 LETTERS: dict[str, str] = {kind.value: style.letter for kind, style in KINDS.items()}
+LETTERS[UNTAGGED_STYLE.value] = UNTAGGED_STYLE.letter  # "to classify": a state, not a kind
 
 
 class Marked(Protocol):
