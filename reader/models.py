@@ -156,6 +156,9 @@ class Annotation(models.Model):
     # The discussion about it: resolved once settled; hidden by an owner, with a reason.
     resolved = models.BooleanField(default=False)
     hidden_reason = models.CharField(max_length=300, blank=True)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     # Curation: where annotators disagree, the annotation an owner accepted.
     accepted = models.BooleanField(default=False)
     # The W3C Web Annotation Protocol: the name a client asked for (Slug, its IRI's last
@@ -344,6 +347,9 @@ class Reply(models.Model):
     text = models.TextField(max_length=10_000)
     text_html = models.TextField(editable=False)
     hidden_reason = models.CharField(max_length=300, blank=True)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created = models.DateTimeField(auto_now_add=True)
     modified = models.DateTimeField(auto_now=True)
 

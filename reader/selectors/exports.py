@@ -12,7 +12,16 @@ from django.db.models import Prefetch, QuerySet, TextField
 from django.db.models.functions import Cast
 
 from reader.access import visible_note
-from reader.models import Annotation, Document, Event, Facet, FacetLink, Project
+from reader.models import (
+    Annotation,
+    DeletedAnnotation,
+    Document,
+    Event,
+    Facet,
+    FacetLink,
+    Project,
+    Reply,
+)
 from reader.selectors.common import NULLS_FIRST, links_prefetch
 
 
@@ -143,10 +152,26 @@ def bundle_contents(*, project: Project) -> dict:
             Facet.objects.filter(event__project=project).order_by("event__name", "order", "name")
         ),
         "annotations": Annotation.objects.filter(document__project=project)
-        .select_related("author")
-        .prefetch_related(Prefetch("links", queryset=FacetLink.objects.select_related("author")))
+        .select_related("author", "hidden_by")
+        .prefetch_related(
+            Prefetch("links", queryset=FacetLink.objects.select_related("author")),
+            Prefetch(
+                "replies",
+                queryset=Reply.objects.select_related("author", "hidden_by").order_by(
+                    "created", "pk"
+                ),
+            ),
+        )
         .order_by(
             "document__content_hash", "start", "end", "created", "kind", "author__username", "note"
         )
         .iterator(chunk_size=1000),
+        # What owners may still restore (past TRASH_DAYS it is gone, here as there).
+        "trash": list(
+            DeletedAnnotation.objects.recoverable()
+            .filter(document__project=project)
+            .select_related("document", "deleted_by")
+        ),
+        # Hook for entities and their aliases (issue 12): a section of their own here, its
+        # writer in formats/bundle.py and reader in bundle_load.py, keyed like the others.
     }
