@@ -299,7 +299,7 @@ def created_resolves(s: Server) -> bool:
 
 def created_keeps_body(s: Server) -> bool:
     """A body Reader reads as the note, given back exactly as sent (no purpose added)."""
-    return created(s).body["body"] == [SUITE_ANNOTATION["body"]]
+    return created(s).body["body"] == SUITE_ANNOTATION["body"]
 
 
 def created_keeps_target(s: Server) -> bool:

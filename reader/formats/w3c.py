@@ -120,8 +120,11 @@ W3CAnnotation = TypedDict(
 ZERO = datetime.timedelta(0)
 
 
-def utc(moment: datetime.datetime) -> str:
-    """xsd:dateTime in UTC with Z, as the model asks."""
+def utc(moment: datetime.datetime | str) -> str:
+    """xsd:dateTime in UTC with Z, as the model asks; from a time, or from the database's
+    text of one in UTC (exports.export_rows reads them so)."""
+    if isinstance(moment, str):
+        return f"{moment[:10]}T{moment[11:19]}Z"
     if moment.tzinfo is not datetime.UTC and moment.utcoffset() != ZERO:  # UTC already, mostly
         moment = moment.astimezone(datetime.UTC)
     return f"{moment.isoformat(timespec='seconds')[:19]}Z"

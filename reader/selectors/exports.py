@@ -37,8 +37,10 @@ class AnnotationRow(NamedTuple):
     quote_prefix: str
     quote_suffix: str
     note: str
-    created: datetime.datetime
-    modified: datetime.datetime
+    # As the database writes them in UTC ("2026-02-27 19:00:00.123456[+00]"), or as times:
+    # text is what a page of 2,000 needs (parsing 4,000 times costs it a fifth).
+    created: datetime.datetime | str
+    modified: datetime.datetime | str
     author: str
     slug: str
     canonical: str
@@ -88,7 +90,11 @@ def export_rows(
     rows = (
         annotations.prefetch_related(None)
         # As text, decoded only when not empty: decoding 2,000 "{}" costs a page a fifth.
-        .annotate(foreign_text=Cast("foreign", output_field=TextField()))
+        .annotate(
+            foreign_text=Cast("foreign", output_field=TextField()),
+            created_text=Cast("created", output_field=TextField()),
+            modified_text=Cast("modified", output_field=TextField()),
+        )
         .values_list(
             "pk",
             "document_id",
@@ -99,8 +105,8 @@ def export_rows(
             "quote_prefix",
             "quote_suffix",
             "note",
-            "created",
-            "modified",
+            "created_text",
+            "modified_text",
             "author__username",
             "slug",
             "canonical",
