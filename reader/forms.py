@@ -441,6 +441,10 @@ class ImportConfirmForm(forms.Form):
         label="Work by people who are not members of this project",
     )
 
+    # The explicit second choice when some annotations cannot be anchored (the button
+    # "Import the N that anchor, skip the M listed"); without it the import is refused whole.
+    skip_unanchored = forms.BooleanField(required=False)
+
     def clean_foreign_authors(self) -> str:
         return self.cleaned_data["foreign_authors"] or ForeignAuthors.IMPORTER
 

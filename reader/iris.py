@@ -38,13 +38,22 @@ class Iris:
         """Reader's JSON-LD context (the terms W3C has no name for)."""
         return f"{self.base}/ns/reader.jsonld"
 
-    def annotation(self, pk: int) -> str:
-        """The annotation's id: its resource in the API, which serves it as JSON-LD."""
+    def annotation(self, document_pk: int, key: int | str) -> str:
+        """The annotation's id: its resource in the API, below its document's container,
+        named by the client's Slug when it had one, else by its number."""
+        return f"{self.container(document_pk)}{key}/"
+
+    def moved_annotation(self, pk: int) -> str:
+        """Where annotations were until issue 15 (answered with a 301 to annotation())."""
         return f"{self.base}/api/p/{self.slug}/annotations/{pk}/"
+
+    def api_document(self, pk: int) -> str:
+        """The document as the API serves it: its text, hash and metadata."""
+        return f"{self.base}/api/p/{self.slug}/documents/{pk}/"
 
     def container(self, document_pk: int) -> str:
         """The document's annotation container in the API."""
-        return f"{self.base}/api/p/{self.slug}/documents/{document_pk}/annotations/"
+        return f"{self.api_document(document_pk)}annotations/"
 
     def document(self, pk: int) -> str:
         return f"{self.base}/p/{self.slug}/documents/{pk}/"

@@ -201,6 +201,9 @@ class Annotation(models.Model):
     # The discussion about it: resolved once settled; hidden by an owner, with a reason.
     resolved = models.BooleanField(default=False)
     hidden_reason = models.CharField(max_length=300, blank=True)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     # Curation: where annotators disagree, the annotation an owner accepted.
     accepted = models.BooleanField(default=False)
     # Versions of the source's text: the one it was made on, and the one its offsets and
@@ -213,6 +216,16 @@ class Annotation(models.Model):
     )
     proposed_start = models.PositiveIntegerField(null=True, blank=True)
     proposed_end = models.PositiveIntegerField(null=True, blank=True)
+    # The W3C Web Annotation Protocol: the name a client asked for (Slug, its IRI's last
+    # part when free), the key that makes a retried POST answer with this one
+    # (Idempotency-Key, per author), the client's own IRIs for it (canonical, and the id it
+    # sent, kept as via), and everything else it sent that Reader does not understand,
+    # kept verbatim and written back into every W3C export (formats/w3c.py says how).
+    slug = models.CharField(max_length=64, blank=True)
+    request_key = models.CharField(max_length=200, blank=True)
+    canonical = models.CharField(max_length=2000, blank=True)
+    via = models.CharField(max_length=2000, blank=True)
+    foreign = models.JSONField(default=dict, blank=True)
 
     objects = AnnotationQuerySet.as_manager()
 
@@ -244,6 +257,14 @@ class Annotation(models.Model):
                     )
                 ),
                 name="annotation_proposal_when_fuzzy",
+            ),
+            models.UniqueConstraint(
+                fields=["document", "slug"], condition=~Q(slug=""), name="annotation_unique_slug"
+            ),
+            models.UniqueConstraint(
+                fields=["author", "request_key"],
+                condition=~Q(request_key=""),
+                name="annotation_unique_request_key",
             ),
         ]
 
@@ -502,6 +523,9 @@ class Reply(models.Model):
     text = models.TextField(max_length=10_000)
     text_html = models.TextField(editable=False)
     hidden_reason = models.CharField(max_length=300, blank=True)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created = models.DateTimeField(auto_now_add=True)
     modified = models.DateTimeField(auto_now=True)
 

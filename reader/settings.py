@@ -176,6 +176,14 @@ READER_MAX_SOURCE_BYTES = 5 * 1024 * 1024
 # Tests alone set READER_FETCH_ALLOW_LOOPBACK_FOR_TESTS, to reach their server on 127.0.0.1.
 READER_FETCH_URLS = os.environ.get("READER_FETCH_URLS", "") == "1"
 READER_FETCH_SECONDS = 10
+
+# The web origins whose browser clients may call the API with a token (CORS), separated by
+# commas: "https://annotator.example,https://other.example". None unless set.
+READER_API_CORS_ORIGINS = [
+    origin.strip()
+    for origin in os.environ.get("READER_API_CORS_ORIGINS", "").split(",")
+    if origin.strip()
+]
 # Above the largest import (20 MB) with room for the form around it.
 READER_MAX_REQUEST_BYTES = 25 * 1024 * 1024
 

@@ -90,8 +90,15 @@ project_patterns = [
 
 # The annotation API (W3C Web Annotation Protocol), by project like the pages.
 api_patterns = [
+    path("documents/<int:pk>/", api.api_document, name="api_document"),
     path("documents/<int:pk>/annotations/", api.api_container, name="api_container"),
-    path("annotations/<int:pk>/", api.api_annotation, name="api_annotation"),
+    path(
+        "documents/<int:document>/annotations/<str:key>/",
+        api.api_annotation,
+        name="api_annotation",
+    ),
+    # Where annotations were before issue 15: a 301 to where they are now.
+    path("annotations/<int:pk>/", api.api_annotation_moved, name="api_annotation_moved"),
 ]
 
 reader_patterns: list[URLPattern | URLResolver] = [

@@ -29,6 +29,9 @@ class Kind(models.TextChoices):
     CLAIM = "claim", "Claim"
     OPINION = "opinion", "Opinion"
     USER_COMMENT = "user_comment", "User comment"
+    # Not a kind but the state before one: a W3C client's annotation that names no kind.
+    # It is kept out of KINDS (no toolbar button, no count); the reader shows it "to classify".
+    UNTAGGED = "untagged", "To classify"
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,12 @@ KINDS: dict[Kind, KindStyle] = {
         KindStyle(Kind.USER_COMMENT, "User comments", "U", "u", "#86efac", "#14532d", "dotted"),
     ]
 }
+
+
+# The untagged state, shown like a kind where an annotation is shown (its highlight and
+# badge) but never offered, filtered by or counted: UNTAGGED_STYLE, not an entry of KINDS.
+UNTAGGED_STYLE = KindStyle(Kind.UNTAGGED, "To classify", "?", "", "#e5e7eb", "#374151", "dashed")
+TAGGED_KINDS = frozenset(KINDS)
 
 
 def kind_names(*, values: bool = False) -> str:

@@ -197,7 +197,7 @@ def _target_project_gone(bundle):
         ),
         (lambda b: b["facets"][0].update(event="e99"), "refers to “e99”"),
         (lambda b: b["documents"][0].pop("text"), "documents[0] (“d1”): field “text” is missing"),
-        (lambda b: b.update(version=2), "Bundle version 2 is not supported"),
+        (lambda b: b.update(version=3), "Bundle version 3 is not supported"),
         (lambda b: b["annotations"][1].update(note="\x00"), "contains NUL bytes"),
     ],
 )

@@ -107,10 +107,14 @@ def test_quotes_not_in_the_document_are_reported_by_id_and_nothing_is_written(de
     ("change", "message"),
     [
         (
-            lambda a: a["body"].__setitem__(
-                0, {"type": "TextualBody", "purpose": "tagging", "value": "rumour"}
+            lambda a: a.update(
+                body=[
+                    {"type": "TextualBody", "purpose": "tagging", "value": "claim"},
+                    {"type": "TextualBody", "purpose": "tagging", "value": "opinion"},
+                    *a["body"][1:],
+                ]
             ),
-            "needs exactly one tagging body",
+            "at most one of claim, opinion or user_comment",
         ),
         (
             lambda a: a["body"].append(

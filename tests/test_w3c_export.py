@@ -120,7 +120,9 @@ def test_annotation_shape_carries_kind_note_links_and_both_selectors(client, ali
         if item["target"]["selector"][0]["exact"].startswith("“Russian Aerospace Forces")
     )
     annotation = Annotation.objects.get(quote_exact=denial["target"]["selector"][0]["exact"])
-    assert denial["id"].endswith(f"/p/idlib-2020/annotations/{annotation.pk}/")
+    assert denial["id"].endswith(
+        f"/p/idlib-2020/documents/{annotation.document_id}/annotations/{annotation.pk}/"
+    )
     assert denial["created"].endswith("Z") and denial["modified"].endswith("Z")
     assert denial["creator"] == {"type": "Person", "nickname": "jonas"}
     quote, position = denial["target"]["selector"]
@@ -190,8 +192,14 @@ def test_iris_match_the_url_patterns(demo):
     iris = Iris(base="http://testserver", slug=demo.slug)
     annotation = Annotation.objects.filter(document__project=demo).first()
     event = Event.objects.filter(project=demo).first()
-    assert iris.annotation(annotation.pk) == "http://testserver" + reverse(
-        "reader:api_annotation", args=[demo.slug, annotation.pk]
+    assert iris.annotation(annotation.document_id, annotation.pk) == "http://testserver" + reverse(
+        "reader:api_annotation", args=[demo.slug, annotation.document_id, annotation.pk]
+    )
+    assert iris.moved_annotation(annotation.pk) == "http://testserver" + reverse(
+        "reader:api_annotation_moved", args=[demo.slug, annotation.pk]
+    )
+    assert iris.api_document(annotation.document_id) == "http://testserver" + reverse(
+        "reader:api_document", args=[demo.slug, annotation.document_id]
     )
     assert iris.container(annotation.document_id) == "http://testserver" + reverse(
         "reader:api_container", args=[demo.slug, annotation.document_id]
@@ -225,8 +233,8 @@ def test_export_query_count_does_not_grow_with_annotations(
         response = client.get(url)
         content = b"".join(response.streaming_content)
     assert json.loads(content)["total"] == count
-    # The bundle: its sections, entities among them (their aliases come when there are
-    # some), and one query for the documents' versions.
+    # The bundle: its sections, entities among them, the documents' versions, the
+    # annotations' replies, and the trash.
     with django_assert_num_queries(12):
         bundle = client.get(url, {"format": "bundle"})
         b"".join(bundle.streaming_content)

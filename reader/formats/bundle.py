@@ -10,6 +10,9 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
+from django.contrib.auth import get_user_model
+from django.core import serializers
+
 from reader import anchoring, models, vocabularies
 from reader.access import visible_note
 from reader.formats import checks
@@ -19,7 +22,9 @@ if TYPE_CHECKING:
     from reader.formats import Export
 
 BUNDLE_FORMAT = "reader-bundle"
-BUNDLE_VERSION = 1
+# 2: replies, resolved threads, who hid what, the trash, and what W3C clients sent.
+BUNDLE_VERSION = 2
+READABLE_VERSIONS = (1, 2)
 
 # --- writing --------------------------------------------------------------------------------
 
@@ -45,25 +50,46 @@ def _keys(prefix: str, objects) -> dict[int, str]:
     return {obj.pk: f"{prefix}{n}" for n, obj in enumerate(objects, start=1)}
 
 
-def _annotation_record(key: str, annotation, keys: dict, sees_hidden: bool) -> dict:
-    links = [
+def _name(user) -> str | None:
+    return user.get_username() if user is not None else None
+
+
+def _w3c(annotation) -> dict:
+    """What a W3C client gave that Reader keeps (formats/w3c_read.py), when there is any."""
+    kept = {
+        "slug": annotation.slug,
+        "request_key": annotation.request_key,
+        "canonical": annotation.canonical,
+        "via": annotation.via,
+        "foreign": annotation.foreign,
+    }
+    return {name: value for name, value in kept.items() if value}
+
+
+def _annotation_record(
+    key: str, annotation, links, replies, keys: dict, sees_hidden: bool, name
+) -> dict:
+    """One annotation with its links and replies; `name(user)` gives a user's name (the
+    rows of a trashed annotation hold only ids)."""
+    link_records = [
         {
             "facet": keys["facets"][link.facet_id],
             "value": link.value,
             "attribution": link.attribution,
             "stance": link.stance,
             "claimed_at": iso(link.claimed_at),
-            "author": link.author.get_username(),
+            "author": name(link, "author"),
             "created": iso(link.created),
             # An analyst's pin (true: an earlier value; false: current); null: automatic.
             "superseded": link.superseded if link.superseded_pinned else None,
         }
-        for link in annotation.links.all()
+        for link in links
+        if link.facet_id in keys["facets"]  # a trashed link to a facet deleted since: gone
     ]
-    return {
+    record = {
         "key": key,
         "document": keys["documents"][annotation.document_id],
-        "author": annotation.author.get_username(),
+        "author": name(annotation, "author"),
         "kind": annotation.kind,
         "start": annotation.start,
         "end": annotation.end,
@@ -74,13 +100,69 @@ def _annotation_record(key: str, annotation, keys: dict, sees_hidden: bool) -> d
         },
         "note": visible_note(annotation.note, annotation.hidden_reason, sees_hidden),
         "hidden_reason": annotation.hidden_reason,
+        "hidden_by": name(annotation, "hidden_by"),
+        "resolved": annotation.resolved,
         "created": iso(annotation.created),
         "modified": iso(annotation.modified),
         "version": annotation.version,
         "accepted": annotation.accepted,
         **_anchoring_record(annotation),
-        "links": sorted(links, key=lambda link: int(link["facet"][1:])),
+        "links": sorted(link_records, key=lambda link: int(link["facet"][1:])),
+        "replies": [
+            {
+                "author": name(reply, "author"),
+                "text": visible_note(reply.text, reply.hidden_reason, sees_hidden),
+                "hidden_reason": reply.hidden_reason,
+                "hidden_by": name(reply, "hidden_by"),
+                "created": iso(reply.created),
+                "modified": iso(reply.modified),
+            }
+            for reply in replies
+        ],
     }
+    if w3c := _w3c(annotation):
+        record["w3c"] = w3c
+    return record
+
+
+def _related_name(row, field: str) -> str | None:
+    """The name of a row's user, read through its relation (selected with the row)."""
+    return _name(getattr(row, field))
+
+
+def _trash_records(trash, keys: dict, sees_hidden: bool) -> list[dict]:
+    """The trash: each deleted annotation (rebuilt from its snapshot, with its links and
+    replies) with when and by whom it was deleted, in an order of the data alone."""
+    rebuilt = []
+    user_ids: set[int] = set()
+    for trashed in trash:
+        rows = [row.object for row in serializers.deserialize("python", trashed.snapshot)]
+        annotation = next(row for row in rows if isinstance(row, models.Annotation))
+        links = [row for row in rows if isinstance(row, models.FacetLink)]
+        replies = sorted(
+            (row for row in rows if isinstance(row, models.Reply)), key=lambda r: (r.created, r.pk)
+        )
+        for row in [annotation, *links, *replies]:
+            for field in ("author_id", "hidden_by_id"):
+                if user_id := getattr(row, field, None):
+                    user_ids.add(user_id)
+        rebuilt.append((trashed, annotation, links, replies))
+    names = dict(get_user_model().objects.filter(pk__in=user_ids).values_list("pk", "username"))
+
+    def by_id(row, field: str) -> str | None:
+        return names.get(getattr(row, f"{field}_id"))
+
+    records = [
+        _annotation_record("", annotation, links, replies, keys, sees_hidden, by_id)
+        | {"deleted": iso(trashed.deleted), "deleted_by": _name(trashed.deleted_by)}
+        for trashed, annotation, links, replies in rebuilt
+    ]
+    records.sort(
+        key=lambda r: (int(r["document"][1:]), r["deleted"], r["start"], r["end"], r["created"])
+    )
+    for n, record in enumerate(records, start=1):
+        record["key"] = f"t{n}"
+    return records
 
 
 def _entity_records(entities, keys: dict) -> list[dict]:
@@ -136,8 +218,9 @@ def stream_bundle(
     events,
     facets,
     annotations,
-    sees_hidden: bool,
     entities=(),
+    trash=(),
+    sees_hidden: bool,
 ) -> Iterator[str]:
     """The bundle as JSON text, section by section. Each argument is a list (or, for
     annotations, an iterator) in a stable order that depends only on the data, and the
@@ -158,10 +241,14 @@ def stream_bundle(
             "slug": project.slug,
             "name": project.name,
             "description": project.description,
+            "created": iso(project.created),
         },
     }
     sections = {
-        "members": [{"username": m.user.get_username(), "role": m.role} for m in members],
+        "members": [
+            {"username": m.user.get_username(), "role": m.role, "created": iso(m.created)}
+            for m in members
+        ],
         "outlets": [
             {
                 "key": keys["outlets"][o.pk],
@@ -212,9 +299,18 @@ def stream_bundle(
         ],
         "entities": _entity_records(entities, keys["entities"]),
         "annotations": (
-            _annotation_record(f"a{n}", annotation, keys, sees_hidden)
+            _annotation_record(
+                f"a{n}",
+                annotation,
+                annotation.links.all(),
+                annotation.replies.all(),
+                keys,
+                sees_hidden,
+                _related_name,
+            )
             for n, annotation in enumerate(annotations, start=1)
         ),
+        "trash": _trash_records(trash, keys, sees_hidden),
     }
     return _stream_sections(head, sections)
 
@@ -233,6 +329,7 @@ RECORD_FIELDS: dict[str, dict[str, checks.Check]] = {
     "members": {
         "username": checks.username,
         "role": checks.choice(vocabularies.Role.values),
+        "created": checks.moment(datetime.datetime),
     },
     "outlets": {
         "key": checks.key("o"),
@@ -304,6 +401,18 @@ RECORD_FIELDS: dict[str, dict[str, checks.Check]] = {
         "anchor_status": checks.choice(vocabularies.AnchorStatus.values),
         "proposed": checks.optional_span,
         "links": checks.instance_of(list, "must be a list"),
+        "hidden_by": checks.optional_username,
+        "resolved": checks.instance_of(bool, "must be true or false"),
+        "replies": checks.instance_of(list, "must be a list"),
+        "w3c": checks.instance_of(dict, "must be an object"),
+    },
+    "replies": {
+        "author": checks.username,
+        "text": checks.field(models.Reply, "text", required=True),
+        "hidden_reason": checks.field(models.Reply, "hidden_reason"),
+        "hidden_by": checks.optional_username,
+        "created": checks.moment(datetime.datetime),
+        "modified": checks.moment(datetime.datetime),
     },
     "links": {
         "facet": checks.key("f"),
@@ -322,20 +431,49 @@ RECORD_FIELDS: dict[str, dict[str, checks.Check]] = {
 }
 
 
-# Fields added after the first bundles were written: older files lack them.
+RECORD_FIELDS["trash"] = {
+    **RECORD_FIELDS["annotations"],
+    "key": checks.key("t"),
+    "deleted": checks.moment(datetime.datetime),
+    "deleted_by": checks.optional_username,
+}
+
+# Fields added after the first bundles were written: older files lack them; and what is
+# there only when it has something to say (w3c, versions).
 OPTIONAL_FIELDS = {
-    ("annotations", "accepted"),
-    ("annotations", "hidden_reason"),
+    ("members", "created"),
     ("facets", "compare_level"),
     ("links", "superseded"),
+    ("documents", "versions"),
+    ("versions", "text"),
+} | {
+    (section, name)
+    for section in ("annotations", "trash")
+    for name in (
+        "accepted",
+        "hidden_reason",
+        "hidden_by",
+        "resolved",
+        "replies",
+        "w3c",
+        "made_on",
+        "text_version",
+        "anchor_status",
+        "proposed",
+    )
 }
-SECTIONS = ("members", "outlets", "documents", "events", "facets", "entities", "annotations")
-# Sections added after the first bundles were written: older files lack them.
-OPTIONAL_SECTIONS = {"entities"}
-OPTIONAL_FIELDS |= {("documents", "versions"), ("versions", "text")}
-OPTIONAL_FIELDS |= {
-    ("annotations", name) for name in ("made_on", "text_version", "anchor_status", "proposed")
-}
+SECTIONS = (
+    "members",
+    "outlets",
+    "documents",
+    "events",
+    "facets",
+    "entities",
+    "annotations",
+    "trash",
+)
+# Sections added after the first bundles were written: an older file may lack them.
+OPTIONAL_SECTIONS = {"entities", "trash"}
 SLUG_LENGTH = models.Project._meta.get_field("slug").max_length
 
 
@@ -363,12 +501,13 @@ def _section_problems(section: str, records: list) -> list[str]:
     problems = []
     for index, record in enumerate(records):
         problems += _record_problems(section, index, record)
-        if section == "annotations" and isinstance(record, dict):
-            for number, link in enumerate(record.get("links") or []):
-                problems += [
-                    f"{_label(section, index, record)}: {problem}"
-                    for problem in _record_problems("links", number, link)
-                ]
+        if section in {"annotations", "trash"} and isinstance(record, dict):
+            for part in ("links", "replies"):
+                for number, item in enumerate(record.get(part) or []):
+                    problems += [
+                        f"{_label(section, index, record)}: {problem}"
+                        for problem in _record_problems(part, number, item)
+                    ]
         if section == "entities" and isinstance(record, dict):
             for number, alias in enumerate(record.get("aliases") or []):
                 problems += [
@@ -388,11 +527,18 @@ def check_bundle(data) -> list[str]:
     """Every problem in a bundle, or none."""
     if not isinstance(data, dict) or data.get("format") != BUNDLE_FORMAT:
         return [f"This is not a Reader bundle: “format” must be “{BUNDLE_FORMAT}”."]
-    if data.get("version") != BUNDLE_VERSION:
-        return [f"Bundle version {data.get('version')!r} is not supported (only {BUNDLE_VERSION})."]
+    if data.get("version") not in READABLE_VERSIONS:
+        versions = " and ".join(str(v) for v in READABLE_VERSIONS)
+        return [f"Bundle version {data.get('version')!r} is not supported (only {versions})."]
     project = data.get("project")
     problems = []
     slug = project.get("slug") if isinstance(project, dict) else None
+    if (
+        isinstance(project, dict)
+        and "created" in project
+        and (message := checks.moment(datetime.datetime)(project["created"]))
+    ):
+        problems.append(f"project: field “created” {message}")
     if not isinstance(slug, str) or not re.fullmatch(rf"[-a-zA-Z0-9_]{{1,{SLUG_LENGTH}}}", slug):
         problems.append(
             f"project: field “slug” must be letters, digits, - and _ (at most {SLUG_LENGTH})"
@@ -400,8 +546,8 @@ def check_bundle(data) -> list[str]:
     for section in SECTIONS:
         records = data.get(section)
         if records is None and section in OPTIONAL_SECTIONS:
-            continue
-        if isinstance(records, list):
+            data[section] = []
+        elif isinstance(records, list):
             problems += _section_problems(section, records)
         else:
             problems.append(f"“{section}” must be a list")
@@ -419,7 +565,12 @@ def _reference_problems(data: dict) -> list[str]:
                     f"{_label(section, index, record)}: duplicate key “{record['key']}”"
                 )
             keys[record["key"]] = record
-    references = {"documents": "outlet", "facets": "event", "annotations": "document"}
+    references = {
+        "documents": "outlet",
+        "facets": "event",
+        "annotations": "document",
+        "trash": "document",
+    }
     for section, name in references.items():
         for index, record in enumerate(data[section]):
             if record[name] not in keys:
@@ -435,8 +586,9 @@ def _reference_problems(data: dict) -> list[str]:
             )
     for index, document in enumerate(data["documents"]):
         problems += _text_problems(_label("documents", index, document), document)
-    for index, annotation in enumerate(data["annotations"]):
-        problems += _annotation_problems(index, annotation, keys)
+    for section in ("annotations", "trash"):
+        for index, annotation in enumerate(data[section]):
+            problems += _annotation_problems(section, index, annotation, keys)
     return problems
 
 
@@ -494,8 +646,8 @@ def _anchor_problems(label: str, annotation: dict, number: int, latest: int, len
     return problems
 
 
-def _annotation_problems(index: int, annotation: dict, keys: dict) -> list[str]:
-    label = _label("annotations", index, annotation)
+def _annotation_problems(section: str, index: int, annotation: dict, keys: dict) -> list[str]:
+    label = _label(section, index, annotation)
     document = keys.get(annotation["document"])
     if document is None or "text" not in document:
         return []

@@ -17,6 +17,7 @@ from reader.formats.bundle import check_bundle, version_texts
 from reader.formats.checks import parse_moment
 from reader.models import (
     Annotation,
+    DeletedAnnotation,
     DocumentVersion,
     Entity,
     EntityAlias,
@@ -24,8 +25,15 @@ from reader.models import (
     FacetLink,
     Membership,
     Project,
+    Reply,
 )
-from reader.services.documents import annotation_create, document_create, outlet_get_or_create
+from reader.services.discussion import reply_create
+from reader.services.documents import (
+    annotation_create,
+    annotation_delete,
+    document_create,
+    outlet_get_or_create,
+)
 from reader.services.events import event_create, facet_create, facet_link_create
 from reader.services.imports import (
     ImportRefused,
@@ -49,6 +57,8 @@ ERROR_FOREIGN_AUTHORS = (
     "Invite them and import again once they have joined, or credit their work to yourself."
 )
 MAX_NAMES = 20
+# What a W3C client gave that the bundle carries (bundle._w3c), as Annotation fields.
+W3C_FIELDS = ("slug", "request_key", "canonical", "via", "foreign")
 
 
 def _datetime(value: str | None) -> datetime.datetime | None:
@@ -106,6 +116,7 @@ def read(
     dry_run: bool,
     foreign_authors: str = ForeignAuthors.IMPORTER,
     create_accounts: bool = False,
+    **w3c_only,
 ) -> ImportReport:
     """The format's reader, as FORMATS calls it: into `project`, or the bundle's own."""
     return bundle_import(
@@ -119,11 +130,17 @@ def read(
 
 
 def _authors(data: dict) -> set[str]:
-    """Everyone the bundle credits with something: documents, annotations, links."""
+    """Everyone the bundle credits with something: documents, annotations, links,
+    replies, moderation and deletions."""
     names = {document["added_by"] for document in data["documents"] if document["added_by"]}
-    for annotation in data["annotations"]:
+    for annotation in data["annotations"] + data["trash"]:
         names.add(annotation["author"])
         names.update(link["author"] for link in annotation["links"])
+        for reply in annotation.get("replies", []):
+            names.update(name for name in (reply["author"], reply.get("hidden_by")) if name)
+        names.update(
+            annotation[name] for name in ("hidden_by", "deleted_by") if annotation.get(name)
+        )
     return names
 
 
@@ -144,7 +161,9 @@ def _restore_members(data: dict, project: Project, people: dict, report: ImportR
         user = people[member["username"]]
         existed = Membership.objects.filter(project=project, user=user).exists()
         if not existed:
-            membership_set(project=project, user=user, role=member["role"])
+            membership = membership_set(project=project, user=user, role=member["role"])
+            if member.get("created"):
+                import_history_keep(instance=membership, created=parse_moment(member["created"]))
             report.new_members.append(f"{member['username']} ({member['role']})")
         report.count("members", existed=existed)
 
@@ -196,6 +215,8 @@ def _write_bundle(
             description=spec.get("description", ""),
         )
         report.created["projects"] += created
+        if created and spec.get("created"):
+            import_history_keep(instance=project, created=parse_moment(spec["created"]))
     report.project = project
     if actor is None:
         users = _accounts(data, create_accounts)
@@ -249,6 +270,8 @@ def _write_bundle(
     _import_entities(data.get("entities", []), project, report)
     for record in data["annotations"]:
         _import_annotation(record, objects, users, report)
+    for record in data["trash"]:
+        _import_trashed(record, objects, users, report)
 
 
 def _kept(report: ImportReport, section: str, existing, make: Callable[[], object]):
@@ -327,6 +350,10 @@ def _import_entities(records: list[dict], project: Project, report: ImportReport
             entity.save(update_fields=["parent"])
 
 
+def _user(users: dict, name: str | None):
+    return users[name] if name else None
+
+
 def _import_annotation(record: dict, objects: dict, users: dict, report: ImportReport) -> None:
     document = objects[record["document"]]
     author = users[record["author"]]
@@ -337,27 +364,44 @@ def _import_annotation(record: dict, objects: dict, users: dict, report: ImportR
     ).first()
     report.count("annotations", existed=annotation is not None)
     if annotation is None:
-        annotation = annotation_create(
-            document=document,
-            author=author,
-            note=record["note"],
-            seen_quote=record["quote"]["exact"],
-            text_version=record.get("text_version"),
-            **span,
-        )
-        proposed = record.get("proposed") or [None, None]
-        import_history_keep(
-            instance=annotation,
-            created=created,
-            modified=parse_moment(record["modified"]),
-            version=record["version"],
-            accepted=record.get("accepted", False),
-            hidden_reason=record.get("hidden_reason", ""),
-            made_on=record.get("made_on", annotation.made_on),
-            anchor_status=record.get("anchor_status", annotation.anchor_status),
-            proposed_start=proposed[0],
-            proposed_end=proposed[1],
-        )
+        annotation = _new_annotation(record, document, author, users)
+    _import_links(record, annotation, objects, users, report)
+    _import_replies(record, annotation, users, report)
+
+
+def _new_annotation(record: dict, document, author, users: dict) -> Annotation:
+    w3c = record.get("w3c", {})
+    annotation = annotation_create(
+        document=document,
+        author=author,
+        note=record["note"],
+        seen_quote=record["quote"]["exact"],
+        kind=record["kind"],
+        start=record["start"],
+        end=record["end"],
+        w3c={name: w3c[name] for name in W3C_FIELDS if name in w3c},
+        text_version=record.get("text_version"),
+    )
+    proposed = record.get("proposed") or [None, None]
+    return import_history_keep(
+        instance=annotation,
+        created=parse_moment(record["created"]),
+        modified=parse_moment(record["modified"]),
+        version=record["version"],
+        accepted=record.get("accepted", False),
+        hidden_reason=record.get("hidden_reason", ""),
+        hidden_by=_user(users, record.get("hidden_by")),
+        resolved=record.get("resolved", False),
+        made_on=record.get("made_on", annotation.made_on),
+        anchor_status=record.get("anchor_status", annotation.anchor_status),
+        proposed_start=proposed[0],
+        proposed_end=proposed[1],
+    )
+
+
+def _import_links(
+    record: dict, annotation: Annotation, objects: dict, users: dict, report: ImportReport
+) -> None:
     for link in record["links"]:
         facet = objects[link["facet"]]
         existed = FacetLink.objects.filter(annotation=annotation, facet=facet).exists()
@@ -378,4 +422,40 @@ def _import_annotation(record: dict, objects: dict, users: dict, report: ImportR
             FacetLink.objects.filter(pk=created_link.pk).update(
                 superseded=link["superseded"], superseded_pinned=True
             )
-            supersession_refresh(facet_id=facet.pk, document_id=document.pk)
+            supersession_refresh(facet_id=facet.pk, document_id=annotation.document_id)
+
+
+def _import_replies(record: dict, annotation: Annotation, users: dict, report) -> None:
+    for reply in record.get("replies", []):
+        author, created = users[reply["author"]], parse_moment(reply["created"])
+        existed = Reply.objects.filter(annotation=annotation, author=author, created=created)
+        report.count("replies", existed=existed.exists())
+        if existed.exists():
+            continue
+        made = reply_create(annotation=annotation, author=author, text=reply["text"])
+        import_history_keep(
+            instance=made,
+            created=created,
+            modified=parse_moment(reply["modified"]),
+            hidden_reason=reply["hidden_reason"],
+            hidden_by=_user(users, reply.get("hidden_by")),
+        )
+
+
+def _import_trashed(record: dict, objects: dict, users: dict, report: ImportReport) -> None:
+    """A deleted annotation back in the trash, with when and by whom it was deleted: made
+    with its links and replies, then deleted as the services delete (so its snapshot is
+    this instance's own), then given its original deletion."""
+    document = objects[record["document"]]
+    author = users[record["author"]]
+    deleted = parse_moment(record["deleted"])
+    existed = DeletedAnnotation.objects.filter(document=document, author=author, deleted=deleted)
+    report.count("deleted annotations", existed=existed.exists())
+    if existed.exists():
+        return
+    annotation = _new_annotation(record, document, author, users)
+    _import_links(record, annotation, objects, users, ImportReport())
+    _import_replies(record, annotation, users, ImportReport())
+    deleted_by = _user(users, record.get("deleted_by"))
+    trashed = annotation_delete(annotation=annotation, actor=deleted_by)
+    DeletedAnnotation.objects.filter(pk=trashed.pk).update(deleted=deleted, deleted_by=deleted_by)

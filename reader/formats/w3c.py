@@ -17,14 +17,15 @@ import datetime
 from collections.abc import Iterable
 from typing import Literal, NotRequired, TypedDict
 
-from reader import anchoring
 from reader.access import visible_note
-from reader.formats.checks import parse_moment
+from reader.formats.w3c_read import KIND_TAGS, listify, project_facets, read_annotation, types
 from reader.iris import Iris
-from reader.models import Annotation, Document, Facet, FacetLink
+from reader.models import Annotation, FacetLink
 from reader.selectors.exports import AnnotationRow, LinkRow
 from reader.services.events import facet_link_create, facet_link_delete
-from reader.vocabularies import Kind, Stance, kind_names
+from reader.vocabularies import Kind, Stance
+
+__all__ = ["listify", "project_facets", "read_annotation", "types"]
 
 W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 MEDIA_TYPE = f'application/ld+json; profile="{W3C_CONTEXT}"'
@@ -40,6 +41,14 @@ READER_CONTEXT = {
         "facet": "reader:facet",
         "event": "reader:event",
         "xsd": "http://www.w3.org/2001/XMLSchema#",
+        "dcterms": "http://purl.org/dc/terms/",
+        "title": "dcterms:title",
+        "outlet": "dcterms:publisher",
+        "published": {"@id": "dcterms:issued", "@type": "xsd:date"},
+        "origin": "reader:origin",
+        "contentHash": "reader:contentHash",
+        "text": "reader:text",
+        "annotations": {"@id": "http://www.w3.org/ns/oa#annotationService", "@type": "@id"},
     }
 }
 
@@ -114,9 +123,15 @@ W3CAnnotation = TypedDict(
 )
 
 
-def utc(moment: datetime.datetime) -> str:
-    """xsd:dateTime in UTC with Z, as the model asks."""
-    if moment.utcoffset() != datetime.timedelta(0):  # the database gives UTC already
+ZERO = datetime.timedelta(0)
+
+
+def utc(moment: datetime.datetime | str) -> str:
+    """xsd:dateTime in UTC with Z, as the model asks; from a time, or from the database's
+    text of one in UTC (exports.export_rows reads them so)."""
+    if isinstance(moment, str):
+        return f"{moment[:10]}T{moment[11:19]}Z"
+    if moment.tzinfo is not datetime.UTC and moment.utcoffset() != ZERO:  # UTC already, mostly
         moment = moment.astimezone(datetime.UTC)
     return f"{moment.isoformat(timespec='seconds')[:19]}Z"
 
@@ -145,12 +160,46 @@ def _textual_body(purpose: Literal["tagging", "commenting"], value: str) -> Text
     return {"type": "TextualBody", "purpose": purpose, "value": value, "format": "text/plain"}
 
 
-def w3c_annotation(row: AnnotationRow, links: Iterable[LinkRow], iris: Iris) -> W3CAnnotation:
-    """One annotation in the W3C model: the only place its shape is written."""
-    bodies: list[TextualBody | LinkingBody] = [_textual_body("tagging", row.kind)]
-    if row.note:
-        bodies.append(_textual_body("commenting", row.note))
+def _shaped(sent: dict | None, ours: TextualBody, same) -> dict:
+    """A body as the client sent it, its value brought up to date (unless `same` says the
+    sent value still means ours), or Reader's own."""
+    if sent is None:
+        return dict(ours)
+    if same(sent.get("value")):
+        return sent
+    return {**sent, "value": ours["value"]}
+
+
+def _bodies(row: AnnotationRow, links: Iterable[LinkRow], iris: Iris, foreign: dict) -> list:
+    bodies: list = []
+    if row.kind != Kind.UNTAGGED:
+        bodies.append(
+            _shaped(
+                foreign.get("tag_body"),
+                _textual_body("tagging", row.kind),
+                lambda value: (
+                    isinstance(value, str) and KIND_TAGS.get(value.casefold()) == row.kind
+                ),
+            )
+        )
+    if (row.note or "note_body" in foreign) and foreign.get("note_as") != "bodyValue":
+        bodies.append(
+            _shaped(
+                foreign.get("note_body"),
+                _textual_body("commenting", row.note),
+                lambda value: value == row.note,
+            )
+        )
     bodies += [_linking_body(link, iris) for link in links]
+    return bodies + list(foreign.get("bodies", []))
+
+
+def w3c_annotation(row: AnnotationRow, links: Iterable[LinkRow], iris: Iris) -> W3CAnnotation:
+    """One annotation in the W3C model: the only place its shape is written. What a W3C
+    client sent that Reader keeps verbatim (`row.foreign`, see w3c_read.py) is written
+    back where it came from."""
+    foreign = row.foreign or {}
+    bodies = _bodies(row, links, iris, foreign)
     target: Target = {
         "type": "SpecificResource",
         "source": iris.document(row.document_id),
@@ -167,9 +216,9 @@ def w3c_annotation(row: AnnotationRow, links: Iterable[LinkRow], iris: Iris) -> 
     if row.source_date is not None:
         # The version of the source the selectors refer to, for a source that has several.
         target["state"] = {"type": "TimeState", "sourceDate": utc(row.source_date)}
-    return {
+    annotation: dict = {
         "@context": W3C_CONTEXT,
-        "id": iris.annotation(row.pk),
+        "id": iris.annotation(row.document_id, row.slug or row.pk),
         "type": "Annotation",
         "motivation": "tagging",
         "created": utc(row.created),
@@ -177,6 +226,46 @@ def w3c_annotation(row: AnnotationRow, links: Iterable[LinkRow], iris: Iris) -> 
         "creator": {"type": "Person", "nickname": row.author},
         "body": bodies,
         "target": target,
+    }
+    if not foreign and not row.canonical and not row.via:
+        return annotation  # type: ignore[return-value]  # Reader's own: the fast path
+    if row.note and foreign.get("note_as") == "bodyValue" and not bodies:
+        annotation["bodyValue"] = row.note
+    if not bodies:
+        del annotation["body"]
+    elif foreign.get("one_body") and len(bodies) == 1:
+        annotation["body"] = bodies[0]
+    if "target" in foreign:
+        annotation["target"] = foreign["target"]
+    for name in foreign.get("omit", []):
+        annotation.pop(name, None)
+    properties = dict(foreign.get("properties", {}))
+    if row.canonical:
+        annotation["canonical"] = row.canonical
+    via = listify(properties.pop("via", None)) + ([row.via] if row.via else [])
+    if via:
+        annotation["via"] = via[0] if len(via) == 1 else via
+    annotation.update(properties)
+    return annotation  # type: ignore[return-value]
+
+
+def document_description(document, iris: Iris) -> dict:
+    """A document as the API serves it to a client writing selectors: `id` is the IRI
+    annotations name as their target's source, and the offsets count code points of
+    `text`, whose SHA-256 is `contentHash`."""
+    return {
+        "@context": [W3C_CONTEXT, iris.context],
+        "id": iris.document(document.pk),
+        "type": "Text",
+        "title": document.title,
+        "outlet": document.outlet.name,
+        "published": document.published.isoformat() if document.published else None,
+        "language": document.language,
+        "origin": document.origin,
+        "format": "text/plain",
+        "contentHash": document.content_hash,
+        "annotations": iris.container(document.pk),
+        "text": document.text,
     }
 
 
@@ -196,6 +285,10 @@ def annotation_to_w3c(annotation, iris: Iris, *, sees_hidden: bool) -> W3CAnnota
         annotation.created,
         annotation.modified,
         annotation.author.get_username(),
+        annotation.slug,
+        annotation.canonical,
+        annotation.via,
+        annotation.foreign,
         getattr(annotation, "source_date", None),
     )
     links = [
@@ -215,152 +308,7 @@ def annotation_to_w3c(annotation, iris: Iris, *, sees_hidden: bool) -> W3CAnnota
     return w3c_annotation(row, links, iris)
 
 
-# --- reading --------------------------------------------------------------------------------
-
-
-def listify(value) -> list:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
-
-
-def types(record: dict) -> set[str]:
-    """The types a record names (one or a list)."""
-    return {item for item in listify(record.get("type")) if isinstance(item, str)}
-
-
-def _selectors(annotation: dict) -> dict[str, dict]:
-    targets = [t for t in listify(annotation.get("target")) if isinstance(t, dict)]
-    found: dict[str, dict] = {}
-    for target in targets:
-        for selector in listify(target.get("selector")):
-            if isinstance(selector, dict) and isinstance(selector.get("type"), str):
-                found.setdefault(selector["type"], selector)
-    return found
-
-
-MAX_CANDIDATES = 10_000
-
-
-def _context(value) -> str:
-    return anchoring.normalise_text(value) if isinstance(value, str) else ""
-
-
-def _whole(value) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _anchor(text: str, selectors: dict) -> tuple[int, int] | None:
-    """The span the selectors point at: the position when its text is the quote, else the
-    one occurrence of the quote whose context matches best."""
-    position = selectors.get("TextPositionSelector", {})
-    quote = selectors.get("TextQuoteSelector", {})
-    exact = quote.get("exact")
-    exact = anchoring.normalise_text(exact) if isinstance(exact, str) and exact else None
-    start, end = position.get("start"), position.get("end")
-    in_text = _whole(start) and _whole(end) and 0 <= start < end <= len(text)
-    if in_text and (exact is None or text[start:end] == exact):
-        return start, end
-    if exact is None:
-        return None
-    # Context as stored (32 characters): longer would only cost time, on hostile input a lot.
-    prefix = _context(quote.get("prefix"))[-anchoring.QUOTE_CONTEXT :]
-    suffix = _context(quote.get("suffix"))[: anchoring.QUOTE_CONTEXT]
-    return _best_occurrence(text, exact, prefix, suffix)
-
-
-def _best_occurrence(text: str, exact: str, prefix: str, suffix: str) -> tuple[int, int] | None:
-    """The one occurrence of `exact` whose context matches best, or None (none, or a tie)."""
-    candidates: list[tuple[int, int]] = []
-    at = text.find(exact)
-    while at >= 0 and len(candidates) < MAX_CANDIDATES:
-        before = text[max(0, at - len(prefix)) : at] == prefix
-        after = text[at + len(exact) : at + len(exact) + len(suffix)] == suffix
-        candidates.append((before + after, at))
-        at = text.find(exact, at + 1)
-    if not candidates:
-        return None
-    best = max(score for score, _ in candidates)
-    places = [at for score, at in candidates if score == best]
-    return (places[0], places[0] + len(exact)) if len(places) == 1 else None
-
-
-def _bodies(annotation: dict, purpose: str) -> list[dict]:
-    return [
-        body
-        for body in listify(annotation.get("body"))
-        if isinstance(body, dict) and purpose in listify(body.get("purpose"))
-    ]
-
-
-def _kind(annotation: dict) -> str | None:
-    """The one kind the tagging bodies name, or None."""
-    values = [body.get("value") for body in _bodies(annotation, "tagging")]
-    kinds = {value for value in values if isinstance(value, str)} & set(Kind.values)
-    return kinds.pop() if len(kinds) == 1 else None
-
-
-def _notes(annotation: dict) -> list:
-    notes = [body.get("value") for body in _bodies(annotation, "commenting")]
-    if isinstance(annotation.get("bodyValue"), str):
-        notes.append(annotation["bodyValue"])
-    return notes
-
-
-def _link(body: dict, facets: dict) -> tuple[dict | None, str | None]:
-    """A linking body with its facet and time, or what is wrong with it."""
-    names = (body.get("event"), body.get("facet"))
-    facet = facets.get(names) if all(isinstance(name, str) for name in names) else None
-    if facet is None:
-        return None, f"no facet “{names[0]} › {names[1]}” in this project"
-    if body.get("stance", Stance.ASSERTS) not in Stance.values:
-        return None, f"stance “{body.get('stance')}” is not one of {', '.join(Stance.values)}"
-    claimed_at = body.get("claimedAt")
-    if claimed_at is not None:
-        try:
-            claimed_at = parse_moment(claimed_at)
-        except ValueError as error:
-            return None, f"claimedAt “{claimed_at}” {error}"
-    return body | {"facet": facet, "claimedAt": claimed_at}, None
-
-
-def read_annotation(
-    annotation, index: int, document: Document, facets: dict
-) -> tuple[dict | None, list]:
-    """What to create for one W3C annotation, or the problems that stop it."""
-    if not isinstance(annotation, dict) or "Annotation" not in types(annotation):
-        return None, [f"item {index}: not an Annotation"]
-    identifier = annotation.get("id") if isinstance(annotation.get("id"), str) else None
-    span = _anchor(document.text, _selectors(annotation))
-    kind = _kind(annotation)
-    notes = _notes(annotation)
-    links = [_link(body, facets) for body in _bodies(annotation, "linking")]
-    problems = []
-    if span is None:
-        problems.append("its quote is not found in the document (or is ambiguous)")
-    if kind is None:
-        problems.append(f"needs exactly one tagging body saying {kind_names(values=True)}")
-    if not all(isinstance(note, str) for note in notes):
-        problems.append("a commenting body has no text value")
-    problems += [problem for _, problem in links if problem]
-    creator = next((c for c in listify(annotation.get("creator")) if isinstance(c, dict)), {})
-    nickname = creator.get("nickname")
-    record = {
-        "id": identifier,
-        "span": span,
-        "kind": kind,
-        "note": "\n\n".join(note for note in notes if isinstance(note, str)),
-        "author": nickname if isinstance(nickname, str) else None,
-        "links": [link for link, _ in links if link],
-    }
-    label = f"annotation {identifier or f'at item {index}'}"
-    return record, [f"{label}: {problem}" for problem in problems]
-
-
-def project_facets(project_id: int) -> dict[tuple[str, str], Facet]:
-    """A project's facets by (event name, facet name), as linking bodies name them."""
-    facets = Facet.objects.filter(event__project=project_id).select_related("event")
-    return {(facet.event.name, facet.name): facet for facet in facets}
+# --- reading: w3c_read.py, and the links it finds written here --------------------------------
 
 
 def write_links(annotation: Annotation, bodies: list[dict], author, report) -> None:

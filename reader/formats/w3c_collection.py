@@ -8,9 +8,13 @@ does not grow with the number of annotations.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
+from django.db.models import Q
+
+from reader.formats.hypothesis import hypothesis_to_w3c, is_hypothesis
 from reader.formats.w3c import (
     W3C_CONTEXT,
     W3CAnnotation,
@@ -172,7 +176,11 @@ def annotations_in(data) -> list:
 
 def _annotations_in(data) -> list:
     if isinstance(data, list):
-        return data
+        return [hypothesis_to_w3c(item) if is_hypothesis(item) else item for item in data]
+    if isinstance(data, dict) and isinstance(data.get("rows"), list):  # Hypothesis's search API
+        return _annotations_in(data["rows"])
+    if is_hypothesis(data):
+        return [hypothesis_to_w3c(data)]
     if not isinstance(data, dict):
         raise ImportRefused(["This is not W3C Web Annotation JSON: expected an object or a list."])
     found = types(data)
@@ -200,12 +208,17 @@ def _annotations_in(data) -> list:
     )
 
 
-def _records(items: list, document: Document) -> list[dict]:
-    """What to create for each item, or ImportRefused with every problem."""
+def _records(items: list, document: Document, skip_unanchored: bool, report) -> list[dict]:
+    """What to create for each item, or ImportRefused with every problem. Items that
+    cannot be anchored (and have no other problem) are refused too, unless the importer
+    chose to `skip_unanchored`: then they are listed in the report and left out."""
     facets = project_facets(document.project_id)
-    records, problems, seen = [], [], set()
+    records, problems, seen, unanchored = [], [], set(), []
     for index, item in enumerate(items):
         record, item_problems = read_annotation(item, index, document, facets)
+        if record is not None and record["span"] is None and len(item_problems) == 1:
+            unanchored += item_problems
+            continue
         problems += item_problems
         if record is None:
             continue
@@ -214,8 +227,9 @@ def _records(items: list, document: Document) -> list[dict]:
                 problems.append(f"annotation {record['id']}: appears twice in the file")
             seen.add(record["id"])
         records.append(record)
-    if problems:
-        raise ImportRefused(problems)
+    if problems or (unanchored and not skip_unanchored):
+        raise ImportRefused(problems + unanchored, unanchored=unanchored if not problems else [])
+    report.skipped = unanchored
     return records
 
 
@@ -226,19 +240,21 @@ def w3c_import(
     default_author,
     keep_authors: bool = False,
     dry_run: bool = False,
+    skip_unanchored: bool = False,
 ) -> ImportReport:
-    """Import every annotation in `data` onto `document`, or none of them. With
+    """Import every annotation in `data` onto `document`, or none of them (or, with
+    `skip_unanchored`, every one that anchors, the others listed in the report). With
     `keep_authors`, a creator who is a member of the project stays the author; without,
     everything is credited to `default_author` (the person importing). An import never
     creates accounts."""
-    records = _records(annotations_in(data), document)
+    report = ImportReport(project=document.project)
+    records = _records(annotations_in(data), document, skip_unanchored, report)
     members = {}
     if keep_authors:
         members = {
             m.user.get_username(): m.user
             for m in document.project.memberships.select_related("user")
         }
-    report = ImportReport(project=document.project)
     with dry_run_rollback(dry_run):
         for record in records:
             _write(record, document, members.get(record["author"], default_author), report)
@@ -246,7 +262,15 @@ def w3c_import(
 
 
 def read(
-    *, data, project, document, actor, keep_authors: bool, dry_run: bool, **bundle_only
+    *,
+    data,
+    project,
+    document,
+    actor,
+    keep_authors: bool,
+    dry_run: bool,
+    skip_unanchored: bool = False,
+    **bundle_only,
 ) -> ImportReport:
     """The format's reader, as FORMATS calls it: onto `document`, credited to `actor` (the
     bundle's `foreign_authors` and `create_accounts` do not apply: W3C creators are only
@@ -257,14 +281,72 @@ def read(
         default_author=actor,
         keep_authors=keep_authors,
         dry_run=dry_run,
+        skip_unanchored=skip_unanchored,
     )
+
+
+def document_for(data, project=None) -> Document | None:
+    """The Reader document a file's first annotation targets: by its IRI here
+    (…/p/<project>/documents/<id>/) or by the URL the document came from (its origin)."""
+    items = annotations_in(data)
+    first = items[0] if items and isinstance(items[0], dict) else {}
+    target = listify(first.get("target"))[:1]
+    source = target[0] if target and isinstance(target[0], str) else None
+    if target and isinstance(target[0], dict):
+        source = target[0].get("source")
+    if not isinstance(source, str) or not source:
+        return None
+    documents = Document.objects.select_related("project")
+    if project is not None:
+        documents = documents.filter(project=project)
+    match = DOCUMENT_IRI.search(source)
+    if match:
+        found = documents.filter(project__slug=match[1], pk=int(match[2])).first()
+        if found is not None:
+            return found
+    return documents.filter(origin=source).order_by("pk").first()
+
+
+DOCUMENT_IRI = re.compile(r"/p/([-\w]+)/documents/(\d+)/$")
+OWN_IRI = re.compile(r"/api/p/([-\w]+)/(?:documents/(\d+)/annotations/([^/]+)|annotations/(\d+))/$")
+
+
+def _own(identifier: str, document: Document) -> Q:
+    """Reader's IRI for an annotation of this document (this project's slug, this
+    document), as an export from here names it; nothing for any other IRI."""
+    match = OWN_IRI.search(identifier)
+    if not match or match[1] != document.project.slug or match[2] not in {None, str(document.pk)}:
+        return Q(pk__in=[])
+    key = match[3] or match[4]
+    return Q(pk=int(key)) if key.isdigit() else Q(slug=key)
+
+
+def existing_annotation(record: dict, document: Document) -> Annotation | None:
+    """The annotation an imported one already is: by its IRI (this instance's own, or
+    the one it was imported from, kept as via) or its canonical IRI; never by its span
+    alone, so two annotations on one span stay two."""
+    identifier, canonical = record["id"], record["canonical"]
+    if not identifier and not canonical:
+        return None
+    found = Q(pk__in=[])
+    if identifier:
+        found |= Q(via=identifier) | (_own(identifier, document) & Q(start=record["span"][0]))
+    if canonical:
+        found |= Q(canonical=canonical)
+    return Annotation.objects.filter(found, document=document).order_by("pk").first()
 
 
 def _write(record: dict, document: Document, author, report: ImportReport) -> None:
     start, end = record["span"]
-    fields = {"document": document, "author": author, "kind": record["kind"]}
-    fields |= {"start": start, "end": end}
-    existing = Annotation.objects.filter(**fields, note=record["note"].strip()).first()
+    existing = existing_annotation(record, document)
     report.count("annotations", existed=existing is not None)
-    annotation = existing or annotation_create(**fields, note=record["note"])
+    annotation = existing or annotation_create(
+        document=document,
+        author=author,
+        kind=record["kind"],
+        start=start,
+        end=end,
+        note=record["note"],
+        w3c={name: record[name] for name in ("canonical", "via", "foreign")},
+    )
     write_links(annotation, record["links"], author, report)

@@ -86,7 +86,8 @@ def _set_hidden(item: Annotation | Reply, reason: str, actor) -> Annotation | Re
     else:
         _lock_reply(item)
     item.hidden_reason = reason
-    type(item).objects.filter(pk=item.pk).update(hidden_reason=reason)
+    item.hidden_by = actor if reason else None  # who hid it: moderation is on the record
+    type(item).objects.filter(pk=item.pk).update(hidden_reason=reason, hidden_by=item.hidden_by)
     annotation = item if isinstance(item, Annotation) else item.annotation
     document_touch(document_id=annotation.document_id)
     what = "its note" if isinstance(item, Annotation) else f"a reply by {isolate(item.author)}"

@@ -165,12 +165,14 @@ def annotation_create(
     note: str = "",
     seen_quote: str | None = None,
     text_version: int | None = None,
+    w3c: dict | None = None,
 ) -> Annotation:
     """Create an annotation on [start, end) code points of the document's text (of its
     version `text_version`, for an import of one made on an older version).
 
     `seen_quote` is the text the client saw at that span; a mismatch means the client's
-    offsets are wrong, and nothing is saved.
+    offsets are wrong, and nothing is saved. `w3c` holds what a W3C client gave besides
+    (slug, request_key, canonical, via, foreign: the Annotation fields of those names).
     """
     _check_kind(kind)
     note = clean_note(note)
@@ -205,6 +207,7 @@ def annotation_create(
         note_html=sanitize.note_to_html(note),
         made_on=text_version,
         text_version=text_version,
+        **(w3c or {}),
     )
     # Kind, span and quote are checked above and the database holds the constraints, so
     # full_clean need not ask it again (five statements on the hottest write).
@@ -217,17 +220,28 @@ def annotation_create(
 
 @retry_on_conflict
 def annotation_update(
-    *, annotation: Annotation, actor, kind: str, note: str, edited_version: int
+    *,
+    annotation: Annotation,
+    actor,
+    kind: str,
+    note: str,
+    edited_version: int,
+    foreign: dict | None = None,
 ) -> Annotation:
-    """Change kind and note; refuse an edit made on an older version (optimistic locking)."""
+    """Change kind and note (and, from a W3C client's PUT, what it sent that Reader keeps
+    verbatim: `foreign`); refuse an edit made on an older version (optimistic locking)."""
     _check_kind(kind)
     note = clean_note(note)
     current = lock_for_annotation(annotation)
     if current.version != edited_version:
         raise StaleVersionError(annotation=current, edited_version=edited_version)
-    if current.kind == kind and current.note == note:
+    foreign = current.foreign if foreign is None else foreign
+    if current.kind == kind and current.note == note and current.foreign == foreign:
         return current
     changed = []
+    if current.foreign != foreign:
+        changed.append("W3C properties changed")
+        current.foreign = foreign
     if current.kind != kind:
         changed.append(f"{current.get_kind_display().lower()} → {Kind(kind).label.lower()}")
     if current.note != note:

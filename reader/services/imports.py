@@ -37,7 +37,10 @@ ERROR_NAIVE_TIME = "An imported time must give its time zone."
 class ImportRefused(Exception):
     """The file cannot be imported; nothing was written."""
 
-    def __init__(self, problems: list[str]) -> None:
+    def __init__(self, problems: list[str], *, unanchored: list[str] | None = None) -> None:
+        # When the only problems are annotations that cannot be anchored: those, so the
+        # preview can offer to import the others (w3c_import's skip_unanchored).
+        self.unanchored = unanchored or []
         self.problems = problems[:MAX_PROBLEMS]
         more = len(problems) - len(self.problems)
         if more:
@@ -53,6 +56,7 @@ class ImportReport:
     invitations: list[str] = field(default_factory=list)  # made for an upload's members
     unknown_members: list[str] = field(default_factory=list)  # no account here: left out
     credited: list[str] = field(default_factory=list)  # whose work went to the importer
+    skipped: list[str] = field(default_factory=list)  # not anchored: left out, by choice
     project: Project | None = None
 
     def count(self, name: str, *, existed: bool) -> None:
@@ -63,6 +67,8 @@ class ImportReport:
         kept = [f"{count} {name}" for name, count in sorted(self.existing.items()) if count]
         text = "Imported " + (", ".join(parts) or "nothing new")
         text += f"; already present: {', '.join(kept)}" if kept else ""
+        if self.skipped:
+            text += f"; skipped {len(self.skipped)} that could not be anchored"
         if self.credited:  # the original authors stay on record here, and only here
             text += f"; credited to the importer: the work of {', '.join(self.credited)}"
         return text + "."
@@ -76,6 +82,7 @@ class ImportReport:
             "invitations": self.invitations,
             "unknown_members": self.unknown_members,
             "credited": self.credited,
+            "skipped": self.skipped,
         }
 
 
@@ -126,6 +133,7 @@ def import_run(
     foreign_authors: str = ForeignAuthors.IMPORTER,
     create_accounts: bool = False,
     dry_run: bool = False,
+    skip_unanchored: bool = False,
 ) -> ImportReport:
     """Import `data` (parsed JSON) in the format, and record it unless it is a dry run.
     `actor` is the person importing (None from the command line for a bundle: the
@@ -141,6 +149,7 @@ def import_run(
         foreign_authors=foreign_authors,
         create_accounts=create_accounts,
         dry_run=dry_run,
+        **({"skip_unanchored": True} if skip_unanchored else {}),
     )
     if not dry_run:
         import_record(

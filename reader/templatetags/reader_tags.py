@@ -14,6 +14,7 @@ from reader.sanitize import bidi_balanced, without_bidi_controls
 from reader.vocabularies import (
     ANCHOR_STATUSES,
     KINDS,
+    UNTAGGED_STYLE,
     AnchorStatus,
     AnchorStyle,
     KindStyle,
@@ -25,6 +26,7 @@ register = template.Library()
 
 # The letter that marks where an annotation of each kind starts (KINDS, keyed by value).
 LETTERS: dict[str, str] = {kind.value: style.letter for kind, style in KINDS.items()}
+LETTERS[UNTAGGED_STYLE.value] = UNTAGGED_STYLE.letter  # "to classify": a state, not a kind
 
 
 class Marked(Protocol):

@@ -13,18 +13,24 @@ import hashlib
 import json
 import re
 from typing import Any
+from urllib.parse import unquote
 
 import orjson
+from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.db import IntegrityError
+from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.csrf import csrf_exempt
 
 from reader.access import Permission
-from reader.formats import w3c, w3c_collection
+from reader.formats import rdf, w3c, w3c_collection
 from reader.formats.reading import parse_json
-from reader.formats.w3c import project_facets, read_annotation, replace_links, write_links
+from reader.formats.w3c import project_facets, read_annotation, replace_links, utc, write_links
 from reader.iris import Iris, base_url
+from reader.models import Annotation, DeletedAnnotation, Document, FacetLink
 from reader.selectors.access import annotation_get_for_user, document_get_for_user
 from reader.selectors.exports import annotations_for_export, export_rows
 from reader.selectors.reading import annotation_with_links
@@ -42,6 +48,24 @@ CONTAINER_LINKS = (
     '<http://www.w3.org/TR/annotation-protocol/>; rel="http://www.w3.org/ns/ldp#constrainedBy"'
 )
 ANNOTATION_LINKS = '<http://www.w3.org/ns/ldp#Resource>; rel="type"'
+DOCUMENT_ALLOW = "GET, HEAD, OPTIONS"
+# The container's type, and the LDP context that names it.
+LDP_CONTEXT = "http://www.w3.org/ns/ldp.jsonld"
+CONTAINER_TYPE = ["BasicContainer", "AnnotationCollection"]
+ANNOTATION_SERVICE = "http://www.w3.org/ns/oa#annotationService"
+# What a browser client may send and read (CORS), for the origins in READER_API_CORS_ORIGINS.
+CORS_REQUEST_HEADERS = (
+    "Authorization, Content-Type, Accept, If-Match, If-None-Match, Prefer, Slug, Idempotency-Key"
+)
+CORS_EXPOSED_HEADERS = (
+    "ETag, Location, Content-Location, Link, Allow, Accept-Post, Preference-Applied, Vary"
+)
+CORS_MAX_AGE = "600"
+VARY = ["Accept", "Prefer", "Authorization", "Cookie", "Origin"]
+# A Slug Reader takes as the last part of an annotation's IRI: never only digits (those
+# name annotations by number).
+SLUG = re.compile(r"(?![0-9]+$)[A-Za-z0-9][A-Za-z0-9._~-]{0,63}")
+MAX_REQUEST_KEY = 200  # Annotation.request_key's max_length
 PREFER_MINIMAL = "http://www.w3.org/ns/ldp#PreferMinimalContainer"
 PREFER_IRIS = "http://www.w3.org/ns/oa#PreferContainedIRIs"
 JSON_TYPES = {"application/ld+json", "application/json"}
@@ -53,6 +77,11 @@ ERROR_MEDIA_TYPE = 'Send the annotation as application/ld+json (profile "{profil
 ERROR_IF_MATCH = "Send If-Match with the annotation's ETag (GET it first), so no edit is lost."
 ERROR_STALE = "The annotation changed since your copy (ETag {etag}); GET it again and reapply."
 ERROR_TARGET = "An annotation's target cannot change: delete it and create a new one."
+ERROR_REQUEST_KEY = "Idempotency-Key is at most {limit} characters."
+ERROR_KEY_REUSED = (
+    "This Idempotency-Key was used for an annotation on another document ({iri}): "
+    "send a new key for a new annotation."
+)
 
 
 def _json(body, *, status: int = 200, **headers: str) -> HttpResponse:
@@ -100,32 +129,48 @@ def _no_response(*args, **kwargs) -> HttpResponse:
     return HttpResponse(status=500)
 
 
-def api_view(allowed: str):
-    """Authentication, methods, and JSON errors for an API view."""
+def _cors(request: HttpRequest, response: HttpResponse) -> None:
+    """CORS for a browser client on an allowed origin: it may read the answer and its
+    headers. Never with credentials: such clients send a token, not the session."""
+    origin = request.headers.get("Origin")
+    patch_vary_headers(response, ["Origin"])
+    if origin and origin in settings.READER_API_CORS_ORIGINS:
+        response["Access-Control-Allow-Origin"] = origin
+        response["Access-Control-Expose-Headers"] = CORS_EXPOSED_HEADERS
+
+
+def _preflight(request: HttpRequest, allowed: str) -> HttpResponse:
+    """A browser's CORS preflight, answered before (and without) credentials: it carries
+    none, and says only which methods and headers a real request may use."""
+    response = HttpResponse(status=204)
+    if request.headers.get("Origin") in settings.READER_API_CORS_ORIGINS:
+        response["Access-Control-Allow-Methods"] = allowed
+        response["Access-Control-Allow-Headers"] = CORS_REQUEST_HEADERS
+        response["Access-Control-Max-Age"] = CORS_MAX_AGE
+    return response
+
+
+def _is_preflight(request: HttpRequest) -> bool:
+    return (
+        request.method == "OPTIONS"
+        and "Origin" in request.headers
+        and "Access-Control-Request-Method" in request.headers
+    )
+
+
+def api_view(allowed: str, links: str):
+    """Authentication, methods, CORS, JSON errors, and the headers every answer of an API
+    resource carries (`Link` with its type, `Allow`, `Vary`), errors and OPTIONS included."""
 
     def decorator(view):
         @csrf_exempt
         @functools.wraps(view)
         def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            if request.method not in allowed.split(", "):
-                return _error(405, f"Allowed: {allowed}.", allowed=allowed)
-            refused = _authenticate(request)
-            if refused:
-                return refused
-            try:
-                response = view(request, *args, **kwargs)
-            except Http404:
-                response = _error(404, "Not found, or not in a project of yours.")
-            except PermissionDenied as denied:
-                response = _error(403, str(denied) or "Not allowed.")
-            except ImportRefused as unreadable:
-                response = _error(400, unreadable.problems[0], problems=unreadable.problems)
-            except documents.StaleVersionError as stale:
-                response = _error(412, stale.messages[0])
-            except ValidationError as invalid:
-                response = _error(400, invalid.messages[0], problems=invalid.messages)
-            response["Allow"] = allowed
-            response["Vary"] = "Accept, Prefer, Authorization, Cookie"
+            response = _answer(view, allowed, request, *args, **kwargs)
+            response.setdefault("Link", links)
+            response.setdefault("Allow", allowed)
+            patch_vary_headers(response, VARY)
+            _cors(request, response)
             if request.method == "HEAD":
                 response["Content-Length"] = str(len(response.content))  # as a GET would send
                 response.content = b""
@@ -134,6 +179,28 @@ def api_view(allowed: str):
         return wrapped
 
     return decorator
+
+
+def _answer(view, allowed: str, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    if _is_preflight(request):
+        return _preflight(request, allowed)
+    if request.method not in allowed.split(", "):
+        return _error(405, f"Allowed: {allowed}.", allowed=allowed)
+    refused = _authenticate(request)
+    if refused:
+        return refused
+    try:
+        return view(request, *args, **kwargs)
+    except Http404:
+        return _error(404, "Not found, or not in a project of yours.")
+    except PermissionDenied as denied:
+        return _error(403, str(denied) or "Not allowed.")
+    except ImportRefused as unreadable:
+        return _error(400, unreadable.problems[0], problems=unreadable.problems)
+    except documents.StaleVersionError as stale:
+        return _error(412, stale.messages[0])
+    except ValidationError as invalid:
+        return _error(400, invalid.messages[0], problems=invalid.messages)
 
 
 def _preferred_includes(request: HttpRequest) -> set[str]:
@@ -183,7 +250,62 @@ def _read_body(request: HttpRequest, document) -> dict:
     return record
 
 
-@api_view(CONTAINER_ALLOW)
+def _negotiated(request: HttpRequest, body: dict, iris: Iris, **headers: str) -> HttpResponse:
+    """The answer in JSON-LD, or in Turtle / N-Quads for a client that prefers them; its
+    ETag is that of the bytes sent, and a matching If-None-Match gets a 304."""
+    wanted = request.get_preferred_type([w3c.MEDIA_TYPE, "application/json", *rdf.FORMATS])
+    if wanted in rdf.FORMATS:
+        contexts = {iris.context: w3c.READER_CONTEXT["@context"]}
+        encoded = rdf.to_rdf(body, wanted, contexts=contexts)
+        content_type = f"{wanted}; charset=utf-8"
+    else:
+        encoded, content_type = _encoded(body), w3c.MEDIA_TYPE
+    etag = _etag_of(encoded)
+    if _matches(request.headers.get("If-None-Match"), etag):
+        return HttpResponse(status=304, headers={"ETag": etag})
+    response = HttpResponse(encoded, content_type=content_type, status=headers.pop("status", 200))
+    response["ETag"] = etag
+    for name, value in headers.items():
+        response[name.replace("_", "-")] = value
+    return response
+
+
+def _container_iri(iris: Iris, document_pk: int, size: int, as_iris: bool) -> str:
+    """The container as this client sees it: its page size and its Prefer (contained IRIs)
+    in the query, so that its pages and their `next` keep them."""
+    query = []
+    if size != w3c_collection.PAGE_SIZE:
+        query.append(f"limit={size}")
+    if as_iris:
+        query.append("iris=1")
+    iri = iris.container(document_pk)
+    return iri + ("?" + "&".join(query) if query else "")
+
+
+def _latest(queryset, field: str) -> Subquery:
+    return Subquery(queryset.values(field).order_by(f"-{field}")[:1])
+
+
+def _modified(document) -> str:
+    """When the container last changed: an annotation made, edited, linked or deleted
+    (one query)."""
+    annotations = Annotation.objects.filter(document=OuterRef("pk"))
+    moments = (
+        Document.objects.filter(pk=document.pk)
+        .annotate(
+            edited=_latest(annotations, "modified"),
+            linked=_latest(
+                FacetLink.objects.filter(annotation__document=OuterRef("pk")), "created"
+            ),
+            deleted=_latest(DeletedAnnotation.objects.filter(document=OuterRef("pk")), "deleted"),
+        )
+        .values_list("created", "edited", "linked", "deleted")
+        .get()
+    )
+    return utc(max(moment for moment in moments if moment is not None))
+
+
+@api_view(CONTAINER_ALLOW, CONTAINER_LINKS)
 def api_container(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     write = request.method == "POST"
     access, document = document_get_for_user(
@@ -199,14 +321,14 @@ def api_container(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         return _create(request, access, document, iris)
     annotations = annotations_for_export(project=access.project, document=document)
     size = _page_size(request)
-    iri = iris.container(document.pk)
-    if size != w3c_collection.PAGE_SIZE:  # the container seen with another page size
-        iri += f"?limit={size}"
-    total = annotations.count()
     include = _preferred_includes(request)
     as_iris = PREFER_IRIS in include or request.GET.get("iris") == "1"
+    total = annotations.count()
     collection = w3c_collection.collection_description(
-        iri=iri, label=f"Annotations on {document.title}", total=total, page_size=size
+        iri=_container_iri(iris, document.pk, size, as_iris),
+        label=f"Annotations on {document.title}",
+        total=total,
+        page_size=size,
     )
     page = request.GET.get("page")
     if page is not None:
@@ -214,23 +336,20 @@ def api_container(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         if number is None or number * size >= max(total, 1):
             raise Http404
         body = _page(collection, number, size, annotations, iris, access, as_iris=as_iris)
-    elif PREFER_MINIMAL in include or not total:
-        body = collection
     else:
-        first = _page(collection, 0, size, annotations, iris, access, as_iris=as_iris)
-        del first["@context"]
-        body = {**collection, "first": first}
-    encoded = _encoded(body)
-    headers: dict[str, Any] = {
-        "ETag": _etag_of(encoded),
-        "Link": CONTAINER_LINKS,
-        "Accept_Post": w3c.MEDIA_TYPE,
-    }
+        body = collection | {
+            "@context": [w3c.W3C_CONTEXT, LDP_CONTEXT],
+            "type": CONTAINER_TYPE,
+            "modified": _modified(document),
+        }
+        if total and PREFER_MINIMAL not in include:
+            first = _page(collection, 0, size, annotations, iris, access, as_iris=as_iris)
+            del first["@context"]
+            body["first"] = first
+    headers: dict[str, Any] = {"Content_Location": body["id"], "Accept_Post": w3c.MEDIA_TYPE}
     if include & {PREFER_MINIMAL, PREFER_IRIS}:
         headers["Preference_Applied"] = "return=representation"
-    if _matches(request.headers.get("If-None-Match"), headers["ETag"]):
-        return HttpResponse(status=304, headers={"ETag": headers["ETag"]})
-    return _json(encoded, **headers)
+    return _negotiated(request, body, iris, **headers)
 
 
 def _page_size(request: HttpRequest) -> int:
@@ -252,7 +371,10 @@ def _page(
 ) -> dict:
     rows = annotations[number * size : (number + 1) * size]
     items: list = (
-        [iris.annotation(pk) for pk in rows.values_list("pk", flat=True)]
+        [
+            iris.annotation(document_id, slug or pk)
+            for pk, document_id, slug in rows.values_list("pk", "document_id", "slug")
+        ]
         if as_iris
         else list(w3c_collection.w3c_items(_rows(rows, access, size), iris))
     )
@@ -282,11 +404,59 @@ def _unsupported_media_type(request: HttpRequest) -> HttpResponse | None:
     return _error(415, ERROR_MEDIA_TYPE.format(profile=w3c.W3C_CONTEXT))
 
 
+def _slug(request: HttpRequest) -> str:
+    """The Slug a client asked for (RFC 5023, percent-encoded), when Reader can take it."""
+    asked = unquote(request.headers.get("Slug", "")).strip()
+    return asked if SLUG.fullmatch(asked) else ""
+
+
+def _earlier(user, document, slug: str, key: str) -> Annotation | None:
+    """The annotation an earlier POST of this request made (same Idempotency-Key, or
+    same Slug on this document, by the same person), if one did."""
+    if key:
+        return Annotation.objects.filter(author=user, request_key=key).first()
+    if slug:
+        return Annotation.objects.filter(author=user, document=document, slug=slug).first()
+    return None
+
+
+def _annotation_answer(body: dict, *, status: int = 200) -> HttpResponse:
+    """An annotation's JSON-LD, as a POST answers it (its own headers, not the
+    container's: it is the annotation that the body shows)."""
+    encoded = _encoded(body)
+    return _json(
+        encoded,
+        status=status,
+        Location=body["id"],
+        Content_Location=body["id"],
+        ETag=_etag_of(encoded),
+        Link=ANNOTATION_LINKS,
+        Allow=ANNOTATION_ALLOW,
+    )
+
+
+def _retried(earlier: Annotation, document, iris, access) -> HttpResponse:
+    """A POST sent again: the annotation the first one made (200, its Location and ETag)."""
+    if earlier.document_id != document.pk:
+        iri = iris.annotation(earlier.document_id, earlier.slug or earlier.pk)
+        return _error(409, ERROR_KEY_REUSED.format(iri=iri))
+    return _annotation_answer(_representation(earlier.pk, iris, access))
+
+
 def _create(request, access, document, iris) -> HttpResponse:
     if refused := _unsupported_media_type(request):
         return refused
+    slug = _slug(request)
+    key = request.headers.get("Idempotency-Key", "").strip()
+    if len(key) > MAX_REQUEST_KEY:
+        return _error(400, ERROR_REQUEST_KEY.format(limit=MAX_REQUEST_KEY))
+    if (earlier := _earlier(request.user, document, slug, key)) is not None:
+        return _retried(earlier, document, iris, access)
     record = _read_body(request, document)
     start, end = record["span"]
+    if slug and Annotation.objects.filter(document=document, slug=slug).exists():
+        slug = ""  # someone else's name here: the annotation is named by its number
+    fields = {name: record[name] for name in ("canonical", "via", "foreign")}
 
     @retry_on_conflict  # one transaction, run again from the start after a deadlock
     def write() -> dict:
@@ -298,29 +468,64 @@ def _create(request, access, document, iris) -> HttpResponse:
             start=start,
             end=end,
             note=record["note"],
+            w3c={"slug": slug, "request_key": key, **fields},
         )
         write_links(annotation, record["links"], request.user, ImportReport())
         # Read the answer before the commit: should the database fail here, the create is
-        # rolled back with the error. Only a failure of the commit itself can then leave a
-        # 5xx over a write that happened (and a client that retries would make it twice).
+        # rolled back with the error. A failure of the commit itself can leave a 5xx over
+        # a write that happened: a client that retries with its Slug or Idempotency-Key
+        # gets the annotation it made, not a second one.
         return _representation(annotation.pk, iris, access)
 
-    body = write()
-    return _json(body, status=201, Location=body["id"], ETag=_etag(body), Link=ANNOTATION_LINKS)
+    try:
+        body = write()
+    except IntegrityError:
+        # The same request, twice at once: the other one made it first.
+        if (earlier := _earlier(request.user, document, slug, key)) is None:
+            raise
+        return _retried(earlier, document, iris, access)
+    return _annotation_answer(body, status=201)
 
 
-@api_view(ANNOTATION_ALLOW)
-def api_annotation(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def _annotation_pk(document_pk: int, key: str) -> int:
+    """The annotation a key of its IRI names: its number, or its Slug on that document."""
+    pk = id_or_none(key)
+    if pk is not None:
+        return pk
+    found = (
+        Annotation.objects.filter(document_id=document_pk, slug=key)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+def _moved(request: HttpRequest, iri: str) -> HttpResponse:
+    """301 for reads; 308 for writes, which keeps their method and body."""
+    status = 301 if request.method in {"GET", "HEAD", "OPTIONS"} else 308
+    return HttpResponse(status=status, headers={"Location": iri})
+
+
+@api_view(ANNOTATION_ALLOW, ANNOTATION_LINKS)
+def api_annotation(request: HttpRequest, slug: str, document: int, key: str) -> HttpResponse:
+    if id_or_none(str(document)) is None:
+        raise Http404
     write = request.method in {"PUT", "DELETE"}
     access, annotation = annotation_get_for_user(
         user=request.user,
         slug=slug,
-        pk=pk,
+        pk=_annotation_pk(document, key),
         permission=Permission.ANNOTATION_CHANGE if write else Permission.READ,
     )
+    if annotation.document_id != document:
+        raise Http404
+    iris = _iris(request, access)
+    if annotation.slug and key != annotation.slug:  # by its number: its IRI is its name
+        return _moved(request, iris.annotation(document, annotation.slug))
     if request.method == "OPTIONS":
         return HttpResponse(status=200)
-    iris = _iris(request, access)
     current = _representation(annotation.pk, iris, access)
     etag = _etag(current)
     if_match = request.headers.get("If-Match")
@@ -333,13 +538,26 @@ def api_annotation(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         if if_match is None:
             return _error(428, ERROR_IF_MATCH)
         return _replace(request, access, annotation, iris)
-    if _matches(request.headers.get("If-None-Match"), etag):
-        return HttpResponse(status=304, headers={"ETag": etag})
-    return _json(current, ETag=etag, Link=ANNOTATION_LINKS)
+    return _negotiated(request, current, iris)
+
+
+@api_view(ANNOTATION_ALLOW, ANNOTATION_LINKS)
+def api_annotation_moved(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Where annotations were before they moved below their container: the IRIs of older
+    exports stay true, answered with a redirect to where the annotation is now."""
+    write = request.method in {"PUT", "DELETE"}
+    access, annotation = annotation_get_for_user(
+        user=request.user,
+        slug=slug,
+        pk=pk,
+        permission=Permission.ANNOTATION_CHANGE if write else Permission.READ,
+    )
+    iris = _iris(request, access)
+    return _moved(request, iris.annotation(annotation.document_id, annotation.slug or pk))
 
 
 def _replace(request, access, annotation, iris) -> HttpResponse:
-    """PUT: the new kind, note and links; the target stays."""
+    """PUT: the new kind, note, links and kept W3C properties; the target stays."""
     if refused := _unsupported_media_type(request):
         return refused
     record = _read_body(request, annotation.document)
@@ -360,6 +578,7 @@ def _replace(request, access, annotation, iris) -> HttpResponse:
             kind=record["kind"],
             note=record["note"],
             edited_version=annotation.version,
+            foreign=record["foreign"],
         )
         replace_links(annotation, record["links"], request.user, ImportReport())
         return _representation(annotation.pk, iris, access)  # before the commit, as in _create
@@ -370,3 +589,55 @@ def _replace(request, access, annotation, iris) -> HttpResponse:
         # Another PUT won the race: say so with the annotation as it is now.
         return _error(412, stale.messages[0], current=_representation(annotation.pk, iris, access))
     return _json(body, ETag=_etag(body), Link=ANNOTATION_LINKS)
+
+
+def _document_links(iris: Iris, pk: int) -> str:
+    return f"{ANNOTATION_LINKS}, {_service_link(iris, pk)}"
+
+
+def _service_link(iris: Iris, pk: int) -> str:
+    """Where a document's annotations are (the Protocol's discovery of containers)."""
+    return f'<{iris.container(pk)}>; rel="{ANNOTATION_SERVICE}"'
+
+
+@api_view(DOCUMENT_ALLOW, ANNOTATION_LINKS)
+def api_document(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """A document as a client writing selectors needs it: its text (the offsets are code
+    points of it), hash, title, outlet, date, and its annotations' container."""
+    access, document = document_get_for_user(user=request.user, slug=slug, pk=pk)
+    iris = _iris(request, access)
+    links = _document_links(iris, document.pk)
+    if request.method == "OPTIONS":
+        return HttpResponse(status=200, headers={"Link": links})
+    body = w3c.document_description(document, iris)
+    return _negotiated(request, body, iris, Link=links, Content_Location=iris.api_document(pk))
+
+
+API_TYPES = [w3c.MEDIA_TYPE, "application/json", *rdf.FORMATS]
+
+
+def _wants_api(request: HttpRequest) -> bool:
+    """A token client, or one whose Accept prefers JSON-LD, JSON or RDF to HTML."""
+    if request.headers.get("Authorization", "").lower().startswith("bearer"):
+        return True
+    if "Accept" not in request.headers:
+        return False
+    return request.get_preferred_type(["text/html", *API_TYPES]) in API_TYPES
+
+
+def negotiated(page_view):
+    """The document page for a person; the API's document resource for an API client (the
+    document IRI in an annotation's target.source answers it, not a sign-in redirect).
+    The page names its annotations' container in a Link header."""
+
+    @functools.wraps(page_view)
+    def wrapped(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+        if _wants_api(request):
+            return api_document(request, slug=slug, pk=pk)
+        response = page_view(request, slug=slug, pk=pk)
+        patch_vary_headers(response, ["Accept", "Authorization"])
+        if response.status_code == 200:
+            response["Link"] = _service_link(Iris(base=base_url(request), slug=slug), pk)
+        return response
+
+    return wrapped

@@ -7,7 +7,7 @@ from django.shortcuts import render
 
 from reader.formats import w3c, w3c_collection
 from reader.iris import base_url
-from reader.views.api import ANNOTATION_ALLOW, CONTAINER_ALLOW
+from reader.views.api import ANNOTATION_ALLOW, CONTAINER_ALLOW, MAX_PAGE_SIZE
 from reader.vocabularies import Stance
 
 
@@ -18,6 +18,7 @@ def api_docs(request: HttpRequest) -> HttpResponse:
         "container_allow": CONTAINER_ALLOW,
         "annotation_allow": ANNOTATION_ALLOW,
         "page_size": w3c_collection.PAGE_SIZE,
+        "max_page_size": f"{MAX_PAGE_SIZE:,}",
         "stances": Stance.values,
     }
     return render(request, "reader/api_docs.html", context)

@@ -37,15 +37,16 @@ def import_upload(request: HttpRequest, slug: str) -> HttpResponse:
         upload, document = form.cleaned_data["file"], form.cleaned_data["document"]
         try:
             raw = upload.read(MAX_IMPORT_BYTES + 1)
-            report = import_run(
-                format=format,
-                data=parse_json(raw),  # refuses what is not JSON before anything is stored
-                actor=request.user,
-                source=upload.name,
-                project=access.project,
-                document=document,
-                dry_run=True,
-            )
+            data = parse_json(raw)  # refuses what is not JSON before anything is stored
+            run = {"format": format, "data": data, "actor": request.user, "source": upload.name}
+            run |= {"project": access.project, "document": document, "dry_run": True}
+            try:
+                report = import_run(**run)
+            except ImportRefused as refused:
+                if not refused.unanchored:
+                    raise
+                # Only some annotations cannot be anchored: the preview offers to skip them.
+                report = import_run(**run, skip_unanchored=True)
         except ImportRefused as refused:
             problems = refused.problems
         else:
@@ -91,6 +92,7 @@ def import_preview(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             project=access.project,
             document=pending.document,
             foreign_authors=form.cleaned_data["foreign_authors"],
+            skip_unanchored=form.cleaned_data["skip_unanchored"],
         )
     except ImportRefused as refused:
         # The project changed since the upload; say so, and keep nothing.

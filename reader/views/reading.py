@@ -30,6 +30,7 @@ from reader.selectors.team import invitations_for_user
 from reader.selectors.versions import version_number, version_text
 from reader.services import documents, events
 from reader.services.locks import retry_on_conflict
+from reader.views import api
 from reader.views.common import (
     HtmxHttpRequest,
     error_response,
@@ -186,6 +187,7 @@ def _reader_context(
     }
 
 
+@api.negotiated
 @login_required
 @vary_on_headers("HX-Request")
 def document_detail(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:

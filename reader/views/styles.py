@@ -10,14 +10,14 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
-from reader.vocabularies import KINDS
+from reader.vocabularies import KINDS, UNTAGGED_STYLE
 
 
 def kinds_stylesheet() -> str:
     rules = [
         f".k-{kind.value} {{ --kind-colour: {kind.colour}; --kind-line: {kind.line}; "
         f"--kind-underline: {kind.underline}; --kind-edge: {kind.edge}; }}\n"
-        for kind in KINDS.values()
+        for kind in [*KINDS.values(), UNTAGGED_STYLE]
     ]
     return "/* Built from reader.vocabularies.KINDS by reader.views.styles. */\n" + "".join(rules)
 

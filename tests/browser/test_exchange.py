@@ -45,8 +45,9 @@ def download(page: Page, link: Locator) -> tuple[str, bytes]:
     return done.suggested_filename, Path(done.path()).read_bytes()
 
 
-def annotation_iri(live_server, project: Project, pk: int) -> str:
-    return live_server.url + reverse("reader:api_annotation", args=[project.slug, pk])
+def annotation_iri(live_server, project: Project, annotation) -> str:
+    args = [project.slug, annotation.document_id, annotation.pk]
+    return live_server.url + reverse("reader:api_annotation", args=args)
 
 
 def check_collection(live_server, raw: bytes, *, iri: str, annotations) -> dict:
@@ -65,7 +66,7 @@ def check_collection(live_server, raw: bytes, *, iri: str, annotations) -> dict:
     assert collection["total"] == len(items) == len(expected) > 0
     project = expected[0].document.project
     assert [item["id"] for item in items] == [
-        annotation_iri(live_server, project, annotation.pk) for annotation in expected
+        annotation_iri(live_server, project, annotation) for annotation in expected
     ]
     return collection
 
@@ -478,7 +479,7 @@ def test_api_token_create_use_and_revoke(page, live_server, login, demo_project,
     status, headers, created = api_request(container, token=token, body=body)
     assert status == 201, created
     annotation = document.annotations.exclude(pk__in=before).select_related("author").get()
-    assert headers["Location"] == annotation_iri(live_server, demo_project, annotation.pk)
+    assert headers["Location"] == annotation_iri(live_server, demo_project, annotation)
     assert created["id"] == headers["Location"]
     assert failures(created, ANNOTATION_MUSTS) == []
     assert (annotation.author, annotation.kind, annotation.note) == (alice, Kind.CLAIM, note)

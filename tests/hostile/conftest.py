@@ -255,6 +255,8 @@ class Route:
     @property
     def target(self) -> str | None:
         """The kind of object its pk names (None when it takes no pk, or is new to us)."""
+        if "key" in self.kwargs:  # the API's .../documents/<document>/annotations/<key>/
+            return "annotation"
         if "pk" not in self.kwargs:
             return None
         before = self.route.split("<int:pk>")[0].rstrip("/").rsplit("/", 1)[-1]

@@ -11,7 +11,7 @@ import json
 import pytest
 from django.urls import reverse
 
-from reader.models import ApiToken
+from reader.models import Annotation, ApiToken
 from tests.hostile.conftest import SECRET, project_routes, routes, snapshot
 
 WRITE_METHODS = ["post", "put", "delete"]
@@ -27,7 +27,7 @@ PUBLIC = {
 }
 ROUTES = {route.name: route for route in routes()}
 PROJECT_ROUTES = [route.name for route in project_routes()]
-ID_ROUTES = [route.name for route in routes() if "pk" in route.kwargs]
+ID_ROUTES = [route.name for route in routes() if {"pk", "key"} & set(route.kwargs)]
 # Pages that only read, and answer a POST as they answer a GET (harmless: no form is read).
 READS_ANY_METHOD = {
     "reader:annotation_detail",
@@ -62,7 +62,11 @@ def candidate_ids(route, world) -> list[int]:
 
 
 def url_for(route, *, slug: str, pk: int) -> str:
-    kwargs = {"slug": slug, "pk": pk, "token": "not-a-real-token"}
+    """The URL with `pk` as its id; an annotation's API IRI names its own document too."""
+    kwargs = {"slug": slug, "pk": pk, "token": "not-a-real-token", "key": pk}
+    if "document" in route.kwargs:
+        found = Annotation.objects.filter(pk=pk).values_list("document_id", flat=True).first()
+        kwargs["document"] = found or pk
     return reverse(route.name, kwargs={name: kwargs[name] for name in route.kwargs})
 
 
@@ -195,7 +199,10 @@ def test_api_tokens_of_outsiders_and_viewers_open_nothing(client, worlds, mallor
     carol_token = api_token_create(user=carol, name="c")[1]
     urls = [
         reverse("reader:api_container", args=[ours.project.slug, ours.document.pk]),
-        reverse("reader:api_annotation", args=[ours.project.slug, ours.annotation.pk]),
+        reverse(
+            "reader:api_annotation",
+            args=[ours.project.slug, ours.annotation.document_id, ours.annotation.pk],
+        ),
     ]
     before = snapshot()
     for url in urls:

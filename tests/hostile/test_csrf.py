@@ -118,7 +118,10 @@ def test_api_writes_with_a_session_need_the_csrf_token(csrf_client, worlds, alic
     if method == "POST":
         url = reverse("reader:api_container", args=[ours.project.slug, ours.document.pk])
     else:
-        url = reverse("reader:api_annotation", args=[ours.project.slug, ours.annotation.pk])
+        url = reverse(
+            "reader:api_annotation",
+            args=[ours.project.slug, ours.annotation.document_id, ours.annotation.pk],
+        )
     before = snapshot()
     response = csrf_client.generic(
         method, url, api_body(), content_type="application/ld+json", HTTP_IF_MATCH="*"

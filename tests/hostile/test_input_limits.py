@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from reader.models import Annotation
 from reader.services.events import event_create, facet_create
 from tests.hostile.conftest import make_world, routes, snapshot
 from tests.hostile.test_access_ids import candidate_ids, url_for
@@ -187,7 +188,7 @@ def test_deeply_nested_json_is_refused(signed_in, world):
     nested = w3c()
     for _ in range(500):  # deep, but not too deep to parse: still not an annotation
         nested["body"] = [nested["body"]]
-    refused(api_post(signed_in, world, nested), 400, "tagging body")
+    refused(api_post(signed_in, world, nested), 400, "nested more than 32 levels")
     assert snapshot() == before
 
 
@@ -356,11 +357,24 @@ def test_unknown_kinds_are_refused(signed_in, world, kind):
     data = {"kind": kind, "start": 0, "end": 6, "quote": "Balyun"}
     before = snapshot()
     assert signed_in.post(annotation_url(world), data).status_code == 400
-    response = api_post(signed_in, world, w3c(kind=kind))
-    refused(response, 400, "NUL bytes" if "\x00" in kind else "tagging body")
+    if "\x00" in kind:
+        refused(api_post(signed_in, world, w3c(kind=kind)), 400, "NUL bytes")
     url = reverse("reader:annotation_update", args=[world.project.slug, world.annotation.pk])
     assert signed_in.post(url, {"kind": kind, "note": "", "version": 1}).status_code == 400
     assert snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("tag", "kind"),
+    [("evil", "untagged"), ("", "untagged"), ("CLAIM", "claim"), ("claim ", "untagged")],
+)
+def test_a_w3c_tag_that_is_no_kind_is_kept_as_a_tag_never_as_a_kind(signed_in, world, tag, kind):
+    response = api_post(signed_in, world, w3c(kind=tag))
+    assert response.status_code == 201
+    annotation = Annotation.objects.get(pk=response.json()["id"].rstrip("/").rsplit("/", 1)[1])
+    assert annotation.kind == kind
+    tags = [body["value"] for body in response.json()["body"] if body["purpose"] == "tagging"]
+    assert tags == [tag]  # as it was sent, whether it names a kind or not
 
 
 @pytest.mark.parametrize(

@@ -147,8 +147,10 @@ def test_importing_annotations_that_point_at_urls_fetches_none(
     )
     assert response.status_code == 302
     assert client.post(response["Location"]).status_code == 302
-    # Its IRIs are kept as text where they are kept at all: the note here.
-    assert Annotation.objects.get(document=document).note == url
+    # Its IRIs are kept as text where they are kept at all: verbatim, as it sent them.
+    annotation = Annotation.objects.get(document=document)
+    assert annotation.via == url and annotation.foreign["target"]["source"] == url
+    assert {"id": url, "purpose": "describing"} in annotation.foreign["bodies"]
 
 
 @pytest.mark.parametrize("url", INTERNAL[:2])

@@ -249,7 +249,10 @@ def test_exports_are_json_that_no_browser_renders_as_html(client, hostile, alice
         reverse("reader:document_export", args=[slug, document.pk]) + "?page=all",
         reverse("reader:event_export", args=[slug, event.pk]),
         reverse("reader:api_container", args=[slug, document.pk]),
-        reverse("reader:api_annotation", args=[slug, hostile["annotation"].pk]),
+        reverse(
+            "reader:api_annotation",
+            args=[slug, hostile["annotation"].document_id, hostile["annotation"].pk],
+        ),
     ]
     for url in urls:
         response = client.get(url)
@@ -269,7 +272,8 @@ def test_exports_are_json_that_no_browser_renders_as_html(client, hostile, alice
 def test_api_errors_that_quote_the_request_are_json(client, hostile, alice):
     document = hostile["document"]
     client.force_login(alice)
-    body = {"type": "Annotation", "id": PAYLOAD, "target": {"source": "x"}}
+    missing = {"type": "TextQuoteSelector", "exact": "not in the text"}
+    body = {"type": "Annotation", "id": PAYLOAD, "target": {"source": "x", "selector": missing}}
     url = reverse("reader:api_container", args=[document.project.slug, document.pk])
     before = snapshot()
     response = client.post(url, json.dumps(body), content_type="application/ld+json")

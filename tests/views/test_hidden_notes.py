@@ -66,7 +66,7 @@ def renderers(hidden) -> list[tuple[str, str, dict]]:
     api = [
         ("API container", reverse("reader:api_container", args=[slug, doc]), {}),
         ("API page 0", reverse("reader:api_container", args=[slug, doc]) + "?page=0", {}),
-        ("API annotation", reverse("reader:api_annotation", args=[slug, pk]), {}),
+        ("API annotation", reverse("reader:api_annotation", args=[slug, doc, pk]), {}),
     ]
     return page + [(what, url, {"api": True, **headers}) for what, url, headers in api]
 

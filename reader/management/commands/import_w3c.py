@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from reader.formats import W3C
 from reader.formats.reading import parse_json
+from reader.formats.w3c_collection import document_for
 from reader.management.commands.import_bundle import read_file
 from reader.models import Document
 from reader.services.imports import ImportRefused, import_run, import_user
@@ -22,16 +23,33 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("file", type=Path)
-        parser.add_argument("--document", type=int, required=True, help="The document's id.")
+        parser.add_argument(
+            "--document",
+            type=int,
+            help="The document's id; without it, the document the first annotation's target "
+            "names (its IRI here, or the URL it came from).",
+        )
 
-    def handle(self, *args, file: Path, document: int, **options) -> None:
-        target = Document.objects.select_related("project").filter(pk=document).first()
+    def handle(self, *args, file: Path, document: int | None, **options) -> None:
+        try:
+            data = parse_json(read_file(file))
+        except ImportRefused as refused:
+            raise CommandError(f"{file}: {refused}") from refused
+        if document is None:
+            target = document_for(data)
+            if target is None:
+                raise CommandError(
+                    f"{file}: its target names no document here (by IRI or origin URL): "
+                    "give --document."
+                )
+        else:
+            target = Document.objects.select_related("project").filter(pk=document).first()
         if target is None:
             raise CommandError(f"No document with the id {document}.")
         try:
             report = import_run(
                 format=W3C,
-                data=parse_json(read_file(file)),
+                data=data,
                 actor=import_user(username=IMPORT_USERNAME),
                 source=file.name,
                 document=target,
