@@ -60,11 +60,14 @@ class _Renderer:
         self.matrix = matrix
         self.iris = iris
 
+    def _annotation_iri(self, link) -> str:
+        return self.iris.annotation(link.document_id, link.annotation_slug or link.annotation_id)
+
     def claim(self, claim: Claim, value_type: str) -> dict[str, Any]:
         link = self.matrix.links[claim.id]
         by_id = self.matrix.tree.by_id
         return {
-            "annotation": self.iris.annotation(link.annotation_id),
+            "annotation": self._annotation_iri(link),
             "source": self.iris.document(link.document_id),
             "outlet": claim.source_name,
             "kind": link.kind,
@@ -99,8 +102,7 @@ class _Renderer:
             "voices": group.voices,
             "claims": [self.claim(claim, value_type) for claim in group.claims],
             "fits_several": [
-                self.iris.annotation(self.matrix.links[claim.id].annotation_id)
-                for claim in group.spanning
+                self._annotation_iri(self.matrix.links[claim.id]) for claim in group.spanning
             ],
         }
 

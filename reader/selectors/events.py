@@ -76,6 +76,7 @@ LINK_FIELDS = (
     "value_dated",
     "entity_id",
     "annotation__anchor_status",
+    "annotation__slug",
 )
 STANCE_LABELS = dict(Stance.choices)
 KIND_LABELS = dict(Kind.choices)
@@ -106,6 +107,7 @@ class LinkView:
     value_dated: bool
     entity_id: int | None
     anchor_status: str  # on the source's latest version: exact, moved, fuzzy or orphaned
+    annotation_slug: str  # the annotation's name in its IRI, when a client gave one
     origins: list[int] = field(default_factory=list)  # the attribution's entities
 
     @property

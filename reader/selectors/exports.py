@@ -111,7 +111,7 @@ def export_rows(
             created_text=Cast("created", output_field=TextField()),
             modified_text=Cast("modified", output_field=TextField()),
         )
-        .values_list(  # type: ignore[misc]
+        .values_list(
             "pk",
             "document_id",
             "kind",
