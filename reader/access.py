@@ -35,6 +35,7 @@ class Permission(StrEnum):
     IMPORT_BUNDLE = "import_bundle"
     MANAGE_MEMBERS = "manage_members"  # invite, set roles, remove
     RESTORE = "restore"  # see the trash and restore from it
+    TRASH_UNDO = "trash_undo"  # put a deleted annotation back (its author: "Undo")
 
 
 WRITE_ROLES = frozenset({Role.OWNER, Role.ANNOTATOR})
@@ -80,6 +81,8 @@ PERMISSION_MAP: dict[Permission, list[list[Predicate]]] = {
     Permission.IMPORT_BUNDLE: [[is_owner]],
     Permission.MANAGE_MEMBERS: [[is_owner]],
     Permission.RESTORE: [[is_owner]],
+    # On a DeletedAnnotation, whose author_id is the deleted annotation's author.
+    Permission.TRASH_UNDO: [[is_owner], [may_write, is_author]],
 }
 
 ERROR_READ_ONLY = "Your role in this project is viewer: you can read and export, not annotate."
@@ -104,6 +107,7 @@ MESSAGES: dict[Permission, str] = {
     ),
     Permission.MANAGE_MEMBERS: ERROR_OWNERS_ONLY.format(what="manage its members"),
     Permission.RESTORE: ERROR_OWNERS_ONLY.format(what="see and restore deleted annotations"),
+    Permission.TRASH_UNDO: ERROR_NOT_YOURS,
 }
 
 

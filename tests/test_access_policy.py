@@ -39,6 +39,7 @@ EXPECTED = {
     Permission.IMPORT_BUNDLE: {OWN: {"owner"}, OTHERS: {"owner"}},
     Permission.MANAGE_MEMBERS: {OWN: {"owner"}, OTHERS: {"owner"}},
     Permission.RESTORE: {OWN: {"owner"}, OTHERS: {"owner"}},
+    Permission.TRASH_UNDO: {OWN: {"owner", "annotator"}, OTHERS: {"owner"}},
 }
 ME, SOMEONE_ELSE = 1, 2
 

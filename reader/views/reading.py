@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -40,6 +41,7 @@ from reader.views.common import (
 from reader.vocabularies import Kind, OutletKind, Stance
 
 READER_BODY = "reader/document_detail.html#reader-body"
+MOVED_TO_TRASH = "Moved to trash."
 SEARCH_LIMIT = 200
 
 
@@ -189,14 +191,20 @@ def document_detail(request: HtmxHttpRequest, slug: str, pk: int) -> HttpRespons
     return render(request, template, context)
 
 
-def _reader_body_response(request, access, document, *, saved=None) -> HttpResponse:
+def reader_body_response(
+    request, access, document, *, saved=None, trashed=None, notice: str = ""
+) -> HttpResponse:
+    """The text and the panel again after a change; with `notice` (and `trashed`, for its
+    Undo button) the status bar says what happened, out of band."""
     # The panel's poller starts from the revision after this change, not before it.
     document.refresh_from_db(fields=["revision"])
-    response = render(
-        request, READER_BODY, _reader_context(access, document, _reader_filters(request.POST))
-    )
+    context = _reader_context(access, document, _reader_filters(request.POST))
+    context.update(notice=notice, trashed=trashed)
+    response = render(request, "reader/partials/reader_body_notice.html", context)
     if saved is not None:
         response["HX-Trigger-After-Settle"] = f'{{"annotationSaved": {saved.pk}}}'
+    elif trashed is not None:
+        response["HX-Trigger-After-Settle"] = '{"annotationTrashed": true}'
     return response
 
 
@@ -337,7 +345,7 @@ def annotation_update(request: HtmxHttpRequest, slug: str, pk: int) -> HttpRespo
     except ValidationError as error:
         return error_response(request, error.messages, target=errors_target)
     if request.htmx:
-        return _reader_body_response(request, access, annotation.document, saved=annotation)
+        return reader_body_response(request, access, annotation.document, saved=annotation)
     return redirect(f"{annotation.document.get_absolute_url()}#annotation-{annotation.pk}")
 
 
@@ -354,7 +362,10 @@ def annotation_delete(request: HtmxHttpRequest, slug: str, pk: int) -> HttpRespo
             {"access": access, "project": access.project, "annotation": annotation},
         )
     document = annotation.document
-    documents.annotation_delete(annotation=annotation, actor=request.user)
+    trashed = documents.annotation_delete(annotation=annotation, actor=request.user)
     if request.htmx:
-        return _reader_body_response(request, access, document)
+        return reader_body_response(
+            request, access, document, trashed=trashed, notice=MOVED_TO_TRASH
+        )
+    messages.success(request, MOVED_TO_TRASH)
     return redirect(document)

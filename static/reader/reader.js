@@ -66,9 +66,21 @@
       (element.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(element.tagName));
   }
 
+  // A viewer selecting text is told why nothing offers to tag it.
+  function tellViewer() {
+    const root = pane();
+    if (!root || toolbar() || !selectionInPane()) return;
+    const notice = document.getElementById("reader-notice");
+    if (notice && !notice.textContent.trim()) notice.textContent = root.dataset.readOnly || "";
+  }
+
   function onSelectionMaybeChanged(event) {
     const form = toolbar();
-    if (!form || form.contains(event.target)) return;
+    if (!form) {
+      tellViewer();
+      return;
+    }
+    if (form.contains(event.target)) return;
     const selected = selectionInPane();
     if (selected) showToolbar(selected);
     // A click elsewhere in the text closes the toolbar; the note typed so far stays in it.
@@ -89,7 +101,12 @@
     const form = toolbar();
     if (!form || form.hidden) return;
     if (event.key === "Escape") {
-      hideToolbar();
+      // From a field of the toolbar, back to the text with the selection and what was
+      // typed kept (keys.js restores the selection); from anywhere else, close it.
+      if (form.contains(event.target) && window.ReaderKeys) {
+        event.preventDefault();
+        window.ReaderKeys.backToText();
+      } else if (!(pane() && pane() === document.activeElement)) hideToolbar();
       return;
     }
     const button = kindButtonForKey(form, event.key);
@@ -100,6 +117,11 @@
   });
 
   // Highlights <-> panel.
+  window.Reader = {
+    pane, toolbar, selectionInPane, showToolbar, hideToolbar, tellViewer: () => tellViewer(),
+    selectInPanel: (ids) => selectInPanel(ids), flashHighlight: (id) => flashHighlight(id),
+  };
+
   function panelItem(id) {
     return document.getElementById(`annotation-${id}`);
   }
@@ -122,17 +144,18 @@
     });
   });
 
+  // Resolves to the first item, once it is in the panel.
   function selectInPanel(ids, fetched = false) {
     const missing = ids.filter((id) => !panelItem(id));
     if (missing.length && !fetched) {
-      fetchPanelItems(missing).then(() => selectInPanel(ids, true));
-      return;
+      return fetchPanelItems(missing).then(() => selectInPanel(ids, true));
     }
     document.querySelectorAll(".annotation-item.is-selected")
       .forEach((item) => item.classList.remove("is-selected"));
     const items = ids.map(panelItem).filter(Boolean);
     items.forEach((item) => item.classList.add("is-selected"));
     if (items.length) items[0].scrollIntoView({ block: "nearest", behavior: "smooth" });
+    return Promise.resolve(items[0] || null);
   }
 
   function flashHighlight(id) {
@@ -173,6 +196,14 @@
     const id = event.detail.value;
     selectInPanel([String(id)]);
     flashHighlight(id);
+    if (window.ReaderKeys) window.ReaderKeys.saved(String(id));
+  });
+
+  // After a delete: the notice bar holds "Moved to trash" and its Undo button; the item
+  // that had the focus is gone, so the focus goes to Undo.
+  document.body.addEventListener("annotationTrashed", () => {
+    const undo = document.getElementById("undo-delete");
+    if (undo) undo.focus();
   });
 
   // 400 (invalid input) and 409 (edit conflict) carry a message to show where the form is.
