@@ -3,6 +3,42 @@
 (function () {
   "use strict";
 
+  // The site's menu: folded behind a button on small screens (see reader.css).
+  document.documentElement.classList.add("js");
+  document.addEventListener("DOMContentLoaded", () => {
+    const toggle = document.querySelector(".menu-toggle");
+    if (toggle) toggle.hidden = false;
+  });
+  // The panel as a bottom sheet on small screens: open or not is kept on <body>, so it
+  // holds across the panel's swaps.
+  const SHEET = "(max-width: 59.99rem)";
+  function syncSheet() {
+    const toggle = document.querySelector(".sheet-toggle");
+    if (!toggle) return;
+    toggle.hidden = !window.matchMedia(SHEET).matches;
+    toggle.setAttribute("aria-expanded", String(document.body.classList.contains("sheet-open")));
+  }
+  function openSheet(open = true) {
+    document.body.classList.toggle("sheet-open", open);
+    syncSheet();
+  }
+  document.addEventListener("DOMContentLoaded", syncSheet);
+  document.addEventListener("htmx:afterSettle", syncSheet);
+  window.matchMedia(SHEET).addEventListener("change", syncSheet);
+  document.addEventListener("click", (event) => {
+    if (event.target.closest(".sheet-toggle")) {
+      openSheet(!document.body.classList.contains("sheet-open"));
+    }
+  });
+
+  document.addEventListener("click", (event) => {
+    const toggle = event.target.closest(".menu-toggle");
+    if (!toggle) return;
+    const open = toggle.getAttribute("aria-expanded") !== "true";
+    toggle.setAttribute("aria-expanded", String(open));
+    document.getElementById(toggle.getAttribute("aria-controls")).classList.toggle("is-open", open);
+  });
+
   const pane = () => document.getElementById("reading-pane");
   const toolbar = () => document.getElementById("selection-toolbar");
 
@@ -88,6 +124,22 @@
   }
 
   document.addEventListener("mouseup", onSelectionMaybeChanged);
+
+  // A touch selection (long press, then the handles) ends with no mouseup: once it has
+  // stood still for a moment, the toolbar comes.
+  let lastPointer = "mouse";
+  let touchTimer = null;
+  document.addEventListener("pointerdown", (event) => {
+    lastPointer = event.pointerType;
+  });
+  document.addEventListener("selectionchange", () => {
+    if (lastPointer !== "touch") return;
+    window.clearTimeout(touchTimer);
+    touchTimer = window.setTimeout(() => {
+      const root = pane();
+      if (root) onSelectionMaybeChanged({ target: root });
+    }, 300);
+  });
   document.addEventListener("keyup", (event) => {
     if (event.shiftKey || event.key === "Shift") onSelectionMaybeChanged(event);
   });
@@ -154,6 +206,7 @@
       .forEach((item) => item.classList.remove("is-selected"));
     const items = ids.map(panelItem).filter(Boolean);
     items.forEach((item) => item.classList.add("is-selected"));
+    if (items.length && window.matchMedia(SHEET).matches) openSheet();
     if (items.length) items[0].scrollIntoView({ block: "nearest", behavior: "smooth" });
     return Promise.resolve(items[0] || null);
   }
