@@ -196,6 +196,17 @@
     });
   });
 
+  // The panel scrolls on its own: scrollIntoView would scroll the window as well, away
+  // from the highlight being shown.
+  function scrollPanelTo(item) {
+    const panel = document.getElementById("annotation-panel");
+    if (!panel) return;
+    const top = item.getBoundingClientRect().top - panel.getBoundingClientRect().top;
+    if (top < 0 || top + item.offsetHeight > panel.clientHeight) {
+      panel.scrollTo({ top: panel.scrollTop + top - 56, behavior: "smooth" });
+    }
+  }
+
   // Resolves to the first item, once it is in the panel.
   function selectInPanel(ids, fetched = false) {
     const missing = ids.filter((id) => !panelItem(id));
@@ -207,7 +218,7 @@
     const items = ids.map(panelItem).filter(Boolean);
     items.forEach((item) => item.classList.add("is-selected"));
     if (items.length && window.matchMedia(SHEET).matches) openSheet();
-    if (items.length) items[0].scrollIntoView({ block: "nearest", behavior: "smooth" });
+    if (items.length) scrollPanelTo(items[0]);
     return Promise.resolve(items[0] || null);
   }
 
@@ -343,12 +354,15 @@
     }
   });
 
-  // Arriving at …#annotation-12 (after a save without JavaScript, or from a link) shows it.
-  document.addEventListener("DOMContentLoaded", () => {
+  // Arriving at …#annotation-12 (after a save without JavaScript, a restore, or from a
+  // link in the matrix, Activity, search or agreement) shows it: its item fetched into the
+  // panel when its page is not there, then the text scrolled to its highlight. After
+  // "load", so the browser's own jump to the fragment comes first, not after.
+  function showFromHash() {
     const match = window.location.hash.match(/^#annotation-(\d+)$/);
-    if (match) {
-      selectInPanel([match[1]]);
-      flashHighlight(match[1]);
-    }
-  });
+    if (!match || !pane()) return;
+    selectInPanel([match[1]]).then(() => flashHighlight(match[1]));
+  }
+  window.addEventListener("load", showFromHash);
+  window.addEventListener("hashchange", showFromHash);
 })();
