@@ -23,6 +23,7 @@ from reader.models import (
     trash_cutoff,
 )
 from reader.sanitize import isolate
+from reader.services import search
 from reader.services.changes import (
     activity_on_annotation,
     activity_record,
@@ -121,6 +122,7 @@ def document_create(
     )
     document.full_clean()
     document.save()
+    search.document_index(document=document)
     activity_record(
         project_id=project.pk,
         actor=added_by,
@@ -199,6 +201,7 @@ def annotation_create(
     # full_clean need not ask it again (five statements on the hottest write).
     annotation.full_clean(exclude=["document", "author"], validate_constraints=False)
     annotation.save()
+    search.annotation_index(annotation=annotation)
     document_touch(document_id=document.pk)
     activity_on_annotation(annotation=annotation, actor=author, action=Action.ANNOTATION_CREATED)
     return annotation
@@ -227,6 +230,7 @@ def annotation_update(
     current.version += 1
     current.full_clean()
     current.save()
+    search.annotation_index(annotation=current)
     document_touch(document_id=current.document_id)
     events_touch(annotation_id=current.pk)
     activity_on_annotation(
@@ -318,6 +322,7 @@ def annotation_restore(*, trashed: DeletedAnnotation, actor) -> tuple[Annotation
             continue
         row.save()
     annotation = Annotation.objects.select_related("document").get(pk=trashed.annotation_id)
+    search.annotation_index_all(annotation=annotation)
     trashed.delete()
     document_touch(document_id=annotation.document_id)
     events_touch(event_ids={facet.event_id for facet in facets.values()})

@@ -375,6 +375,38 @@
     if (event.target.id === "reading-keys") backToText();
   }, true);
 
+  // Code point offsets of the stored text (as links carry them) to the DOM's UTF-16 ones.
+  function utf16Offset(text, codePoints) {
+    let units = 0;
+    let seen = 0;
+    for (const character of text) {
+      if (seen === codePoints) break;
+      units += character.length;
+      seen += 1;
+    }
+    return units;
+  }
+
+  // …#at-120-126 (a search result in the text): select those characters, in view, with
+  // the caret there, so the keys (and the toolbar) carry on from the match.
+  function showSpanFromHash() {
+    const match = window.location.hash.match(/^#at-(\d+)-(\d+)$/);
+    const root = pane();
+    if (!match || !root) return;
+    const text = root.textContent;
+    state.anchor = utf16Offset(text, Number(match[1]));
+    state.focus = utf16Offset(text, Number(match[2]));
+    state.placed = true;
+    root.focus({ preventScroll: true });
+    render();
+    const caret = caretRect();
+    window.scrollBy({ top: caret.top - window.innerHeight / 3, behavior: "instant" });
+    placeCaret(false);
+    announce(`Found: ${shorten(text.slice(state.anchor, state.focus))}`);
+  }
+  window.addEventListener("load", showSpanFromHash);
+  window.addEventListener("hashchange", showSpanFromHash);
+
   window.ReaderKeys = {
     backToText,
     // After a save: with the keys, back in the text just after the new annotation.

@@ -57,3 +57,19 @@ def test_activity_rows_link_to_the_annotation(page, login, bob, long_document):
     page.locator(f'a[href$="#annotation-{target.pk}"]').first.click()
     expect(page).to_have_url(re.compile(f"#annotation-{target.pk}$"))
     expect_landed(page, target)
+
+
+def test_a_search_result_opens_the_reader_on_the_match(page, login, bob, long_document):
+    document, _ = long_document
+    login(bob)
+    page.goto(reverse("reader:project_search", args=[document.project.slug]))
+    page.get_by_label("Search sources, quotes").fill("1999")
+    result = page.locator(".search-result", has_text="Source text")
+    expect(result).to_have_count(1)
+    expect(result.locator("mark")).to_have_text("1999")
+    result.get_by_role("link").click()
+    expect(page).to_have_url(re.compile(r"#at-\d+-\d+$"))
+    expect(page.locator("#reading-announcer")).to_have_text("Found: 1999")
+    assert page.evaluate("window.getSelection().toString()") == "1999"
+    wait_until_still(page, "window.scrollY")
+    assert page.evaluate("window.scrollY") > 5_000

@@ -64,8 +64,10 @@ def pages_of(project, alice) -> list[str]:
         "member_list": [slug],
         "activity_list": [slug],
         "trash_list": [slug],
+        "project_search": [slug],
     }
     urls = [reverse(f"reader:{name}", args=args) for name, args in by_name.items()]
+    urls += [reverse("reader:project_search", args=[slug]) + "?q=soldiers"]
     urls += [compare, reverse("account"), reverse("api_docs"), reverse("password_change")]
     urls += [document.get_absolute_url() for document in project.documents.order_by("pk")[1:]]
     return urls
