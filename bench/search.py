@@ -78,6 +78,7 @@ def measure(database: str, runs: int, documents: int, annotations: int) -> None:
         client.get(url, query)  # warm
         times = []
         for _ in range(runs):
+            connection.queries_log.clear()
             with CaptureQueriesContext(connection) as queries:
                 started = time.perf_counter()
                 response = client.get(url, query)

@@ -51,18 +51,17 @@ def search_terms(query: str) -> list[str]:
     return list(dict.fromkeys(_TERM.findall(query[:QUERY_LIMIT].lower())))[:TERMS_LIMIT]
 
 
-def _matching(terms: list[str]) -> RawSQL:
-    """A boolean expression: the entry holds every term (as a word prefix)."""
+def _matching(entries: QuerySet, terms: list[str]) -> QuerySet:
+    """The entries that hold every term (as a word prefix), found through the index."""
     if connection.vendor == "postgresql":
         tsquery = " & ".join(f"{term}:*" for term in terms)
         sql = "reader_searchentry.vector @@ to_tsquery('simple', %s)"
-        return RawSQL(sql, [tsquery], output_field=BooleanField())
+        return entries.alias(hit=RawSQL(sql, [tsquery], output_field=BooleanField())).filter(
+            hit=True
+        )
     fts = " AND ".join(f'"{term}"*' for term in terms)
-    sql = (
-        "reader_searchentry.id IN (SELECT rowid FROM reader_searchentry_fts "
-        "WHERE reader_searchentry_fts MATCH %s)"
-    )
-    return RawSQL(sql, [fts], output_field=BooleanField())
+    sql = "SELECT rowid FROM reader_searchentry_fts WHERE reader_searchentry_fts MATCH %s"
+    return entries.filter(pk__in=RawSQL(sql, [fts]))
 
 
 @dataclass(frozen=True)
@@ -203,7 +202,7 @@ def search_results(
         entries = entries.exclude(
             Q(source=SearchSource.NOTE) & ~Q(annotation__hidden_reason="")
         ).exclude(Q(source=SearchSource.REPLY) & ~Q(reply__hidden_reason=""))
-    entries = _filtered(entries, filters).alias(hit=_matching(terms)).filter(hit=True)
+    entries = _matching(_filtered(entries, filters), terms)
     page.total = entries.count()
     if not page.total:
         return page

@@ -13,6 +13,7 @@ from django.db import transaction
 from reader import anchoring, sanitize
 from reader.models import (
     TRASH_DAYS,
+    Activity,
     Annotation,
     DeletedAnnotation,
     Document,
@@ -47,18 +48,33 @@ ERROR_QUOTE_MISMATCH = (
     "(expected “{expected}”, got “{got}”). Reload the page and select again."
 )
 ERROR_STALE_VERSION = (
-    "Someone changed this annotation while you were editing (now version {current}, "
-    "you edited version {edited}). Their version is shown; reapply your change to it."
+    "{who} changed this annotation while you were editing (now version {current}, "
+    "you edited version {edited}). Your kind and note are kept below, their version "
+    "beside them: save to replace theirs with yours, or cancel to keep theirs."
 )
+SOMEONE = "Someone"
+
+
+def _last_editor(annotation: Annotation) -> str:
+    """Who made the annotation's latest edit, as the activity feed recorded it."""
+    entry = (
+        Activity.objects.filter(annotation_id=annotation.pk, action=Action.ANNOTATION_EDITED)
+        .select_related("actor")
+        .first()
+    )
+    return entry.actor.get_username() if entry and entry.actor else SOMEONE
 
 
 class StaleVersionError(ValidationError):
-    """An edit based on an older version of an annotation."""
+    """An edit based on an older version of an annotation; `by`: who made the newer one."""
 
     def __init__(self, *, annotation: Annotation, edited_version: int) -> None:
         self.annotation = annotation
+        self.by = _last_editor(annotation)
         super().__init__(
-            ERROR_STALE_VERSION.format(current=annotation.version, edited=edited_version)
+            ERROR_STALE_VERSION.format(
+                who=isolate(self.by), current=annotation.version, edited=edited_version
+            )
         )
 
 

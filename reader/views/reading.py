@@ -283,17 +283,19 @@ def annotation_detail(request: HtmxHttpRequest, slug: str, pk: int) -> HttpRespo
     return render(request, "reader/annotation_detail.html", context)
 
 
-def _annotation_form(request, context: dict, annotation, *, status: int = 200, **extra):
-    """The edit form, pre-filled with the annotation as stored now; a note a moderator hid
-    from this member is neither shown nor editable."""
+def _annotation_form(
+    request, context: dict, annotation, *, status: int = 200, kept: dict | None = None, **extra
+):
+    """The edit form, pre-filled with the annotation as stored now, or (after an edit
+    conflict) with what the editor had typed, `kept`, over the newer version; a note a
+    moderator hid from this member is neither shown nor editable."""
     access = context["access"]
-    form = AnnotationUpdateForm(
-        initial={
-            "kind": annotation.kind,
-            "note": access.note_of(annotation),
-            "version": annotation.version,
-        }
-    )
+    initial = {
+        "kind": annotation.kind,
+        "note": access.note_of(annotation),
+        "version": annotation.version,
+    }
+    form = AnnotationUpdateForm(initial={**initial, **(kept or {})})
     extra.setdefault("note_hidden", access.note_of(annotation) != annotation.note)
     template = "reader/annotation_form.html"
     if request.htmx:
@@ -337,7 +339,8 @@ def annotation_update(request: HtmxHttpRequest, slug: str, pk: int) -> HttpRespo
             error.annotation,
             status=409,
             conflict=error.messages,
-            submitted_note=form.cleaned_data["note"],
+            theirs=error.annotation,
+            kept={"kind": form.cleaned_data["kind"], "note": form.cleaned_data["note"]},
         )
         if request.htmx:
             return reswap(retarget(response, f"#annotation-{annotation.pk}"), "outerHTML")

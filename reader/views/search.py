@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
+from reader.models import Document
 from reader.selectors.access import project_access
 from reader.selectors.reading import facets_for_linking
 from reader.selectors.search import QUERY_LIMIT, SearchFilters, search_results
@@ -60,7 +61,10 @@ def project_search(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         project = access.project
         context.update(
             members=project.memberships.select_related("user").order_by("user__username"),
-            documents=project.documents.order_by("title").only("pk", "title"),
+            # Not project.documents: a related manager reads each row's project_id.
+            documents=Document.objects.filter(project=project)
+            .order_by("title")
+            .only("pk", "title"),
             events=project.events.order_by("name"),
             facets=facets_for_linking(project),
         )

@@ -258,6 +258,7 @@
     }
     window.getSelection().removeAllRanges();
     const id = event.detail.value;
+    placeInTextOrder(String(id));
     selectInPanel([String(id)]);
     flashHighlight(id);
     if (window.ReaderKeys) window.ReaderKeys.saved(String(id));
@@ -300,6 +301,42 @@
   document.body.addEventListener("htmx:sendError", () => {
     showStatus("Could not reach the server: nothing was saved, and what you typed is still here.");
   });
+
+  // Copy buttons (an invitation link, a new API token): shown once the script runs.
+  document.addEventListener("DOMContentLoaded", () => {
+    document.querySelectorAll("[data-copy]").forEach((button) => { button.hidden = false; });
+  });
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest("[data-copy]");
+    if (!button) return;
+    const source = document.getElementById(button.dataset.copy);
+    const text = source.value ?? source.textContent;
+    const label = button.textContent;
+    const done = () => {
+      button.textContent = "Copied";
+      window.setTimeout(() => { button.textContent = label; }, 2000);
+    };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(done, () => showStatus("Select the text and copy it."));
+    } else {
+      window.getSelection().selectAllChildren(source);
+      if (source.select) source.select();
+      showStatus(document.execCommand("copy") ? "Copied." : "Selected: press Ctrl+C to copy.");
+    }
+  });
+
+  // A new item arrives on top of the panel: put it in its place in text order, among the
+  // items of the pages that are there (past the last of them it stays on top).
+  function placeInTextOrder(id) {
+    const item = panelItem(id);
+    const list = document.querySelector("#annotation-panel .annotation-list:not(.panel-pinned)");
+    if (!item || !list || !item.closest("#panel-pinned")) return;
+    const start = Number(item.dataset.start);
+    const items = Array.from(list.querySelectorAll(":scope > .annotation-item"));
+    const next = items.find((other) => Number(other.dataset.start) > start);
+    if (next) list.insertBefore(item, next);
+    else if (!list.querySelector(".panel-more")) list.append(item);
+  }
 
   // Facet matrix: a row's quotes expand and collapse.
   document.addEventListener("click", (event) => {

@@ -372,6 +372,7 @@ def test_edit_kind_and_note_from_the_panel(page, login, document, alice, bob):
     page.goto(document.get_absolute_url())
 
     item = page.locator(f"#annotation-{edited.pk}")
+    item.locator(".item-menu > summary").click()
     item.get_by_role("link", name="Edit").click()
     form = page.locator(f"#annotation-{edited.pk}.is-editing form")
     expect(form).to_be_visible()
@@ -405,6 +406,7 @@ def test_delete_from_the_panel_moves_to_trash_with_undo(page, login, document, a
 
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: dialogs.append(dialog.message))
+    page.locator(f"#annotation-{deleted.pk} .item-menu > summary").click()
     page.locator(f"#annotation-{deleted.pk}").get_by_role("link", name="Delete").click()
     expect(page.locator(f"#annotation-{deleted.pk}")).to_have_count(0)
     expect(page.locator(f'#reading-pane .hl[data-ann~="{deleted.pk}"]')).to_have_count(0)

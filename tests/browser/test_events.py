@@ -43,6 +43,7 @@ def tokens(element: Locator, attribute: str) -> set[str]:
 def open_link_form(page: Page, annotation: Annotation) -> Locator:
     """Click the panel item's "Link to event": the form is loaded into the item."""
     item = page.locator(f"#annotation-{annotation.pk}")
+    item.locator(".item-menu > summary").click()  # the card's actions menu
     item.get_by_role("link", name="Link to event", exact=True).click()
     form = item.locator("form.link-form")
     expect(form).to_be_visible()

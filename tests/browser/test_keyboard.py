@@ -138,6 +138,8 @@ def test_the_whole_loop_with_the_keyboard_alone(page, live_server, demo_project,
     assert focused(page, f"#annotation-{following.pk}")
 
     # Delete from the panel: "Moved to trash", and Undo has the focus.
+    tab_to(page, f"#annotation-{following.pk} .item-menu > summary")
+    page.keyboard.press("Enter")
     tab_to(page, f"#annotation-{following.pk} a[href$='/delete/']")
     page.keyboard.press("Enter")
     expect(item).to_have_count(0)
