@@ -311,10 +311,10 @@
     if (!button) return;
     const source = document.getElementById(button.dataset.copy);
     const text = source.value ?? source.textContent;
-    const label = button.textContent;
+    const label = button.innerHTML;
     const done = () => {
       button.textContent = "Copied";
-      window.setTimeout(() => { button.textContent = label; }, 2000);
+      window.setTimeout(() => { button.innerHTML = label; }, 2000);
     };
     if (navigator.clipboard && window.isSecureContext) {
       navigator.clipboard.writeText(text).then(done, () => showStatus("Select the text and copy it."));
