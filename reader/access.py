@@ -38,6 +38,7 @@ class Permission(StrEnum):
     MANAGE_MEMBERS = "manage_members"  # invite, set roles, remove
     RESTORE = "restore"  # see the trash and restore from it
     ENTITY_CHANGE = "entity_change"  # merge, split, rename entities, add aliases, set parents
+    TRASH_UNDO = "trash_undo"  # put a deleted annotation back (its author: "Undo")
 
 
 WRITE_ROLES = frozenset({Role.OWNER, Role.ANNOTATOR})
@@ -86,6 +87,8 @@ PERMISSION_MAP: dict[Permission, list[list[Predicate]]] = {
     # Entities are the team's shared reading of names: annotators and owners edit them,
     # viewers read them (and see every change in Activity).
     Permission.ENTITY_CHANGE: [[may_write]],
+    # On a DeletedAnnotation, whose author_id is the deleted annotation's author.
+    Permission.TRASH_UNDO: [[is_owner], [may_write, is_author]],
 }
 
 ERROR_READ_ONLY = "Your role in this project is viewer: you can read and export, not annotate."
@@ -111,6 +114,7 @@ MESSAGES: dict[Permission, str] = {
     Permission.MANAGE_MEMBERS: ERROR_OWNERS_ONLY.format(what="manage its members"),
     Permission.RESTORE: ERROR_OWNERS_ONLY.format(what="see and restore deleted annotations"),
     Permission.ENTITY_CHANGE: ERROR_READ_ONLY,
+    Permission.TRASH_UNDO: ERROR_NOT_YOURS,
 }
 
 

@@ -395,9 +395,18 @@ class FacetLinkForm(forms.Form):
 
     def __init__(self, *args, project, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        model_choice(self, "facet").queryset = Facet.objects.filter(
-            event__project=project
-        ).select_related("event")
+        facets = Facet.objects.filter(event__project=project).select_related("event")
+        field = model_choice(self, "facet")
+        field.queryset = facets
+        # Shown grouped by event (one <optgroup> each): two events' "Death toll" apart.
+        groups: dict[Event, list[tuple[int, str]]] = {}
+        for facet in facets.order_by("event__starts", "event__name", "order", "pk"):
+            name = sanitize.without_bidi_controls(facet.name)
+            groups.setdefault(facet.event, []).append((facet.pk, name))
+        field.choices = [
+            ("", "---------"),
+            *[(sanitize.without_bidi_controls(e.name), items) for e, items in groups.items()],
+        ]
         model_choice(self, "event").queryset = Event.objects.filter(project=project)
 
     def clean(self) -> dict:

@@ -19,6 +19,7 @@ from reader.vocabularies import (
     Kind,
     OutletKind,
     Role,
+    SearchSource,
     Stance,
     ValueType,
 )
@@ -648,3 +649,41 @@ class Invitation(models.Model):
     @property
     def is_email(self) -> bool:
         return "@" in self.invitee
+
+
+class SearchEntry(models.Model):
+    """One piece of project text as the project search finds it: a paragraph of a source,
+    a quote, a note, a reply, a facet value, an event. Written by reader.services.search
+    in the same transaction as what it copies; the full-text index over `text` (SQLite
+    FTS5, or a generated tsvector with a GIN index on PostgreSQL) is kept in step by the
+    database (migration 0011). Deleting what an entry copies deletes the entry."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
+    source = models.CharField(max_length=10, choices=SearchSource.choices)
+    text = models.TextField()
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, null=True, related_name="+")
+    annotation = models.ForeignKey(
+        Annotation, on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    reply = models.ForeignKey(Reply, on_delete=models.CASCADE, null=True, related_name="+")
+    link = models.ForeignKey(FacetLink, on_delete=models.CASCADE, null=True, related_name="+")
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, null=True, related_name="+")
+    facet = models.ForeignKey(Facet, on_delete=models.CASCADE, null=True, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    # The span in the document's text (code points) that a result opens the reader at.
+    start = models.PositiveIntegerField(null=True)
+    end = models.PositiveIntegerField(null=True)
+
+    class Meta:
+        verbose_name_plural = "search entries"
+        indexes = [models.Index(fields=["project", "source"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(source__in=SearchSource.values), name="searchentry_source_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.text[:40]}"

@@ -16,6 +16,7 @@ from reader.views import (
     imports,
     projects,
     reading,
+    search,
     sources,
     styles,
     team,
@@ -54,6 +55,7 @@ project_patterns = [
         "invitations/<int:pk>/withdraw/", projects.invitation_withdraw, name="invitation_withdraw"
     ),
     path("activity/", team.activity_list, name="activity_list"),
+    path("search/", search.project_search, name="project_search"),
     path("trash/", team.trash_list, name="trash_list"),
     path("trash/<int:pk>/restore/", team.annotation_restore, name="annotation_restore"),
     path("annotations/<int:pk>/accept/", team.annotation_accept, name="annotation_accept"),

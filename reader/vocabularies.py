@@ -258,3 +258,17 @@ class Action(models.TextChoices):
     MEMBER_JOINED = "member_joined", "joined"
     MEMBER_ROLE_SET = "member_role_set", "changed the role of"
     MEMBER_REMOVED = "member_removed", "removed"
+
+
+class SearchSource(models.TextChoices):
+    """Where a search entry's text comes from: what a result says it found."""
+
+    TITLE = "title", "Title"
+    TEXT = "text", "Source text"
+    QUOTE = "quote", "Quote"
+    NOTE = "note", "Note"
+    REPLY = "reply", "Reply"
+    VALUE = "value", "Facet value"
+    EVENT = "event", "Event"
+    # Entity names: indexed by the entity service once the Entity model exists (issue 13).
+    ENTITY = "entity", "Entity"

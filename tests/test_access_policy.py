@@ -41,6 +41,7 @@ EXPECTED = {
     Permission.RESTORE: {OWN: {"owner"}, OTHERS: {"owner"}},
     # Entities are shared, nobody's own: annotators and owners change them, viewers read.
     Permission.ENTITY_CHANGE: {OWN: {"owner", "annotator"}, OTHERS: {"owner", "annotator"}},
+    Permission.TRASH_UNDO: {OWN: {"owner", "annotator"}, OTHERS: {"owner"}},
 }
 ME, SOMEONE_ELSE = 1, 2
 

@@ -99,10 +99,11 @@ def membership_get_for_owner(*, user, slug: str, pk: int) -> tuple[Access, Membe
     return access, _one(memberships, access=access, pk=pk)
 
 
-def deleted_annotation_get_for_owner(
-    *, user, slug: str, pk: int
+def deleted_annotation_get_for_user(
+    *, user, slug: str, pk: int, permission: Permission = Permission.TRASH_UNDO
 ) -> tuple[Access, DeletedAnnotation]:
-    access = project_access(user=user, slug=slug, permission=Permission.RESTORE)
+    """A deleted annotation in the project's trash, for an owner or (to undo) its author."""
+    access = project_access(user=user, slug=slug)
     trashed = (
         DeletedAnnotation.objects.select_related("document")
         .filter(document__project=access.project, pk=pk)
@@ -110,6 +111,7 @@ def deleted_annotation_get_for_owner(
     )
     if trashed is None:
         raise Http404("This annotation is no longer in the trash.")
+    access.require(permission, trashed)
     return access, trashed
 
 

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from reader import anchoring, sanitize
 from reader.models import Annotation, Reply
 from reader.sanitize import isolate
+from reader.services import search
 from reader.services.changes import activity_on_annotation, document_touch
 from reader.services.documents import ERROR_BAD_CHARACTERS, clean_note
 from reader.services.locks import AnnotationGone, lock_for_annotation, retry_on_conflict
@@ -36,6 +37,7 @@ def reply_create(*, annotation: Annotation, author, text: str) -> Reply:
     )
     reply.full_clean()
     reply.save()
+    search.reply_index(reply=reply)
     document_touch(document_id=annotation.document_id)
     activity_on_annotation(annotation=annotation, actor=author, action=Action.REPLY_CREATED)
     return reply
@@ -58,6 +60,7 @@ def reply_update(*, reply: Reply, text: str) -> Reply:
     reply.text_html = sanitize.note_to_html(reply.text)
     reply.full_clean()
     reply.save()
+    search.reply_index(reply=reply)
     document_touch(document_id=reply.annotation.document_id)
     return reply
 

@@ -13,6 +13,7 @@ from django.db import transaction
 from reader import anchoring, sanitize
 from reader.models import (
     TRASH_DAYS,
+    Activity,
     Annotation,
     DeletedAnnotation,
     Document,
@@ -24,6 +25,7 @@ from reader.models import (
     trash_cutoff,
 )
 from reader.sanitize import isolate
+from reader.services import search
 from reader.services.changes import (
     activity_on_annotation,
     activity_record,
@@ -49,18 +51,33 @@ ERROR_QUOTE_MISMATCH = (
     "(expected “{expected}”, got “{got}”). Reload the page and select again."
 )
 ERROR_STALE_VERSION = (
-    "Someone changed this annotation while you were editing (now version {current}, "
-    "you edited version {edited}). Their version is shown; reapply your change to it."
+    "{who} changed this annotation while you were editing (now version {current}, "
+    "you edited version {edited}). Your kind and note are kept below, their version "
+    "beside them: save to replace theirs with yours, or cancel to keep theirs."
 )
+SOMEONE = "Someone"
+
+
+def _last_editor(annotation: Annotation) -> str:
+    """Who made the annotation's latest edit, as the activity feed recorded it."""
+    entry = (
+        Activity.objects.filter(annotation_id=annotation.pk, action=Action.ANNOTATION_EDITED)
+        .select_related("actor")
+        .first()
+    )
+    return entry.actor.get_username() if entry and entry.actor else SOMEONE
 
 
 class StaleVersionError(ValidationError):
-    """An edit based on an older version of an annotation."""
+    """An edit based on an older version of an annotation; `by`: who made the newer one."""
 
     def __init__(self, *, annotation: Annotation, edited_version: int) -> None:
         self.annotation = annotation
+        self.by = _last_editor(annotation)
         super().__init__(
-            ERROR_STALE_VERSION.format(current=annotation.version, edited=edited_version)
+            ERROR_STALE_VERSION.format(
+                who=isolate(self.by), current=annotation.version, edited=edited_version
+            )
         )
 
 
@@ -124,6 +141,7 @@ def document_create(
     )
     document.full_clean()
     document.save()
+    search.document_index(document=document)
     activity_record(
         project_id=project.pk,
         actor=added_by,
@@ -213,6 +231,7 @@ def annotation_create(
     # full_clean need not ask it again (five statements on the hottest write).
     annotation.full_clean(exclude=["document", "author"], validate_constraints=False)
     annotation.save()
+    search.annotation_index(annotation=annotation)
     document_touch(document_id=document.pk)
     activity_on_annotation(annotation=annotation, actor=author, action=Action.ANNOTATION_CREATED)
     return annotation
@@ -252,6 +271,7 @@ def annotation_update(
     current.version += 1
     current.full_clean()
     current.save()
+    search.annotation_index(annotation=current)
     document_touch(document_id=current.document_id)
     events_touch(annotation_id=current.pk)
     activity_on_annotation(
@@ -356,6 +376,7 @@ def annotation_restore(*, trashed: DeletedAnnotation, actor) -> tuple[Annotation
     for facet_id in {link.facet_id for link in restored}:
         supersession_refresh(facet_id=facet_id, document_id=trashed.document_id)
     annotation = Annotation.objects.select_related("document").get(pk=trashed.annotation_id)
+    search.annotation_index_all(annotation=annotation)
     trashed.delete()
     document_touch(document_id=annotation.document_id)
     events_touch(event_ids={facet.event_id for facet in facets.values()})

@@ -11,6 +11,7 @@ from django.db import models, transaction
 from reader import anchoring, values
 from reader.models import Annotation, Event, Facet, FacetLink, Project
 from reader.sanitize import isolate
+from reader.services import search
 from reader.services.changes import (
     activity_on_annotation,
     activity_record,
@@ -49,6 +50,7 @@ def event_create(
     )
     event.full_clean()
     event.save()
+    search.event_index(event=event)
     activity_record(
         project_id=project.pk, actor=actor, action=Action.EVENT_CREATED, summary=event.name
     )
@@ -148,6 +150,7 @@ def facet_link_create(
     link.save()
     link_resolve(link=link)
     supersession_refresh(facet_id=facet.pk, document_id=annotation.document_id)
+    search.link_index(link=link)
     document_touch(document_id=annotation.document_id)
     events_touch(event_ids=[facet.event_id])
     activity_on_annotation(

@@ -12,6 +12,7 @@ from django.db import connection, models
 from reader import anchoring
 from reader.models import Annotation, Document, DocumentVersion
 from reader.sanitize import isolate
+from reader.services import search
 from reader.services.changes import (
     activity_on_annotation,
     activity_record,
@@ -175,6 +176,10 @@ def version_create(*, document: Document, text: str, added_by) -> VersionReport:
     _save_anchors(annotations)
     document.text, document.content_hash, document.text_version = text, digest, number
     document.save(update_fields=["text", "content_hash", "text_version"])
+    # Search finds the new text, and annotations by the quotes they now have.
+    search.document_index(document=document)
+    for annotation in annotations:
+        search.annotation_index(annotation=annotation)
     document_touch(document_id=document.pk)
     events_touch(
         event_ids=Annotation.objects.filter(document=document)

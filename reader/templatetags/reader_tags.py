@@ -37,7 +37,17 @@ class Marked(Protocol):
     kind: str
 
 
-def _segment_html(text: str, segment: Segment, facets: dict[int, list[int]]) -> str:
+def _heading_level(text: str, segment: Segment, last: int) -> int:
+    """A `==Section==` line's level for assistive technology, one below the page's own
+    <h1> (`= Title =` is 2, `== Section ==` 3); a heading cut in pieces by highlights
+    keeps the level of its first piece."""
+    equals = len(text[segment.start : segment.end]) - len(
+        text[segment.start : segment.end].lstrip("=")
+    )
+    return min(6, equals + 1) if equals else last
+
+
+def _segment_html(text: str, segment: Segment, facets: dict[int, list[int]], level: int = 3) -> str:
     # The standard library's escape (what Django's wraps) without the SafeString per call:
     # a long document has thousands of segments.
     piece = html.escape(text[segment.start : segment.end])
@@ -67,6 +77,11 @@ def _segment_html(text: str, segment: Segment, facets: dict[int, list[int]]) -> 
         marks = [LETTERS[cast(Marked, a).kind] for a in segment.starting if not isinstance(a, str)]
         if marks:
             attributes += f' data-mark="{"".join(marks)}"'
+    if "s-heading" in classes:
+        # The stored text is unchanged: the line only reads as a heading.
+        attributes += f' role="heading" aria-level="{level}"'
+    elif "s-infobox-key" in classes:
+        attributes += ' role="term"'
     class_list = " ".join(dict.fromkeys(classes))
     return f'<span class="{class_list}"{attributes}>{piece}</span>'
 
@@ -83,7 +98,13 @@ def reading_text(
     Everything inserted is escaped text or integers.
     """
     facets = facets or {}
-    return mark_safe("".join(_segment_html(text, segment, facets) for segment in segments))
+    pieces = []
+    level = 3
+    for segment in segments:
+        if "heading" in segment.keys:
+            level = _heading_level(text, segment, level)
+        pieces.append(_segment_html(text, segment, facets, level))
+    return mark_safe("".join(pieces))
 
 
 @register.filter

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -42,6 +43,7 @@ from reader.views.common import (
 from reader.vocabularies import Kind, OutletKind, Stance
 
 READER_BODY = "reader/document_detail.html#reader-body"
+MOVED_TO_TRASH = "Moved to trash."
 SEARCH_LIMIT = 200
 
 
@@ -206,14 +208,20 @@ def document_detail(request: HtmxHttpRequest, slug: str, pk: int) -> HttpRespons
     return render(request, template, context)
 
 
-def _reader_body_response(request, access, document, *, saved=None) -> HttpResponse:
+def reader_body_response(
+    request, access, document, *, saved=None, trashed=None, notice: str = ""
+) -> HttpResponse:
+    """The text and the panel again after a change; with `notice` (and `trashed`, for its
+    Undo button) the status bar says what happened, out of band."""
     # The panel's poller starts from the revision after this change, not before it.
     document.refresh_from_db(fields=["revision"])
-    response = render(
-        request, READER_BODY, _reader_context(access, document, _reader_filters(request.POST))
-    )
+    context = _reader_context(access, document, _reader_filters(request.POST))
+    context.update(notice=notice, trashed=trashed)
+    response = render(request, "reader/partials/reader_body_notice.html", context)
     if saved is not None:
         response["HX-Trigger-After-Settle"] = f'{{"annotationSaved": {saved.pk}}}'
+    elif trashed is not None:
+        response["HX-Trigger-After-Settle"] = '{"annotationTrashed": true}'
     return response
 
 
@@ -292,17 +300,19 @@ def annotation_detail(request: HtmxHttpRequest, slug: str, pk: int) -> HttpRespo
     return render(request, "reader/annotation_detail.html", context)
 
 
-def _annotation_form(request, context: dict, annotation, *, status: int = 200, **extra):
-    """The edit form, pre-filled with the annotation as stored now; a note a moderator hid
-    from this member is neither shown nor editable."""
+def _annotation_form(
+    request, context: dict, annotation, *, status: int = 200, kept: dict | None = None, **extra
+):
+    """The edit form, pre-filled with the annotation as stored now, or (after an edit
+    conflict) with what the editor had typed, `kept`, over the newer version; a note a
+    moderator hid from this member is neither shown nor editable."""
     access = context["access"]
-    form = AnnotationUpdateForm(
-        initial={
-            "kind": annotation.kind,
-            "note": access.note_of(annotation),
-            "version": annotation.version,
-        }
-    )
+    initial = {
+        "kind": annotation.kind,
+        "note": access.note_of(annotation),
+        "version": annotation.version,
+    }
+    form = AnnotationUpdateForm(initial={**initial, **(kept or {})})
     extra.setdefault("note_hidden", access.note_of(annotation) != annotation.note)
     template = "reader/annotation_form.html"
     if request.htmx:
@@ -346,7 +356,8 @@ def annotation_update(request: HtmxHttpRequest, slug: str, pk: int) -> HttpRespo
             error.annotation,
             status=409,
             conflict=error.messages,
-            submitted_note=form.cleaned_data["note"],
+            theirs=error.annotation,
+            kept={"kind": form.cleaned_data["kind"], "note": form.cleaned_data["note"]},
         )
         if request.htmx:
             return reswap(retarget(response, f"#annotation-{annotation.pk}"), "outerHTML")
@@ -354,7 +365,7 @@ def annotation_update(request: HtmxHttpRequest, slug: str, pk: int) -> HttpRespo
     except ValidationError as error:
         return error_response(request, error.messages, target=errors_target)
     if request.htmx:
-        return _reader_body_response(request, access, annotation.document, saved=annotation)
+        return reader_body_response(request, access, annotation.document, saved=annotation)
     return redirect(f"{annotation.document.get_absolute_url()}#annotation-{annotation.pk}")
 
 
@@ -371,7 +382,10 @@ def annotation_delete(request: HtmxHttpRequest, slug: str, pk: int) -> HttpRespo
             {"access": access, "project": access.project, "annotation": annotation},
         )
     document = annotation.document
-    documents.annotation_delete(annotation=annotation, actor=request.user)
+    trashed = documents.annotation_delete(annotation=annotation, actor=request.user)
     if request.htmx:
-        return _reader_body_response(request, access, document)
+        return reader_body_response(
+            request, access, document, trashed=trashed, notice=MOVED_TO_TRASH
+        )
+    messages.success(request, MOVED_TO_TRASH)
     return redirect(document)

@@ -17,7 +17,7 @@ from reader.models import TRASH_DAYS
 from reader.sanitize import isolate
 from reader.selectors.access import (
     annotation_get_for_user,
-    deleted_annotation_get_for_owner,
+    deleted_annotation_get_for_user,
     document_get_for_user,
     project_access,
 )
@@ -28,7 +28,8 @@ from reader.selectors.team import (
     trash_for_project,
 )
 from reader.services import curation, documents
-from reader.views.common import id_or_none
+from reader.views.common import HtmxHttpRequest, id_or_none
+from reader.views.reading import reader_body_response
 
 ACTIVITY_PAGE_SIZE = 50
 
@@ -89,8 +90,9 @@ def trash_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def annotation_restore(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    access, trashed = deleted_annotation_get_for_owner(user=request.user, slug=slug, pk=pk)
+def annotation_restore(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Restore from the trash (an owner), or Undo a deletion (the annotation's author)."""
+    access, trashed = deleted_annotation_get_for_user(user=request.user, slug=slug, pk=pk)
     try:
         annotation, lost = documents.annotation_restore(trashed=trashed, actor=request.user)
     except ValidationError as error:
@@ -98,7 +100,13 @@ def annotation_restore(request: HttpRequest, slug: str, pk: int) -> HttpResponse
         return render(request, "reader/error.html", context, status=409)
     message = f"Restored {isolate(annotation)} on “{isolate(annotation.document.title)}”."
     if lost:
-        messages.warning(request, f"{message} Not restored: {'; '.join(lost)}.")
+        message = f"{message} Not restored: {'; '.join(lost)}."
+    if request.htmx:  # Undo from the reader: the text and panel again, the item shown
+        return reader_body_response(
+            request, access, annotation.document, saved=annotation, notice=message
+        )
+    if lost:
+        messages.warning(request, message)
     else:
         messages.success(request, message)
     return redirect(f"{annotation.document.get_absolute_url()}#annotation-{annotation.pk}")

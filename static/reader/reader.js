@@ -3,6 +3,42 @@
 (function () {
   "use strict";
 
+  // The site's menu: folded behind a button on small screens (see reader.css).
+  document.documentElement.classList.add("js");
+  document.addEventListener("DOMContentLoaded", () => {
+    const toggle = document.querySelector(".menu-toggle");
+    if (toggle) toggle.hidden = false;
+  });
+  // The panel as a bottom sheet on small screens: open or not is kept on <body>, so it
+  // holds across the panel's swaps.
+  const SHEET = "(max-width: 59.99rem)";
+  function syncSheet() {
+    const toggle = document.querySelector(".sheet-toggle");
+    if (!toggle) return;
+    toggle.hidden = !window.matchMedia(SHEET).matches;
+    toggle.setAttribute("aria-expanded", String(document.body.classList.contains("sheet-open")));
+  }
+  function openSheet(open = true) {
+    document.body.classList.toggle("sheet-open", open);
+    syncSheet();
+  }
+  document.addEventListener("DOMContentLoaded", syncSheet);
+  document.addEventListener("htmx:afterSettle", syncSheet);
+  window.matchMedia(SHEET).addEventListener("change", syncSheet);
+  document.addEventListener("click", (event) => {
+    if (event.target.closest(".sheet-toggle")) {
+      openSheet(!document.body.classList.contains("sheet-open"));
+    }
+  });
+
+  document.addEventListener("click", (event) => {
+    const toggle = event.target.closest(".menu-toggle");
+    if (!toggle) return;
+    const open = toggle.getAttribute("aria-expanded") !== "true";
+    toggle.setAttribute("aria-expanded", String(open));
+    document.getElementById(toggle.getAttribute("aria-controls")).classList.toggle("is-open", open);
+  });
+
   const pane = () => document.getElementById("reading-pane");
   const toolbar = () => document.getElementById("selection-toolbar");
 
@@ -66,9 +102,21 @@
       (element.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(element.tagName));
   }
 
+  // A viewer selecting text is told why nothing offers to tag it.
+  function tellViewer() {
+    const root = pane();
+    if (!root || toolbar() || !selectionInPane()) return;
+    const notice = document.getElementById("reader-notice");
+    if (notice && !notice.textContent.trim()) notice.textContent = root.dataset.readOnly || "";
+  }
+
   function onSelectionMaybeChanged(event) {
     const form = toolbar();
-    if (!form || form.contains(event.target)) return;
+    if (!form) {
+      tellViewer();
+      return;
+    }
+    if (form.contains(event.target)) return;
     const selected = selectionInPane();
     if (selected) showToolbar(selected);
     // A click elsewhere in the text closes the toolbar; the note typed so far stays in it.
@@ -76,6 +124,22 @@
   }
 
   document.addEventListener("mouseup", onSelectionMaybeChanged);
+
+  // A touch selection (long press, then the handles) ends with no mouseup: once it has
+  // stood still for a moment, the toolbar comes.
+  let lastPointer = "mouse";
+  let touchTimer = null;
+  document.addEventListener("pointerdown", (event) => {
+    lastPointer = event.pointerType;
+  });
+  document.addEventListener("selectionchange", () => {
+    if (lastPointer !== "touch") return;
+    window.clearTimeout(touchTimer);
+    touchTimer = window.setTimeout(() => {
+      const root = pane();
+      if (root) onSelectionMaybeChanged({ target: root });
+    }, 300);
+  });
   document.addEventListener("keyup", (event) => {
     if (event.shiftKey || event.key === "Shift") onSelectionMaybeChanged(event);
   });
@@ -89,7 +153,12 @@
     const form = toolbar();
     if (!form || form.hidden) return;
     if (event.key === "Escape") {
-      hideToolbar();
+      // From a field of the toolbar, back to the text with the selection and what was
+      // typed kept (keys.js restores the selection); from anywhere else, close it.
+      if (form.contains(event.target) && window.ReaderKeys) {
+        event.preventDefault();
+        window.ReaderKeys.backToText();
+      } else if (!(pane() && pane() === document.activeElement)) hideToolbar();
       return;
     }
     const button = kindButtonForKey(form, event.key);
@@ -100,6 +169,11 @@
   });
 
   // Highlights <-> panel.
+  window.Reader = {
+    pane, toolbar, selectionInPane, showToolbar, hideToolbar, tellViewer: () => tellViewer(),
+    selectInPanel: (ids) => selectInPanel(ids), flashHighlight: (id) => flashHighlight(id),
+  };
+
   function panelItem(id) {
     return document.getElementById(`annotation-${id}`);
   }
@@ -122,17 +196,30 @@
     });
   });
 
+  // The panel scrolls on its own: scrollIntoView would scroll the window as well, away
+  // from the highlight being shown.
+  function scrollPanelTo(item) {
+    const panel = document.getElementById("annotation-panel");
+    if (!panel) return;
+    const top = item.getBoundingClientRect().top - panel.getBoundingClientRect().top;
+    if (top < 0 || top + item.offsetHeight > panel.clientHeight) {
+      panel.scrollTo({ top: panel.scrollTop + top - 56, behavior: "smooth" });
+    }
+  }
+
+  // Resolves to the first item, once it is in the panel.
   function selectInPanel(ids, fetched = false) {
     const missing = ids.filter((id) => !panelItem(id));
     if (missing.length && !fetched) {
-      fetchPanelItems(missing).then(() => selectInPanel(ids, true));
-      return;
+      return fetchPanelItems(missing).then(() => selectInPanel(ids, true));
     }
     document.querySelectorAll(".annotation-item.is-selected")
       .forEach((item) => item.classList.remove("is-selected"));
     const items = ids.map(panelItem).filter(Boolean);
     items.forEach((item) => item.classList.add("is-selected"));
-    if (items.length) items[0].scrollIntoView({ block: "nearest", behavior: "smooth" });
+    if (items.length && window.matchMedia(SHEET).matches) openSheet();
+    if (items.length) scrollPanelTo(items[0]);
+    return Promise.resolve(items[0] || null);
   }
 
   function flashHighlight(id) {
@@ -171,8 +258,17 @@
     }
     window.getSelection().removeAllRanges();
     const id = event.detail.value;
+    placeInTextOrder(String(id));
     selectInPanel([String(id)]);
     flashHighlight(id);
+    if (window.ReaderKeys) window.ReaderKeys.saved(String(id));
+  });
+
+  // After a delete: the notice bar holds "Moved to trash" and its Undo button; the item
+  // that had the focus is gone, so the focus goes to Undo.
+  document.body.addEventListener("annotationTrashed", () => {
+    const undo = document.getElementById("undo-delete");
+    if (undo) undo.focus();
   });
 
   // 400 (invalid input) and 409 (edit conflict) carry a message to show where the form is.
@@ -205,6 +301,42 @@
   document.body.addEventListener("htmx:sendError", () => {
     showStatus("Could not reach the server: nothing was saved, and what you typed is still here.");
   });
+
+  // Copy buttons (an invitation link, a new API token): shown once the script runs.
+  document.addEventListener("DOMContentLoaded", () => {
+    document.querySelectorAll("[data-copy]").forEach((button) => { button.hidden = false; });
+  });
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest("[data-copy]");
+    if (!button) return;
+    const source = document.getElementById(button.dataset.copy);
+    const text = source.value ?? source.textContent;
+    const label = button.innerHTML;
+    const done = () => {
+      button.textContent = "Copied";
+      window.setTimeout(() => { button.innerHTML = label; }, 2000);
+    };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(done, () => showStatus("Select the text and copy it."));
+    } else {
+      window.getSelection().selectAllChildren(source);
+      if (source.select) source.select();
+      showStatus(document.execCommand("copy") ? "Copied." : "Selected: press Ctrl+C to copy.");
+    }
+  });
+
+  // A new item arrives on top of the panel: put it in its place in text order, among the
+  // items of the pages that are there (past the last of them it stays on top).
+  function placeInTextOrder(id) {
+    const item = panelItem(id);
+    const list = document.querySelector("#annotation-panel .annotation-list:not(.panel-pinned)");
+    if (!item || !list || !item.closest("#panel-pinned")) return;
+    const start = Number(item.dataset.start);
+    const items = Array.from(list.querySelectorAll(":scope > .annotation-item"));
+    const next = items.find((other) => Number(other.dataset.start) > start);
+    if (next) list.insertBefore(item, next);
+    else if (!list.querySelector(".panel-more")) list.append(item);
+  }
 
   // Facet matrix: a row's quotes expand and collapse.
   document.addEventListener("click", (event) => {
@@ -259,12 +391,15 @@
     }
   });
 
-  // Arriving at …#annotation-12 (after a save without JavaScript, or from a link) shows it.
-  document.addEventListener("DOMContentLoaded", () => {
+  // Arriving at …#annotation-12 (after a save without JavaScript, a restore, or from a
+  // link in the matrix, Activity, search or agreement) shows it: its item fetched into the
+  // panel when its page is not there, then the text scrolled to its highlight. After
+  // "load", so the browser's own jump to the fragment comes first, not after.
+  function showFromHash() {
     const match = window.location.hash.match(/^#annotation-(\d+)$/);
-    if (match) {
-      selectInPanel([match[1]]);
-      flashHighlight(match[1]);
-    }
-  });
+    if (!match || !pane()) return;
+    selectInPanel([match[1]]).then(() => flashHighlight(match[1]));
+  }
+  window.addEventListener("load", showFromHash);
+  window.addEventListener("hashchange", showFromHash);
 })();

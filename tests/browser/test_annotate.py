@@ -372,6 +372,7 @@ def test_edit_kind_and_note_from_the_panel(page, login, document, alice, bob):
     page.goto(document.get_absolute_url())
 
     item = page.locator(f"#annotation-{edited.pk}")
+    item.locator(".item-menu > summary").click()
     item.get_by_role("link", name="Edit").click()
     form = page.locator(f"#annotation-{edited.pk}.is-editing form")
     expect(form).to_be_visible()
@@ -394,7 +395,7 @@ def test_edit_kind_and_note_from_the_panel(page, login, document, alice, bob):
     assert pane_text(page) == document.text
 
 
-def test_delete_from_the_panel_after_confirming(page, login, document, alice, bob):
+def test_delete_from_the_panel_moves_to_trash_with_undo(page, login, document, alice, bob):
     kept = AnnotationFactory(document=document, author=bob, kind=Kind.CLAIM, quote="at least 36")
     deleted = AnnotationFactory(
         document=document, author=bob, kind=Kind.USER_COMMENT, quote="Surrogates"
@@ -404,20 +405,24 @@ def test_delete_from_the_panel_after_confirming(page, login, document, alice, bo
     expect_highlight(page, deleted)
 
     dialogs: list[str] = []
-
-    def accept(dialog) -> None:
-        dialogs.append(dialog.message)
-        dialog.accept()
-
-    page.once("dialog", accept)
+    page.on("dialog", lambda dialog: dialogs.append(dialog.message))
+    page.locator(f"#annotation-{deleted.pk} .item-menu > summary").click()
     page.locator(f"#annotation-{deleted.pk}").get_by_role("link", name="Delete").click()
     expect(page.locator(f"#annotation-{deleted.pk}")).to_have_count(0)
     expect(page.locator(f'#reading-pane .hl[data-ann~="{deleted.pk}"]')).to_have_count(0)
-    assert dialogs == ["Delete this user comment? This cannot be undone."]
+    expect(page.locator("#reader-notice")).to_have_text("Moved to trash. Undo")
+    assert dialogs == []  # no "cannot be undone": it can
     assert not Annotation.objects.filter(pk=deleted.pk).exists()
     assert list(document.annotations.values_list("pk", flat=True)) == [kept.pk]
     expect(page.locator("#annotation-panel .annotation-item")).to_have_count(1)
     expect_highlight(page, kept)
+    assert pane_text(page) == document.text
+
+    page.get_by_role("button", name="Undo").click()
+    expect(page.locator(f"#annotation-{deleted.pk}")).to_have_class(re.compile("is-selected"))
+    expect_highlight(page, deleted)
+    expect(page.locator("#reader-notice")).to_contain_text("Restored")
+    assert sorted(document.annotations.values_list("pk", flat=True)) == [kept.pk, deleted.pk]
     assert pane_text(page) == document.text
 
 

@@ -140,10 +140,12 @@ MATRIX = {
     ("event_changes", "get"): {"alice": OK, "dave": OK, "bob": OK, "carol": OK},
     # Everyone sees the audit trail; only owners see and empty the trash, and curate.
     ("activity_list", "get"): {"alice": OK, "dave": OK, "bob": OK, "carol": OK},
+    ("project_search", "get"): {"alice": OK, "dave": OK, "bob": OK, "carol": OK},
     ("trash_list", "get"): {"alice": OK, "dave": FORBIDDEN, "bob": FORBIDDEN, "carol": FORBIDDEN},
+    # Its author (dave) may undo the deletion; owners restore anything from the trash.
     ("annotation_restore", "post"): {
         "alice": REDIRECT,
-        "dave": FORBIDDEN,
+        "dave": REDIRECT,
         "bob": FORBIDDEN,
         "carol": FORBIDDEN,
     },

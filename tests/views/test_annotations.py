@@ -142,9 +142,13 @@ def test_stale_edit_gets_409_showing_the_newer_version_and_the_editors_text(
     )
     body = response.content.decode()
     assert response.status_code == 409
+    assert "\u2068alice\u2069 changed this annotation" in body  # who, not "Someone"
     assert "now version 2, you edited version 1" in body
-    assert "alice&#x27;s" in body  # the newer version is in the form
-    assert "bob&#x27;s" in body  # and what bob typed is not lost
+    assert "alice&#x27;s" in body  # the newer version is shown
+    # What bob typed, kind and note, is kept in the form, over the newer version.
+    assert 'value="opinion" id="id_kind_1" required checked' in body
+    assert "bob&#x27;s</textarea>" in body
+    assert 'name="version" value="2"' in body
     assert response["HX-Retarget"] == f"#annotation-{annotation.pk}"
     annotation.refresh_from_db()
     assert (annotation.note, annotation.version) == ("alice's", 2)

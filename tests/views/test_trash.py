@@ -23,9 +23,10 @@ from reader.services.curation import annotation_accept
 from reader.services.discussion import reply_create
 from reader.services.documents import annotation_delete, annotation_restore, annotation_update
 from reader.services.events import event_create, facet_create, facet_link_create
-from reader.vocabularies import Action
+from reader.services.projects import membership_set
+from reader.vocabularies import Action, Role
 from tests.conftest import shown
-from tests.factories import AnnotationFactory
+from tests.factories import AnnotationFactory, UserFactory
 
 
 @pytest.fixture
@@ -86,14 +87,31 @@ def test_owners_restore_from_the_trash_page(client, alice, bob, linked):
     assert actions[:2] == [Action.ANNOTATION_RESTORED, Action.ANNOTATION_DELETED]
 
 
-def test_annotators_and_viewers_cannot_restore(client, bob, carol, linked):
-    trashed = annotation_delete(annotation=linked, actor=bob)
-    for user in (bob, carol):
+def test_other_annotators_and_viewers_cannot_restore(client, alice, bob, carol, linked):
+    trashed = annotation_delete(annotation=linked, actor=alice)
+    dave = UserFactory(username="dave")
+    membership_set(project=linked.document.project, user=dave, role=Role.ANNOTATOR)
+    for user in (dave, carol):
         client.force_login(user)
         assert client.post(restore_url(trashed)).status_code == 403
         page = reverse("reader:trash_list", args=[linked.document.project.slug])
         assert client.get(page).status_code == 403
     assert not Annotation.objects.filter(pk=linked.pk).exists()
+
+
+def test_the_author_may_undo_but_not_see_the_trash(client, bob, linked):
+    """Undo after a delete: the author puts their own annotation back; the trash page
+    (everyone's deletions) stays the owners'."""
+    trashed = annotation_delete(annotation=linked, actor=bob)
+    client.force_login(bob)
+    page = reverse("reader:trash_list", args=[linked.document.project.slug])
+    assert client.get(page).status_code == 403
+    response = client.post(restore_url(trashed), headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert response["HX-Trigger-After-Settle"] == f'{{"annotationSaved": {linked.pk}}}'
+    assert 'id="reading-pane"' in response.content.decode()
+    assert "Restored" in response.content.decode()
+    assert Annotation.objects.filter(pk=linked.pk, note="edited").exists()
 
 
 def test_restoring_twice_is_refused_plainly(client, alice, bob, linked):
