@@ -80,7 +80,9 @@ def test_entities_and_pins_travel_and_round_trip(db, tmp_path):
     assert '"superseded": false' in first and '"parent": ' in first
     Project.objects.all().delete()
     get_user_model().objects.all().delete()
-    call_command("import_bundle", str(write(tmp_path, first)), stdout=StringIO())
+    call_command(
+        "import_bundle", str(write(tmp_path, first)), "--create-accounts", stdout=StringIO()
+    )
     assert export_bundle() == first
     project = Project.objects.get(slug="idlib-2020")
     some = FacetLink.objects.get(value="Some 33 Turkish soldiers")

@@ -22,6 +22,7 @@ from reader.models import (
     Annotation,
     DeletedAnnotation,
     Document,
+    Entity,
     Event,
     Facet,
     FacetLink,
@@ -77,6 +78,7 @@ def natural(obj) -> object:
             natural(o.author),
         ),
         Reply: lambda o: (natural(o.annotation), o.created),
+        Entity: lambda o: o.name,
     }
     return keys[type(obj)](obj)
 

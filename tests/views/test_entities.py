@@ -9,6 +9,7 @@ from django.urls import reverse
 from reader.models import Activity, Entity, EntityAlias
 from reader.services.events import event_create, facet_create, facet_link_create
 from reader.vocabularies import Action
+from tests.conftest import shown
 from tests.factories import AnnotationFactory, DocumentFactory
 
 LIST = reverse("reader:entity_list", args=["idlib"])
@@ -36,7 +37,7 @@ def url(name: str, target: Entity) -> str:
 
 def test_viewers_read_the_entities_and_the_proposed_variants(client, carol, places):
     client.force_login(carol)
-    body = client.get(LIST).content.decode()
+    body = shown(client.get(LIST).content.decode())
     assert ">Balyun" in body and ">Behun" in body
     assert "“Behun” may be “Balyun”." in body
     assert "Merge" not in body  # carol cannot change them
@@ -45,18 +46,18 @@ def test_viewers_read_the_entities_and_the_proposed_variants(client, carol, plac
 def test_merge_from_the_page_changes_the_matrix_and_is_recorded(client, bob, places):
     event, place = places
     client.force_login(bob)
-    matrix = client.get(event.get_absolute_url()).content.decode()
+    matrix = shown(client.get(event.get_absolute_url()).content.decode())
     assert "Possible variant" in matrix
     response = client.post(url("entity_merge", entity("Behun")), {"target_name": "Balyun"})
     assert response.status_code == 302
     assert not Entity.objects.filter(name="Behun").exists()
     assert EntityAlias.objects.get(key="behun").entity == entity("Balyun")
-    matrix = client.get(event.get_absolute_url()).content.decode()
+    matrix = shown(client.get(event.get_absolute_url()).content.decode())
     row = matrix[matrix.index(f'id="facet-{place.pk}"') :]
     assert "2 sources agree: Balyun" in row[: row.index("</tr>")]
     entry = Activity.objects.get(action=Action.ENTITY_MERGED)
     assert (entry.actor, entry.summary) == (bob, "“Behun” into “Balyun”")
-    activity = client.get(reverse("reader:activity_list", args=["idlib"])).content.decode()
+    activity = shown(client.get(reverse("reader:activity_list", args=["idlib"])).content.decode())
     assert "merged the entity" in activity
 
 
@@ -111,10 +112,10 @@ def test_mistakes_get_400_and_a_message(client, bob, places):
     balyun = entity("Balyun")
     response = client.post(url("entity_alias_add", balyun), {"name": "the Behun area"})
     assert response.status_code == 400
-    assert "merge the two entities instead" in response.content.decode()
+    assert "merge the two entities instead" in shown(response.content.decode())
     response = client.post(url("entity_merge", balyun), {"target_name": "Atlantis"})
     assert response.status_code == 400
-    assert "No entity is called “Atlantis”" in response.content.decode()
+    assert "No entity is called “Atlantis”" in shown(response.content.decode())
     response = client.post(
         url("entity_update", balyun), {"name": "Balyun", "parent_name": "Balyun"}
     )
