@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from reader.models import Annotation, Document, FacetLink
+from reader.models import Annotation, Document, Facet, FacetLink
 from tests.browser.conftest import wait_until_still
 from tests.browser.test_annotate import drag_over, expect_selected
 from tests.browser.test_events import BALYUN, matrix_cell, open_link_form
@@ -109,7 +109,8 @@ def test_a_second_capture_of_the_live_page(page: Page, live_server, login, demo_
     count = Annotation.objects.get(document=live, quote_exact=NEW_COUNT)
     assert (count.made_on, count.text_version) == (2, 2)
     form = open_link_form(page, count)
-    form.locator("select[name=facet]").select_option(label=f"{BALYUN} › Death toll")
+    toll = Facet.objects.get(event__name=BALYUN, name="Death toll")
+    form.locator("select[name=facet]").select_option(value=str(toll.pk))  # grouped by event
     form.locator("input[name=value]").fill("34")
     form.locator("input[name=claimed_at]").fill("2020-02-28T07:40")
     form.get_by_role("button", name="Link", exact=True).click()
