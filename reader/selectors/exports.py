@@ -95,6 +95,12 @@ def annotations_for_export(
     )
 
 
+def annotation_rows(*, pk: int) -> QuerySet[Annotation]:
+    """One annotation, for `export_rows` (the API's answer to a single annotation): the
+    caller has checked access."""
+    return Annotation.objects.filter(pk=pk).annotate(source_date=source_date()).order_by()
+
+
 def export_rows(
     annotations: QuerySet[Annotation], *, sees_hidden: bool, chunk_size: int = 1000
 ) -> Iterator[tuple[AnnotationRow, list[LinkRow]]]:
@@ -133,10 +139,16 @@ def export_rows(
         )
         .iterator(chunk_size=chunk_size)
     )
+    first = True
     while chunk := [_row(row, sees_hidden) for row in islice(rows, chunk_size)]:
+        # All the rows in one chunk (an API page): their links by a subquery, not a list of
+        # thousands of ids that Django prepares one by one.
+        whole = first and len(chunk) < chunk_size
+        first = False
+        chosen = annotations.values("pk") if whole else [row.pk for row in chunk]
         links: dict[int, list[LinkRow]] = {}
         for link in (
-            FacetLink.objects.filter(annotation_id__in=[row.pk for row in chunk])
+            FacetLink.objects.filter(annotation_id__in=chosen)
             .order_by("facet__event__name", "facet__order", NULLS_FIRST("claimed_at"), "pk")
             .values_list(
                 "annotation_id",

@@ -17,7 +17,7 @@ from urllib.parse import unquote
 
 import orjson
 from django.conf import settings
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
 from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
@@ -32,16 +32,18 @@ from reader.formats.w3c import project_facets, read_annotation, replace_links, u
 from reader.iris import Iris, base_url
 from reader.models import Annotation, DeletedAnnotation, Document, FacetLink
 from reader.selectors.access import annotation_get_for_user, document_get_for_user
-from reader.selectors.exports import annotations_for_export, export_rows
-from reader.selectors.reading import annotation_with_links
+from reader.selectors.exports import annotation_rows, annotations_for_export, export_rows
 from reader.services import documents, projects
 from reader.services.imports import ImportRefused, ImportReport
 from reader.services.locks import AnnotationGone, lock_rows, retry_on_conflict
 from reader.views.common import id_or_none
 
 CONTAINER_ALLOW = "GET, HEAD, OPTIONS, POST"
-# The largest page a client may ask for with ?limit=: a long document in one request.
+# The largest page a client may ask for with ?limit=, and the page size without one: a
+# long document's annotations (2,000 and more) come in one request, as a client reading
+# the container by its `next` links would otherwise make one request per 100.
 MAX_PAGE_SIZE = 5000
+PAGE_SIZE = MAX_PAGE_SIZE
 ANNOTATION_ALLOW = "GET, HEAD, OPTIONS, PUT, DELETE"
 CONTAINER_LINKS = (
     '<http://www.w3.org/ns/ldp#BasicContainer>; rel="type", '
@@ -274,7 +276,7 @@ def _container_iri(iris: Iris, document_pk: int, size: int, as_iris: bool) -> st
     """The container as this client sees it: its page size and its Prefer (contained IRIs)
     in the query, so that its pages and their `next` keep them."""
     query = []
-    if size != w3c_collection.PAGE_SIZE:
+    if size != PAGE_SIZE:
         query.append(f"limit={size}")
     if as_iris:
         query.append("iris=1")
@@ -357,13 +359,14 @@ def _page_size(request: HttpRequest) -> int:
     annotations in one request); PAGE_SIZE without it."""
     asked = id_or_none(request.GET.get("limit", ""))
     if asked is None or asked < 1:
-        return w3c_collection.PAGE_SIZE
+        return PAGE_SIZE
     return min(asked, MAX_PAGE_SIZE)
 
 
 def _rows(annotations, access, size: int):
-    """A page's annotations as plain rows, in one chunk: two queries whatever its size."""
-    return export_rows(annotations, sees_hidden=access.sees_hidden, chunk_size=size)
+    """A page's annotations as plain rows, in one chunk (one more than the page holds,
+    so its links come by a subquery): two queries whatever its size."""
+    return export_rows(annotations, sees_hidden=access.sees_hidden, chunk_size=size + 1)
 
 
 def _page(
@@ -384,13 +387,13 @@ def _page(
 
 
 def _representation(annotation_pk: int, iris, access) -> dict:
-    """The annotation as the API shows it to this member; a 404 when another request
-    deleted it since the access check."""
-    try:
-        annotation = annotation_with_links(pk=annotation_pk)
-    except ObjectDoesNotExist as gone:
-        raise AnnotationGone from gone
-    return dict(w3c.annotation_to_w3c(annotation, iris, sees_hidden=access.sees_hidden))
+    """The annotation as the API shows it to this member, read as the container's items
+    are (two queries, plain rows: no document, no model instances); a 404 when another
+    request deleted it since the access check."""
+    rows = list(_rows(annotation_rows(pk=annotation_pk), access, 1))
+    if not rows:
+        raise AnnotationGone
+    return dict(w3c.w3c_annotation(*rows[0], iris))
 
 
 def _link_events(record: dict) -> list[int]:

@@ -438,7 +438,23 @@ def test_pages_keep_the_clients_page_size_and_it_is_capped(client, bob, document
     assert [item["id"] for item in second["items"]] != [i["id"] for i in body["first"]["items"]]
     assert second["next"].endswith("limit=3&page=2")
     capped = client.get(container(document) + "?limit=999999", headers=auth).json()
-    assert capped["id"].endswith(f"?limit={api.MAX_PAGE_SIZE}")
+    assert capped["first"]["id"].endswith("?page=0"), "capped at MAX_PAGE_SIZE, the default"
+    assert api.PAGE_SIZE == api.MAX_PAGE_SIZE
+
+
+def test_without_limit_a_long_documents_annotations_come_in_one_request(
+    client, bob, document, django_assert_num_queries
+):
+    for number in range(1200):  # more than the 100 a page held before
+        start = number % 100
+        AnnotationFactory(document=document, author=bob, start=start, end=start + 1)
+    auth = bearer(bob)
+    client.get(container(document), headers=auth)  # the token's first use
+    with django_assert_num_queries(7):
+        body = client.get(container(document), headers=auth).json()
+    assert body["total"] == 1200
+    assert len(body["first"]["items"]) == 1200
+    assert "next" not in body["first"]
 
 
 @pytest.mark.parametrize("count", [5, 120])
