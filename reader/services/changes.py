@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from reader.models import Activity, Annotation, Document, Event
+from reader.models import Activity, Annotation, DocumentRevision, Event
 from reader.sanitize import isolate
 from reader.services.locks import lock_rows
 from reader.vocabularies import Action
@@ -19,7 +19,10 @@ def document_touch(*, document_id: int) -> None:
     """Note that the document's annotations changed, for the readers polling it. The caller
     has locked the row with locks.lock_rows first (taken again here, it costs nothing)."""
     lock_rows(document_id=document_id)
-    Document.objects.filter(pk=document_id).update(revision=models.F("revision") + 1)
+    counted = DocumentRevision.objects.filter(document_id=document_id)
+    if not counted.update(revision=models.F("revision") + 1):
+        # The document's first change (its row lock keeps a second writer out meanwhile).
+        DocumentRevision.objects.create(document_id=document_id, revision=1)
 
 
 def events_touch(*, event_ids=None, annotation_id: int | None = None) -> None:
