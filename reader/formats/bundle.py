@@ -223,10 +223,11 @@ def stream_bundle(
     sees_hidden: bool,
 ) -> Iterator[str]:
     """The bundle as JSON text, section by section. Each argument is a list (or, for
-    annotations, an iterator) in a stable order that depends only on the data, and the
-    keys ("d1", "f3", ...) follow that order: exporting a round-tripped project again gives
-    the same bytes. Annotations carry their facet links, and what a moderator hid: its
-    reason always, the hidden note itself only for a reader who `sees_hidden`."""
+    annotations, an iterator of (annotation, links, replies)) in a stable order that
+    depends only on the data, and the keys ("d1", "f3", ...) follow that order: exporting
+    a round-tripped project again gives the same bytes. Annotations carry their facet
+    links, and what a moderator hid: its reason always, the hidden note itself only for a
+    reader who `sees_hidden`."""
     keys = {
         "outlets": _keys("o", outlets),
         "documents": _keys("d", documents),
@@ -300,15 +301,9 @@ def stream_bundle(
         "entities": _entity_records(entities, keys["entities"]),
         "annotations": (
             _annotation_record(
-                f"a{n}",
-                annotation,
-                annotation.links.all(),
-                annotation.replies.all(),
-                keys,
-                sees_hidden,
-                _related_name,
+                f"a{n}", annotation, links, replies, keys, sees_hidden, _related_name
             )
-            for n, annotation in enumerate(annotations, start=1)
+            for n, (annotation, links, replies) in enumerate(annotations, start=1)
         ),
         "trash": _trash_records(trash, keys, sees_hidden),
     }
