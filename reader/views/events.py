@@ -29,13 +29,9 @@ from reader.selectors.access import (
     facet_link_get_for_user,
     project_access,
 )
-from reader.selectors.events import (
-    compare_columns,
-    event_documents,
-    event_matrix,
-    events_with_counts,
-)
+from reader.selectors.events import event_matrix, events_with_counts
 from reader.selectors.origins import origin_matrix
+from reader.selectors.side_by_side import compare_columns, event_documents
 from reader.services import events
 from reader.views.common import (
     HtmxHttpRequest,
