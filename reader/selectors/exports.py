@@ -58,8 +58,9 @@ class AnnotationRow(NamedTuple):
     canonical: str
     via: str
     foreign: dict
-    # When the version its offsets refer to came in: None while the source has one version.
-    source_date: datetime.datetime | None = None
+    # When the version its offsets refer to came in (as a time, or as the database's UTC
+    # text of one, like `created`): None while the source has one version.
+    source_date: datetime.datetime | str | None = None
 
 
 class LinkRow(NamedTuple):
@@ -106,7 +107,8 @@ def export_rows(
 ) -> Iterator[tuple[AnnotationRow, list[LinkRow]]]:
     """The annotations as plain tuples, each with its links, read a chunk at a time: one
     query per chunk for the annotations and one for their links, and no model instances
-    (an export of 100,000 spends most of its time making them otherwise). A note that a
+    (an export of 100,000 spends most of its time making them otherwise), and no column
+    that Django converts row by row (times come as the database's text). A note that a
     moderator hid is left out unless the reader `sees_hidden` (the access policy's rule)."""
     # `source_date` is annotations_for_export's, which the type checker cannot see.
     rows = (
@@ -116,6 +118,7 @@ def export_rows(
             foreign_text=Cast("foreign", output_field=TextField()),
             created_text=Cast("created", output_field=TextField()),
             modified_text=Cast("modified", output_field=TextField()),
+            source_date_text=Cast("source_date", output_field=TextField()),
         )
         .values_list(
             "pk",
@@ -133,7 +136,7 @@ def export_rows(
             "slug",
             "canonical",
             "via",
-            "source_date",
+            "source_date_text",
             "foreign_text",
             "hidden_reason",
         )
