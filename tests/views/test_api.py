@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from reader.formats import w3c
-from reader.models import Annotation, ApiToken, FacetLink
+from reader.models import Annotation, ApiToken, Document, DocumentRevision, FacetLink
 from reader.services.documents import annotation_update
 from reader.services.events import event_create, facet_create, facet_link_create
 from reader.services.projects import api_token_create
@@ -469,3 +469,38 @@ def test_a_page_of_any_size_costs_the_same_queries(
     with django_assert_num_queries(7):
         response = client.get(container(document) + "?limit=5000", headers=auth)
     assert len(response.json()["first"]["items"]) == count
+
+
+@pytest.mark.parametrize("existing", [0, 150])
+def test_a_create_costs_the_same_queries_however_many_annotations(
+    client, bob, document, django_assert_num_queries, existing
+):
+    """The token with its user, the membership, the document (its text, to check the
+    quote), the project's facets; then in the transaction the locks, the row, its search
+    entries, the revision counter (its own row, not the document's), the activity record,
+    and the answer read as rows (annotation, links)."""
+    _many(document, bob, existing)
+    auth = bearer(bob)
+    body = json.dumps(new_annotation(document, "33 soldiers"))
+    # the token's first use, and the document's first change (which makes its counter row)
+    client.post(container(document), body, JSONLD, headers=auth)
+    with django_assert_num_queries(18):
+        response = client.post(container(document), body, JSONLD, headers=auth)
+    assert response.status_code == 201
+    revision = DocumentRevision.objects.get(document=document).revision
+    assert revision == Document.objects.get(pk=document.pk).revision >= 1
+
+
+def test_an_annotation_is_read_in_five_queries(client, bob, document, django_assert_num_queries):
+    """The token with its user, the membership, the annotation, then its row and links."""
+    auth = bearer(bob)
+    created = client.post(
+        container(document),
+        json.dumps(new_annotation(document, "33 soldiers")),
+        JSONLD,
+        headers=auth,
+    )
+    with django_assert_num_queries(5):
+        response = client.get(created["Location"], headers=auth)
+    assert response.status_code == 200
+    assert response["ETag"] == created["ETag"]
