@@ -1,6 +1,7 @@
 """A long document's annotations through the API: pages of 100 (?limit=100, the default
 until 2026-12-01) followed by their links, against the default page (5,000: one request).
-Server time in-process (Django test client, SQLite), with a personal token as a script would send it; prints p50 / p95, bytes, queries and requests.
+Server time in-process (Django test client, SQLite), with a personal token as a script
+would send it; prints p50 / p95, bytes, queries and requests.
 
     .venv/bin/python bench/api_read.py [--runs 30] [--annotations 2000]
 """
