@@ -19,8 +19,10 @@ from reader.views.api.http import (
     ERROR_IF_MATCH,
     ERROR_STALE,
     ERROR_TARGET,
+    _encoded,
     _error,
     _etag,
+    _etag_of,
     _iris,
     _json,
     _matches,
@@ -71,10 +73,11 @@ def api_annotation(request: HttpRequest, slug: str, document: int, key: str) -> 
     if request.method == "OPTIONS":
         return HttpResponse(status=200)
     current = _representation(annotation.pk, iris, access)
-    etag = _etag(current)
     if_match = request.headers.get("If-Match")
-    if write and if_match is not None and not _matches(if_match, etag, weak=False):
-        return _error(412, ERROR_STALE.format(etag=etag), current=current)
+    if write and if_match is not None:  # a GET's ETag comes with its one encoding, below
+        etag = _etag(current)
+        if not _matches(if_match, etag, weak=False):
+            return _error(412, ERROR_STALE.format(etag=etag), current=current)
     if request.method == "DELETE":
         documents.annotation_delete(annotation=annotation, actor=request.user)
         return HttpResponse(status=204)
@@ -132,4 +135,5 @@ def _replace(request, access, annotation, iris) -> HttpResponse:
     except documents.StaleVersionError as stale:
         # Another PUT won the race: say so with the annotation as it is now.
         return _error(412, stale.messages[0], current=_representation(annotation.pk, iris, access))
-    return _json(body, ETag=_etag(body), Link=ANNOTATION_LINKS)
+    encoded = _encoded(body)  # once, for the answer and its ETag
+    return _json(encoded, ETag=_etag_of(encoded), Link=ANNOTATION_LINKS)
