@@ -9,7 +9,8 @@ import itertools
 import pytest
 
 from reader import comparison
-from reader.comparison import Claim, compare, intervals_agree
+from reader.claims import Claim, intervals_agree
+from reader.comparison import compare
 from reader.supersession import Report, same_line, superseded_ids
 from reader.values import MINUTES_PER_DAY, Interval, parse_date, parse_moment, parse_value
 

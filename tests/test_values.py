@@ -4,7 +4,8 @@ import math
 
 import pytest
 
-from reader.comparison import Claim, agree, compare
+from reader.claims import Claim, agree
+from reader.comparison import compare
 from reader.values import (
     Interval,
     hedge_margin,

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from reader import dates
-from reader.comparison import Claim, Group
+from reader.claims import Claim, Group
 from reader.iris import Iris
 from reader.selectors.events import EventMatrix, MatrixRow
 from reader.values import NUMERIC_TYPES, Interval
