@@ -11,13 +11,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from reader import dates
-from reader.values import (
-    MINUTES_PER_DAY,
-    NUMERIC_TYPES,
-    Interval,
-    normalise_text_value,
-    quantities_in,
-)
+from reader.dates import MINUTES_PER_DAY
+from reader.quantities import Interval, quantities_in
+from reader.values import NUMERIC_TYPES, normalise_text_value
 
 
 @dataclass(slots=True)

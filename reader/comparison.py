@@ -34,8 +34,8 @@ from reader.claims import (
     group_label,
     intervals_agree,
 )
+from reader.quantities import Interval
 from reader.sanitize import without_bidi_controls
-from reader.values import Interval
 
 AGREED, DISPUTED, VARIANT, SINGLE, SILENT = (
     "agreed",

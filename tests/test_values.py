@@ -6,16 +6,9 @@ import pytest
 
 from reader.claims import Claim, agree
 from reader.comparison import compare
-from reader.values import (
-    Interval,
-    hedge_margin,
-    parse_quantity,
-    parse_time_of_day,
-    parse_value,
-    quantities_in,
-    suggested_value,
-    values_in,
-)
+from reader.quantities import Interval, hedge_margin, parse_quantity, quantities_in
+from reader.times import parse_time_of_day
+from reader.values import parse_value, suggested_value, values_in
 
 
 def claim(value: str, value_type: str = "number", *, source: int = 1, **fields) -> Claim:

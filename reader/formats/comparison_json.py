@@ -13,8 +13,9 @@ from typing import Any
 from reader import dates
 from reader.claims import Claim, Group
 from reader.iris import Iris
+from reader.quantities import Interval
 from reader.selectors.events import EventMatrix, MatrixRow
-from reader.values import NUMERIC_TYPES, Interval
+from reader.values import NUMERIC_TYPES
 from reader.vocabularies import CountMode, Stance
 
 SCHEMA_PATH = Path(__file__).with_name("comparison.schema.json")
