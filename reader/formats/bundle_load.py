@@ -19,7 +19,6 @@ from reader.models import (
     DeletedAnnotation,
     DocumentVersion,
     Entity,
-    EntityAlias,
     Facet,
     FacetLink,
     Project,
@@ -31,7 +30,9 @@ from reader.services.documents import (
     annotation_delete,
     document_create,
     outlet_get_or_create,
+    trash_import_deletion,
 )
+from reader.services.entities import entity_import, entity_import_alias, entity_import_parent
 from reader.services.events import event_create, facet_create, facet_link_create
 from reader.services.imports import (
     ImportRefused,
@@ -40,7 +41,7 @@ from reader.services.imports import (
     import_history_keep,
     import_project,
 )
-from reader.services.supersession import supersession_refresh
+from reader.services.supersession import supersession_import_pin
 from reader.services.versions import versions_restore
 from reader.vocabularies import ForeignAuthors
 
@@ -240,24 +241,22 @@ def _import_entities(records: list[dict], project: Project, report: ImportReport
         entity = Entity.objects.filter(project=project, name=record["name"]).first()
         report.count("entities", existed=entity is not None)
         if entity is None:
-            entity = Entity.objects.create(
+            entity = entity_import(
                 project=project, name=record["name"], kind=record["kind"], country=record["country"]
             )
             made[record["key"]] = entity
         for alias in record["aliases"]:
-            EntityAlias.objects.get_or_create(
-                project=project,
-                key=alias["key"],
-                defaults={"entity": entity, "name": alias["name"]},
+            entity_import_alias(
+                project=project, entity=entity, key=alias["key"], name=alias["name"]
             )
     keys = {record["key"]: record for record in records}
     for key, entity in made.items():
         parent = keys[key]["parent"]
         if parent is not None:
-            entity.parent = Entity.objects.filter(
-                project=project, name=keys[parent]["name"]
-            ).first()
-            entity.save(update_fields=["parent"])
+            entity_import_parent(
+                entity=entity,
+                parent=Entity.objects.filter(project=project, name=keys[parent]["name"]).first(),
+            )
 
 
 def _user(users: dict, name: str | None):
@@ -329,10 +328,7 @@ def _import_links(
         )
         import_history_keep(instance=created_link, created=parse_moment(link["created"]))
         if link.get("superseded") is not None:
-            FacetLink.objects.filter(pk=created_link.pk).update(
-                superseded=link["superseded"], superseded_pinned=True
-            )
-            supersession_refresh(facet_id=facet.pk, document_id=annotation.document_id)
+            supersession_import_pin(link=created_link, superseded=link["superseded"])
 
 
 def _import_replies(record: dict, annotation: Annotation, users: dict, report) -> None:
@@ -368,4 +364,4 @@ def _import_trashed(record: dict, objects: dict, users: dict, report: ImportRepo
     _import_replies(record, annotation, users, ImportReport())
     deleted_by = _user(users, record.get("deleted_by"))
     trashed = annotation_delete(annotation=annotation, actor=deleted_by)
-    DeletedAnnotation.objects.filter(pk=trashed.pk).update(deleted=deleted, deleted_by=deleted_by)
+    trash_import_deletion(trashed=trashed, deleted=deleted, deleted_by=deleted_by)

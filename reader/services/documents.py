@@ -336,6 +336,12 @@ def annotation_delete(*, annotation: Annotation, actor) -> DeletedAnnotation:
     return trashed
 
 
+def trash_import_deletion(*, trashed: DeletedAnnotation, deleted: datetime.datetime, deleted_by):
+    """An imported deletion's original time and author, on the trash row annotation_delete
+    made for it. Inside the import's transaction."""
+    DeletedAnnotation.objects.filter(pk=trashed.pk).update(deleted=deleted, deleted_by=deleted_by)
+
+
 @retry_on_conflict
 def annotation_restore(*, trashed: DeletedAnnotation, actor) -> tuple[Annotation, list[str]]:
     """Put a deleted annotation back under its old id, with its replies and the links whose

@@ -346,3 +346,22 @@ def entity_set_parent(*, entity: Entity, parent: Entity | None, actor) -> Entity
         else f"“{entity.name}”: top-level",
     )
     return entity
+
+
+def entity_import(*, project: Project, name: str, kind: str, country: str) -> Entity:
+    """An entity of an imported bundle, as it was; its parent is set once all are in
+    (entity_import_parent). Inside the import's transaction, like every import write."""
+    return Entity.objects.create(project=project, name=name, kind=kind, country=country)
+
+
+def entity_import_alias(*, project: Project, entity: Entity, key: str, name: str) -> None:
+    """An imported alias, unless its key already names an entity of the project."""
+    EntityAlias.objects.get_or_create(
+        project=project, key=key, defaults={"entity": entity, "name": name}
+    )
+
+
+def entity_import_parent(*, entity: Entity, parent: Entity | None) -> None:
+    """What an imported entity is part of, as it was where the bundle was written."""
+    entity.parent = parent
+    entity.save(update_fields=["parent"])
