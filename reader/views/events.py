@@ -21,6 +21,7 @@ from reader.forms.events import (
     SupersededForm,
 )
 from reader.iris import Iris, base_url
+from reader.models import Facet
 from reader.selectors.access import (
     annotation_get_for_user,
     event_get_for_user,
@@ -42,6 +43,7 @@ from reader.views.common import (
     annotation_item_response,
     error_response,
     form_messages,
+    form_write,
     id_or_none,
     revision_poll,
     wants_partial,
@@ -141,6 +143,10 @@ def event_origins(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     return render(request, "reader/event_origins.html", context)
 
 
+def _at_facet(facet: Facet) -> HttpResponse:
+    return redirect(f"{facet.event.get_absolute_url()}#facet-{facet.pk}")
+
+
 @login_required
 @require_POST
 def facet_compare_level(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
@@ -148,16 +154,15 @@ def facet_compare_level(request: HtmxHttpRequest, slug: str, pk: int) -> HttpRes
     access, facet = facet_get_for_user(
         user=request.user, slug=slug, pk=pk, permission=Permission.ANNOTATE
     )
-    form = CompareLevelForm(request.POST)
-    if not form.is_valid():
-        return error_response(request, form_messages(form), target="#event-errors")
-    try:
-        events.facet_set_compare_level(
-            facet=facet, compare_level=form.cleaned_data["compare_level"], actor=request.user
-        )
-    except ValidationError as error:
-        return error_response(request, error.messages, target="#event-errors")
-    return redirect(f"{facet.event.get_absolute_url()}#facet-{facet.pk}")
+    return form_write(
+        request,
+        CompareLevelForm(request.POST),
+        lambda data: events.facet_set_compare_level(
+            facet=facet, compare_level=data["compare_level"], actor=request.user
+        ),
+        lambda _: _at_facet(facet),
+        target="#event-errors",
+    )
 
 
 @login_required
@@ -189,14 +194,13 @@ def facet_create(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     access, event = event_get_for_user(
         user=request.user, slug=slug, pk=pk, permission=Permission.ANNOTATE
     )
-    form = FacetForm(request.POST)
-    if not form.is_valid():
-        return error_response(request, form_messages(form), target="#event-errors")
-    try:
-        facet = events.facet_create(event=event, actor=request.user, **form.cleaned_data)
-    except ValidationError as error:
-        return error_response(request, error.messages, target="#event-errors")
-    return redirect(f"{event.get_absolute_url()}#facet-{facet.pk}")
+    return form_write(
+        request,
+        FacetForm(request.POST),
+        lambda data: events.facet_create(event=event, actor=request.user, **data),
+        _at_facet,
+        target="#event-errors",
+    )
 
 
 @login_required
