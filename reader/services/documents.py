@@ -28,7 +28,7 @@ from reader.sanitize import isolate
 from reader.services import search
 from reader.services.changes import (
     activity_on_annotation,
-    activity_record,
+    activity_on_document,
     document_touch,
     events_touch,
     shorten,
@@ -142,12 +142,11 @@ def document_create(
     document.full_clean()
     document.save()
     search.document_index(document=document)
-    activity_record(
-        project_id=project.pk,
+    activity_on_document(
+        document=document,
         actor=added_by,
         action=Action.DOCUMENT_ADDED,
         summary=f"“{isolate(document.title)}” ({isolate(outlet.name)})",
-        document_id=document.pk,
     )
     return document
 
