@@ -112,7 +112,7 @@ def version_diff(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
 def _review_action(request, slug: str, pk: int, action) -> HttpResponse:
     """A review's action on the annotation: a service called with the annotation and the
     person; its errors, or back to the review."""
-    access, annotation = annotation_get_for_user(
+    _, annotation = annotation_get_for_user(
         user=request.user, slug=slug, pk=pk, permission=Permission.ANNOTATE
     )
     try:
