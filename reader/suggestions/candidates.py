@@ -93,6 +93,9 @@ _NEGATED_ACT = re.compile(
     r"attack|attacked|target|targeted|take part|participate)\b"
 )
 _WORD = re.compile(r"[^\W_]{1,40}(?:[-‐][^\W_]{1,40}){0,3}")
+# A run of digits longer than any count or date: blanked before reading, as the number
+# patterns would try every way of splitting it.
+_LONG_DIGITS = re.compile(r"\d{16,}")
 _CLAUSE_BREAK = re.compile(r"[;()\[\]]|, (?:but|however|while|whereas)\b|\bbut\b|,")
 _MONTHS = (
     "january|february|march|april|may|june|july|august|september|october|november|december"
@@ -116,6 +119,8 @@ _PART_OF_DAY = re.compile(
     rf"\b(?:(?:early|late|mid) (?:{_WEEKDAYS})|(?:{_WEEKDAYS}) (?:{_PART})"
     rf"|last night|overnight|tonight|this (?:{_PART})|(?:yesterday|today) (?:{_PART}))\b"
 )
+# What every clock time has: a.m./p.m., minutes, or a second hour ("10-11").
+_CLOCKISH = re.compile(r"\d(?: ?[ap]\.? ?m|[:.h]\d\d| ?(?:-|–|to) ?\d)")
 # What may stand around a clock time and belongs to it.
 _CLOCK_BEFORE = re.compile(rf"(?:{_DAY}) (?:at )?\Z")
 _CLOCK_AFTER = re.compile(rf"\A(?: (?:local time|gmt|utc))?(?:,? (?:{_DAY}))?")
@@ -171,9 +176,14 @@ _EVENT_STEMS = frozenset(_stem(word) for word in EVENT_WORDS)
 class _Cues:
     stems: frozenset[str]
 
+    @functools.cached_property
+    def compounds(self) -> tuple[str, ...]:
+        """The stems long enough to be heard at the end of a compound."""
+        return tuple(sorted(cue for cue in self.stems if len(cue) >= 5))
+
     def heard(self, stem: str) -> bool:
         """A cue's stem, or a compound ending in one ("airstrike" hears "strike")."""
-        return stem in self.stems or any(len(cue) >= 5 and stem.endswith(cue) for cue in self.stems)
+        return stem in self.stems or stem.endswith(self.compounds)
 
 
 def facet_cues(facet: FacetSpec) -> _Cues:
@@ -220,6 +230,14 @@ class _Sentence:
     kind: str
     # (offset, name, which values it covers: "before" it, "after" it or "any")
     attributions: list[tuple[int, str, str]] = field(default_factory=list)
+    mentions: list[_Mention] | None = None  # read once, for places and actors
+    cues_at: dict[_Cues, list[int]] = field(default_factory=dict)
+
+    def cue_indexes(self, cues: _Cues) -> list[int]:
+        """The indexes of the tokens that are cues of a facet."""
+        if cues not in self.cues_at:
+            self.cues_at[cues] = [i for i, t in enumerate(self.tokens) if cues.heard(t.stem)]
+        return self.cues_at[cues]
 
     def token_at(self, offset: int) -> int:
         """The index of the first token ending after the offset."""
@@ -389,8 +407,8 @@ def _nearest_cue(sentence: _Sentence, cues: _Cues, start: int, end: int) -> int 
     first, last = sentence.token_at(start), sentence.token_at(end) - 1
     gaps = [
         first - index - 1 if index < first else index - last - 1
-        for index, token in enumerate(sentence.tokens)
-        if (index < first or index > last) and cues.heard(token.stem)
+        for index in sentence.cue_indexes(cues)
+        if index < first or index > last
     ]
     return min(gaps) if gaps else None
 
@@ -420,9 +438,8 @@ def _numbers(
             start += 1
         best: list[tuple[int, FacetSpec, int, int]] = []
         for facet, cues in facets:
-            for index, token in enumerate(sentence.tokens):
-                if not cues.heard(token.stem):
-                    continue
+            for index in sentence.cue_indexes(cues):
+                token = sentence.tokens[index]
                 if token.end <= start:
                     gap = sentence.token_at(start) - index - 1
                     between = (token.end, start)
@@ -472,7 +489,8 @@ def _times(sentence: _Sentence, published: datetime.date | None) -> list[_Found]
     """Clock times with the day and zone around them, and parts of named days."""
     found = []
     folded = sentence.folded
-    for start, end in values.time_spans(sentence.text):
+    clocks = values.time_spans(sentence.text) if _CLOCKISH.search(folded) else []
+    for start, end in clocks:
         if before := _CLOCK_BEFORE.search(folded[max(0, start - 40) : start]):
             start -= len(before.group(0))
         if after := _CLOCK_AFTER.match(folded[end : end + 40]):
@@ -503,16 +521,26 @@ class _Names:
     """The project's names by their folded words, for longest-first matching."""
 
     by_words: dict[tuple[str, ...], KnownName]
-    longest: int
+    lengths: dict[str, tuple[int, ...]]  # by first word: the names' lengths, longest first
 
 
 def _name_table(names: Sequence[KnownName]) -> _Names:
     by_words: dict[tuple[str, ...], KnownName] = {}
+    lengths: dict[str, set[int]] = {}
     for name in names:
         key = tuple(_words(name.text))
         if key:
             by_words.setdefault(key, name)
-    return _Names(by_words, max((len(key) for key in by_words), default=0))
+            lengths.setdefault(key[0], set()).add(len(key))
+    return _Names(
+        by_words, {word: tuple(sorted(found, reverse=True)) for word, found in lengths.items()}
+    )
+
+
+@functools.lru_cache(maxsize=65536)
+def _country_word(word: str) -> bool:
+    """The word is a country's name or demonym ("Syria", "Russian", "Turks")."""
+    return entities.country_for(word, codes=False) is not None
 
 
 @dataclass(frozen=True)
@@ -525,10 +553,14 @@ class _Mention:
 
 def _mentions(sentence: _Sentence, table: _Names) -> list[_Mention]:
     """Names of the project and of the country table in the sentence, longest first."""
+    if sentence.mentions is not None:
+        return sentence.mentions
     tokens, mentions = sentence.tokens, []
     index = 0
     while index < len(tokens):
-        for length in range(min(table.longest, len(tokens) - index), 0, -1):
+        for length in table.lengths.get(tokens[index].folded, ()):
+            if index + length > len(tokens):
+                continue
             key = tuple(t.folded for t in tokens[index : index + length])
             if key in table.by_words:
                 mentions.append(_Mention(index, index + length - 1, table.by_words[key], False))
@@ -536,12 +568,14 @@ def _mentions(sentence: _Sentence, table: _Names) -> list[_Mention]:
                 break
         else:
             token = tokens[index]
-            if token.capitalised and entities.country_for(token.text, codes=False):
+            if token.capitalised and _country_word(token.text):
                 mentions.append(_Mention(index, index, None, True))
             index += 1
+    sentence.mentions = mentions
     return mentions
 
 
+@functools.lru_cache(maxsize=65536)
 def _demonym(written: str) -> bool:
     country = entities.country_for(written, codes=False)
     if country is None:
@@ -606,7 +640,7 @@ def _places(sentence: _Sentence, table: _Names) -> list[_Found]:
         found.append(_place_found(sentence, mention.first, mention.last, score, entity_id))
     for first, last in _new_names(sentence, PLACE_BEFORE, taken):
         written = sentence.text[tokens[first].start : tokens[last].end]
-        if entities.country_for(written, codes=False) or not first:
+        if _country_word(written) or not first:
             continue
         found.append(_place_found(sentence, first, last, 0.65, None))
     return found
@@ -628,7 +662,7 @@ def _actors(sentence: _Sentence, table: _Names) -> list[_Found]:
         if (
             mention.known
             and mention.known.kind not in ("actor", "organisation")
-            and not (entities.country_for(mention.known.text, codes=False))
+            and not _country_word(mention.known.text)
         ):
             continue
         last = mention.last
@@ -654,7 +688,7 @@ def _actors(sentence: _Sentence, table: _Names) -> list[_Found]:
 
 
 def _sentence(text: str, start: int, end: int, comments: list[tuple[int, int]]) -> _Sentence:
-    written = text[start:end]
+    written = _LONG_DIGITS.sub(lambda run: " " * len(run.group(0)), text[start:end])
     # One code point for one, so offsets in the folded text are offsets in the text.
     folded = fold(written).replace("\u00a0", " ").replace("\t", " ")
     kind = "user_comment" if any(a <= start < b for a, b in comments) else "claim"
@@ -672,14 +706,17 @@ def suggest(
 ) -> list[Candidate]:
     """Every candidate of the text for the facets, in text order, best first at one place."""
     cued = [(facet, facet_cues(facet)) for facet in facets]
-    numeric = [(facet, cues) for facet, cues in cued if facet.value_type in NUMBER_TYPES]
     table = _name_table(names)
     comments = comment_ranges(text)
-    kinds = {facet.value_type for facet in facets}
     candidates: list[Candidate] = []
     for start, end in sentences(text):
         sentence = _sentence(text, start, end, comments)
-        found: list[tuple[FacetSpec, _Found]] = _numbers(sentence, numeric) if numeric else []
+        # Every value needs a cue of its facet in its sentence: a sentence with none is
+        # not read further.
+        cued_here = [(facet, cues) for facet, cues in cued if sentence.cue_indexes(cues)]
+        kinds = {facet.value_type for facet, _ in cued_here}
+        heard = [(f, c) for f, c in cued_here if f.value_type in NUMBER_TYPES]
+        found: list[tuple[FacetSpec, _Found]] = _numbers(sentence, heard) if heard else []
         # Each kind of value is read once per sentence, whatever the number of facets.
         extracted = {
             "time": _times(sentence, published) if "time" in kinds else [],
@@ -687,7 +724,7 @@ def suggest(
             "place": _places(sentence, table) if "place" in kinds else [],
             "actor": _actors(sentence, table) if "actor" in kinds else [],
         }
-        for facet, cues in cued:
+        for facet, cues in cued_here:
             for item in extracted.get(facet.value_type, []):
                 cue = _cue_score(sentence, cues, item.start, item.end)
                 if cue is None:
@@ -721,3 +758,25 @@ def _candidate(sentence: _Sentence, facet: FacetSpec, item: _Found) -> Candidate
         score=round(min(1.0, item.score), 3),
         entity_id=item.entity_id,
     )
+
+
+def _name_identity(value: str, role: str) -> str:
+    reading = entities.read_name(value, role)
+    if reading is None:
+        return ""
+    return reading.country.code if reading.country else reading.key
+
+
+def same_value(
+    value_type: str, first: str, second: str, *, published: datetime.date | None = None
+) -> bool:
+    """Whether two written values say the same once the project has read them: numbers,
+    times and dates by their intervals ("Some 33" is not "33"), places and actors by
+    their names' keys ("the Russians" is "Russia", "Idlib province" is "Idlib")."""
+    if value_type in ("actor", "place"):
+        key = _name_identity(first, value_type)
+        return bool(key) and key == _name_identity(second, value_type)
+    parsed = values.parse_value(value_type, first, base=published)
+    if parsed is not None:
+        return parsed == values.parse_value(value_type, second, base=published)
+    return values.normalise_text_value(first) == values.normalise_text_value(second)

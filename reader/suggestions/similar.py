@@ -94,6 +94,8 @@ def sentences(text: str) -> list[tuple[int, int]]:
 def fold(text: str) -> str:
     """Casefolded and without diacritics, one code point for one ("Erdoğan" is "erdogan"),
     so that offsets in the folded text are offsets in the text."""
+    if text.isascii():
+        return text.lower()
     return "".join(_fold_char(c) for c in text)
 
 
