@@ -423,10 +423,20 @@ def _is_count(text: str, start: int, end: int) -> bool:
     )
 
 
+# The kinds of count a project may have no facet for: a number nearest one of their words
+# is that kind's, not a facet's ("killed and five wounded" with no Wounded facet).
+_RIVALS = [
+    (FacetSpec(-number, "", "number"), _Cues(group))
+    for number, group in enumerate(_GROUP_STEMS[:3], start=1)
+]
+
+
 def _numbers(
     sentence: _Sentence, facets: list[tuple[FacetSpec, _Cues]]
 ) -> list[tuple[FacetSpec, _Found]]:
     """Each count in the sentence for the numeric facet whose cue is nearest to it."""
+    heard = {stem for _, cues in facets for stem in cues.stems}
+    facets = facets + [(f, c) for f, c in _RIVALS if not c.stems <= heard]
     spans = [
         (start, end)
         for start, end in values.quantity_spans(sentence.text)
@@ -467,7 +477,7 @@ def _numbers(
                 (b for b in best if b[1].id == facet_id), key=lambda b: b[0]
             )
             value = sentence.text[start:end].strip()
-            if values.parse_quantity(value) is None:
+            if facet_id < 0 or values.parse_quantity(value) is None:
                 continue
             span = (min(start, cue_start), max(end, cue_end))
             score = max(0.5, 0.95 - 0.08 * gap)
@@ -485,8 +495,11 @@ def _parses(value_type: str, value: str, published: datetime.date | None) -> boo
     return values.parse_value(value_type, value, base=published) is not None
 
 
-def _times(sentence: _Sentence, published: datetime.date | None) -> list[_Found]:
-    """Clock times with the day and zone around them, and parts of named days."""
+def _times(
+    sentence: _Sentence, published: datetime.date | None, *, timestamps: bool = False
+) -> list[_Found]:
+    """Clock times with the day and zone around them, and parts of named days; a time
+    alone in its sentence (a live page's timestamp) only when `timestamps`."""
     found = []
     folded = sentence.folded
     clocks = values.time_spans(sentence.text) if _CLOCKISH.search(folded) else []
@@ -502,7 +515,7 @@ def _times(sentence: _Sentence, published: datetime.date | None) -> list[_Found]
     words_left = len(sentence.tokens) - sum(
         1 for t in sentence.tokens if any(f.start <= t.start < f.end for f in found)
     )
-    if words_left < 3:
+    if words_left < 3 and not timestamps:
         return []  # a timestamp of its own, not a time the text states
     return [f for f in found if _parses("time", f.value, published)]
 
@@ -654,7 +667,8 @@ def _agent(sentence: _Sentence, first: int, last: int) -> bool:
     return bool(before & AGENT_BEFORE or after & AGENT_AFTER)
 
 
-def _actors(sentence: _Sentence, table: _Names) -> list[_Found]:
+def _actors(sentence: _Sentence, table: _Names, *, anywhere: bool = False) -> list[_Found]:
+    """Names said to have done something (any name, lower, when `anywhere`)."""
     tokens, found = sentence.tokens, []
     mentions = _mentions(sentence, table)
     taken = {i for m in mentions for i in range(m.first, m.last + 1)}
@@ -672,12 +686,13 @@ def _actors(sentence: _Sentence, table: _Names) -> list[_Found]:
             and tokens[last + 1].folded in entities.ORGANISATIONAL - entities.JOINING
         ):
             last += 1  # "Syrian" "government forces"
-        if not _agent(sentence, mention.first, last):
+        agent = _agent(sentence, mention.first, last)
+        if not (agent or anywhere):
             continue
         start, end = tokens[mention.first].start, tokens[last].end
         exact = mention.known if last == mention.last else None
         entity_id = exact.entity_id if exact else None
-        found.append(_Found(start, end, sentence.text[start:end], 0.8, entity_id))
+        found.append(_Found(start, end, sentence.text[start:end], 0.8 if agent else 0.4, entity_id))
     for first, last in _new_names(sentence, AGENT_BEFORE, taken):
         start, end = tokens[first].start, tokens[last].end
         found.append(_Found(start, end, sentence.text[start:end], 0.6, None))
@@ -685,6 +700,27 @@ def _actors(sentence: _Sentence, table: _Names) -> list[_Found]:
 
 
 # The engine ---------------------------------------------------------------------------
+
+
+def _extract(
+    value_type: str,
+    sentence: _Sentence,
+    table: _Names,
+    published: datetime.date | None,
+    *,
+    chosen: bool = False,
+) -> list[_Found]:
+    """The values of one type (not numbers) in a sentence; in a quote a person `chosen`,
+    also a timestamp alone and any name, not only one said to have done something."""
+    if value_type == "time":
+        return _times(sentence, published, timestamps=chosen)
+    if value_type == "date":
+        return _dates(sentence, published)
+    if value_type == "place":
+        return _places(sentence, table)
+    if value_type == "actor":
+        return _actors(sentence, table, anywhere=chosen)
+    return []
 
 
 def _sentence(text: str, start: int, end: int, comments: list[tuple[int, int]]) -> _Sentence:
@@ -718,12 +754,7 @@ def suggest(
         heard = [(f, c) for f, c in cued_here if f.value_type in NUMBER_TYPES]
         found: list[tuple[FacetSpec, _Found]] = _numbers(sentence, heard) if heard else []
         # Each kind of value is read once per sentence, whatever the number of facets.
-        extracted = {
-            "time": _times(sentence, published) if "time" in kinds else [],
-            "date": _dates(sentence, published) if "date" in kinds else [],
-            "place": _places(sentence, table) if "place" in kinds else [],
-            "actor": _actors(sentence, table) if "actor" in kinds else [],
-        }
+        extracted = {kind: _extract(kind, sentence, table, published) for kind in kinds}
         for facet, cues in cued_here:
             for item in extracted.get(facet.value_type, []):
                 cue = _cue_score(sentence, cues, item.start, item.end)
@@ -780,3 +811,39 @@ def same_value(
     if parsed is not None:
         return parsed == values.parse_value(value_type, second, base=published)
     return values.normalise_text_value(first) == values.normalise_text_value(second)
+
+
+_SOME_DAY = datetime.date(2000, 1, 1)
+
+
+def quote_values(
+    value_type: str,
+    quote: str,
+    *,
+    facet_name: str = "",
+    names: Sequence[KnownName] = (),
+    published: datetime.date | None = None,
+) -> list[str]:
+    """The values of a facet's type in a quote a person chose, best first: what suggest()
+    would propose, without asking the quote for a cue (the person chose it), except that
+    a count next to the facet's cue words comes before any other count."""
+    table = _name_table(names)
+    facet = FacetSpec(0, facet_name, value_type)
+    cues = facet_cues(facet)
+    # Without the day of writing, "yesterday" still reads as a day once there is one:
+    # the link keeps it as written and the comparison resolves it.
+    published = published or _SOME_DAY
+    ranked: list[tuple[float, int, str]] = []
+    for start, end in sentences(quote):
+        sentence = _sentence(quote, start, end, [])
+        if value_type in NUMBER_TYPES:
+            found = [item for _, item in _numbers(sentence, [(facet, cues)])]
+            found += [
+                _Found(a, b, sentence.text[a:b].strip(), 0.1)
+                for a, b in values.quantity_spans(sentence.text)[:MAX_NUMBERS]
+                if _is_count(sentence.text, a, b)
+            ]
+        else:
+            found = _extract(value_type, sentence, table, published, chosen=True)
+        ranked += [(-item.score, start + item.start, item.value) for item in found]
+    return list(dict.fromkeys(value for *_, value in sorted(ranked)))
