@@ -231,6 +231,7 @@ class _Sentence:
     # (offset, name, which values it covers: "before" it, "after" it or "any")
     attributions: list[tuple[int, str, str]] = field(default_factory=list)
     mentions: list[_Mention] | None = None  # read once, for places and actors
+    ends: list[int] | None = None
     cues_at: dict[_Cues, list[int]] = field(default_factory=dict)
 
     def cue_indexes(self, cues: _Cues) -> list[int]:
@@ -241,7 +242,9 @@ class _Sentence:
 
     def token_at(self, offset: int) -> int:
         """The index of the first token ending after the offset."""
-        return bisect.bisect_right([token.end for token in self.tokens], offset)
+        if self.ends is None:
+            self.ends = [token.end for token in self.tokens]
+        return bisect.bisect_right(self.ends, offset)
 
 
 def _tokens(text: str, folded: str) -> list[_Token]:
@@ -477,7 +480,7 @@ def _numbers(
                 (b for b in best if b[1].id == facet_id), key=lambda b: b[0]
             )
             value = sentence.text[start:end].strip()
-            if facet_id < 0 or values.parse_quantity(value) is None:
+            if facet_id < 0 or not _parses("number", value, None):
                 continue
             span = (min(start, cue_start), max(end, cue_end))
             score = max(0.5, 0.95 - 0.08 * gap)
