@@ -63,9 +63,19 @@ def seeds() -> dict[str, tuple[str, datetime.date | None]]:
 
 
 def project_names() -> list[KnownName]:
+    """The demo bundle's entities by every alias, each with the entities that contain it."""
+    numbers = {entity["key"]: n for n, entity in enumerate(BUNDLE["entities"], start=1)}
+    parents = {entity["key"]: entity["parent"] for entity in BUNDLE["entities"]}
+
+    def within(key: str) -> tuple[int, ...]:
+        chain = []
+        while (key := parents.get(key)) and numbers[key] not in chain:
+            chain.append(numbers[key])
+        return tuple(chain)
+
     return [
-        KnownName(alias["name"], number, entity["kind"])
-        for number, entity in enumerate(BUNDLE["entities"], start=1)
+        KnownName(alias["name"], numbers[entity["key"]], entity["kind"], within(entity["key"]))
+        for entity in BUNDLE["entities"]
         for alias in entity["aliases"]
     ]
 
@@ -81,8 +91,9 @@ def gold_spans(texts) -> list[dict]:
     return spans
 
 
-def measure(names: list[KnownName]) -> dict[str, list[int]]:
-    """gold, candidates, candidates that match, gold found: per facet type."""
+def measure(names: list[KnownName], show: str = "") -> dict[str, list[int]]:
+    """gold, candidates, candidates that match, gold found: per facet type. With `show`
+    (a facet type's group), print that group's wrong candidates and missed spans."""
     texts = seeds()
     gold = gold_spans(texts)
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
@@ -107,10 +118,17 @@ def measure(names: list[KnownName]) -> dict[str, list[int]]:
                     matched = True
                     found.add(number)
             counts[group][2] += matched
+            if show == group and not matched:
+                where = text[candidate.start : candidate.end]
+                print(f"  wrong {source[:3]} {facet.name}: {candidate.value!r} in {where!r}")
         for number, span in enumerate(mine):
             group = TYPE_GROUPS[BY_NAME[span["facet"]].value_type]
             counts[group][0] += 1
             counts[group][3] += number in found
+            if show == group and number not in found:
+                print(
+                    f"  missed {source[:3]} {span['facet']}: {span['value']!r} in {span['quote']!r}"
+                )
     return counts
 
 
@@ -159,7 +177,13 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--documents", type=int, default=1000)
+    parser.add_argument("--show", choices=TYPE_GROUPS.values(), help="list errors of a type")
     arguments = parser.parse_args()
+    if arguments.show:
+        measure(project_names(), arguments.show)
+        print("-- no names")
+        measure([], arguments.show)
+        return
     names = project_names()
     print(
         f"    .venv/bin/python bench/suggestions.py --runs {arguments.runs} "

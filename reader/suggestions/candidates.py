@@ -46,7 +46,7 @@ CUE_GROUPS = (
     word_set("displaced displacement fled fleeing refugees homeless uprooted"),
     word_set(
         "perpetrator perpetrators executed carried responsible attacker attackers blamed"
-        " blaming culprit"
+        " blaming culprit attack attacks attacked"
     ),
     word_set("place location site area where locality"),
     word_set("time hour when clock"),
@@ -55,7 +55,7 @@ CUE_GROUPS = (
 # The event itself: heard by time, date, place and actor facets whose name has no cue.
 EVENT_WORDS = word_set(
     "strike strikes airstrike airstrikes bombing bombings bombardment raid raids shelling"
-    " explosion blast assault"
+    " explosion blast assault aviation"
 )
 # Name words that say nothing of what a facet is about.
 GENERIC = word_set("of the a an number total count main first second")
@@ -63,6 +63,8 @@ NUMBER_TYPES = frozenset({"number", "number_range"})
 # How far a number's cue may be, in words.
 CUE_AFTER = 5
 CUE_BEFORE = 3
+# How far, in words, a place's or an actor's cue may be (times and dates: their sentence).
+CUE_REACH = {"place": 10, "actor": 12}
 MAX_TOKENS = 120
 MAX_NUMBERS = 12  # counts read per sentence
 MIN_SCORE = 0.5
@@ -72,11 +74,20 @@ MAX_NAME_WORDS = 8
 AGENT_BEFORE = word_set("by blaming blamed blame likely allegedly deny denied accused attributed")
 AGENT_AFTER = word_set(
     "carried carry carrying executed struck bombed dropped delivered used launched fired"
-    " responded targeted shelled hit"
+    " responded targeted shelled"
 )
-AGENT_WINDOW = 4
+AGENT_WINDOW = 4  # words after a name; before it, the word itself and an article
+PASSIVE = word_set("was were been be being is are")
+# Words of an organisation after a name ("Syrian" "government forces"), not joining words.
+ORGANISATION_WORDS = (
+    entities.ORGANISATIONAL - entities.JOINING - entities.ARTICLES - word_set("close to other")
+) | word_set("ally allies director directorate")
 # Words after which a capitalised name is a place.
-PLACE_BEFORE = word_set("in near at called of between outside around")
+PLACE_BEFORE = word_set("in near at called of between outside around location")
+PLACE_NOUNS = word_set(
+    "village town city settlement area province district region governorate outskirts"
+    " north south east west northeast northwest southeast southwest vicinity"
+)
 REPORT_VERBS = word_set(
     "said says say reported reports announced stated claimed claims told added stressed confirmed"
 )
@@ -146,6 +157,7 @@ class KnownName:
     text: str  # one written form (an entity's name or alias), e.g. "Russian Air Force"
     entity_id: int
     kind: str  # a reader.vocabularies.EntityKind value
+    within: tuple[int, ...] = ()  # the entities that contain it (Balyun: Idlib, Syria)
 
 
 @dataclass(frozen=True)
@@ -490,7 +502,7 @@ def _numbers(
 
 def _cue_score(sentence: _Sentence, cues: _Cues, start: int, end: int) -> float | None:
     gap = _nearest_cue(sentence, cues, start, end)
-    return None if gap is None else max(0.55, 0.9 - 0.02 * gap)
+    return None if gap is None else max(0.7, 0.95 - 0.01 * gap)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -611,10 +623,15 @@ def _place_found(sentence: _Sentence, first: int, last: int, score: float, entit
 def _new_names(
     sentence: _Sentence, after: frozenset[str], taken: set[int]
 ) -> list[tuple[int, int]]:
-    """Capitalised words (at most three) right after one of the words, not yet a name."""
+    """Capitalised words (at most three) right after one of the words, not yet a name;
+    "of" only after a place word ("the village of X"), and none in a headline, where
+    every word is capitalised."""
     found, tokens = [], sentence.tokens
+    headline = _headline(tokens)
     for index, token in enumerate(tokens[:-1]):
         if token.folded not in after:
+            continue
+        if token.folded == "of" and (index == 0 or tokens[index - 1].folded not in PLACE_NOUNS):
             continue
         first = index + 1
         if tokens[first].folded in entities.ARTICLES and first + 1 < len(tokens):
@@ -632,8 +649,38 @@ def _new_names(
         written = sentence.text[tokens[first].start : tokens[last].end]
         if re.fullmatch(rf"(?:{_MONTHS}|{_WEEKDAYS})", written.lower()):
             continue
+        if headline and any(_cue_word(t.stem) for t in tokens[first : last + 1]):
+            continue  # "Killed in Airstrike": in a headline every word is capitalised
         found.append((first, last))
     return found
+
+
+def _cue_word(stem: str) -> bool:
+    return stem in _EVENT_STEMS or any(stem in group for group in _GROUP_STEMS)
+
+
+def _named_before_place(sentence: _Sentence, taken: set[int]) -> list[tuple[int, int]]:
+    """A capitalised word before a place noun ("the Behun area", "Idlib province") or
+    after a country's possessive ("Syria's Idlib"), not yet a name."""
+    tokens, found = sentence.tokens, []
+    headline = _headline(tokens)
+    for index, token in enumerate(tokens):
+        if not token.capitalised or index in taken or not index or _cue_word(token.stem):
+            continue
+        after = tokens[index + 1].folded if index + 1 < len(tokens) else ""
+        if after in ORGANISATION_WORDS or headline and after in PLACE_NOUNS:
+            continue  # "Turkey's Communications Director"; a headline's "Idlib Province"
+        before = tokens[index - 1]
+        possessive = before.folded == "s" and index > 1 and _country_word(tokens[index - 2].text)
+        if after in PLACE_NOUNS - word_set("north south east west") or possessive:
+            found.append((index, index))
+    return found
+
+
+def _headline(tokens: list[_Token]) -> bool:
+    words = [token for token in tokens if token.text[:1].isalpha()]
+    capitalised = sum(1 for token in words if token.capitalised)
+    return len(words) >= 4 and capitalised > 0.6 * len(words)
 
 
 def _places(sentence: _Sentence, table: _Names) -> list[_Found]:
@@ -647,27 +694,48 @@ def _places(sentence: _Sentence, table: _Names) -> list[_Found]:
         if (
             _demonym(written)
             or mention.last + 1 < len(tokens)
-            and tokens[mention.last + 1].folded in entities.ORGANISATIONAL
+            and tokens[mention.last + 1].folded in ORGANISATION_WORDS
         ):
             continue  # "Syrian", "Syria's army": who, not where
         placed = mention.first > 0 and tokens[mention.first - 1].folded in PLACE_BEFORE
-        score = (0.8 if placed else 0.6) * (0.7 if mention.country else 1.0)
+        score = (0.8 if placed else 0.6) * (0.85 if mention.country else 1.0)
         entity_id = mention.known.entity_id if mention.known else None
         found.append(_place_found(sentence, mention.first, mention.last, score, entity_id))
-    for first, last in _new_names(sentence, PLACE_BEFORE, taken):
+    for first, last in _new_names(sentence, PLACE_BEFORE, taken) + _named_before_place(
+        sentence, taken
+    ):
         written = sentence.text[tokens[first].start : tokens[last].end]
         if _country_word(written) or not first:
             continue
         found.append(_place_found(sentence, first, last, 0.65, None))
-    return found
+    return _most_specific(found, mentions, tokens)
+
+
+def _most_specific(
+    found: list[_Found], mentions: list[_Mention], tokens: list[_Token]
+) -> list[_Found]:
+    """Of the places a sentence names, those no other one of them is inside ("Balyun,
+    Idlib Governorate, Syria" is Balyun), and a country only when it is the only place."""
+    known = {
+        tokens[m.first].start: m.known for m in mentions if m.known and m.known.kind == "place"
+    }
+    inside = {e for k in known.values() if k for e in k.within}
+    kept = [f for f in found if not (known.get(f.start) and known[f.start].entity_id in inside)]
+    countries = [f for f in kept if _country_word(f.value)]
+    if len(countries) < len(kept):
+        kept = [f for f in kept if f not in countries]
+    return kept
 
 
 def _agent(sentence: _Sentence, first: int, last: int) -> bool:
     """The name at tokens[first..last] is said to have done something."""
     tokens = sentence.tokens
-    before = {t.folded for t in tokens[max(0, first - AGENT_WINDOW) : first]}
-    after = {t.folded for t in tokens[last + 1 : last + 1 + AGENT_WINDOW]}
-    return bool(before & AGENT_BEFORE or after & AGENT_AFTER)
+    before = {t.folded for t in tokens[max(0, first - 2) : first]}
+    after = [t.folded for t in tokens[last + 1 : last + 1 + AGENT_WINDOW]]
+    for index, word in enumerate(after):
+        if word in AGENT_AFTER:
+            return not (index and after[index - 1] in PASSIVE)  # "were hit", not "hit"
+    return bool(before & AGENT_BEFORE)
 
 
 def _actors(sentence: _Sentence, table: _Names, *, anywhere: bool = False) -> list[_Found]:
@@ -675,6 +743,7 @@ def _actors(sentence: _Sentence, table: _Names, *, anywhere: bool = False) -> li
     tokens, found = sentence.tokens, []
     mentions = _mentions(sentence, table)
     taken = {i for m in mentions for i in range(m.first, m.last + 1)}
+    agent_ended = -2  # where the last name said to have done it ends: "by X and Y"
     for mention in mentions:
         if (
             mention.known
@@ -686,10 +755,13 @@ def _actors(sentence: _Sentence, table: _Names, *, anywhere: bool = False) -> li
         while (
             last + 1 < len(tokens)
             and last - mention.first < MAX_NAME_WORDS
-            and tokens[last + 1].folded in entities.ORGANISATIONAL - entities.JOINING
+            and tokens[last + 1].folded in ORGANISATION_WORDS
         ):
             last += 1  # "Syrian" "government forces"
-        agent = _agent(sentence, mention.first, last)
+        joined = mention.first == agent_ended + 2 and tokens[mention.first - 1].folded == "and"
+        agent = joined or _agent(sentence, mention.first, last)
+        if agent:
+            agent_ended = last
         if not (agent or anywhere):
             continue
         start, end = tokens[mention.first].start, tokens[last].end
@@ -761,7 +833,9 @@ def suggest(
         for facet, cues in cued_here:
             for item in extracted.get(facet.value_type, []):
                 cue = _cue_score(sentence, cues, item.start, item.end)
-                if cue is None:
+                reach = CUE_REACH.get(facet.value_type)
+                gap = _nearest_cue(sentence, cues, item.start, item.end)
+                if cue is None or (reach is not None and gap is not None and gap > reach):
                     continue
                 score = round(cue * (item.score or 1.0), 3)
                 found.append(
