@@ -697,8 +697,10 @@ def _places(sentence: _Sentence, table: _Names) -> list[_Found]:
             and tokens[mention.last + 1].folded in ORGANISATION_WORDS
         ):
             continue  # "Syrian", "Syria's army": who, not where
-        placed = mention.first > 0 and tokens[mention.first - 1].folded in PLACE_BEFORE
-        score = (0.8 if placed else 0.6) * (0.85 if mention.country else 1.0)
+        placed = _placed(tokens, mention.first) or _place_noun_after(tokens, mention.last)
+        # A name with no place word around it is rarely where something happened:
+        # "the Idlib incursion", "Idlib skies".
+        score = (0.8 if placed else 0.45) * (0.85 if mention.country else 1.0)
         entity_id = mention.known.entity_id if mention.known else None
         found.append(_place_found(sentence, mention.first, mention.last, score, entity_id))
     for first, last in _new_names(sentence, PLACE_BEFORE, taken) + _named_before_place(
@@ -711,6 +713,27 @@ def _places(sentence: _Sentence, table: _Names) -> list[_Found]:
     return _most_specific(found, mentions, tokens)
 
 
+def _place_noun_after(tokens: list[_Token], last: int) -> bool:
+    """A place noun follows ("the Behun area", "Idlib province")."""
+    after = tokens[last + 1].folded if last + 1 < len(tokens) else ""
+    return after in PLACE_NOUNS
+
+
+def _placed(tokens: list[_Token], first: int) -> bool:
+    """A place word comes before the name, perhaps with an article or a place word between
+    ("in Balyun", "in northwestern Syria", "in the Syrian province of Idlib"), or a
+    country's possessive ("Syria's Idlib"), or "and" after a placed name."""
+    before = [token.folded for token in tokens[max(0, first - 2) : first]]
+    if before and before[-1] in PLACE_BEFORE:
+        return True
+    if len(before) == 2 and before[1] == "s" and _country_word(tokens[first - 2].text):
+        return True  # "Syria's Idlib"
+    if len(before) == 2 and before[1] == "and" and tokens[first - 2].capitalised:
+        return _placed(tokens, first - 2)  # "between al-Bara and Balyun"
+    between = entities.PLACE_WORDS | entities.ARTICLES
+    return len(before) == 2 and before[0] in PLACE_BEFORE and before[1] in between
+
+
 def _most_specific(
     found: list[_Found], mentions: list[_Mention], tokens: list[_Token]
 ) -> list[_Found]:
@@ -720,7 +743,8 @@ def _most_specific(
         tokens[m.first].start: m.known for m in mentions if m.known and m.known.kind == "place"
     }
     inside = {e for k in known.values() if k for e in k.within}
-    kept = [f for f in found if not (known.get(f.start) and known[f.start].entity_id in inside)]
+    unique = list({(f.start, f.end): f for f in found}.values())
+    kept = [f for f in unique if not (known.get(f.start) and known[f.start].entity_id in inside)]
     countries = [f for f in kept if _country_word(f.value)]
     if len(countries) < len(kept):
         kept = [f for f in kept if f not in countries]
