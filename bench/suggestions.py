@@ -8,7 +8,8 @@ A candidate matches a gold span when it is for the same facet, their spans overl
 their values are the same once parsed (reader.suggestions.candidates.same_value). Two
 settings of the project's names: every entity and alias of the demo bundle ("project
 names"), and none at all ("no names": places and actors only from the country table and
-the cue words).
+the cue words); and the project's names with the demo bundle's links to the same facet
+in the four other sources as the facets' examples (cue words learnt from them).
 """
 
 from __future__ import annotations
@@ -91,14 +92,32 @@ def gold_spans(texts) -> list[dict]:
     return spans
 
 
-def measure(names: list[KnownName], show: str = "") -> dict[str, list[int]]:
+def examples_elsewhere(source: str) -> list[FacetSpec]:
+    """The facets with the quotes the demo bundle links to them in the other sources (the
+    main event's facets, by name): what analysts taught before this source came in."""
+    origin = {d["key"]: d["origin"] for d in BUNDLE["documents"]}
+    names = {f["key"]: f["name"] for f in BUNDLE["facets"] if f["event"] == "e2"}
+    quotes: dict[str, list[str]] = defaultdict(list)
+    for annotation in BUNDLE["annotations"]:
+        if origin[annotation["document"]] == source:
+            continue
+        for link in annotation["links"]:
+            if link["facet"] in names:
+                quotes[names[link["facet"]]].append(annotation["quote"]["exact"])
+    return [FacetSpec(f.id, f.name, f.value_type, tuple(quotes.get(f.name, ()))) for f in FACETS]
+
+
+def measure(
+    names: list[KnownName], show: str = "", *, taught: bool = False
+) -> dict[str, list[int]]:
     """gold, candidates, candidates that match, gold found: per facet type. With `show`
     (a facet type's group), print that group's wrong candidates and missed spans."""
     texts = seeds()
     gold = gold_spans(texts)
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     for source, (text, published) in texts.items():
-        candidates = suggest(text=text, published=published, facets=FACETS, names=names)
+        facets = examples_elsewhere(source) if taught else FACETS
+        candidates = suggest(text=text, published=published, facets=facets, names=names)
         mine = [span for span in gold if span["source"] == source]
         found: set[int] = set()
         for candidate in candidates:
@@ -193,6 +212,10 @@ def main() -> None:
         f"Project names ({len(names)} names of {len(BUNDLE['entities'])} entities)", measure(names)
     )
     print_table("No names", measure([]))
+    print_table(
+        "Project names, and the demo's links in the other sources as examples",
+        measure(names, taught=True),
+    )
 
     five = list(seeds().values())
     size = sum(len(text) for text, _ in five)

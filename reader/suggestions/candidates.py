@@ -40,6 +40,7 @@ from reader.suggestions.reading import (
     Sentence,
     Token,
     cue_score,
+    distinct_cues,
     facet_cues,
     nearest_cue,
     read_tokens,
@@ -271,7 +272,7 @@ def suggest(
     names: Sequence[KnownName],
 ) -> list[Candidate]:
     """Every candidate of the text for the facets, in text order, best first at one place."""
-    cued = [(facet, facet_cues(facet)) for facet in facets]
+    cued = distinct_cues(facets)
     table = name_table(names)
     comments = comment_ranges(text)
     candidates: list[Candidate] = []
