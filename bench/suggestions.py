@@ -28,13 +28,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from reader import anchoring  # noqa: E402
+from reader import anchoring, values  # noqa: E402
 from reader.suggestions.candidates import (  # noqa: E402
     FacetSpec,
     KnownName,
     same_value,
     suggest,
 )
+from reader.suggestions.prefill import prefill  # noqa: E402
 
 FIXTURES = ROOT / "fixtures"
 GOLD = json.loads((FIXTURES / "suggestions-gold.json").read_text(encoding="utf-8"))
@@ -170,6 +171,39 @@ def print_table(title: str, counts: dict[str, list[int]]) -> None:
     )
 
 
+def prefills(names: list[KnownName]) -> None:
+    """The link form's pre-fill against the value the analyst linked, for every link of
+    the demo bundle: prefill() by the facet's type, and before it values.suggested_value
+    with "number" whatever the facet."""
+    facets = {f["key"]: f for f in BUNDLE["facets"]}
+    published = {d["key"]: d["published"] for d in BUNDLE["documents"]}
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for annotation in BUNDLE["annotations"]:
+        quote = annotation["quote"]["exact"]
+        day = published[annotation["document"]]
+        base = datetime.date.fromisoformat(day) if day else None
+        for link in annotation["links"]:
+            facet = facets[link["facet"]]
+            value_type = facet["value_type"]
+            new = prefill(
+                value_type=value_type,
+                quote=quote,
+                facet_name=facet["name"],
+                names=names,
+                published=base,
+            )
+            old = values.suggested_value("number", quote)
+            row = counts[value_type]
+            row[0] += 1
+            row[1] += same_value(value_type, new, link["value"], published=base)
+            row[2] += same_value(value_type, old, link["value"], published=base)
+    print("\nLink form pre-fill = the analyst's value, the demo bundle's links\n")
+    print("| facet type | links | prefill() | before (a number, any facet) |")
+    print("|---|---:|---:|---:|")
+    for value_type, (total, new, old) in sorted(counts.items()):
+        print(f"| {value_type} | {total} | {new} | {old} |")
+
+
 def synthetic(count: int, rng: random.Random) -> list[tuple[str, datetime.date | None]]:
     """Documents made of 8-30 paragraphs of the seeds, shuffled, with their counts changed."""
     paragraphs = [p for text, _ in seeds().values() for p in text.split("\n\n") if p.strip()]
@@ -216,6 +250,8 @@ def main() -> None:
         "Project names, and the demo's links in the other sources as examples",
         measure(names, taught=True),
     )
+
+    prefills(names)
 
     five = list(seeds().values())
     size = sum(len(text) for text, _ in five)
