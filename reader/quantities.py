@@ -68,6 +68,8 @@ WORD_NUMBERS = (
 
 # Vague quantities with no number in them (longest first where one contains another).
 VAGUE = {
+    "hundreds of thousands": Interval(200_000, 999_999),
+    "tens of thousands": Interval(20_000, 99_999),
     "several dozen": Interval(36, 119),
     "a few dozen": Interval(24, 60),
     "dozens": Interval(24, 99),
@@ -239,3 +241,9 @@ def quantities_in(written: str) -> list[str]:
     """Each quantity in the text as written: "33 dead, at least 36 wounded" gives
     ["33", "at least 36"]."""
     return [found.group(0).strip() for found, _ in _quantities(written)]
+
+
+def quantity_spans(written: str) -> list[tuple[int, int]]:
+    """Where each quantity of the text is, as half-open offsets (the first PARSE_LIMIT
+    characters only): what reader/suggestions proposes as a number's value."""
+    return [found.span() for found, _ in _quantities(written)]

@@ -144,3 +144,8 @@ def times_in(quote: str) -> list[str]:
         for found in _TIME.finditer(quote[:PARSE_LIMIT])
         if _time_match(found)
     ]
+
+
+def time_spans(written: str) -> list[tuple[int, int]]:
+    """Where each clock time or span of the text is ("around 5 p.m.", "10-11pm")."""
+    return [found.span() for found in _TIME.finditer(written[:PARSE_LIMIT]) if _time_match(found)]
