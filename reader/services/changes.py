@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from reader.models import Activity, Annotation, DocumentRevision, Event
+from reader.models import Activity, Annotation, Document, DocumentRevision, Event
 from reader.sanitize import isolate
 from reader.services.locks import lock_rows
 from reader.vocabularies import Action
@@ -79,4 +79,15 @@ def activity_on_annotation(*, annotation: Annotation, actor, action: Action, det
         summary=summary,
         document_id=annotation.document_id,
         annotation_id=annotation.pk,
+    )
+
+
+def activity_on_document(*, document: Document, actor, action: Action, summary: str) -> Activity:
+    """Record an action on a document as a whole (added, a new version, spans accepted)."""
+    return activity_record(
+        project_id=document.project_id,
+        actor=actor,
+        action=action,
+        summary=summary,
+        document_id=document.pk,
     )
