@@ -7,6 +7,8 @@ The four names below are the ones scripts outside Reader call (the peer benchmar
 set-up, `manage.py shell` recipes in the README): they stay importable from here whatever
 the modules are called."""
 
+from __future__ import annotations
+
 from reader.services.documents import document_create, outlet_get_or_create
 from reader.services.projects import api_token_create, project_create
 
