@@ -34,7 +34,7 @@ from reader.models import Annotation, DeletedAnnotation, Document, FacetLink
 from reader.selectors.access import annotation_get_for_user, document_get_for_user
 from reader.selectors.exports import annotations_for_export, export_rows
 from reader.selectors.reading import annotation_with_links
-from reader.services import documents, projects
+from reader.services import documents, projects, versions
 from reader.services.imports import ImportRefused, ImportReport
 from reader.services.locks import AnnotationGone, lock_rows, retry_on_conflict
 from reader.views.common import id_or_none
@@ -468,8 +468,10 @@ def _create(request, access, document, iris) -> HttpResponse:
             start=start,
             end=end,
             note=record["note"],
+            text_version=record["text_version"],
             w3c={"slug": slug, "request_key": key, **fields},
         )
+        versions.annotations_carry_forward(document=document, annotations=[annotation])
         write_links(annotation, record["links"], request.user, ImportReport())
         # Read the answer before the commit: should the database fail here, the create is
         # rolled back with the error. A failure of the commit itself can leave a 5xx over
@@ -561,7 +563,11 @@ def _replace(request, access, annotation, iris) -> HttpResponse:
     if refused := _unsupported_media_type(request):
         return refused
     record = _read_body(request, annotation.document)
-    if record["span"] != (annotation.start, annotation.end):
+    if (record["text_version"], *record["span"]) != (
+        annotation.text_version,
+        annotation.start,
+        annotation.end,
+    ):
         return _error(400, ERROR_TARGET)
 
     @retry_on_conflict  # one transaction, run again from the start after a deadlock
