@@ -254,3 +254,24 @@ def test_two_foreign_authors_work_alike_stays_two(db, project, alice):
     assert again.created == {} or not any(again.created.values())
     assert again.existing["annotations"] == 2 and again.existing["replies"] == 2
     assert made.count() == 2
+
+
+def test_tokens_never_travel_in_a_bundle(db, tmp_path):
+    """A member's API token (what it is, its hash, its prefix, its name) is in no bundle,
+    and an import makes none."""
+    from reader.models import ApiToken
+    from reader.services.projects import api_token_create
+
+    call_command("load_demo", stdout=StringIO())
+    owner = Project.objects.get(slug="idlib-2020").memberships.first().user
+    row, token = api_token_create(user=owner, name="laptop-script-7f3a")
+    bundle = export_bundle()
+    for secret in (token, row.key_hash, row.prefix, row.name):
+        assert secret not in bundle
+    assert "token" not in json.loads(bundle)
+    Project.objects.all().delete()
+    get_user_model().objects.all().delete()
+    path = tmp_path / "bundle.json"
+    path.write_text(bundle, encoding="utf-8")
+    call_command("import_bundle", str(path), "--create-accounts", stdout=StringIO())
+    assert not ApiToken.objects.exists()
