@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
 
 from reader import anchoring
-from reader.models import Annotation, Document, DocumentVersion
+from reader.models import Annotation, Document, DocumentVersion, Event
 from reader.sanitize import isolate
 from reader.services import search
 from reader.services.changes import (
@@ -21,6 +21,7 @@ from reader.services.changes import (
 )
 from reader.services.documents import ERROR_DUPLICATE_TEXT, ERROR_QUOTE_MISMATCH, check_text
 from reader.services.locks import lock_for_annotation, lock_rows, retry_on_conflict
+from reader.services.supersession import supersession_refresh_source
 from reader.vocabularies import Action, AnchorStatus
 
 ERROR_SAME_TEXT = "This capture is the same text as the latest version ({number}): nothing to add."
@@ -170,6 +171,14 @@ def annotations_carry_forward(*, document: Document, annotations: list[Annotatio
     for annotation in older:
         counts[annotation.anchor_status] += 1
         search.annotation_index(annotation=annotation)
+    moved = [annotation.pk for annotation in older]
+    lock_rows(document_id=document.pk)
+    events_touch(
+        event_ids=Event.objects.filter(facets__links__annotation_id__in=moved).values_list(
+            "pk", flat=True
+        )
+    )
+    supersession_refresh_source(document_id=document.pk, annotation_ids=moved)
     return counts
 
 
@@ -229,6 +238,8 @@ def version_create(*, document: Document, text: str, added_by) -> VersionReport:
         .filter(links__isnull=False)
         .values_list("links__facet__event_id", flat=True)
     )
+    # A value whose passage the new version changed is an earlier one (the correction).
+    supersession_refresh_source(document_id=document.pk)
     activity_record(
         project_id=document.project_id,
         actor=added_by,
@@ -249,6 +260,7 @@ def _reanchored(annotation: Annotation, actor, detail: str) -> Annotation:
     annotation.save(update_fields=FIELDS)
     document_touch(document_id=annotation.document_id)
     events_touch(annotation_id=annotation.pk)
+    supersession_refresh_source(document_id=annotation.document_id, annotation_ids=[annotation.pk])
     activity_on_annotation(
         annotation=annotation, actor=actor, action=Action.ANNOTATION_REANCHORED, detail=detail
     )
