@@ -160,6 +160,24 @@ def test_a_value_a_new_version_corrects_is_the_sources_trail(client, bob, carol,
     page = shown(client.get(event.get_absolute_url()).content.decode())
     assert f"{document.outlet.name}’s trail: 33 → 34" in page
     assert "0 of 1 facet disputed" in page
+    # comparison.json says the same, and where each claim's annotation is.
+    import json
+
+    import jsonschema
+
+    from reader.formats.comparison_json import SCHEMA_PATH
+
+    url = reverse("reader:event_comparison_json", args=[project.slug, event.pk])
+    data = client.get(url).json()
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    jsonschema.validate(data, schema, format_checker=jsonschema.FormatChecker())
+    [facet] = data["facets"]
+    [trail] = facet["trails"]
+    assert [(v["value"], v["superseded"], v["anchor_status"]) for v in trail["values"]] == [
+        ("33", True, "fuzzy"),
+        ("34", False, "exact"),
+    ]
+    assert facet["verdict"] != "disputed"
     # Left orphaned on its version, it stays the earlier value.
     versions.anchor_orphan(annotation=first, actor=bob)
     assert FacetLink.objects.get(annotation=first).superseded is True
