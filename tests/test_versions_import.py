@@ -222,8 +222,26 @@ def test_an_interval_within_one_version_names_it(source, alice):
         ({"type": "TimeState", "cached": "https://archive.example/page"}, ERROR_STATE_NO_TIME),
         ({"type": "TimeState", "sourceDateStart": "2026-01-01T00:00:00Z"}, ERROR_STATE_NO_TIME),
         ("spans", ERROR_STATE_SPANS.split(",")[0].split("{")[0]),
+        ({"type": "TimeState", "sourceDate": 1582797600}, "TimeState has sourceDate “1582797600”"),
+        ({"type": "TimeState", "sourceDate": {"@value": "2026"}}, "TimeState has sourceDate"),
+        (
+            {"type": "TimeState", "sourceDate": "9999-12-31T23:00:00-12:00"},
+            "TimeState has sourceDate “9999-12-31T23:00:00-12:00”",
+        ),
+        ({"type": "TimeState", "sourceDate": "2026-02-27T10:00:00Z" * 500}, "TimeState has"),
     ],
-    ids=["before-the-first", "not-a-time", "no-zone", "cached-only", "start-only", "two-versions"],
+    ids=[
+        "before-the-first",
+        "not-a-time",
+        "no-zone",
+        "cached-only",
+        "start-only",
+        "two-versions",
+        "a-number",
+        "an-object",
+        "year-10000-in-utc",
+        "ten-thousand-characters",
+    ],
 )
 def test_a_state_naming_no_version_is_refused_with_its_reason(source, alice, state, message):
     if state == "spans":
@@ -306,3 +324,14 @@ def test_reader_s_own_state_is_not_kept_as_a_foreign_target(source, alice):
     w3c_import(data=copy.deepcopy(exported), document=target, default_author=alice)
     assert all("target" not in a.foreign for a in target.annotations.all())
     assert AnchorStatus.FUZZY in set(target.annotations.values_list("anchor_status", flat=True))
+
+
+def test_the_api_refuses_a_state_naming_no_version_with_a_400(client, source, alice):
+    sent = _foreign("33 soldiers", {"type": "TimeState", "sourceDate": "2001-09-09T01:46:40Z"})
+    before = Annotation.objects.count()
+    response = client.post(
+        container(source), json.dumps(sent), content_type=w3c.MEDIA_TYPE, headers=bearer(alice)
+    )
+    assert response.status_code == 400
+    assert "before this document's first version" in response.json()["error"]
+    assert Annotation.objects.count() == before
