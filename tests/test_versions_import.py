@@ -335,3 +335,26 @@ def test_the_api_refuses_a_state_naming_no_version_with_a_400(client, source, al
     assert response.status_code == 400
     assert "before this document's first version" in response.json()["error"]
     assert Annotation.objects.count() == before
+
+
+def test_the_preview_says_what_came_in_on_older_versions(client, source, alice):
+    """Uploaded from the import page: the preview counts the annotations made on older
+    versions by where they landed, writes nothing, and the import then writes them."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from tests.conftest import shown
+
+    exported = json.dumps(w3c_items(source)).encode()
+    target = fresh_copy(source, alice)
+    client.force_login(alice)
+    url = reverse("reader:import_upload", args=[target.project.slug])
+    file = SimpleUploadedFile("annotations.jsonld", exported)
+    response = client.post(url, {"kind": "w3c", "document": target.pk, "file": file})
+    assert response.status_code == 302
+    preview = shown(client.get(response["Location"]).content.decode())
+    assert "Made on older versions of the source" in preview
+    assert "1 fuzzy, 1 orphaned" in preview
+    assert not target.annotations.exists()
+    assert client.post(response["Location"]).status_code == 302
+    assert target.annotations.count() == 5
