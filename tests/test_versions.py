@@ -182,7 +182,7 @@ def test_a_thousand_versions(client, project, alice, bob):
     # An annotation a client made on version 1 comes in through 999 versions, and the
     # pages stay whole: the reader, the oldest version, the diff from first to last.
     from reader.formats.w3c_collection import w3c_import
-    from reader.formats.w3c_read import exact_moment
+    from reader.formats.w3c_state import exact_moment
 
     first = DocumentVersion.objects.get(document=document, number=1).created
     sent = {

@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.urls import reverse
 
-from reader.formats.w3c_read import exact_moment
+from reader.formats.w3c_state import exact_moment
 from reader.models import Annotation, Document, DocumentVersion, Project
 from reader.services import versions
 from reader.services.projects import membership_set

@@ -19,7 +19,7 @@ from django.core.management import call_command
 from reader.formats import w3c
 from reader.formats.bundle_load import bundle_import
 from reader.formats.w3c_collection import w3c_import
-from reader.formats.w3c_read import (
+from reader.formats.w3c_state import (
     ERROR_STATE_NO_TIME,
     ERROR_STATE_SPANS,
     exact_moment,

@@ -18,15 +18,8 @@ from collections.abc import Iterable
 from typing import Literal, NotRequired, TypedDict
 
 from reader.access import visible_note
-from reader.formats.w3c_read import (
-    KIND_TAGS,
-    SourceVersions,
-    exact_moment,
-    listify,
-    project_facets,
-    read_annotation,
-    types,
-)
+from reader.formats.w3c_read import KIND_TAGS, listify, project_facets, read_annotation, types
+from reader.formats.w3c_state import SourceVersions, exact_moment
 from reader.iris import Iris
 from reader.models import Annotation, FacetLink
 from reader.selectors.exports import AnnotationRow, LinkRow
