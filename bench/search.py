@@ -8,9 +8,7 @@ on SQLite (FTS5) and PostgreSQL 15 (tsvector + GIN), each in its own process.
 
 from __future__ import annotations
 
-import argparse
 import re
-import subprocess
 import sys
 import tempfile
 import time
@@ -19,6 +17,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
+
+from timing import database_arguments, each_database, measured_with  # noqa: E402
 
 QUERIES = {
     "common word (soldiers)": {"q": "soldiers"},
@@ -51,7 +51,7 @@ def measure(database: str, runs: int, documents: int, annotations: int) -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
-    from suite import percentiles
+    from timing import percentiles
 
     from reader.models import SearchEntry
     from reader.services.projects import membership_set
@@ -94,24 +94,12 @@ def measure(database: str, runs: int, documents: int, annotations: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="both")
-    parser.add_argument("--runs", type=int, default=20)
-    parser.add_argument("--documents", type=int, default=1_000)
-    parser.add_argument("--annotations", type=int, default=100_000)
-    args = parser.parse_args()
-    command = (
-        f".venv/bin/python bench/search.py --database {args.database} --runs {args.runs}"
-        f" --documents {args.documents} --annotations {args.annotations}"
-    )
+    args = database_arguments(__doc__, runs=20)
     if args.database == "both":
-        for database in ("sqlite", "postgres"):
-            child = [sys.executable, __file__, "--database", database, "--runs", str(args.runs)]
-            child += ["--documents", str(args.documents), "--annotations", str(args.annotations)]
-            subprocess.run(child, check=True)
+        each_database(__file__, args)
     else:
         run_one(args.database, args.runs, args.documents, args.annotations)
-    print(f"measured with: {command}")
+    print(f"measured with: {measured_with(__file__, args)}")
 
 
 if __name__ == "__main__":

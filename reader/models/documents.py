@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Self
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, F, Q
@@ -97,18 +99,25 @@ class DocumentVersion(models.Model):
         return f"{self.document} (version {self.number})"
 
 
-class AnnotationQuerySet(models.QuerySet):
+class AnchoredQuerySet(models.QuerySet):
+    """Annotations, or rows of one (`anchor_status` is the lookup of its anchor status), by
+    where the annotation stands on its source's latest version."""
+
+    anchor_status = "anchor_status"
+
+    def needs_review(self) -> Self:
+        """Fuzzy or orphaned: not reliably on their source's latest version."""
+        return self.filter(**{f"{self.anchor_status}__in": NEEDS_REVIEW})
+
+    def on_latest_version(self) -> Self:
+        """Exact or moved: their offsets and quote are on their source's latest version."""
+        return self.exclude(**{f"{self.anchor_status}__in": NEEDS_REVIEW})
+
+
+class AnnotationQuerySet(AnchoredQuerySet):
     def in_text_order(self) -> AnnotationQuerySet:
         """By position in the text, then by length, then by age."""
         return self.order_by("start", "end", "pk")
-
-    def needs_review(self) -> AnnotationQuerySet:
-        """Fuzzy or orphaned: not reliably on their source's latest version."""
-        return self.filter(anchor_status__in=NEEDS_REVIEW)
-
-    def on_latest_version(self) -> AnnotationQuerySet:
-        """Exact or moved: their offsets and quote are on their source's latest version."""
-        return self.exclude(anchor_status__in=NEEDS_REVIEW)
 
 
 class Annotation(models.Model):

@@ -77,3 +77,14 @@ def activity_on_annotation(*, annotation: Annotation, actor, action: Action, det
         document_id=annotation.document_id,
         annotation_id=annotation.pk,
     )
+
+
+def activity_on_document(*, document: Document, actor, action: Action, summary: str) -> Activity:
+    """Record an action on a document as a whole (added, a new version, spans accepted)."""
+    return activity_record(
+        project_id=document.project_id,
+        actor=actor,
+        action=action,
+        summary=summary,
+        document_id=document.pk,
+    )

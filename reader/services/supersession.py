@@ -42,3 +42,10 @@ def supersession_refresh_source(*, document_id: int, annotation_ids=None) -> Non
         links = links.filter(annotation_id__in=annotation_ids)
     for facet_id in sorted(set(links.values_list("facet_id", flat=True))):
         supersession_refresh(facet_id=facet_id, document_id=document_id)
+
+
+def supersession_import_pin(*, link: FacetLink, superseded: bool) -> None:
+    """An imported link pinned as an earlier value or the current one, as an analyst pinned
+    it where the bundle was written; its source's other links to the facet follow."""
+    FacetLink.objects.filter(pk=link.pk).update(superseded=superseded, superseded_pinned=True)
+    supersession_refresh(facet_id=link.facet_id, document_id=link.annotation.document_id)
