@@ -53,6 +53,9 @@ class Report:
     claimed_at: datetime.datetime | None
     text: str  # the value and the quote, where cue words are looked for
     pinned: bool | None = None  # an analyst's choice, if any
+    # The version of the source its annotation's passage is on: the latest, unless a new
+    # version changed or removed that passage (fuzzy, orphaned), as a correction does.
+    version: int | None = None
 
     @property
     def line(self) -> tuple[str, frozenset[str]]:
@@ -69,6 +72,12 @@ def _supersedes(later: Report, earlier: Report) -> bool:
         return False
     if not same_line(later, earlier):
         return False
+    if (
+        later.version is not None
+        and earlier.version is not None
+        and later.version != earlier.version
+    ):
+        return later.version > earlier.version  # a later version of the text replaced it
     if later.claimed_at and earlier.claimed_at:
         return later.claimed_at > earlier.claimed_at
     if later.claimed_at and not earlier.claimed_at:
@@ -80,10 +89,11 @@ def _supersedes(later: Report, earlier: Report) -> bool:
 
 def superseded_ids(reports: list[Report]) -> set[int]:
     """Of one source's links to one facet, those a later one on the same line replaces
-    (same stance, attributed alike: `same_line`): every report before the latest timed
-    one; a value written as earlier ("initially", "first reports"), by one that is not;
-    an untimed one, by a correction ("corrected", "rose to"). An analyst's pin decides
-    over all of these."""
+    (same stance, attributed alike: `same_line`): one whose passage a later version of
+    the source changed (a correction), by one on that later version; every report before
+    the latest timed one; a value written as earlier ("initially", "first reports"), by
+    one that is not; an untimed one, by a correction ("corrected", "rose to"). An
+    analyst's pin decides over all of these."""
     result = set()
     for report in reports:
         if report.pinned is not None:

@@ -213,3 +213,65 @@ def test_the_trash_keeps_its_expiry(db, tmp_path):
     path.write_text(bundle, encoding="utf-8")
     call_command("import_bundle", str(path), stdout=StringIO())
     assert DeletedAnnotation.objects.get().deleted == ten_days_ago
+
+
+def test_two_foreign_authors_work_alike_stays_two(db, project, alice):
+    """Issue 11's leftover: two people who are not members, each with an annotation on the
+    same span, of the same kind, made at the same moment, each with a reply at one moment.
+    Credited to the importer, they are alike in every field a match could use: both
+    arrive, and importing the file again adds nothing (each row stands for one record)."""
+    import copy
+
+    from reader.formats.bundle_load import bundle_import
+    from tests.hostile.test_bundle_consent import bundle
+
+    data = bundle(members=[], author="dave")
+    [first] = data["annotations"]
+    first["replies"] = [
+        {
+            "author": "dave",
+            "text": "Same minute.",
+            "hidden_reason": "",
+            "hidden_by": None,
+            "created": "2020-02-27T11:30:00+00:00",
+            "modified": "2020-02-27T11:30:00+00:00",
+        }
+    ]
+    second = copy.deepcopy(first)
+    second["key"], second["author"], second["note"] = "a2", "erin", "Mine too."
+    second["links"][0]["author"] = second["replies"][0]["author"] = "erin"
+    data["annotations"].append(second)
+    report = bundle_import(data=data, project=project, actor=alice)
+    assert report.credited == ["dave", "erin"]
+    assert report.created["annotations"] == 2 and report.created["replies"] == 2
+    made = Annotation.objects.filter(document__project=project).order_by("pk")
+    assert [(a.author, a.note) for a in made] == [
+        (alice, "I never wrote this."),
+        (alice, "Mine too."),
+    ]
+    assert Reply.objects.filter(annotation__in=made).count() == 2
+    again = bundle_import(data=data, project=project, actor=alice)
+    assert again.created == {} or not any(again.created.values())
+    assert again.existing["annotations"] == 2 and again.existing["replies"] == 2
+    assert made.count() == 2
+
+
+def test_tokens_never_travel_in_a_bundle(db, tmp_path):
+    """A member's API token (what it is, its hash, its prefix, its name) is in no bundle,
+    and an import makes none."""
+    from reader.models import ApiToken
+    from reader.services.projects import api_token_create
+
+    call_command("load_demo", stdout=StringIO())
+    owner = Project.objects.get(slug="idlib-2020").memberships.first().user
+    row, token = api_token_create(user=owner, name="laptop-script-7f3a")
+    bundle = export_bundle()
+    for secret in (token, row.key_hash, row.prefix, row.name):
+        assert secret not in bundle
+    assert "token" not in json.loads(bundle)
+    Project.objects.all().delete()
+    get_user_model().objects.all().delete()
+    path = tmp_path / "bundle.json"
+    path.write_text(bundle, encoding="utf-8")
+    call_command("import_bundle", str(path), "--create-accounts", stdout=StringIO())
+    assert not ApiToken.objects.exists()

@@ -257,3 +257,39 @@ def test_a_huge_quote_context_costs_no_more_than_the_stored_32_characters(demo, 
     }
     with pytest.raises(ImportRefused, match="ambiguous"):
         w3c_import(data=item, document=document, default_author=alice)
+
+
+def test_import_texts_reads_zips_as_an_upload_does(demo, tmp_path):
+    """import_texts takes what the browser takes: the files of a .zip too, by their base
+    names, other kinds left out as in a folder; a zip the upload refuses is refused."""
+    import io
+    import zipfile
+
+    def zipped(entries: dict[str, bytes]) -> bytes:
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name, data in entries.items():
+                archive.writestr(name, data)
+        return buffer.getvalue()
+
+    (tmp_path / "captures.zip").write_bytes(
+        zipped(
+            {
+                "../../etc/first.md": b"First zipped source\n",
+                "inner/second.htm": b"<title>Second zipped</title><p>Its body</p>",
+                "notes.csv": b"a,b",
+            }
+        )
+    )
+    out = StringIO()
+    call_command(
+        "import_texts", str(tmp_path), "--project", demo.slug, stdout=out, stderr=StringIO()
+    )
+    assert "Imported 2 documents" in out.getvalue()
+    assert Document.objects.get(origin="first.md").text == "First zipped source\n"
+    assert Document.objects.get(origin="second.htm").text == "Its body"
+    (tmp_path / "nested.zip").write_bytes(zipped({"inside.zip": zipped({"a.txt": b"x"})}))
+    before = Document.objects.count()
+    with pytest.raises(CommandError, match="a zip inside a zip"):
+        call_command("import_texts", str(tmp_path), "--project", demo.slug, stderr=StringIO())
+    assert Document.objects.count() == before

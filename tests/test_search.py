@@ -210,3 +210,23 @@ def test_the_database_has_its_full_text_index(db):
         else:
             cursor.execute("SELECT sql FROM sqlite_master WHERE name = 'reader_searchentry_fts'")
             assert "fts5" in cursor.fetchone()[0].lower()
+
+
+def test_a_new_version_reindexes_the_text_and_the_quotes_that_moved(corpus, project, alice):
+    """After a new capture the search finds the new text, and each annotation at its new
+    place (one batch for all of them): a moved quote opens the reader where it is now."""
+    from reader.models import Annotation
+    from reader.services import versions
+
+    access = access_for(project, alice)
+    document = corpus["document"]
+    new_text = "UPDATE: Hatay says the toll rose.\n" + TEXT
+    versions.version_create(document=document, text=new_text, added_by=alice)
+    document.refresh_from_db()
+    assert [s for s, _ in found(access, "update")] == ["text"]
+    moved = Annotation.objects.filter(document=document, anchor_status="moved")
+    assert moved.exists()
+    for annotation in moved:
+        entries = SearchEntry.objects.filter(annotation=annotation, source=SearchSource.QUOTE)
+        assert list(entries.values_list("start", "end")) == [(annotation.start, annotation.end)]
+        assert document.text[annotation.start : annotation.end] == annotation.quote_exact

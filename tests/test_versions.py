@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from reader import anchoring
 from reader.models import Annotation, DocumentVersion, FacetLink
@@ -164,7 +165,7 @@ def test_emoji_and_combining_marks_keep_code_point_offsets(project, alice, bob):
         assert document.text[annotation.start : annotation.end] == annotation.quote_exact
 
 
-def test_a_thousand_versions(project, alice, bob):
+def test_a_thousand_versions(client, project, alice, bob):
     document = DocumentFactory(project=project, text="Entry 0.\nThe toll is 33.\n")
     annotation = AnnotationFactory(document=document, author=alice, quote="The toll is 33.")
     text = document.text
@@ -178,6 +179,29 @@ def test_a_thousand_versions(project, alice, bob):
     assert annotation.anchor_status == AnchorStatus.MOVED
     assert document.text[annotation.start : annotation.end] == "The toll is 33."
     assert version_text(document, 1) == "Entry 0.\nThe toll is 33.\n"
+    # An annotation a client made on version 1 comes in through 999 versions, and the
+    # pages stay whole: the reader, the oldest version, the diff from first to last.
+    from reader.formats.w3c_collection import w3c_import
+    from reader.formats.w3c_state import exact_moment
+
+    first = DocumentVersion.objects.get(document=document, number=1).created
+    sent = {
+        "@context": "http://www.w3.org/ns/anno.jsonld",
+        "type": "Annotation",
+        "target": {
+            "selector": {"type": "TextPositionSelector", "start": 9, "end": 24},
+            "state": {"type": "TimeState", "sourceDate": exact_moment(first)},
+        },
+    }
+    report = w3c_import(data=sent, document=document, default_author=alice)
+    assert report.reanchored == {"moved": 1}
+    made = Annotation.objects.exclude(pk=annotation.pk).get(document=document)
+    assert (made.text_version, document.text[made.start : made.end]) == (1000, "The toll is 33.")
+    client.force_login(alice)
+    page = document.get_absolute_url()
+    diff = reverse("reader:version_diff", args=[project.slug, document.pk])
+    for url in (page, f"{page}?version=1", f"{diff}?from=1&to=1000"):
+        assert client.get(url).status_code == 200, url
 
 
 def test_diff_marks_insertions_and_deletions_with_exact_offsets(live, bob):

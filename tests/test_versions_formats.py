@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.urls import reverse
 
+from reader.formats.w3c_state import exact_moment
 from reader.models import Annotation, Document, DocumentVersion, Project
 from reader.services import versions
 from reader.services.projects import membership_set
@@ -48,10 +49,10 @@ def test_w3c_targets_name_their_version_and_validate(client, alice, versioned):
     items = page["first"]["items"]
     dates = dict(DocumentVersion.objects.filter(document=live).values_list("number", "created"))
     states = {item["target"]["state"]["sourceDate"] for item in items}
-    assert states == {d.strftime("%Y-%m-%dT%H:%M:%SZ") for d in dates.values()}
+    assert states == {exact_moment(d) for d in dates.values()}
     orphan = Annotation.objects.get(document=live, anchor_status=AnchorStatus.ORPHANED)
     [item] = [i for i in items if i["id"].endswith(f"/annotations/{orphan.pk}/")]
-    assert item["target"]["state"]["sourceDate"] == dates[1].strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert item["target"]["state"]["sourceDate"] == exact_moment(dates[1])
     assert item["target"]["selector"][1] == {
         "type": "TextPositionSelector",
         "start": orphan.start,

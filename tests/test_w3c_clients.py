@@ -291,3 +291,38 @@ def test_the_command_finds_the_document_by_its_origin_url(bob, document):
     finally:
         path.unlink()
     assert Annotation.objects.get().document == document
+
+
+def test_two_foreign_authors_annotations_alike_both_arrive(project, alice, document):
+    """Issue 11's leftover: two annotations by two different foreign authors with the same
+    span, kind and `created` are two (matched by IRI, never by span); the same file again
+    adds nothing; without ids, both arrive too."""
+    start = document.text.index("Balyun")
+    made_at = "2026-11-30T10:00:00Z"
+
+    def theirs(creator: str, identifier: str | None) -> dict:
+        annotation = {
+            "@context": "http://www.w3.org/ns/anno.jsonld",
+            "type": "Annotation",
+            "created": made_at,
+            "creator": {"type": "Person", "nickname": creator},
+            "body": [{"type": "TextualBody", "purpose": "tagging", "value": "claim"}],
+            "target": {"selector": position(document, "Balyun")},
+        }
+        return annotation | ({"id": identifier} if identifier else {})
+
+    items = [
+        theirs("ana", "https://elsewhere.example/a/1"),
+        theirs("ben", "https://elsewhere.example/a/2"),
+    ]
+    report = w3c_import(data=items, document=document, default_author=alice, keep_authors=True)
+    assert report.created["annotations"] == 2
+    made = Annotation.objects.filter(document=document, start=start)
+    assert sorted(made.values_list("via", flat=True)) == [i["id"] for i in items]
+    again = w3c_import(data=items, document=document, default_author=alice, keep_authors=True)
+    assert again.existing["annotations"] == 2 and not any(again.created.values())
+    no_ids = [theirs("ana", None), theirs("ben", None)]
+    assert (
+        w3c_import(data=no_ids, document=document, default_author=alice).created["annotations"] == 2
+    )
+    assert made.count() == 4

@@ -1,8 +1,11 @@
 """A checked bundle written into a project, through the services: what is already there
 is kept (outlets and events by name, documents by their text, facets by event and name,
-annotations by document, span, kind, author and time), and what is new keeps its original
-times, versions and curation: an import is a move, not a new edit. Who the bundle's names
-are here is decided once, before anything is written (bundle_import says how)."""
+annotations by document, author and creation to the microsecond, with their span and
+kind; replies and the trash likewise), and what is new keeps its original times, versions
+and curation: an import is a move, not a new edit. Each row already there stands for one
+record of the bundle at most, so two records alike (two people's work credited to the one
+importer) stay two. Who the bundle's names are here is decided once, before anything is
+written (bundle_import says how)."""
 
 from __future__ import annotations
 
@@ -179,10 +182,26 @@ def _write_bundle(
             ),
         )
     _import_entities(data.get("entities", []), project, report)
+    claimed: set[tuple[str, int]] = set()
     for record in data["annotations"]:
-        _import_annotation(record, objects, users, report)
+        _import_annotation(record, objects, users, report, claimed)
     for record in data["trash"]:
-        _import_trashed(record, objects, users, report)
+        _import_trashed(record, objects, users, report, claimed)
+
+
+def _unclaimed(rows, claimed: set[tuple[str, int]]):
+    """The first of `rows` (what a record would be, already here) that no earlier record
+    of this import stands for, now claimed; None when there is none."""
+    for row in rows.order_by("pk"):
+        if (row._meta.label, row.pk) not in claimed:
+            claimed.add((row._meta.label, row.pk))
+            return row
+    return None
+
+
+def _claim(row, claimed: set[tuple[str, int]]):
+    claimed.add((row._meta.label, row.pk))
+    return row
 
 
 def _kept(report: ImportReport, section: str, existing, make: Callable[[], object]):
@@ -263,19 +282,22 @@ def _user(users: dict, name: str | None):
     return users[name] if name else None
 
 
-def _import_annotation(record: dict, objects: dict, users: dict, report: ImportReport) -> None:
+def _import_annotation(
+    record: dict, objects: dict, users: dict, report: ImportReport, claimed: set
+) -> None:
     document = objects[record["document"]]
     author = users[record["author"]]
     created = parse_moment(record["created"])
     span = {name: record[name] for name in ("kind", "start", "end")}
-    annotation = Annotation.objects.filter(
-        document=document, author=author, created=created, **span
-    ).first()
+    annotation = _unclaimed(
+        Annotation.objects.filter(document=document, author=author, created=created, **span),
+        claimed,
+    )
     report.count("annotations", existed=annotation is not None)
     if annotation is None:
-        annotation = _new_annotation(record, document, author, users)
+        annotation = _claim(_new_annotation(record, document, author, users), claimed)
     _import_links(record, annotation, objects, users, report)
-    _import_replies(record, annotation, users, report)
+    _import_replies(record, annotation, users, report, claimed)
 
 
 def _new_annotation(record: dict, document, author, users: dict) -> Annotation:
@@ -331,14 +353,20 @@ def _import_links(
             supersession_import_pin(link=created_link, superseded=link["superseded"])
 
 
-def _import_replies(record: dict, annotation: Annotation, users: dict, report) -> None:
+def _import_replies(
+    record: dict, annotation: Annotation, users: dict, report, claimed: set
+) -> None:
     for reply in record.get("replies", []):
         author, created = users[reply["author"]], parse_moment(reply["created"])
-        existed = Reply.objects.filter(annotation=annotation, author=author, created=created)
-        report.count("replies", existed=existed.exists())
-        if existed.exists():
+        existed = _unclaimed(
+            Reply.objects.filter(annotation=annotation, author=author, created=created), claimed
+        )
+        report.count("replies", existed=existed is not None)
+        if existed is not None:
             continue
-        made = reply_create(annotation=annotation, author=author, text=reply["text"])
+        made = _claim(
+            reply_create(annotation=annotation, author=author, text=reply["text"]), claimed
+        )
         import_history_keep(
             instance=made,
             created=created,
@@ -348,20 +376,25 @@ def _import_replies(record: dict, annotation: Annotation, users: dict, report) -
         )
 
 
-def _import_trashed(record: dict, objects: dict, users: dict, report: ImportReport) -> None:
+def _import_trashed(
+    record: dict, objects: dict, users: dict, report: ImportReport, claimed: set
+) -> None:
     """A deleted annotation back in the trash, with when and by whom it was deleted: made
     with its links and replies, then deleted as the services delete (so its snapshot is
     this instance's own), then given its original deletion."""
     document = objects[record["document"]]
     author = users[record["author"]]
     deleted = parse_moment(record["deleted"])
-    existed = DeletedAnnotation.objects.filter(document=document, author=author, deleted=deleted)
-    report.count("deleted annotations", existed=existed.exists())
-    if existed.exists():
+    existed = _unclaimed(
+        DeletedAnnotation.objects.filter(document=document, author=author, deleted=deleted),
+        claimed,
+    )
+    report.count("deleted annotations", existed=existed is not None)
+    if existed is not None:
         return
     annotation = _new_annotation(record, document, author, users)
     _import_links(record, annotation, objects, users, ImportReport())
-    _import_replies(record, annotation, users, ImportReport())
+    _import_replies(record, annotation, users, ImportReport(), set())
     deleted_by = _user(users, record.get("deleted_by"))
-    trashed = annotation_delete(annotation=annotation, actor=deleted_by)
+    trashed = _claim(annotation_delete(annotation=annotation, actor=deleted_by), claimed)
     trash_import_deletion(trashed=trashed, deleted=deleted, deleted_by=deleted_by)

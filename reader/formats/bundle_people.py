@@ -34,9 +34,11 @@ def listed(names) -> str:
 
 
 def bundle_authors(data: dict) -> set[str]:
-    """Everyone the bundle credits with something: documents, annotations, links,
-    replies, moderation and deletions."""
+    """Everyone the bundle credits with something: documents and their versions,
+    annotations, links, replies, moderation and deletions."""
     names = {document["added_by"] for document in data["documents"] if document["added_by"]}
+    for document in data["documents"]:
+        names.update(v["added_by"] for v in document.get("versions", []) if v["added_by"])
     for annotation in data["annotations"] + data["trash"]:
         names.add(annotation["author"])
         names.update(link["author"] for link in annotation["links"])

@@ -85,6 +85,7 @@ class _Renderer:
             "claimed_at": link.claimed_at.isoformat() if link.claimed_at else None,
             "superseded": link.superseded,
             "superseded_pinned": link.superseded_pinned,
+            "anchor_status": link.anchor_status,
         }
 
     def group(self, group: Group, value_type: str) -> dict[str, Any]:

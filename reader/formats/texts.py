@@ -1,6 +1,6 @@
 """Folders of source files (.txt, .md, .html, .pdf, .docx: whatever reader/formats/sources.py
-reads), read as documents of one project (a format that is only read: Reader never writes
-it)."""
+reads, and .zip files of them, with the same limits as an upload), read as documents of one
+project (a format that is only read: Reader never writes it)."""
 
 from __future__ import annotations
 
@@ -15,11 +15,12 @@ from reader.formats.sources import (
     SourceRefused,
     read_source,
     suffix,
+    zip_entries,
 )
 from reader.models import Project
 from reader.services.documents import document_create, outlet_get_or_create
 from reader.services.imports import ImportRefused, ImportReport, dry_run_rollback, import_record
-from reader.services.sources import source_origin, source_title
+from reader.services.sources import ERROR_ZIP_TOO_BIG, MAX_ZIP_BYTES, source_origin, source_title
 from reader.vocabularies import OutletKind
 
 MAX_TEXT_BYTES = 5 * 1024 * 1024
@@ -35,6 +36,29 @@ def _read(path: Path) -> Extracted | str:
         return str(refused)
 
 
+def _read_zip(path: Path) -> list[tuple[str, Extracted | str]]:
+    """Each source file of a zip, by its base name (entries of other kinds are left out,
+    as in a folder), or what is wrong with it; the zip's own refusal as one problem."""
+    if path.stat().st_size > MAX_ZIP_BYTES:
+        size = path.stat().st_size
+        return [
+            (path.name, ERROR_ZIP_TOO_BIG.format(name=path.name, size=size, limit=MAX_ZIP_BYTES))
+        ]
+    found: list[tuple[str, Extracted | str]] = []
+    try:
+        for name, content in zip_entries(path.name, path.read_bytes()):
+            if isinstance(content, SourceRefused):
+                found.append((name, f"{path.name}: {content}"))
+            elif suffix(name) in SUFFIXES:
+                try:
+                    found.append((name, read_source(name, content, limit=MAX_TEXT_BYTES)))
+                except SourceRefused as refused:
+                    found.append((name, f"{path.name}: {refused}"))
+    except SourceRefused as refused:
+        return [(path.name, str(refused))]
+    return found or [(path.name, f"{path.name} holds no {KINDS_TEXT} file.")]
+
+
 def texts_import(
     *,
     folder: Path,
@@ -48,23 +72,25 @@ def texts_import(
     recorded in the project's activity, by `actor` (None from the command line)."""
     if not folder.is_dir():
         raise ImportRefused([f"{folder} is not a folder."])
-    paths = sorted(p for p in folder.iterdir() if p.is_file() and suffix(p.name) in SUFFIXES)
+    wanted = SUFFIXES | {".zip"}
+    paths = sorted(p for p in folder.iterdir() if p.is_file() and suffix(p.name) in wanted)
     if not paths:
-        raise ImportRefused([f"{folder} holds no {KINDS_TEXT} file."])
-    texts: dict[Path, Extracted] = {}
+        raise ImportRefused([f"{folder} holds no {KINDS_TEXT} or .zip file."])
+    texts: list[tuple[str, Extracted]] = []
     problems = []
     for path in paths:
-        read = _read(path)
-        if isinstance(read, str):
-            problems.append(read)
-        else:
-            texts[path] = read
+        reads = _read_zip(path) if suffix(path.name) == ".zip" else [(path.name, _read(path))]
+        for name, read in reads:
+            if isinstance(read, str):
+                problems.append(read)
+            else:
+                texts.append((name, read))
     if problems:
         raise ImportRefused(problems)
     report = ImportReport(project=project)
     with dry_run_rollback(False):
         outlet = outlet_get_or_create(project=project, name=outlet_name, kind=OutletKind.OTHER)
-        for number, (path, extracted) in enumerate(texts.items(), start=1):
+        for number, (name, extracted) in enumerate(texts, start=1):
             digest = anchoring.content_hash(extracted.text)
             existed = project.documents.filter(content_hash=digest).exists()
             if not existed:
@@ -74,10 +100,10 @@ def texts_import(
                     title=source_title(extracted),
                     text=extracted.text,
                     published=extracted.published,
-                    origin=source_origin(extracted, path.name),
+                    origin=source_origin(extracted, name),
                 )
             report.count("documents", existed=existed)
             if progress:
-                progress(number, len(texts), path.name)
+                progress(number, len(texts), name)
         import_record(report=report, actor=actor, source=f"{folder.name}/")
     return report

@@ -19,13 +19,14 @@ from typing import Literal, NotRequired, TypedDict
 
 from reader.access import visible_note
 from reader.formats.w3c_read import KIND_TAGS, listify, project_facets, read_annotation, types
+from reader.formats.w3c_state import SourceVersions, exact_moment
 from reader.iris import Iris
 from reader.models import Annotation, FacetLink
 from reader.selectors.exports import AnnotationRow, LinkRow
 from reader.services.events import facet_link_create, facet_link_delete
 from reader.vocabularies import Kind, Stance
 
-__all__ = ["listify", "project_facets", "read_annotation", "types"]
+__all__ = ["SourceVersions", "listify", "project_facets", "read_annotation", "types"]
 
 W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 MEDIA_TYPE = f'application/ld+json; profile="{W3C_CONTEXT}"'
@@ -214,8 +215,9 @@ def w3c_annotation(row: AnnotationRow, links: Iterable[LinkRow], iris: Iris) -> 
         ],
     }
     if row.source_date is not None:
-        # The version of the source the selectors refer to, for a source that has several.
-        target["state"] = {"type": "TimeState", "sourceDate": utc(row.source_date)}
+        # The version of the source the selectors refer to, for a source that has several:
+        # when it came in, to the microsecond (w3c_read.target_version reads it back).
+        target["state"] = {"type": "TimeState", "sourceDate": exact_moment(row.source_date)}
     annotation: dict = {
         "@context": W3C_CONTEXT,
         "id": iris.annotation(row.document_id, row.slug or row.pk),

@@ -17,6 +17,7 @@ from django.db.models import Q
 from reader.formats.hypothesis import hypothesis_to_w3c, is_hypothesis
 from reader.formats.w3c import (
     W3C_CONTEXT,
+    SourceVersions,
     W3CAnnotation,
     listify,
     project_facets,
@@ -30,6 +31,7 @@ from reader.models import Annotation, Document
 from reader.selectors.exports import AnnotationRow, LinkRow, export_rows
 from reader.services.documents import annotation_create
 from reader.services.imports import ImportRefused, ImportReport, dry_run_rollback
+from reader.services.versions import annotations_carry_forward
 
 if TYPE_CHECKING:
     from reader.formats import Export
@@ -213,9 +215,10 @@ def _records(items: list, document: Document, skip_unanchored: bool, report) -> 
     cannot be anchored (and have no other problem) are refused too, unless the importer
     chose to `skip_unanchored`: then they are listed in the report and left out."""
     facets = project_facets(document.project_id)
+    versions = SourceVersions(document)
     records, problems, seen, unanchored = [], [], set(), []
     for index, item in enumerate(items):
-        record, item_problems = read_annotation(item, index, document, facets)
+        record, item_problems = read_annotation(item, index, document, facets, versions)
         if record is not None and record["span"] is None and len(item_problems) == 1:
             unanchored += item_problems
             continue
@@ -256,8 +259,13 @@ def w3c_import(
             for m in document.project.memberships.select_related("user")
         }
     with dry_run_rollback(dry_run):
-        for record in records:
+        made = [
             _write(record, document, members.get(record["author"], default_author), report)
+            for record in records
+        ]
+        # Those made on an older version (their target's TimeState), brought to the latest.
+        counts = annotations_carry_forward(document=document, annotations=[a for a in made if a])
+        report.reanchored.update({status: n for status, n in counts.items() if n})
     return report
 
 
@@ -336,7 +344,8 @@ def existing_annotation(record: dict, document: Document) -> Annotation | None:
     return Annotation.objects.filter(found, document=document).order_by("pk").first()
 
 
-def _write(record: dict, document: Document, author, report: ImportReport) -> None:
+def _write(record: dict, document: Document, author, report: ImportReport) -> Annotation | None:
+    """Write one record; the annotation when it is new."""
     start, end = record["span"]
     existing = existing_annotation(record, document)
     report.count("annotations", existed=existing is not None)
@@ -347,6 +356,8 @@ def _write(record: dict, document: Document, author, report: ImportReport) -> No
         start=start,
         end=end,
         note=record["note"],
+        text_version=record["text_version"],
         w3c={name: record[name] for name in ("canonical", "via", "foreign")},
     )
     write_links(annotation, record["links"], author, report)
+    return None if existing else annotation

@@ -22,6 +22,7 @@ import re
 from reader import anchoring
 from reader.formats.checks import parse_moment
 from reader.formats.hypothesis import ERROR_REPLY, REPLY_TYPE
+from reader.formats.w3c_state import SourceVersions, readers_state, target_version
 from reader.models import Document, Facet
 from reader.vocabularies import KINDS, Kind, Stance, kind_names
 
@@ -166,15 +167,18 @@ def reader_target(text: str, start: int, end: int) -> list[dict]:
     ]
 
 
-def _target_is_readers(annotation: dict, text: str, span: tuple[int, int]) -> bool:
+def _target_is_readers(
+    annotation: dict, text: str, span: tuple[int, int], versions: SourceVersions, number: int
+) -> bool:
     targets = _targets(annotation)
     if len(targets) != 1 or not isinstance(targets[0], dict):
         return False
     target = targets[0]
     return (
-        set(target) == {"type", "source", "selector"}
+        set(target) - {"state"} == {"type", "source", "selector"}
         and target["type"] == "SpecificResource"
         and target["selector"] == reader_target(text, *span)
+        and readers_state(target, versions, number)
     )
 
 
@@ -333,21 +337,32 @@ def _iri(value) -> str:
 
 
 def read_annotation(
-    annotation, index: int, document: Document, facets: dict
+    annotation, index: int, document: Document, facets: dict, versions: SourceVersions | None = None
 ) -> tuple[dict | None, list]:
-    """What to create for one W3C annotation, or the problems that stop it."""
+    """What to create for one W3C annotation, or the problems that stop it. Its selectors
+    are read against the version of the document its target's TimeState names (the latest
+    when it names none): `text_version` in what comes back. `versions` is the document's,
+    read once for a whole import."""
     if isinstance(annotation, dict) and REPLY_TYPE in types(annotation):
         return None, [f"item {index} ({annotation.get('id')}) {ERROR_REPLY}"]
     if not isinstance(annotation, dict) or "Annotation" not in types(annotation):
         return None, [f"item {index}: not an Annotation"]
     identifier = _iri(annotation.get("id")) or None
     problems: list[str] = []
-    span = anchor(document.text, annotation)
-    if span is None:
-        problems.append(ERROR_ANCHOR if _targets(annotation) else ERROR_NO_TARGET)
+    versions = versions or SourceVersions(document)
+    targets = _targets(annotation)
+    number, state_problem = target_version(targets[0] if targets else None, versions)
+    span = None
+    if state_problem:
+        problems.append(state_problem)
+    else:
+        span = anchor(versions.text(number), annotation)
+        if span is None:
+            problems.append(ERROR_ANCHOR if targets else ERROR_NO_TARGET)
     foreign: dict = {}
     read = _read_bodies(annotation, facets, foreign, problems)
-    if span is not None and not _target_is_readers(annotation, document.text, span):
+    text = versions.text(number)
+    if span is not None and not _target_is_readers(annotation, text, span, versions, number):
         foreign["target"] = annotation.get("target")
     _properties(annotation, foreign)
     if _depth(foreign) > MAX_KEPT_DEPTH:
@@ -357,6 +372,7 @@ def read_annotation(
     record = {
         "id": identifier,
         "span": span,
+        "text_version": number,
         **read,
         "author": nickname if isinstance(nickname, str) else None,
         "canonical": _iri(annotation.get("canonical")),

@@ -57,6 +57,8 @@ class ImportReport:
     unknown_members: list[str] = field(default_factory=list)  # no account here: left out
     credited: list[str] = field(default_factory=list)  # whose work went to the importer
     skipped: list[str] = field(default_factory=list)  # not anchored: left out, by choice
+    # Annotations made on an older version of their source, by where re-anchoring put them.
+    reanchored: Counter = field(default_factory=Counter)
     project: Project | None = None
 
     def count(self, name: str, *, existed: bool) -> None:
@@ -67,6 +69,9 @@ class ImportReport:
         kept = [f"{count} {name}" for name, count in sorted(self.existing.items()) if count]
         text = "Imported " + (", ".join(parts) or "nothing new")
         text += f"; already present: {', '.join(kept)}" if kept else ""
+        if self.reanchored:
+            counts = ", ".join(f"{n} {status}" for status, n in sorted(self.reanchored.items()))
+            text += f"; made on older versions, re-anchored onto the latest: {counts}"
         if self.skipped:
             text += f"; skipped {len(self.skipped)} that could not be anchored"
         if self.credited:  # the original authors stay on record here, and only here
@@ -83,6 +88,7 @@ class ImportReport:
             "unknown_members": self.unknown_members,
             "credited": self.credited,
             "skipped": self.skipped,
+            "reanchored": sorted(self.reanchored.items()),
         }
 
 

@@ -140,6 +140,20 @@ def annotation_index(*, annotation) -> None:
     SearchEntry.objects.bulk_create(_annotation_rows(annotation, project_id, SearchEntry))
 
 
+def annotations_index(*, annotations: list, project_id: int, batch: int = 500) -> None:
+    """annotation_index for many annotations of one project (a new version moved them):
+    a few statements, not two per annotation."""
+    SearchEntry = _model(None)
+    for at in range(0, len(annotations), batch):
+        chunk = annotations[at : at + batch]
+        SearchEntry.objects.filter(
+            annotation_id__in=[a.pk for a in chunk],
+            source__in=[SearchSource.QUOTE, SearchSource.NOTE],
+        ).delete()
+        rows = [row for a in chunk for row in _annotation_rows(a, project_id, SearchEntry)]
+        SearchEntry.objects.bulk_create(rows, batch_size=batch)
+
+
 def annotation_index_all(*, annotation) -> None:
     """Quote, note, replies and links of an annotation that came back (a restore)."""
     annotation_index(annotation=annotation)

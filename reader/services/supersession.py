@@ -23,6 +23,7 @@ def supersession_refresh(*, facet_id: int, document_id: int) -> None:
             claimed_at=link.claimed_at,
             text=f"{link.value} {link.annotation.quote_exact}",
             pinned=link.superseded if link.superseded_pinned else None,
+            version=link.annotation.text_version,
         )
         for link in links
     ]
@@ -30,6 +31,17 @@ def supersession_refresh(*, facet_id: int, document_id: int) -> None:
     for link in links:
         if link.superseded != (link.pk in superseded):
             FacetLink.objects.filter(pk=link.pk).update(superseded=link.pk in superseded)
+
+
+def supersession_refresh_source(*, document_id: int, annotation_ids=None) -> None:
+    """supersession_refresh for every facet one source's annotations (or those of
+    `annotation_ids`) are linked to: after they moved between its versions. The caller
+    holds the document's and events' locks."""
+    links = FacetLink.objects.filter(annotation__document_id=document_id)
+    if annotation_ids is not None:
+        links = links.filter(annotation_id__in=annotation_ids)
+    for facet_id in sorted(set(links.values_list("facet_id", flat=True))):
+        supersession_refresh(facet_id=facet_id, document_id=document_id)
 
 
 def supersession_import_pin(*, link: FacetLink, superseded: bool) -> None:

@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, models
+from django.db import connection, models, transaction
 
 from reader import anchoring
-from reader.models import Annotation, Document, DocumentVersion
+from reader.models import Annotation, Document, DocumentVersion, Event
 from reader.sanitize import isolate
 from reader.services import search
 from reader.services.changes import (
@@ -21,6 +21,7 @@ from reader.services.changes import (
 )
 from reader.services.documents import ERROR_DUPLICATE_TEXT, ERROR_QUOTE_MISMATCH, check_text
 from reader.services.locks import lock_for_annotation, lock_rows, retry_on_conflict
+from reader.services.supersession import supersession_refresh_source
 from reader.vocabularies import Action, AnchorStatus
 
 ERROR_SAME_TEXT = "This capture is the same text as the latest version ({number}): nothing to add."
@@ -34,7 +35,7 @@ ERROR_PASSAGE_AMBIGUOUS = (
 PASSAGE_IN_ERROR_LIMIT = 60
 
 FIELDS = ["start", "end", "quote_exact", "quote_prefix", "quote_suffix", "text_version"]
-FIELDS += ["anchor_status", "proposed_start", "proposed_end"]
+FIELDS += ["anchor_status", "proposed_start", "proposed_end", "foreign"]
 
 
 @dataclass
@@ -56,6 +57,9 @@ def _place(annotation: Annotation, text: str, number: int, start: int, end: int)
     annotation.quote_exact, annotation.quote_prefix = quote.exact, quote.prefix
     annotation.quote_suffix = quote.suffix
     annotation.proposed_start = annotation.proposed_end = None
+    if "target" in annotation.foreign:
+        # The target a W3C client sent no longer says where it is: Reader's is written.
+        annotation.foreign = {k: v for k, v in annotation.foreign.items() if k != "target"}
 
 
 def _apply(annotation: Annotation, landing: anchoring.Landing, text: str, number: int) -> None:
@@ -114,6 +118,76 @@ def _save_anchors(annotations: list[Annotation]) -> None:
         cursor.executemany(f"UPDATE {table} SET {columns} WHERE {pk} = %s", rows)
 
 
+def _step(
+    annotations: list[Annotation], old_text: str, text: str, previous: int, number: int
+) -> None:
+    """Re-anchor annotations from version `previous` (`old_text`) onto the next one,
+    `number` (`text`), in place: the one re-anchoring of every new version."""
+    # On the previous latest version: exact and moved ones, and the proposals of fuzzy ones.
+    current = [
+        a
+        for a in annotations
+        if a.anchor_status == AnchorStatus.FUZZY or a.text_version == previous
+    ]
+    if current:
+        anchors = [_anchor(a, old_text) for a in current]
+        for annotation, landing in zip(
+            current, anchoring.reanchor(old_text, text, anchors), strict=True
+        ):
+            _apply(annotation, landing, text, number)
+    # Orphans of older versions: found again only if their quote is there as it was.
+    carried = {id(annotation) for annotation in current}
+    for annotation in annotations:
+        if annotation.anchor_status == AnchorStatus.ORPHANED and id(annotation) not in carried:
+            landing = anchoring.relocate(text, _anchor(annotation, ""))
+            if landing.status != anchoring.ORPHANED:
+                moved = anchoring.Landing(AnchorStatus.MOVED, landing.start, landing.end)
+                _apply(annotation, moved, text, number)
+
+
+@transaction.atomic
+def annotations_carry_forward(*, document: Document, annotations: list[Annotation]) -> dict:
+    """Bring annotations made on older versions of the document (an import whose W3C
+    target's TimeState names one) to its latest version, one version at a time, as
+    version_create moved every other annotation when each version came in: exact and moved
+    ones land on the latest; fuzzy ones keep their place with a proposal; orphaned ones
+    stay on the version where they were lost. Nothing is dropped. Their counts by status."""
+    counts = dict.fromkeys(AnchorStatus.values, 0)
+    older = [a for a in annotations if a.text_version < document.text_version]
+    if not older:
+        return counts
+    first = min(a.text_version for a in older)
+    texts = (
+        DocumentVersion.objects.filter(document=document, number__gte=first)
+        .order_by("number")
+        .values_list("number", "text")
+        .iterator(chunk_size=2)
+    )
+    _, old_text = next(texts)
+    for number, text in texts:
+        _step([a for a in older if a.made_on < number], old_text, text, number - 1, number)
+        old_text = text
+    _save_anchors(older)
+    for annotation in older:
+        counts[annotation.anchor_status] += 1
+    _index(older, document)
+    moved = [annotation.pk for annotation in older]
+    lock_rows(document_id=document.pk)
+    events_touch(
+        event_ids=Event.objects.filter(facets__links__annotation_id__in=moved).values_list(
+            "pk", flat=True
+        )
+    )
+    supersession_refresh_source(document_id=document.pk, annotation_ids=moved)
+    return counts
+
+
+def _index(annotations: list[Annotation], document: Document) -> None:
+    """Search finds annotations by the quotes they now have (in a few statements: one by
+    one, 2,000 took most of a new version's time, each reading its document's text)."""
+    search.annotations_index(annotations=annotations, project_id=document.project_id)
+
+
 def _clean_capture(text: str) -> str:
     check_text(text)
     text = anchoring.normalise_text(text)
@@ -154,23 +228,7 @@ def version_create(*, document: Document, text: str, added_by) -> VersionReport:
     )
     report = VersionReport(number=number)
     annotations = list(Annotation.objects.filter(document=document).order_by("pk"))
-    # On the previous latest version: exact and moved ones, and the proposals of fuzzy ones.
-    current = [
-        a
-        for a in annotations
-        if a.anchor_status == AnchorStatus.FUZZY or a.text_version == previous
-    ]
-    landings = anchoring.reanchor(document.text, text, [_anchor(a, document.text) for a in current])
-    for annotation, landing in zip(current, landings, strict=True):
-        _apply(annotation, landing, text, number)
-    # Orphans of older versions: found again only if their quote is there as it was.
-    carried = {annotation.pk for annotation in current}
-    for annotation in annotations:
-        if annotation.anchor_status == AnchorStatus.ORPHANED and annotation.pk not in carried:
-            landing = anchoring.relocate(text, _anchor(annotation, ""))
-            if landing.status != anchoring.ORPHANED:
-                moved = anchoring.Landing(AnchorStatus.MOVED, landing.start, landing.end)
-                _apply(annotation, moved, text, number)
+    _step(annotations, document.text, text, previous, number)
     for annotation in annotations:
         report.counts[annotation.anchor_status] += 1
     _save_anchors(annotations)
@@ -178,14 +236,15 @@ def version_create(*, document: Document, text: str, added_by) -> VersionReport:
     document.save(update_fields=["text", "content_hash", "text_version"])
     # Search finds the new text, and annotations by the quotes they now have.
     search.document_index(document=document)
-    for annotation in annotations:
-        search.annotation_index(annotation=annotation)
+    _index(annotations, document)
     document_touch(document_id=document.pk)
     events_touch(
         event_ids=Annotation.objects.filter(document=document)
         .filter(links__isnull=False)
         .values_list("links__facet__event_id", flat=True)
     )
+    # A value whose passage the new version changed is an earlier one (the correction).
+    supersession_refresh_source(document_id=document.pk)
     activity_on_document(
         document=document,
         actor=added_by,
@@ -205,6 +264,7 @@ def _reanchored(annotation: Annotation, actor, detail: str) -> Annotation:
     annotation.save(update_fields=FIELDS)
     document_touch(document_id=annotation.document_id)
     events_touch(annotation_id=annotation.pk)
+    supersession_refresh_source(document_id=annotation.document_id, annotation_ids=[annotation.pk])
     activity_on_annotation(
         annotation=annotation, actor=actor, action=Action.ANNOTATION_REANCHORED, detail=detail
     )

@@ -132,3 +132,52 @@ def test_the_matrix_marks_a_link_whose_annotation_needs_review(client, bob, caro
     versions.version_create(document=live, text=CAPTURE.read_text(encoding="utf-8"), added_by=bob)
     after = shown(client.get(event.get_absolute_url()).content.decode())
     assert after.count("needs review") == 1
+
+
+def test_a_value_a_new_version_corrects_is_the_sources_trail(client, bob, carol, project):
+    """Version 1 says 33; a correction (version 2) says 34, with no cue word and no claim
+    time: the matrix shows the source's trail 33 → 34, not a source disputing itself."""
+    from reader.models import FacetLink
+    from reader.services.events import event_create, facet_create, facet_link_create
+
+    text = "The strike killed 33 soldiers near Balyun on Thursday evening, officials said.\n"
+    document = DocumentFactory(project=project, title="The blog", text=text)
+    event = event_create(project=project, name="Balyun")
+    toll = facet_create(event=event, name="Death toll", value_type="number")
+    first = AnnotationFactory(document=document, author=bob, quote="33 soldiers")
+    facet_link_create(annotation=first, facet=toll, author=bob, value="33")
+    versions.version_create(document=document, text=text.replace("33", "34"), added_by=bob)
+    first.refresh_from_db()
+    assert first.needs_review and first.text_version == 1
+    document.refresh_from_db()
+    second = AnnotationFactory(document=document, author=bob, quote="34 soldiers")
+    facet_link_create(annotation=second, facet=toll, author=bob, value="34")
+    superseded = dict(
+        FacetLink.objects.filter(facet=toll).values_list("annotation_id", "superseded")
+    )
+    assert superseded == {first.pk: True, second.pk: False}
+    client.force_login(carol)
+    page = shown(client.get(event.get_absolute_url()).content.decode())
+    assert f"{document.outlet.name}’s trail: 33 → 34" in page
+    assert "0 of 1 facet disputed" in page
+    # comparison.json says the same, and where each claim's annotation is.
+    import json
+
+    import jsonschema
+
+    from reader.formats.comparison_json import SCHEMA_PATH
+
+    url = reverse("reader:event_comparison_json", args=[project.slug, event.pk])
+    data = client.get(url).json()
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    jsonschema.validate(data, schema, format_checker=jsonschema.FormatChecker())
+    [facet] = data["facets"]
+    [trail] = facet["trails"]
+    assert [(v["value"], v["superseded"], v["anchor_status"]) for v in trail["values"]] == [
+        ("33", True, "fuzzy"),
+        ("34", False, "exact"),
+    ]
+    assert facet["verdict"] != "disputed"
+    # Left orphaned on its version, it stays the earlier value.
+    versions.anchor_orphan(annotation=first, actor=bob)
+    assert FacetLink.objects.get(annotation=first).superseded is True

@@ -1,4 +1,5 @@
-"""Import a folder of source files (.txt, .md, .html, .pdf, .docx) as documents of a project."""
+"""Import a folder of source files (.txt, .md, .html, .pdf, .docx, and .zip files of them) as
+documents of a project."""
 
 from __future__ import annotations
 
@@ -15,8 +16,8 @@ BAR_WIDTH = 30
 
 class Command(BaseCommand):
     help = (
-        "Import every .txt, .md, .html, .pdf and .docx file of a folder into a project "
-        "(all or none)."
+        "Import every .txt, .md, .html, .pdf and .docx file of a folder, and those in its "
+        ".zip files, into a project (all or none)."
     )
 
     def add_arguments(self, parser) -> None:

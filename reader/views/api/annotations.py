@@ -108,7 +108,11 @@ def _replace(request, access, annotation, iris) -> HttpResponse:
     if refused := _unsupported_media_type(request):
         return refused
     record = _read_body(request, annotation.document)
-    if record["span"] != (annotation.start, annotation.end):
+    if (record["text_version"], *record["span"]) != (
+        annotation.text_version,
+        annotation.start,
+        annotation.end,
+    ):
         return _error(400, ERROR_TARGET)
 
     @retry_on_conflict  # one transaction, run again from the start after a deadlock

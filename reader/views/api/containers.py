@@ -17,7 +17,7 @@ from reader.iris import Iris
 from reader.models import Annotation, DeletedAnnotation, Document, FacetLink
 from reader.selectors.access import document_get_for_user
 from reader.selectors.exports import annotation_rows, annotations_for_export, export_rows
-from reader.services import documents
+from reader.services import documents, versions
 from reader.services.imports import ImportReport
 from reader.services.locks import AnnotationGone, lock_rows, retry_on_conflict
 from reader.views.api.http import (
@@ -250,8 +250,10 @@ def _create(request, access, document, iris) -> HttpResponse:
             start=start,
             end=end,
             note=record["note"],
+            text_version=record["text_version"],
             w3c={"slug": slug, "request_key": key, **fields},
         )
+        versions.annotations_carry_forward(document=document, annotations=[annotation])
         write_links(annotation, record["links"], request.user, ImportReport())
         # Read the answer before the commit: should the database fail here, the create is
         # rolled back with the error. A failure of the commit itself can leave a 5xx over
