@@ -4,6 +4,11 @@ time (p50 / p95) and queries for a common word, a rare one, two words and a filt
 on SQLite (FTS5) and PostgreSQL 15 (tsvector + GIN), each in its own process.
 
     .venv/bin/python bench/search.py [--database sqlite|postgres|both] [--runs 20]
+                                     [--keep FOLDER]
+
+With --keep, the SQLite corpus is built once into FOLDER/bench.sqlite3 and reused by the
+next runs (migrated first, so an index a new migration adds is there); PostgreSQL always
+builds its own.
 """
 
 from __future__ import annotations
@@ -29,13 +34,16 @@ QUERIES = {
 }
 
 
-def run_one(database: str, runs: int, documents: int, annotations: int) -> None:
+def run_one(database: str, runs: int, documents: int, annotations: int, keep: str) -> None:
     from suite import setup
 
     with tempfile.TemporaryDirectory() as folder:
-        closer = setup(database, Path(folder))
+        where = Path(keep) if keep and database == "sqlite" else Path(folder)
+        where.mkdir(parents=True, exist_ok=True)
+        reuse = (where / "bench.sqlite3").exists()
+        closer = setup(database, where)
         try:
-            measure(database, runs, documents, annotations)
+            measure(database, runs, documents, annotations, reuse=reuse)
         finally:
             from django.db import connections
 
@@ -44,7 +52,9 @@ def run_one(database: str, runs: int, documents: int, annotations: int) -> None:
                 closer.__exit__(None, None, None)
 
 
-def measure(database: str, runs: int, documents: int, annotations: int) -> None:
+def measure(
+    database: str, runs: int, documents: int, annotations: int, *, reuse: bool = False
+) -> None:
     from corpus import build_corpus
     from django.contrib.auth import get_user_model
     from django.db import connection
@@ -58,11 +68,14 @@ def measure(database: str, runs: int, documents: int, annotations: int) -> None:
     from reader.services.search import search_rebuild
     from reader.vocabularies import Role
 
-    corpus = build_corpus(documents=documents, annotations=annotations)
+    if reuse:
+        corpus = kept_corpus()
+    else:
+        corpus = build_corpus(documents=documents, annotations=annotations)
     started = time.perf_counter()
     entries = search_rebuild(project_id=corpus.project.pk)
     build = time.perf_counter() - started
-    owner = get_user_model().objects.create_user("bench-search")
+    owner, _ = get_user_model().objects.get_or_create(username="bench-search")
     membership_set(project=corpus.project, user=owner, role=Role.OWNER)
     client = Client()
     client.force_login(owner)
@@ -93,24 +106,46 @@ def measure(database: str, runs: int, documents: int, annotations: int) -> None:
         )
 
 
+def kept_corpus():
+    """The corpus a previous run with --keep built, read back."""
+    from corpus import Corpus
+    from django.contrib.auth import get_user_model
+
+    from reader.models import Annotation, Document, FacetLink, Project
+
+    project = Project.objects.get(slug="idlib-2020")
+    users = list(get_user_model().objects.filter(username__startswith="analyst").order_by("pk"))
+    return Corpus(
+        project=project,
+        users=users,
+        documents=list(Document.objects.filter(project=project).only("pk")),
+        matrix_event=project.events.order_by("pk").first(),
+        annotation_count=Annotation.objects.filter(document__project=project).count(),
+        link_count=FacetLink.objects.filter(annotation__document__project=project).count(),
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--documents", type=int, default=1_000)
     parser.add_argument("--annotations", type=int, default=100_000)
+    parser.add_argument("--keep", default="", help="SQLite: build the corpus once, here")
     args = parser.parse_args()
     command = (
         f".venv/bin/python bench/search.py --database {args.database} --runs {args.runs}"
         f" --documents {args.documents} --annotations {args.annotations}"
+        + (f" --keep {args.keep}" if args.keep else "")
     )
     if args.database == "both":
         for database in ("sqlite", "postgres"):
             child = [sys.executable, __file__, "--database", database, "--runs", str(args.runs)]
             child += ["--documents", str(args.documents), "--annotations", str(args.annotations)]
+            child += ["--keep", args.keep] if args.keep else []
             subprocess.run(child, check=True)
     else:
-        run_one(args.database, args.runs, args.documents, args.annotations)
+        run_one(args.database, args.runs, args.documents, args.annotations, args.keep)
     print(f"measured with: {command}")
 
 

@@ -653,10 +653,10 @@ class Invitation(models.Model):
 
 class SearchEntry(models.Model):
     """One piece of project text as the project search finds it: a paragraph of a source,
-    a quote, a note, a reply, a facet value, an event. Written by reader.services.search
+    a quote, a note, a reply, a facet value, an event, an entity. Written by reader.services.search
     in the same transaction as what it copies; the full-text index over `text` (SQLite
     FTS5, or a generated tsvector with a GIN index on PostgreSQL) is kept in step by the
-    database (migration 0011). Deleting what an entry copies deletes the entry."""
+    database (migration 0015). Deleting what an entry copies deletes the entry."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
     source = models.CharField(max_length=10, choices=SearchSource.choices)
@@ -669,6 +669,7 @@ class SearchEntry(models.Model):
     link = models.ForeignKey(FacetLink, on_delete=models.CASCADE, null=True, related_name="+")
     event = models.ForeignKey(Event, on_delete=models.CASCADE, null=True, related_name="+")
     facet = models.ForeignKey(Facet, on_delete=models.CASCADE, null=True, related_name="+")
+    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, null=True, related_name="+")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

@@ -44,6 +44,7 @@ from reader.services.imports import (
     import_user,
 )
 from reader.services.projects import invitation_create, membership_set
+from reader.services.search import entity_index
 from reader.services.supersession import supersession_refresh
 from reader.services.versions import versions_restore
 from reader.vocabularies import ForeignAuthors
@@ -340,6 +341,7 @@ def _import_entities(records: list[dict], project: Project, report: ImportReport
                 key=alias["key"],
                 defaults={"entity": entity, "name": alias["name"]},
             )
+        entity_index(entity=entity)
     keys = {record["key"]: record for record in records}
     for key, entity in made.items():
         parent = keys[key]["parent"]

@@ -1,5 +1,5 @@
 """The project search: one query over source text, quotes, notes, replies, facet values,
-events (and entity names, once indexed), with filters and highlighted snippets.
+events and entity names (with their aliases), with filters and highlighted snippets.
 
 The match runs on the database's full-text index (SQLite FTS5, PostgreSQL tsvector);
 the terms, their order and the snippets are made here, in Python, so that the same query
@@ -87,6 +87,7 @@ class SearchResult:
     author: str = ""
     event: str = ""
     facet: str = ""
+    entity: str = ""
 
 
 @dataclass
@@ -150,6 +151,8 @@ def snippet(text: str, terms: list[str]) -> SafeString:
 def _url(entry: SearchEntry, slug: str) -> str:
     if entry.source == SearchSource.EVENT and entry.event_id:
         return reverse("reader:event_detail", args=[slug, entry.event_id])
+    if entry.source == SearchSource.ENTITY and entry.entity_id:
+        return reverse("reader:entity_list", args=[slug]) + f"#entity-{entry.entity_id}"
     if entry.document_id is None:
         return reverse("reader:document_list", args=[slug])
     url = reverse("reader:document_detail", args=[slug, entry.document_id])
@@ -185,6 +188,7 @@ def _result(entry: SearchEntry, terms: list[str], slug: str) -> SearchResult:
         author=entry.author.get_username() if entry.author else "",
         event=entry.event.name if entry.event else "",
         facet=link.facet.name if link else "",
+        entity=entry.entity.name if entry.entity else "",
     )
 
 
@@ -215,7 +219,9 @@ def search_results(
     )
     loaded = (
         SearchEntry.objects.filter(pk__in=ids)
-        .select_related("document__outlet", "annotation", "author", "event", "link__facet")
+        .select_related(
+            "document__outlet", "annotation", "author", "event", "link__facet", "entity"
+        )
         .defer("document__text")
         .in_bulk()
     )
