@@ -68,10 +68,8 @@ def measure(
     from reader.services.search import search_rebuild
     from reader.vocabularies import Role
 
-    if reuse:
-        corpus = kept_corpus()
-    else:
-        corpus = build_corpus(documents=documents, annotations=annotations)
+    build_args = {"documents": documents, "annotations": annotations}
+    corpus = kept_corpus() if reuse else build_corpus(**build_args)
     started = time.perf_counter()
     entries = search_rebuild(project_id=corpus.project.pk)
     build = time.perf_counter() - started

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from reader.access import Access
 from reader.models import Entity, SearchEntry
+from reader.selectors import search as search_selectors
 from reader.selectors.search import SearchFilters, search_results, search_terms, snippet
 from reader.services import discussion, documents, entities, events, search
 from reader.vocabularies import Kind, SearchSource
@@ -270,3 +271,42 @@ def test_a_new_entity_of_a_link_is_found_in_the_same_transaction(corpus, project
             attribution="Hatay governor office",
         )
         assert [s for s, _ in found(access_for(project, bob), "governor")] == ["entity", "value"]
+
+
+def test_few_and_many_matches_give_the_same_pages(corpus, project, alice, bob, monkeypatch):
+    """Sorted here (up to SORT_HERE matches) or by the database (its order index on
+    SQLite): the same results, in the same order, on every page."""
+    document = corpus["document"]
+    for n in range(40):
+        documents.annotation_create(
+            document=document, author=bob, kind=Kind.CLAIM, start=n, end=n + 30, note="soldiers"
+        )
+    access = access_for(project, alice)
+
+    def pages():
+        return [
+            (page.total, [(r.source, r.url) for r in page.results], page.next_offset)
+            for page in (
+                search_results(access=access, query="soldi", filters=SearchFilters(), offset=o)
+                for o in (0, 30, 60, 90)
+            )
+        ]
+
+    here = pages()
+    assert here[0][0] > 40 and len(here[0][1]) == 30 and here[1][1] and here[3][1] == []
+    monkeypatch.setattr(search_selectors, "SORT_HERE", 10)
+    assert pages() == here
+
+
+def test_sqlite_reads_a_common_words_page_off_the_order_index(corpus, project):
+    if connection.vendor != "sqlite":
+        pytest.skip("the order index is SQLite's (migration 0017)")
+    entries = SearchEntry.objects.filter(project=project).annotate(
+        source_rank=search_selectors._source_rank()
+    )
+    query = entries.order_by("source_rank", "document_id", "start", "pk").values("pk")[:30]
+    sql, params = query.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        plan = " ".join(str(row) for row in cursor.fetchall())
+    assert "searchentry_order" in plan and "TEMP B-TREE" not in plan, plan

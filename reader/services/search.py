@@ -199,9 +199,7 @@ def entity_index(*, entity) -> None:
 BATCH = 2_000
 
 
-def search_rebuild(
-    *, project_id: int | None = None, get_model=None, entities: bool = True
-) -> int:
+def search_rebuild(*, project_id: int | None = None, get_model=None, entities: bool = True) -> int:
     """Every entry again from the rows, for one project or all; for the migration (with
     its historical models), for data written around the services (bench/corpus.py), and
     as `manage.py search_rebuild`. Returns the number of entries. `entities=False` is for
