@@ -27,9 +27,8 @@ from reader.vocabularies import SearchSource
 QUERY_LIMIT = 200  # characters of the query used
 TERMS_LIMIT = 8
 PAGE_SIZE = 30
-# Up to this many matches, their sort keys are read in one query that also counts them, and
-# sorted here; beyond, they are counted, and the database walks its order index (SQLite:
-# migration 0017) and stops at the page instead of sorting them all.
+# Up to this many matches, the page is cut from all their sort keys, sorted here; beyond,
+# the database walks its order index (SQLite: migration 0017) and stops at the page.
 SORT_HERE = 2_000
 SNIPPET_BEFORE = 70
 SNIPPET_LENGTH = 240
@@ -199,9 +198,8 @@ def _result(entry: SearchEntry, terms: list[str], slug: str) -> SearchResult:
 def search_results(
     *, access: Access, query: str, filters: SearchFilters, offset: int = 0
 ) -> SearchPage:
-    """One page of results for `query` in the member's project: two queries (the matches'
-    keys, the page's rows) up to SORT_HERE matches, four beyond (_page_ids), whatever the
-    number of entries."""
+    """One page of results for `query` in the member's project: three queries (the count,
+    the page's ids, its rows) whatever the number of entries or matches."""
     terms = search_terms(query)
     page = SearchPage(terms=terms, offset=offset)
     if not terms:
@@ -214,9 +212,10 @@ def search_results(
     entries = _matching(_filtered(entries, filters), terms)
     # The page's ids first, sorted from the entries alone; then those rows with what they
     # show: the joins run for 30 rows, not for every match.
-    page.total, ids = _page_ids(entries, offset=offset)
+    page.total = entries.count()
     if not page.total:
         return page
+    ids = _page_ids(entries, total=page.total, offset=offset)
     loaded = (
         SearchEntry.objects.filter(pk__in=ids)
         .select_related(
@@ -232,25 +231,24 @@ def search_results(
     return page
 
 
-def _page_ids(entries: QuerySet, *, offset: int) -> tuple[int, list[int]]:
-    """How many entries match, and the ids of one page of them in result order: source,
-    document, start, id (within a source, documents and starts are all set or all None).
+def _page_ids(entries: QuerySet, *, total: int, offset: int) -> list[int]:
+    """The ids of one page of matches in result order: source, document, start, id
+    (within a source, documents and starts are all set or all None). One query either way.
 
-    Up to SORT_HERE matches (one query): their keys, counted and sorted here. More (three
-    queries): the first SORT_HERE + 1 keys say so, a count, and the page from the database,
-    which on SQLite walks the index on this very order (migration 0017) and stops at the
-    page instead of sorting tens of thousands of rows for 30 of them."""
-    keys = list(entries.values_list("source", "document_id", "start", "pk")[: SORT_HERE + 1])
-    if len(keys) <= SORT_HERE:
+    Up to SORT_HERE matches: their keys, sorted here (the database would sort them too,
+    but on SQLite its plan walks the order index below, which is slow for few matches).
+    More: the database's page, which on SQLite walks the index on this very order
+    (migration 0017) and stops at the page instead of sorting every match for 30."""
+    if total <= SORT_HERE:
         rank = {source: n for n, source in enumerate(SOURCE_ORDER)}
+        keys = list(entries.values_list("source", "document_id", "start", "pk"))
         keys.sort(key=lambda key: (rank[key[0]], key[1] or 0, key[2] or 0, key[3]))
-        return len(keys), [key[3] for key in keys[offset : offset + PAGE_SIZE]]
-    ids = (
+        return [key[3] for key in keys[offset : offset + PAGE_SIZE]]
+    return list(
         entries.annotate(source_rank=_source_rank())
         .order_by("source_rank", "document_id", "start", "pk")
         .values_list("pk", flat=True)[offset : offset + PAGE_SIZE]
     )
-    return entries.count(), list(ids)
 
 
 # The order of SOURCE_ORDER as a number, written out (no parameters): SQLite uses an index

@@ -44,7 +44,7 @@ def test_the_query_count_does_not_grow_with_the_matches(
 ):
     client.force_login(bob)
     add_notes(annotated, bob, 2)
-    with django_assert_num_queries(9) as few:
+    with django_assert_num_queries(10) as few:
         response = client.get(url(project, q="hospital"))
     assert response.status_code == 200
     add_notes(annotated, bob, 25)
