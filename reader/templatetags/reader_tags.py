@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import html
+import json
 from typing import Any, Protocol, cast
 
 from django import template
@@ -296,3 +297,17 @@ def number_line(line, facet) -> SafeString:
         + "</tbody></table>"
     )
     return mark_safe("".join(svg) + table)
+
+
+@register.simple_tag
+def overview_marks(marks: list[tuple[int, int, str]]) -> str:
+    """The overview strip's marks as compact JSON, [[id, start, kind], ...] (escaped by the
+    attribute it goes in)."""
+    return json.dumps(marks, separators=(",", ":"))
+
+
+@register.simple_tag
+def overview_kinds() -> str:
+    """{kind: label} for the strip's accessible names, from the one table of kinds."""
+    styles = [*KINDS.values(), UNTAGGED_STYLE]
+    return json.dumps({style.value: style.label for style in styles}, separators=(",", ":"))
