@@ -274,7 +274,7 @@ def test_a_new_entity_of_a_link_is_found_in_the_same_transaction(corpus, project
 
 
 def test_few_and_many_matches_give_the_same_pages(corpus, project, alice, bob, monkeypatch):
-    """Sorted here (up to SORT_HERE matches) or by the database (its order index on
+    """Sorted here (a page deep among few matches) or by the database (its order index on
     SQLite): the same results, in the same order, on every page."""
     document = corpus["document"]
     for n in range(40):
@@ -292,10 +292,12 @@ def test_few_and_many_matches_give_the_same_pages(corpus, project, alice, bob, m
             )
         ]
 
-    here = pages()
+    monkeypatch.setattr(search_selectors, "SORT_HERE", 10**9)
+    monkeypatch.setattr(search_selectors, "WALK_SHARE", 10**9)
+    here = pages()  # every page sorted here
     assert here[0][0] > 40 and len(here[0][1]) == 30 and here[1][1] and here[3][1] == []
-    monkeypatch.setattr(search_selectors, "SORT_HERE", 10)
-    assert pages() == here
+    monkeypatch.setattr(search_selectors, "SORT_HERE", 0)
+    assert pages() == here  # every page from the database
 
 
 def test_sqlite_reads_a_common_words_page_off_the_order_index(corpus, project):

@@ -27,9 +27,11 @@ from reader.vocabularies import SearchSource
 QUERY_LIMIT = 200  # characters of the query used
 TERMS_LIMIT = 8
 PAGE_SIZE = 30
-# Up to this many matches, the page is cut from all their sort keys, sorted here; beyond,
-# the database walks its order index (SQLite: migration 0017) and stops at the page.
+# Beyond this many matches, or when the page lies in the first 1 / WALK_SHARE of them, the
+# database walks its order index (SQLite: migration 0017) and stops at the page; otherwise
+# the page is cut from all the matches' sort keys, sorted here.
 SORT_HERE = 2_000
+WALK_SHARE = 4
 SNIPPET_BEFORE = 70
 SNIPPET_LENGTH = 240
 
@@ -235,11 +237,12 @@ def _page_ids(entries: QuerySet, *, total: int, offset: int) -> list[int]:
     """The ids of one page of matches in result order: source, document, start, id
     (within a source, documents and starts are all set or all None). One query either way.
 
-    Up to SORT_HERE matches: their keys, sorted here (the database would sort them too,
-    but on SQLite its plan walks the order index below, which is slow for few matches).
-    More: the database's page, which on SQLite walks the index on this very order
-    (migration 0017) and stops at the page instead of sorting every match for 30."""
-    if total <= SORT_HERE:
+    Many matches, or a page among the first of them: the database's page, which on SQLite
+    walks the index on this very order (migration 0017) and stops at the page instead of
+    sorting every match for 30. A page deep among few matches (a rare word: the walk would
+    cross the whole index): their keys, sorted here."""
+    walk = total > SORT_HERE or (offset + PAGE_SIZE) * WALK_SHARE <= total
+    if not walk:
         rank = {source: n for n, source in enumerate(SOURCE_ORDER)}
         keys = list(entries.values_list("source", "document_id", "start", "pk"))
         keys.sort(key=lambda key: (rank[key[0]], key[1] or 0, key[2] or 0, key[3]))
