@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from reader_page import annotation_row, measure, setup_django  # noqa: E402
+from reader_page import annotation_row, demo_member, measure, setup_django  # noqa: E402
 
 VALUE_TYPES = ["number", "actor", "time", "place", "text"]
 VALUES = {
@@ -111,17 +111,13 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         setup_django(Path(folder) / "bench.sqlite3")
-        from django.contrib.auth import get_user_model
         from django.test import Client
         from django.urls import reverse
 
-        from reader.models import Event, FacetLink, Project
-        from reader.services.projects import membership_set
+        from reader.models import Event, FacetLink
         from reader.vocabularies import Role
 
-        owner = get_user_model().objects.create_user("bench")
-        project = Project.objects.get(slug="idlib-2020")
-        membership_set(project=project, user=owner, role=Role.OWNER)
+        owner, project = demo_member("bench", Role.OWNER)
         demo = Event.objects.get(project=project, name="2020 Balyun airstrikes")
         synthetic = synthetic_event(owner, sources=30, facets=20, links=3000)
         client = Client()

@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import statistics
 import sys
 import tempfile
 import time
@@ -19,6 +18,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from timing import percentiles  # noqa: E402
 
 
 def setup_django(database: Path) -> None:
@@ -140,34 +142,48 @@ def measure(client, url: str, runs: int) -> dict:
         assert response.status_code == 200
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
-    times.sort()
+    p50, p95 = percentiles(times)
     return {
-        "p50": statistics.median(times),
-        "p95": times[max(0, round(len(times) * 0.95) - 1)],
+        "p50": p50,
+        "p95": p95,
         "bytes": len(response.content),
         "queries": len(queries.captured_queries),
     }
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def big_document_arguments(description: str) -> argparse.Namespace:
+    """--runs, and the big document's --annotations and --size (characters)."""
+    parser = argparse.ArgumentParser(description=description.splitlines()[0])
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--annotations", type=int, default=2000)
     parser.add_argument("--size", type=int, default=1_000_000)
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+def demo_member(username: str, role: str):
+    """A new account, a member of the demo project with `role`; (it, the project)."""
+    from django.contrib.auth import get_user_model
+
+    from reader.models import Project
+    from reader.services.projects import membership_set
+
+    user = get_user_model().objects.create_user(username)
+    project = Project.objects.get(slug="idlib-2020")
+    membership_set(project=project, user=user, role=role)
+    return user, project
+
+
+def main() -> None:
+    args = big_document_arguments(__doc__)
 
     with tempfile.TemporaryDirectory() as folder:
         setup_django(Path(folder) / "bench.sqlite3")
-        from django.contrib.auth import get_user_model
         from django.test import Client
 
-        from reader.models import Document, Project
-        from reader.services.projects import membership_set
+        from reader.models import Document
         from reader.vocabularies import Role
 
-        owner = get_user_model().objects.create_user("bench")
-        project = Project.objects.get(slug="idlib-2020")
-        membership_set(project=project, user=owner, role=Role.OWNER)
+        owner, project = demo_member("bench", Role.OWNER)
         longest_seed = max(project.documents.all(), key=lambda d: len(d.text))
         big = big_document(owner, args.annotations, args.size)
         client = Client()

@@ -13,9 +13,8 @@ builds its own.
 
 from __future__ import annotations
 
-import argparse
+import os
 import re
-import subprocess
 import sys
 import tempfile
 import time
@@ -24,6 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
+
+from timing import database_arguments, each_database, measured_with  # noqa: E402
 
 QUERIES = {
     "common word (soldiers)": {"q": "soldiers"},
@@ -61,7 +62,7 @@ def measure(
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
-    from suite import percentiles
+    from timing import percentiles
 
     from reader.models import SearchEntry
     from reader.services.projects import membership_set
@@ -124,27 +125,28 @@ def kept_corpus():
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="both")
-    parser.add_argument("--runs", type=int, default=20)
-    parser.add_argument("--documents", type=int, default=1_000)
-    parser.add_argument("--annotations", type=int, default=100_000)
-    parser.add_argument("--keep", default="", help="SQLite: build the corpus once, here")
-    args = parser.parse_args()
-    command = (
-        f".venv/bin/python bench/search.py --database {args.database} --runs {args.runs}"
-        f" --documents {args.documents} --annotations {args.annotations}"
-        + (f" --keep {args.keep}" if args.keep else "")
-    )
+    keep = _keep()
+    args = database_arguments(__doc__, runs=20)
     if args.database == "both":
-        for database in ("sqlite", "postgres"):
-            child = [sys.executable, __file__, "--database", database, "--runs", str(args.runs)]
-            child += ["--documents", str(args.documents), "--annotations", str(args.annotations)]
-            child += ["--keep", args.keep] if args.keep else []
-            subprocess.run(child, check=True)
+        os.environ[KEEP_VARIABLE] = keep  # for the children
+        each_database(__file__, args)
     else:
-        run_one(args.database, args.runs, args.documents, args.annotations, args.keep)
-    print(f"measured with: {command}")
+        run_one(args.database, args.runs, args.documents, args.annotations, keep)
+    print(f"measured with: {measured_with(__file__, args)}" + (f" --keep {keep}" if keep else ""))
+
+
+KEEP_VARIABLE = "READER_BENCH_KEEP"
+
+
+def _keep() -> str:
+    """--keep FOLDER, taken off the command line before the arguments every bench shares
+    (bench/timing.py); a child of --database both finds it in the environment."""
+    if "--keep" in sys.argv:
+        at = sys.argv.index("--keep")
+        folder = sys.argv[at + 1] if at + 1 < len(sys.argv) else ""
+        del sys.argv[at : at + 2]
+        return folder
+    return os.environ.get(KEEP_VARIABLE, "")
 
 
 if __name__ == "__main__":

@@ -17,11 +17,8 @@ create < 20 ms p50, export within 3x of the floor with flat memory.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -30,6 +27,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
+
+from timing import database_arguments, each_database, measured_with, percentiles  # noqa: E402
 
 TARGETS = {"reader_p50": 100.0, "create_p50": 20.0, "export_ratio": 3.0}
 
@@ -57,11 +56,6 @@ def setup(database: str, folder: Path):
     call_command("migrate", verbosity=0)
     call_command("load_demo", stdout=StringIO())
     return closer
-
-
-def percentiles(times: list[float]) -> tuple[float, float]:
-    times = sorted(times)
-    return statistics.median(times), times[max(0, round(len(times) * 0.95) - 1)]
 
 
 def measure_creates(client, document, runs: int) -> dict:
@@ -244,27 +238,14 @@ def report(figures: dict) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="both")
-    parser.add_argument("--runs", type=int, default=30)
-    parser.add_argument("--documents", type=int, default=1_000)
-    parser.add_argument("--annotations", type=int, default=100_000)
-    args = parser.parse_args()
-    command = (
-        f".venv/bin/python bench/suite.py --database {args.database} --runs {args.runs}"
-        f" --documents {args.documents} --annotations {args.annotations}"
-    )
+    args = database_arguments(__doc__, runs=30)
     if args.database == "both":
-        # Django is set up once per process: each database gets its own.
-        for database in ("sqlite", "postgres"):
-            child = [sys.executable, __file__, "--database", database, "--runs", str(args.runs)]
-            child += ["--documents", str(args.documents), "--annotations", str(args.annotations)]
-            subprocess.run(child, check=True)
-        print(f"\nmeasured with: {command}")
+        each_database(__file__, args)
+        print(f"\nmeasured with: {measured_with(__file__, args)}")
         return
     figures = run_one(args.database, args.runs, args.documents, args.annotations)
     report(figures)
-    print(f"measured with: {command}")
+    print(f"measured with: {measured_with(__file__, args)}")
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from reader.values import Interval
+from reader.quantities import Interval
 
 LINE_WIDTH = 600.0  # the number line's width, in SVG units (the picture scales to its box)
 LABEL_WIDTH = 200.0  # the left part, where each row names its source

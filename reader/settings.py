@@ -92,8 +92,17 @@ TEMPLATES = [
 
 # SQLite in WAL mode so readers never wait for a writer; IMMEDIATE transactions and a
 # busy timeout so concurrent writers queue instead of failing with "database is locked".
+# synchronous=NORMAL: with WAL, a commit is durable against a crash of the process and
+# survives a power cut except for the last transactions (no fsync per commit);
+# mmap_size=256 MB: pages are read from the OS page cache in place (shared by all workers,
+# so no copy per process), which is what a long source's 1.2 MB text costs to read;
+# cache_size=-8000: 8 MB of private page cache per connection (the default, 2 MB, is less
+# than one long text); temp_store=MEMORY: sorts and temporary indexes off the disk.
 SQLITE_OPTIONS = {
-    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    "init_command": (
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA mmap_size=268435456; "
+        "PRAGMA cache_size=-8000; PRAGMA temp_store=MEMORY;"
+    ),
     "transaction_mode": "IMMEDIATE",
     "timeout": 20,
 }

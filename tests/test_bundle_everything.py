@@ -6,7 +6,7 @@ instance and exported again: the same bytes, and every field of every row equal.
 
 Not carried, by design: accounts (only usernames; tokens never), the activity log (the
 instance's record, where the import records itself), the revision counters that pages
-poll (Document.revision, Event.revision: counts of this instance's changes)."""
+poll (DocumentRevision, Event.revision: counts of this instance's changes)."""
 
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ from reader.services.events import facet_link_create
 from reader.services.projects import membership_set
 from reader.vocabularies import Role
 
-NOT_CARRIED = {(Document, "revision"), (Event, "revision")}
+NOT_CARRIED = {(Event, "revision")}  # Document's counter is a DocumentRevision row
 FOREIGN = {
     "properties": {"generator": {"id": "https://recogito.example", "type": "Software"}},
     "bodies": [{"type": "TextualBody", "purpose": "tagging", "value": "Place"}],

@@ -9,9 +9,13 @@ import itertools
 import pytest
 
 from reader import comparison
-from reader.comparison import Claim, compare, intervals_agree
+from reader.claims import Claim, intervals_agree
+from reader.comparison import compare
+from reader.dates import MINUTES_PER_DAY
+from reader.quantities import Interval
 from reader.supersession import Report, same_line, superseded_ids
-from reader.values import MINUTES_PER_DAY, Interval, parse_date, parse_moment, parse_value
+from reader.times import parse_date, parse_moment
+from reader.values import parse_value
 
 FRI = datetime.date(2020, 2, 28)
 ids = itertools.count(1)

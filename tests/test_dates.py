@@ -6,8 +6,9 @@ import datetime
 
 import pytest
 
-from reader.dates import Day, day_label, minutes_label, read_day
-from reader.values import MINUTES_PER_DAY, Interval, parse_date, parse_moment
+from reader.dates import MINUTES_PER_DAY, Day, day_label, minutes_label, read_day
+from reader.quantities import Interval
+from reader.times import parse_date, parse_moment
 
 THU, FRI = datetime.date(2020, 2, 27), datetime.date(2020, 2, 28)
 D27 = THU.toordinal()

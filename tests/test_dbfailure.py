@@ -12,7 +12,7 @@ from django.urls import reverse
 from reader import dbfailure
 from reader.models import Annotation
 from reader.services.projects import api_token_create
-from reader.views import api
+from reader.views.api import annotations, containers
 from tests.views.test_api import JSONLD, new_annotation
 
 MIDDLEWARE = "reader.dbfailure.DatabaseUnavailableMiddleware"
@@ -72,7 +72,7 @@ def test_a_write_whose_answer_cannot_be_read_is_rolled_back(
     etag = created["ETag"]
 
     read_before_the_write = method == "PUT"  # a PUT reads the annotation for its ETag first
-    real_representation = api._representation
+    real_representation = containers._representation
 
     def database_gone_after_the_write(pk, iris, access):
         nonlocal read_before_the_write
@@ -81,7 +81,8 @@ def test_a_write_whose_answer_cannot_be_read_is_rolled_back(
             return real_representation(pk, iris, access)
         raise OperationalError("server closed the connection unexpectedly")
 
-    monkeypatch.setattr(api, "_representation", database_gone_after_the_write)
+    for module in (containers, annotations):  # the POST's, and the PUT's
+        monkeypatch.setattr(module, "_representation", database_gone_after_the_write)
     body = json.dumps(new_annotation(document, "33 soldiers", kind="opinion", note="again"))
     if method == "POST":
         response = client.post(url, body, JSONLD, headers=auth)

@@ -4,17 +4,11 @@ import math
 
 import pytest
 
-from reader.comparison import Claim, agree, compare
-from reader.values import (
-    Interval,
-    hedge_margin,
-    parse_quantity,
-    parse_time_of_day,
-    parse_value,
-    quantities_in,
-    suggested_value,
-    values_in,
-)
+from reader.claims import Claim, agree
+from reader.comparison import compare
+from reader.quantities import Interval, hedge_margin, parse_quantity, quantities_in
+from reader.times import parse_time_of_day
+from reader.values import parse_value, suggested_value, values_in
 
 
 def claim(value: str, value_type: str = "number", *, source: int = 1, **fields) -> Claim:

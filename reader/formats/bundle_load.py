@@ -11,8 +11,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from django.contrib.auth import get_user_model
-
+from reader.formats import bundle_people
 from reader.formats.bundle import check_bundle, version_texts
 from reader.formats.checks import parse_moment
 from reader.models import (
@@ -20,10 +19,8 @@ from reader.models import (
     DeletedAnnotation,
     DocumentVersion,
     Entity,
-    EntityAlias,
     Facet,
     FacetLink,
-    Membership,
     Project,
     Reply,
 )
@@ -33,7 +30,9 @@ from reader.services.documents import (
     annotation_delete,
     document_create,
     outlet_get_or_create,
+    trash_import_deletion,
 )
+from reader.services.entities import entity_import, entity_import_alias, entity_import_parent
 from reader.services.events import event_create, facet_create, facet_link_create
 from reader.services.imports import (
     ImportRefused,
@@ -41,23 +40,12 @@ from reader.services.imports import (
     dry_run_rollback,
     import_history_keep,
     import_project,
-    import_user,
 )
-from reader.services.projects import invitation_create, membership_set
 from reader.services.search import entity_index
-from reader.services.supersession import supersession_refresh
+from reader.services.supersession import supersession_import_pin
 from reader.services.versions import versions_restore
 from reader.vocabularies import ForeignAuthors
 
-ERROR_NO_ACCOUNT = (
-    "The bundle names people who have no account here: {names}. Make their accounts first, "
-    "or run import_bundle with --create-accounts (it makes them, without passwords)."
-)
-ERROR_FOREIGN_AUTHORS = (
-    "The bundle credits work to people who are not members of this project: {names}. "
-    "Invite them and import again once they have joined, or credit their work to yourself."
-)
-MAX_NAMES = 20
 # What a W3C client gave that the bundle carries (bundle._w3c), as Annotation fields.
 W3C_FIELDS = ("slug", "request_key", "canonical", "via", "foreign")
 
@@ -68,13 +56,6 @@ def _datetime(value: str | None) -> datetime.datetime | None:
 
 def _date(value: str | None) -> datetime.date | None:
     return datetime.date.fromisoformat(value) if value else None
-
-
-def listed(names) -> str:
-    """Names for a message: sorted, the first MAX_NAMES of them."""
-    names = sorted(names)
-    more = f" and {len(names) - MAX_NAMES} more" if len(names) > MAX_NAMES else ""
-    return ", ".join(names[:MAX_NAMES]) + more
 
 
 def bundle_import(
@@ -130,76 +111,6 @@ def read(
     )
 
 
-def _authors(data: dict) -> set[str]:
-    """Everyone the bundle credits with something: documents, annotations, links,
-    replies, moderation and deletions."""
-    names = {document["added_by"] for document in data["documents"] if document["added_by"]}
-    for annotation in data["annotations"] + data["trash"]:
-        names.add(annotation["author"])
-        names.update(link["author"] for link in annotation["links"])
-        for reply in annotation.get("replies", []):
-            names.update(name for name in (reply["author"], reply.get("hidden_by")) if name)
-        names.update(
-            annotation[name] for name in ("hidden_by", "deleted_by") if annotation.get(name)
-        )
-    return names
-
-
-def _accounts(data: dict, create_accounts: bool) -> dict[str, Any]:
-    """The operator's import: every name the bundle holds as the account of that name."""
-    names = _authors(data) | {member["username"] for member in data["members"]}
-    found = {u.get_username(): u for u in get_user_model().objects.filter(username__in=names)}
-    missing = names - set(found)
-    if missing and not create_accounts:
-        raise ImportRefused([ERROR_NO_ACCOUNT.format(names=listed(missing))])
-    for name in sorted(missing):
-        found[name] = import_user(username=name)
-    return found
-
-
-def _restore_members(data: dict, project: Project, people: dict, report: ImportReport) -> None:
-    for member in data["members"]:
-        user = people[member["username"]]
-        existed = Membership.objects.filter(project=project, user=user).exists()
-        if not existed:
-            membership = membership_set(project=project, user=user, role=member["role"])
-            if member.get("created"):
-                import_history_keep(instance=membership, created=parse_moment(member["created"]))
-            report.new_members.append(f"{member['username']} ({member['role']})")
-        report.count("members", existed=existed)
-
-
-def _invite_members(data: dict, project: Project, actor, report: ImportReport) -> None:
-    """An upload's members: invited when they have an account here, never made members."""
-    for member in data["members"]:
-        name, role = member["username"], member["role"]
-        if project.memberships.filter(user__username__iexact=name).exists():
-            report.count("members", existed=True)
-        elif not get_user_model().objects.filter(username=name).exists():
-            report.unknown_members.append(f"{name} ({role})")
-        elif project.invitations.filter(invitee__iexact=name).exists():
-            report.count("invitations", existed=True)
-        else:
-            invitation_create(project=project, invitee=name, role=role, invited_by=actor)
-            report.invitations.append(f"{name} ({role})")
-            report.count("invitations", existed=False)
-
-
-def _credited(
-    data: dict, project: Project, actor, foreign_authors: str, report: ImportReport
-) -> dict[str, Any]:
-    """An upload's authors: members of the project stay themselves; the work of anyone
-    else is credited to the actor (named in the report), or the import refused."""
-    authors = _authors(data)
-    memberships = project.memberships.select_related("user").filter(user__username__in=authors)
-    people = {m.user.get_username(): m.user for m in memberships}
-    foreign = authors - set(people)
-    if foreign and foreign_authors == ForeignAuthors.REFUSE:
-        raise ImportRefused([ERROR_FOREIGN_AUTHORS.format(names=listed(foreign))])
-    report.credited = sorted(foreign)
-    return people | dict.fromkeys(foreign, actor)
-
-
 def _write_bundle(
     data: dict,
     project: Project | None,
@@ -220,11 +131,11 @@ def _write_bundle(
             import_history_keep(instance=project, created=parse_moment(spec["created"]))
     report.project = project
     if actor is None:
-        users = _accounts(data, create_accounts)
-        _restore_members(data, project, users, report)
+        users = bundle_people.accounts(data, create_accounts)
+        bundle_people.restore_members(data, project, users, report)
     else:
-        users = _credited(data, project, actor, foreign_authors, report)
-        _invite_members(data, project, actor, report)
+        users = bundle_people.credited(data, project, actor, foreign_authors, report)
+        bundle_people.invite_members(data, project, actor, report)
     objects: dict[str, Any] = {}
     for record in data["outlets"]:
         objects[record["key"]] = _kept(
@@ -331,25 +242,23 @@ def _import_entities(records: list[dict], project: Project, report: ImportReport
         entity = Entity.objects.filter(project=project, name=record["name"]).first()
         report.count("entities", existed=entity is not None)
         if entity is None:
-            entity = Entity.objects.create(
+            entity = entity_import(
                 project=project, name=record["name"], kind=record["kind"], country=record["country"]
             )
             made[record["key"]] = entity
         for alias in record["aliases"]:
-            EntityAlias.objects.get_or_create(
-                project=project,
-                key=alias["key"],
-                defaults={"entity": entity, "name": alias["name"]},
+            entity_import_alias(
+                project=project, entity=entity, key=alias["key"], name=alias["name"]
             )
         entity_index(entity=entity)
     keys = {record["key"]: record for record in records}
     for key, entity in made.items():
         parent = keys[key]["parent"]
         if parent is not None:
-            entity.parent = Entity.objects.filter(
-                project=project, name=keys[parent]["name"]
-            ).first()
-            entity.save(update_fields=["parent"])
+            entity_import_parent(
+                entity=entity,
+                parent=Entity.objects.filter(project=project, name=keys[parent]["name"]).first(),
+            )
 
 
 def _user(users: dict, name: str | None):
@@ -421,10 +330,7 @@ def _import_links(
         )
         import_history_keep(instance=created_link, created=parse_moment(link["created"]))
         if link.get("superseded") is not None:
-            FacetLink.objects.filter(pk=created_link.pk).update(
-                superseded=link["superseded"], superseded_pinned=True
-            )
-            supersession_refresh(facet_id=facet.pk, document_id=annotation.document_id)
+            supersession_import_pin(link=created_link, superseded=link["superseded"])
 
 
 def _import_replies(record: dict, annotation: Annotation, users: dict, report) -> None:
@@ -460,4 +366,4 @@ def _import_trashed(record: dict, objects: dict, users: dict, report: ImportRepo
     _import_replies(record, annotation, users, ImportReport())
     deleted_by = _user(users, record.get("deleted_by"))
     trashed = annotation_delete(annotation=annotation, actor=deleted_by)
-    DeletedAnnotation.objects.filter(pk=trashed.pk).update(deleted=deleted, deleted_by=deleted_by)
+    trash_import_deletion(trashed=trashed, deleted=deleted, deleted_by=deleted_by)

@@ -11,10 +11,11 @@ from pathlib import Path
 from typing import Any
 
 from reader import dates
-from reader.comparison import Claim, Group
+from reader.claims import Claim, Group
 from reader.iris import Iris
+from reader.quantities import Interval
 from reader.selectors.events import EventMatrix, MatrixRow
-from reader.values import NUMERIC_TYPES, Interval
+from reader.values import NUMERIC_TYPES
 from reader.vocabularies import CountMode, Stance
 
 SCHEMA_PATH = Path(__file__).with_name("comparison.schema.json")

@@ -25,10 +25,9 @@ ERROR_TOO_MANY_FILES = "At most {limit} files at once; choose fewer."
 MAX_FILES_AT_ONCE = 200
 
 
-class DocumentForm(forms.Form):
-    title = forms.CharField(
-        max_length=500, required=False, help_text="Leave empty to use the text's first line."
-    )
+class OutletForm(forms.Form):
+    """The outlet a source is from: one of the project's, or the name and kind of a new one."""
+
     outlet = NamedChoiceField(queryset=Outlet.objects.none(), required=False)
     new_outlet = forms.CharField(
         max_length=200, required=False, label="…or a new outlet", help_text="Its name."
@@ -38,6 +37,25 @@ class DocumentForm(forms.Form):
         initial=OutletKind.NEWS,
         required=False,
         label="New outlet's kind",
+    )
+
+    def __init__(self, *args, project, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.project = project
+        model_choice(self, "outlet").queryset = Outlet.objects.filter(project=project)
+
+    def clean_outlet_choice(self, data: dict, *, required: bool = True) -> None:
+        """An outlet chosen or named (unless not `required` yet), and a new one's kind."""
+        if required and not data.get("outlet") and not data.get("new_outlet", "").strip():
+            self.add_error("outlet", ERROR_OUTLET)
+        data["new_outlet_kind"] = data.get("new_outlet_kind") or OutletKind.NEWS
+
+
+class DocumentForm(OutletForm):
+    field_order = ["title"]  # then the outlet's fields, then the rest
+
+    title = forms.CharField(
+        max_length=500, required=False, help_text="Leave empty to use the text's first line."
     )
     published = forms.DateField(
         required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Published on"
@@ -64,9 +82,7 @@ class DocumentForm(forms.Form):
     page_text = forms.CharField(required=False, strip=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, project, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.project = project
-        model_choice(self, "outlet").queryset = Outlet.objects.filter(project=project)
+        super().__init__(*args, project=project, **kwargs)
         if not settings.READER_FETCH_URLS:
             del self.fields["url"]
 
@@ -113,10 +129,7 @@ class DocumentForm(forms.Form):
         data["source_text"] = extracted.text if extracted else pasted
         data["preview"] = bool(extracted and (url.strip() or extracted.kind in PREVIEWED_KINDS))
         data["all_text_used"] = bool(self.data.get("use_all_text"))
-        no_outlet = not data.get("outlet") and not data.get("new_outlet", "").strip()
-        if no_outlet and not data["preview"]:
-            self.add_error("outlet", ERROR_OUTLET)
-        data["new_outlet_kind"] = data.get("new_outlet_kind") or OutletKind.NEWS
+        self.clean_outlet_choice(data, required=not data["preview"])
         if not data.get("title", "").strip() and data["source_text"].strip():
             data["title"] = (extracted and extracted.title) or title_from_text(data["source_text"])
         return data
@@ -144,29 +157,15 @@ class DocumentForm(forms.Form):
         return initial
 
 
-class DocumentUploadForm(forms.Form):
+class DocumentUploadForm(OutletForm):
     """Many files at once (or a zip of them), all to one outlet; each file is read and
     checked alone by the service."""
 
-    outlet = NamedChoiceField(queryset=Outlet.objects.none(), required=False)
-    new_outlet = forms.CharField(
-        max_length=200, required=False, label="…or a new outlet", help_text="Its name."
-    )
-    new_outlet_kind = forms.ChoiceField(
-        choices=OutletKind.choices,
-        initial=OutletKind.NEWS,
-        required=False,
-        label="New outlet's kind",
-    )
     all_text = forms.BooleanField(
         required=False,
         label="Keep all the text of web pages",
         help_text="Menus, footers and share buttons too; by default only the main text.",
     )
-
-    def __init__(self, *args, project, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        model_choice(self, "outlet").queryset = Outlet.objects.filter(project=project)
 
     def clean(self) -> dict:
         super().clean()
@@ -177,9 +176,7 @@ class DocumentUploadForm(forms.Form):
         if len(files) > MAX_FILES_AT_ONCE:
             raise forms.ValidationError(ERROR_TOO_MANY_FILES.format(limit=MAX_FILES_AT_ONCE))
         data["files"] = files
-        if not data.get("outlet") and not data.get("new_outlet", "").strip():
-            self.add_error("outlet", ERROR_OUTLET)
-        data["new_outlet_kind"] = data.get("new_outlet_kind") or OutletKind.NEWS
+        self.clean_outlet_choice(data)
         return data
 
 

@@ -11,7 +11,7 @@ def backfill(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reader', '0015_reading_search'),
+        ('reader', '0016_document_revision_perf'),
     ]
 
     operations = [

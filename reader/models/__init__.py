@@ -19,6 +19,7 @@ from reader.models.documents import (
     AnnotationQuerySet,
     Document,
     DocumentQuerySet,
+    DocumentRevision,
     DocumentVersion,
 )
 from reader.models.entities import Entity, EntityAlias

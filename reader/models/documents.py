@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Self
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, F, Q
@@ -42,9 +44,6 @@ class Document(models.Model):
     content_hash = models.CharField(max_length=64, editable=False)
     # The number of the latest version: 1 until a new capture comes in.
     text_version = models.PositiveIntegerField(default=1, editable=False)
-    # Counts every change to the document's annotations and links: readers poll it to learn,
-    # with one indexed query, whether a teammate changed something.
-    revision = models.PositiveBigIntegerField(default=0, editable=False)
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
     )
@@ -69,6 +68,30 @@ class Document(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("reader:document_detail", kwargs={"slug": self.project.slug, "pk": self.pk})
+
+    @property
+    def revision(self) -> int:
+        """Its DocumentRevision's count (0 before the first change); select_related
+        ("counter") reads it with the document."""
+        try:
+            return self.counter.revision
+        except DocumentRevision.DoesNotExist:
+            return 0
+
+
+class DocumentRevision(models.Model):
+    """Counts every change to a document's annotations and links: readers poll it to learn,
+    with one indexed query, whether a teammate changed something. A table of its own, so
+    that counting a change does not make the database rewrite the document's row, text and
+    all (1.2 MB for a long source)."""
+
+    document = models.OneToOneField(
+        Document, on_delete=models.CASCADE, primary_key=True, related_name="counter"
+    )
+    revision = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.document_id}: revision {self.revision}"
 
 
 class DocumentVersion(models.Model):
@@ -97,18 +120,25 @@ class DocumentVersion(models.Model):
         return f"{self.document} (version {self.number})"
 
 
-class AnnotationQuerySet(models.QuerySet):
+class AnchoredQuerySet(models.QuerySet):
+    """Annotations, or rows of one (`anchor_status` is the lookup of its anchor status), by
+    where the annotation stands on its source's latest version."""
+
+    anchor_status = "anchor_status"
+
+    def needs_review(self) -> Self:
+        """Fuzzy or orphaned: not reliably on their source's latest version."""
+        return self.filter(**{f"{self.anchor_status}__in": NEEDS_REVIEW})
+
+    def on_latest_version(self) -> Self:
+        """Exact or moved: their offsets and quote are on their source's latest version."""
+        return self.exclude(**{f"{self.anchor_status}__in": NEEDS_REVIEW})
+
+
+class AnnotationQuerySet(AnchoredQuerySet):
     def in_text_order(self) -> AnnotationQuerySet:
         """By position in the text, then by length, then by age."""
         return self.order_by("start", "end", "pk")
-
-    def needs_review(self) -> AnnotationQuerySet:
-        """Fuzzy or orphaned: not reliably on their source's latest version."""
-        return self.filter(anchor_status__in=NEEDS_REVIEW)
-
-    def on_latest_version(self) -> AnnotationQuerySet:
-        """Exact or moved: their offsets and quote are on their source's latest version."""
-        return self.exclude(anchor_status__in=NEEDS_REVIEW)
 
 
 class Annotation(models.Model):

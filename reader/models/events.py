@@ -7,10 +7,10 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
-from reader.models.documents import Annotation
+from reader.models.documents import AnchoredQuerySet, Annotation
 from reader.models.entities import Entity
 from reader.models.projects import Project
-from reader.vocabularies import NEEDS_REVIEW, STANCES_AGAINST, Stance, ValueType
+from reader.vocabularies import STANCES_AGAINST, Stance, ValueType
 
 
 class Event(models.Model):
@@ -70,14 +70,10 @@ class Facet(models.Model):
         return f"{self.event}: {self.name}"
 
 
-class FacetLinkQuerySet(models.QuerySet):
-    def needs_review(self) -> FacetLinkQuerySet:
-        """Links whose annotation is fuzzy or orphaned on its source's latest version."""
-        return self.filter(annotation__anchor_status__in=NEEDS_REVIEW)
+class FacetLinkQuerySet(AnchoredQuerySet):
+    """Links, by where their annotation stands on its source's latest version."""
 
-    def on_latest_version(self) -> FacetLinkQuerySet:
-        """Links whose annotation is exact or moved on its source's latest version."""
-        return self.exclude(annotation__anchor_status__in=NEEDS_REVIEW)
+    anchor_status = "annotation__anchor_status"
 
 
 class FacetLink(models.Model):

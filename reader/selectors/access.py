@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Generic, TypeVar
 
 from django.db.models import Model, QuerySet
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from reader.access import Access, Permission, readable_by
@@ -83,7 +84,7 @@ class Lookup(Generic[M]):
         return access, row
 
 
-document_get_for_user = Lookup(Document, "outlet", "project")
+document_get_for_user = Lookup(Document, "outlet", "project", "counter")
 annotation_get_for_user = Lookup(Annotation, "document", "author")
 event_get_for_user = Lookup(Event, "project")
 facet_link_get_for_user = Lookup(FacetLink, "annotation__document", "facet__event")
@@ -127,7 +128,7 @@ def document_revision_for_user(*, user, slug: str, pk: int) -> int | None:
     membership check and the read are one indexed query, cheap enough to poll."""
     return (
         Document.objects.filter(readable_by(user, through="project__"), pk=pk, project__slug=slug)
-        .values_list("revision", flat=True)
+        .values_list(Coalesce("counter__revision", 0), flat=True)
         .first()
     )
 

@@ -1,35 +1,38 @@
 """Reads for events: the comparison (one function, `event_matrix`, that the facet matrix
-page, comparison.json and the by-origin view (selectors/origins.py) render), and
-side-by-side reading."""
+page, comparison.json and the by-origin view (selectors/origins.py) render). What it
+returns is in matrix_views.py; side-by-side reading in side_by_side.py."""
 
 from __future__ import annotations
 
-import datetime
 import math
-from dataclasses import dataclass, field
 
 from django.db.models import Count, QuerySet
 
-from reader import anchoring, charts, comparison
+from reader import charts, comparison
 from reader.comparison import Claim, FacetComparison, Trail
-from reader.models import Annotation, Document, Event, Facet, FacetLink, Project
+from reader.models import Document, Event, FacetLink, Project
 from reader.selectors.common import NULLS_FIRST
 from reader.selectors.entities import EntityInfo, EntityTree, entity_tree
+from reader.selectors.matrix_views import (
+    LINE_ROW_HEIGHT,
+    LINK_FIELDS,
+    TRAIL_HEIGHT,
+    TRAIL_WIDTH,
+    EventMatrix,
+    LineRow,
+    LinkView,
+    MatrixCell,
+    MatrixRow,
+    Merge,
+    NumberLine,
+    OutletGroup,
+    TrailChart,
+)
 from reader.values import NUMERIC_TYPES, Interval
 from reader.vocabularies import (
-    COMPARE_LEVELS,
     ENTITY_ROLES,
-    KINDS,
-    NEEDS_REVIEW,
-    STANCES_AGAINST,
     Kind,
-    KindStyle,
-    Stance,
-    Verdict,
 )
-
-LINE_ROW_HEIGHT = 18.0
-TRAIL_WIDTH, TRAIL_HEIGHT = 160.0, 56.0
 
 
 def events_with_counts(*, project: Project) -> QuerySet[Event]:
@@ -50,191 +53,6 @@ def link_interval(link: FacetLink | LinkView) -> Interval | None:
         link.high_open,
         link.value_dated,
     )
-
-
-# What the matrix reads of each link, in one row: 3,000 links are 3,000 tuples, not 12,000
-# model instances (the page must render in well under a second).
-LINK_FIELDS = (
-    "pk",
-    "facet_id",
-    "annotation_id",
-    "annotation__document_id",
-    "annotation__kind",
-    "annotation__start",
-    "annotation__quote_exact",
-    "value",
-    "attribution",
-    "stance",
-    "claimed_at",
-    "superseded",
-    "superseded_pinned",
-    "is_parsed",
-    "value_low",
-    "value_high",
-    "low_open",
-    "high_open",
-    "value_dated",
-    "entity_id",
-    "annotation__anchor_status",
-    "annotation__slug",
-)
-STANCE_LABELS = dict(Stance.choices)
-KIND_LABELS = dict(Kind.choices)
-
-
-@dataclass(slots=True)
-class LinkView:
-    """One facet link as the matrix and comparison.json show it."""
-
-    pk: int
-    facet_id: int
-    annotation_id: int
-    document_id: int
-    kind: str
-    start: int
-    quote: str
-    value: str
-    attribution: str
-    stance: str
-    claimed_at: datetime.datetime | None
-    superseded: bool
-    superseded_pinned: bool
-    is_parsed: bool
-    value_low: float | None
-    value_high: float | None
-    low_open: bool
-    high_open: bool
-    value_dated: bool
-    entity_id: int | None
-    anchor_status: str  # on the source's latest version: exact, moved, fuzzy or orphaned
-    annotation_slug: str  # the annotation's name in its IRI, when a client gave one
-    origins: list[int] = field(default_factory=list)  # the attribution's entities
-
-    @property
-    def needs_review(self) -> bool:
-        """Its annotation did not land surely on the source's latest version."""
-        return self.anchor_status in NEEDS_REVIEW
-
-    @property
-    def is_against(self) -> bool:
-        return self.stance in STANCES_AGAINST
-
-    @property
-    def stance_label(self) -> str:
-        return STANCE_LABELS.get(self.stance, self.stance)
-
-    @property
-    def kind_label(self) -> str:
-        return KIND_LABELS.get(self.kind, self.kind)
-
-
-@dataclass
-class MatrixCell:
-    document: Document
-    links: list[LinkView]
-
-    @property
-    def superseded(self) -> set[int]:
-        """Earlier values of this source, replaced by a later one (drawn as its trail)."""
-        return {link.pk for link in self.links if link.superseded}
-
-    @property
-    def current(self) -> list[LinkView]:
-        return [link for link in self.links if not link.superseded]
-
-
-@dataclass(frozen=True)
-class LineRow:
-    claim: Claim
-    bar: charts.Bar
-
-
-@dataclass(frozen=True)
-class NumberLine:
-    """Every current value of a number facet on one axis, a row each."""
-
-    ticks: list[tuple[str, float]]
-    rows: list[LineRow]
-    height: float
-
-
-@dataclass(frozen=True)
-class TrailChart:
-    trail: Trail
-    points: list[tuple[float, float, str]]  # x, y, the value as written
-    path: str
-    width: float = TRAIL_WIDTH
-    height: float = TRAIL_HEIGHT
-
-
-@dataclass(frozen=True)
-class Merge:
-    """A likely variant: merging `source` into `target` with one click."""
-
-    source: EntityInfo
-    target: EntityInfo
-
-
-@dataclass
-class MatrixRow:
-    facet: Facet
-    cells: list[MatrixCell]
-    comparison: FacetComparison
-    number_line: NumberLine | None = None
-    trail_charts: list[TrailChart] = field(default_factory=list)
-    merges: list[Merge] = field(default_factory=list)
-
-    @property
-    def disputed(self) -> bool:
-        return self.comparison.disputed
-
-    @property
-    def verdict(self) -> Verdict:
-        return Verdict(self.comparison.verdict)
-
-    @property
-    def uses_entities(self) -> bool:
-        return self.facet.value_type in ENTITY_ROLES
-
-    @property
-    def level_choices(self) -> list[tuple[str, str, bool]]:
-        """The facet's compare-level choices, the current one marked."""
-        current = "" if self.facet.compare_level is None else str(self.facet.compare_level)
-        return [(value, label, value == current) for value, label in COMPARE_LEVELS]
-
-
-@dataclass
-class OutletGroup:
-    outlet: object
-    documents: list[Document]
-
-
-@dataclass
-class EventMatrix:
-    event: Event
-    groups: list[OutletGroup]
-    documents: list[Document]
-    rows: list[MatrixRow]
-    kind_counts: dict[str, int]
-    count_all: bool
-    links: dict[int, LinkView]
-    tree: EntityTree
-
-    @property
-    def kind_totals(self) -> list[tuple[KindStyle, int]]:
-        """Each kind of the table, with how many annotations of it the links come from."""
-        return [(kind, self.kind_counts.get(kind.value, 0)) for kind in KINDS.values()]
-
-    @property
-    def disputed_count(self) -> int:
-        return sum(row.disputed for row in self.rows)
-
-    @property
-    def verdict_counts(self) -> list[tuple[Verdict, int]]:
-        counts = dict.fromkeys(Verdict, 0)
-        for row in self.rows:
-            counts[row.verdict] += 1
-        return [(verdict, count) for verdict, count in counts.items() if count]
 
 
 def _source_order(documents: list[Document]) -> list[OutletGroup]:
@@ -406,73 +224,4 @@ def event_matrix(*, event: Event, count_all: bool = False) -> EventMatrix:
         count_all,
         {link.pk: link for link in links},
         tree,
-    )
-
-
-# --- side by side ------------------------------------------------------------------------
-
-
-@dataclass
-class CompareColumn:
-    document: Document
-    segments: list[anchoring.Segment]
-    facets_by_annotation: dict[int, list[int]]
-
-
-def compare_columns(*, event: Event, document_ids: list[int]) -> list[CompareColumn]:
-    """Documents side by side with their highlights, and which of this event's facets each
-    annotation is linked to: three queries whatever the number of annotations."""
-    documents = {
-        document.pk: document
-        for document in Document.objects.filter(
-            project=event.project_id, pk__in=document_ids
-        ).select_related("outlet", "project")
-    }
-    annotations = list(Annotation.objects.filter(document__in=documents.values()).in_text_order())
-    facets_by_annotation: dict[int, list[int]] = {}
-    for annotation_id, facet_id in FacetLink.objects.filter(
-        annotation__in=annotations, facet__event=event
-    ).values_list("annotation_id", "facet_id"):
-        facets_by_annotation.setdefault(annotation_id, []).append(facet_id)
-    columns = []
-    for document_id in document_ids:
-        document = documents.get(document_id)
-        if document is None:
-            continue
-        spans = anchoring.structure_spans(document.text) + [
-            anchoring.Span(a.start, a.end, a) for a in annotations if a.document_id == document_id
-        ]
-        columns.append(
-            CompareColumn(
-                document=document,
-                segments=anchoring.segments(len(document.text), spans),
-                facets_by_annotation=facets_by_annotation,
-            )
-        )
-    return columns
-
-
-@dataclass(frozen=True)
-class DocumentChoice:
-    document: Document
-    linked: bool  # it has annotations linked to the event
-
-
-def event_documents(*, event: Event) -> list[DocumentChoice]:
-    """The project's documents, those linked to the event first (by date), for choosing."""
-    linked = set(
-        FacetLink.objects.filter(facet__event=event).values_list(
-            "annotation__document_id", flat=True
-        )
-    )
-    documents = Document.objects.filter(project=event.project_id).select_related("outlet")
-    choices = [DocumentChoice(d, d.pk in linked) for d in documents.defer("text")]
-    return sorted(
-        choices,
-        key=lambda c: (
-            not c.linked,
-            c.document.published is None,
-            c.document.published or 0,
-            c.document.title,
-        ),
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from reader.models import Activity, Annotation, Document, Event
+from reader.models import Activity, Annotation, Document, DocumentRevision, Event
 from reader.sanitize import isolate
 from reader.services.locks import lock_rows
 from reader.vocabularies import Action
@@ -19,7 +19,10 @@ def document_touch(*, document_id: int) -> None:
     """Note that the document's annotations changed, for the readers polling it. The caller
     has locked the row with locks.lock_rows first (taken again here, it costs nothing)."""
     lock_rows(document_id=document_id)
-    Document.objects.filter(pk=document_id).update(revision=models.F("revision") + 1)
+    counted = DocumentRevision.objects.filter(document_id=document_id)
+    if not counted.update(revision=models.F("revision") + 1):
+        # The document's first change (its row lock keeps a second writer out meanwhile).
+        DocumentRevision.objects.create(document_id=document_id, revision=1)
 
 
 def events_touch(*, event_ids=None, annotation_id: int | None = None) -> None:
@@ -76,4 +79,15 @@ def activity_on_annotation(*, annotation: Annotation, actor, action: Action, det
         summary=summary,
         document_id=annotation.document_id,
         annotation_id=annotation.pk,
+    )
+
+
+def activity_on_document(*, document: Document, actor, action: Action, summary: str) -> Activity:
+    """Record an action on a document as a whole (added, a new version, spans accepted)."""
+    return activity_record(
+        project_id=document.project_id,
+        actor=actor,
+        action=action,
+        summary=summary,
+        document_id=document.pk,
     )

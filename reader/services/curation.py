@@ -9,7 +9,7 @@ from __future__ import annotations
 from reader import agreement
 from reader.models import Annotation, Document
 from reader.sanitize import isolate
-from reader.services.changes import activity_on_annotation, activity_record, document_touch
+from reader.services.changes import activity_on_annotation, activity_on_document, document_touch
 from reader.services.locks import lock_for_annotation, lock_rows, retry_on_conflict
 from reader.vocabularies import Action
 
@@ -84,11 +84,10 @@ def document_accept_agreed(*, document: Document, actor) -> int:
         return 0
     Annotation.objects.filter(pk__in=chosen).update(accepted=True)
     document_touch(document_id=document.pk)
-    activity_record(
-        project_id=document.project_id,
+    activity_on_document(
+        document=document,
         actor=actor,
         action=Action.ANNOTATION_ACCEPTED,
         summary=f"{len(chosen)} span{'s' if len(chosen) != 1 else ''} where annotators agreed",
-        document_id=document.pk,
     )
     return len(chosen)

@@ -28,7 +28,7 @@ from reader.sanitize import isolate
 from reader.services import search
 from reader.services.changes import (
     activity_on_annotation,
-    activity_record,
+    activity_on_document,
     document_touch,
     events_touch,
     shorten,
@@ -142,12 +142,11 @@ def document_create(
     document.full_clean()
     document.save()
     search.document_index(document=document)
-    activity_record(
-        project_id=project.pk,
+    activity_on_document(
+        document=document,
         actor=added_by,
         action=Action.DOCUMENT_ADDED,
         summary=f"“{isolate(document.title)}” ({isolate(outlet.name)})",
-        document_id=document.pk,
     )
     return document
 
@@ -334,6 +333,12 @@ def annotation_delete(*, annotation: Annotation, actor) -> DeletedAnnotation:
     expired = DeletedAnnotation.objects.expired().select_for_update(skip_locked=True)
     DeletedAnnotation.objects.filter(pk__in=list(expired.values_list("pk", flat=True))).delete()
     return trashed
+
+
+def trash_import_deletion(*, trashed: DeletedAnnotation, deleted: datetime.datetime, deleted_by):
+    """An imported deletion's original time and author, on the trash row annotation_delete
+    made for it. Inside the import's transaction."""
+    DeletedAnnotation.objects.filter(pk=trashed.pk).update(deleted=deleted, deleted_by=deleted_by)
 
 
 @retry_on_conflict

@@ -195,6 +195,13 @@ def _changed(entity_ids: Iterable[int]) -> list[int]:
     return events
 
 
+def _recorded(entity: Entity, events: list[int], actor, action: Action, summary: str) -> None:
+    """After a change to entities: the matrices of `events` move on, and Activity says
+    what was done."""
+    events_touch(event_ids=events)
+    activity_record(project_id=entity.project_id, actor=actor, action=action, summary=summary)
+
+
 @retry_on_conflict
 def entity_merge(*, source: Entity, target: Entity, actor) -> Entity:
     """Merge `source` into `target`: its aliases, links, attributions and children become
@@ -220,13 +227,7 @@ def entity_merge(*, source: Entity, target: Entity, actor) -> Entity:
     name = source.name
     source.delete()  # and its search entry
     entity_index(entity=target)
-    events_touch(event_ids=events)
-    activity_record(
-        project_id=target.project_id,
-        actor=actor,
-        action=Action.ENTITY_MERGED,
-        summary=f"“{name}” into “{target.name}”",
-    )
+    _recorded(target, events, actor, Action.ENTITY_MERGED, f"“{name}” into “{target.name}”")
     return target
 
 
@@ -262,13 +263,7 @@ def entity_split(*, entity: Entity, aliases: list[EntityAlias], name: str, actor
             row.save(update_fields=["entity"])
     entity_index(entity=entity)
     entity_index(entity=new)
-    events_touch(event_ids=events)
-    activity_record(
-        project_id=entity.project_id,
-        actor=actor,
-        action=Action.ENTITY_SPLIT,
-        summary=f"“{new.name}” off “{entity.name}”",
-    )
+    _recorded(entity, events, actor, Action.ENTITY_SPLIT, f"“{new.name}” off “{entity.name}”")
     return new
 
 
@@ -290,13 +285,7 @@ def entity_rename(*, entity: Entity, name: str, actor) -> Entity:
     _alias_row(entity.project, entity, old, as_read=True)
     _alias_row(entity.project, entity, name, as_read=True)
     entity_index(entity=entity)
-    events_touch(event_ids=events)
-    activity_record(
-        project_id=entity.project_id,
-        actor=actor,
-        action=Action.ENTITY_RENAMED,
-        summary=f"“{old}” to “{name}”",
-    )
+    _recorded(entity, events, actor, Action.ENTITY_RENAMED, f"“{old}” to “{name}”")
     return entity
 
 
@@ -318,13 +307,7 @@ def entity_alias_add(*, entity: Entity, name: str, actor) -> EntityAlias:
     alias = _alias_row(entity.project, entity, name, as_read=True)
     assert alias is not None
     entity_index(entity=entity)
-    events_touch(event_ids=events)
-    activity_record(
-        project_id=entity.project_id,
-        actor=actor,
-        action=Action.ENTITY_ALIAS_ADDED,
-        summary=f"“{entity.name}”: “{name}”",
-    )
+    _recorded(entity, events, actor, Action.ENTITY_ALIAS_ADDED, f"“{entity.name}”: “{name}”")
     return alias
 
 
@@ -343,13 +326,30 @@ def entity_set_parent(*, entity: Entity, parent: Entity | None, actor) -> Entity
             entity.save(update_fields=["parent"])
     except IntegrityError as error:  # pragma: no cover - the checks above come first
         raise ValidationError(str(error)) from error
-    events_touch(event_ids=events)
-    activity_record(
-        project_id=entity.project_id,
-        actor=actor,
-        action=Action.ENTITY_PARENT_SET,
-        summary=f"“{entity.name}”: inside “{parent.name}”"
-        if parent
-        else f"“{entity.name}”: top-level",
+    _recorded(
+        entity,
+        events,
+        actor,
+        Action.ENTITY_PARENT_SET,
+        f"“{entity.name}”: inside “{parent.name}”" if parent else f"“{entity.name}”: top-level",
     )
     return entity
+
+
+def entity_import(*, project: Project, name: str, kind: str, country: str) -> Entity:
+    """An entity of an imported bundle, as it was; its parent is set once all are in
+    (entity_import_parent). Inside the import's transaction, like every import write."""
+    return Entity.objects.create(project=project, name=name, kind=kind, country=country)
+
+
+def entity_import_alias(*, project: Project, entity: Entity, key: str, name: str) -> None:
+    """An imported alias, unless its key already names an entity of the project."""
+    EntityAlias.objects.get_or_create(
+        project=project, key=key, defaults={"entity": entity, "name": name}
+    )
+
+
+def entity_import_parent(*, entity: Entity, parent: Entity | None) -> None:
+    """What an imported entity is part of, as it was where the bundle was written."""
+    entity.parent = parent
+    entity.save(update_fields=["parent"])

@@ -91,6 +91,7 @@ def lock_rows(
     annotation = (
         Annotation.objects.select_for_update(of=("self",))
         .select_related("document")
+        .defer("document__text")  # a long source's 1.2 MB, read only if a caller needs it
         .filter(pk=annotation_id)
         .first()
     )
@@ -129,6 +130,7 @@ def lock_for_link(link: FacetLink) -> FacetLink:
     )
     current = (
         FacetLink.objects.select_related("annotation__document", "facet__event")
+        .defer("annotation__document__text")
         .filter(pk=link.pk)
         .first()
     )

@@ -52,6 +52,15 @@ def account_reset_password(*, username: str, project: Project, role: str) -> tup
     return user, password
 
 
+@transaction.atomic
+def account_create(*, username: str, email: str, password: str):
+    """A new account, signed up: SignUpForm has checked its name, address and password."""
+    user = get_user_model()(username=username, email=email)
+    user.set_password(password)
+    user.save()
+    return user
+
+
 def api_token_create(*, user, name: str) -> tuple[ApiToken, str]:
     """A new token for the user: the stored row and the token itself, to show once."""
     token = API_TOKEN_PREFIX + secrets.token_urlsafe(32)

@@ -30,3 +30,10 @@ def supersession_refresh(*, facet_id: int, document_id: int) -> None:
     for link in links:
         if link.superseded != (link.pk in superseded):
             FacetLink.objects.filter(pk=link.pk).update(superseded=link.pk in superseded)
+
+
+def supersession_import_pin(*, link: FacetLink, superseded: bool) -> None:
+    """An imported link pinned as an earlier value or the current one, as an analyst pinned
+    it where the bundle was written; its source's other links to the facet follow."""
+    FacetLink.objects.filter(pk=link.pk).update(superseded=superseded, superseded_pinned=True)
+    supersession_refresh(facet_id=link.facet_id, document_id=link.annotation.document_id)

@@ -15,7 +15,7 @@ from reader.sanitize import isolate
 from reader.services import search
 from reader.services.changes import (
     activity_on_annotation,
-    activity_record,
+    activity_on_document,
     document_touch,
     events_touch,
 )
@@ -186,12 +186,11 @@ def version_create(*, document: Document, text: str, added_by) -> VersionReport:
         .filter(links__isnull=False)
         .values_list("links__facet__event_id", flat=True)
     )
-    activity_record(
-        project_id=document.project_id,
+    activity_on_document(
+        document=document,
         actor=added_by,
         action=Action.VERSION_ADDED,
         summary=f"“{isolate(document.title)}” (version {number}, {report.to_review} to review)",
-        document_id=document.pk,
     )
     return report
 

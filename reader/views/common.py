@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import datetime
 import re
+from collections.abc import Callable
+from typing import TypeVar
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django_htmx.http import reswap, retarget
 from django_htmx.middleware import HtmxDetails
 
 from reader.selectors.reading import annotation_with_links
+
+T = TypeVar("T")
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -23,6 +29,14 @@ def id_or_none(value: str) -> int | None:
     """An id from a query string, or None: `str.isdigit` alone lets "²" and 30-digit
     numbers through to int() and the database."""
     return int(value) if re.fullmatch(r"[0-9]{1,18}", value) else None
+
+
+def date_or_none(value: str) -> datetime.date | None:
+    """A date from a query string (YYYY-MM-DD), or None."""
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        return None
 
 
 def form_messages(form) -> list[str]:
@@ -48,6 +62,26 @@ def error_response(request, messages: list[str], *, target: str, status: int = 4
         )
         return reswap(retarget(response, target), "innerHTML")
     return render(request, "reader/error.html", {"errors": messages}, status=status)
+
+
+def form_write(
+    request,
+    form,
+    write: Callable[[dict], T],
+    done: Callable[[T], HttpResponse],
+    *,
+    target: str,
+) -> HttpResponse:
+    """A POST's course: the form's errors, or the ValidationError of `write` (a service
+    called with the cleaned data), into the error box at `target`; else `done` with what
+    the write returned."""
+    if not form.is_valid():
+        return error_response(request, form_messages(form), target=target)
+    try:
+        written = write(form.cleaned_data)
+    except ValidationError as error:
+        return error_response(request, error.messages, target=target)
+    return done(written)
 
 
 def annotation_item_response(request, access, annotation) -> HttpResponse:

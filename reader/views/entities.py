@@ -5,7 +5,6 @@ owners change it (Permission.ENTITY_CHANGE)."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,11 +17,11 @@ from reader.forms.entities import (
     EntitySplitForm,
     EntityUpdateForm,
 )
-from reader.models import Event
+from reader.models import Entity, Event
 from reader.selectors.access import entity_get_for_user, project_access
 from reader.selectors.entities import entities_for_project
 from reader.services import entities
-from reader.views.common import error_response, form_messages, id_or_none
+from reader.views.common import form_write, id_or_none
 from reader.vocabularies import EntityKind
 
 
@@ -56,21 +55,31 @@ def _change(request: HttpRequest, slug: str, pk: int):
     )
 
 
+def _submit(request: HttpRequest, access, form, write) -> HttpResponse:
+    """The change `write` makes with the form's data, then back to where it was asked
+    from, at the entity `write` returns; or the errors."""
+    return form_write(
+        request,
+        form,
+        write,
+        lambda entity: _back(request, access, entity.pk),
+        target="#entity-errors",
+    )
+
+
 @login_required
 @require_POST
 def entity_merge(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Merge this entity into another: its aliases and links become the other's."""
     access, entity = _change(request, slug, pk)
-    form = EntityMergeForm(request.POST, entity=entity)
-    if not form.is_valid():
-        return error_response(request, form_messages(form), target="#entity-errors")
-    try:
-        target = entities.entity_merge(
-            source=entity, target=form.cleaned_data["target"], actor=request.user
-        )
-    except ValidationError as error:
-        return error_response(request, error.messages, target="#entity-errors")
-    return _back(request, access, target.pk)
+    return _submit(
+        request,
+        access,
+        EntityMergeForm(request.POST, entity=entity),
+        lambda data: entities.entity_merge(
+            source=entity, target=data["target"], actor=request.user
+        ),
+    )
 
 
 @login_required
@@ -78,19 +87,14 @@ def entity_merge(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def entity_split(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Split some aliases off into an entity of their own; their links follow them."""
     access, entity = _change(request, slug, pk)
-    form = EntitySplitForm(request.POST, entity=entity)
-    if not form.is_valid():
-        return error_response(request, form_messages(form), target="#entity-errors")
-    try:
-        new = entities.entity_split(
-            entity=entity,
-            aliases=list(form.cleaned_data["aliases"]),
-            name=form.cleaned_data["name"],
-            actor=request.user,
-        )
-    except ValidationError as error:
-        return error_response(request, error.messages, target="#entity-errors")
-    return _back(request, access, new.pk)
+    return _submit(
+        request,
+        access,
+        EntitySplitForm(request.POST, entity=entity),
+        lambda data: entities.entity_split(
+            entity=entity, aliases=list(data["aliases"]), name=data["name"], actor=request.user
+        ),
+    )
 
 
 @login_required
@@ -98,28 +102,24 @@ def entity_split(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def entity_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Rename an entity and set what it is part of."""
     access, entity = _change(request, slug, pk)
-    form = EntityUpdateForm(request.POST, entity=entity)
-    if not form.is_valid():
-        return error_response(request, form_messages(form), target="#entity-errors")
-    try:
-        entities.entity_rename(entity=entity, name=form.cleaned_data["name"], actor=request.user)
-        parent = form.cleaned_data["parent_name"]
+
+    def update(data: dict) -> Entity:
+        entities.entity_rename(entity=entity, name=data["name"], actor=request.user)
+        parent = data["parent_name"]
         if parent != entity.parent:
             entities.entity_set_parent(entity=entity, parent=parent, actor=request.user)
-    except ValidationError as error:
-        return error_response(request, error.messages, target="#entity-errors")
-    return _back(request, access, entity.pk)
+        return entity
+
+    return _submit(request, access, EntityUpdateForm(request.POST, entity=entity), update)
 
 
 @login_required
 @require_POST
 def entity_alias_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     access, entity = _change(request, slug, pk)
-    form = EntityAliasForm(request.POST)
-    if not form.is_valid():
-        return error_response(request, form_messages(form), target="#entity-errors")
-    try:
-        entities.entity_alias_add(entity=entity, name=form.cleaned_data["name"], actor=request.user)
-    except ValidationError as error:
-        return error_response(request, error.messages, target="#entity-errors")
-    return _back(request, access, entity.pk)
+
+    def add(data: dict) -> Entity:
+        entities.entity_alias_add(entity=entity, name=data["name"], actor=request.user)
+        return entity
+
+    return _submit(request, access, EntityAliasForm(request.POST), add)

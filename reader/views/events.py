@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -10,7 +12,6 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from reader import values
 from reader.access import Permission
 from reader.formats.comparison_json import comparison_document
 from reader.forms.events import (
@@ -21,6 +22,7 @@ from reader.forms.events import (
     SupersededForm,
 )
 from reader.iris import Iris, base_url
+from reader.models import Facet
 from reader.selectors.access import (
     annotation_get_for_user,
     event_get_for_user,
@@ -29,19 +31,17 @@ from reader.selectors.access import (
     facet_link_get_for_user,
     project_access,
 )
-from reader.selectors.events import (
-    compare_columns,
-    event_documents,
-    event_matrix,
-    events_with_counts,
-)
+from reader.selectors.events import event_matrix, events_with_counts
 from reader.selectors.origins import origin_matrix
+from reader.selectors.prefills import link_prefills
+from reader.selectors.side_by_side import compare_columns, event_documents
 from reader.services import events
 from reader.views.common import (
     HtmxHttpRequest,
     annotation_item_response,
     error_response,
     form_messages,
+    form_write,
     id_or_none,
     revision_poll,
     wants_partial,
@@ -141,6 +141,10 @@ def event_origins(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     return render(request, "reader/event_origins.html", context)
 
 
+def _at_facet(facet: Facet) -> HttpResponse:
+    return redirect(f"{facet.event.get_absolute_url()}#facet-{facet.pk}")
+
+
 @login_required
 @require_POST
 def facet_compare_level(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
@@ -148,16 +152,15 @@ def facet_compare_level(request: HtmxHttpRequest, slug: str, pk: int) -> HttpRes
     access, facet = facet_get_for_user(
         user=request.user, slug=slug, pk=pk, permission=Permission.ANNOTATE
     )
-    form = CompareLevelForm(request.POST)
-    if not form.is_valid():
-        return error_response(request, form_messages(form), target="#event-errors")
-    try:
-        events.facet_set_compare_level(
-            facet=facet, compare_level=form.cleaned_data["compare_level"], actor=request.user
-        )
-    except ValidationError as error:
-        return error_response(request, error.messages, target="#event-errors")
-    return redirect(f"{facet.event.get_absolute_url()}#facet-{facet.pk}")
+    return form_write(
+        request,
+        CompareLevelForm(request.POST),
+        lambda data: events.facet_set_compare_level(
+            facet=facet, compare_level=data["compare_level"], actor=request.user
+        ),
+        lambda _: _at_facet(facet),
+        target="#event-errors",
+    )
 
 
 @login_required
@@ -189,14 +192,13 @@ def facet_create(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     access, event = event_get_for_user(
         user=request.user, slug=slug, pk=pk, permission=Permission.ANNOTATE
     )
-    form = FacetForm(request.POST)
-    if not form.is_valid():
-        return error_response(request, form_messages(form), target="#event-errors")
-    try:
-        facet = events.facet_create(event=event, actor=request.user, **form.cleaned_data)
-    except ValidationError as error:
-        return error_response(request, error.messages, target="#event-errors")
-    return redirect(f"{event.get_absolute_url()}#facet-{facet.pk}")
+    return form_write(
+        request,
+        FacetForm(request.POST),
+        lambda data: events.facet_create(event=event, actor=request.user, **data),
+        _at_facet,
+        target="#event-errors",
+    )
 
 
 @login_required
@@ -239,13 +241,17 @@ def facet_link_create(request: HtmxHttpRequest, slug: str, pk: int) -> HttpRespo
         user=request.user, slug=slug, pk=pk, permission=Permission.ANNOTATE
     )
     if request.method == "GET":
-        suggestion = values.suggested_value("number", annotation.quote_exact)
+        # Each facet's own value for the quote: the form starts with the first facet's,
+        # and reader.js swaps in the chosen facet's until the person edits the value.
+        prefills = link_prefills(project=access.project, annotation=annotation)
+        suggestion = next(iter(prefills.values()), "")
         form = FacetLinkForm(project=access.project, initial={"value": suggestion})
         template = "reader/facet_link_form.html"
         if wants_partial(request):
             template = "reader/partials/facet_link_form.html"
         context = {"access": access, "project": access.project, "annotation": annotation}
-        return render(request, template, {**context, "form": form})
+        context["prefills"] = json.dumps({str(pk): value for pk, value in prefills.items()})
+        return render(request, template, {**context, "form": form, "prefilled": suggestion})
 
     form = FacetLinkForm(request.POST, project=access.project)
     errors_target = f"#annotation-{annotation.pk}-link-errors"

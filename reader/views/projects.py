@@ -180,7 +180,10 @@ def signup(request: HttpRequest) -> HttpResponse:
         return redirect("reader:project_list")
     form = SignUpForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
-        user = form.save()
+        data = form.cleaned_data
+        user = projects.account_create(
+            username=data["username"], email=data["email"], password=data["password1"]
+        )
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         return redirect("reader:project_list")
     status = 400 if form.is_bound else 200

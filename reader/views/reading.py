@@ -14,6 +14,7 @@ from django_htmx.http import reswap, retarget
 from reader.access import Permission
 from reader.forms.annotations import AnnotationCreateForm, AnnotationUpdateForm
 from reader.forms.documents import DocumentForm
+from reader.models import DocumentRevision
 from reader.selectors.access import (
     annotation_get_for_user,
     document_get_for_user,
@@ -209,13 +210,19 @@ def document_detail(request: HtmxHttpRequest, slug: str, pk: int) -> HttpRespons
     return render(request, template, context)
 
 
+def _refresh_revision(document) -> None:
+    """Read the document's revision again (after a change), not the rest of its row."""
+    counter = DocumentRevision.objects.filter(document=document).first()
+    document.counter = counter or DocumentRevision(document=document)
+
+
 def reader_body_response(
     request, access, document, *, saved=None, trashed=None, notice: str = ""
 ) -> HttpResponse:
     """The text and the panel again after a change; with `notice` (and `trashed`, for its
     Undo button) the status bar says what happened, out of band."""
     # The panel's poller starts from the revision after this change, not before it.
-    document.refresh_from_db(fields=["revision"])
+    _refresh_revision(document)
     context = _reader_context(access, document, _reader_filters(request.POST))
     context.update(notice=notice, trashed=trashed)
     response = render(request, "reader/partials/reader_body_notice.html", context)
@@ -229,7 +236,7 @@ def reader_body_response(
 def _created_response(request, access, document, annotation) -> HttpResponse:
     """The new item on top of the panel, and the text with its highlight: not the whole
     panel again (its other items have not changed, and it comes a page at a time)."""
-    document.refresh_from_db(fields=["revision"])
+    _refresh_revision(document)
     context = _reader_context(access, document, _reader_filters(request.POST), panel=False)
     context["annotation"] = annotation_with_links(pk=annotation.pk)
     response = render(request, "reader/partials/annotation_created.html", context)

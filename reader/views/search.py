@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
-
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -14,15 +12,8 @@ from reader.models import Document
 from reader.selectors.access import project_access
 from reader.selectors.reading import facets_for_linking
 from reader.selectors.search import QUERY_LIMIT, SearchFilters, search_results
-from reader.views.common import HtmxHttpRequest, id_or_none, wants_partial
+from reader.views.common import HtmxHttpRequest, date_or_none, id_or_none, wants_partial
 from reader.vocabularies import Kind
-
-
-def _date(value: str) -> datetime.date | None:
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        return None
 
 
 @login_required
@@ -39,8 +30,8 @@ def project_search(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         document_id=id_or_none(data.get("document", "")),
         event_id=id_or_none(data.get("event", "")),
         facet_id=id_or_none(data.get("facet", "")),
-        since=_date(data.get("since", "")),
-        until=_date(data.get("until", "")),
+        since=date_or_none(data.get("since", "")),
+        until=date_or_none(data.get("until", "")),
     )
     offset = id_or_none(data.get("offset", "")) or 0
     page = search_results(access=access, query=query, filters=filters, offset=offset)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -28,17 +26,10 @@ from reader.selectors.team import (
     trash_for_project,
 )
 from reader.services import curation, documents
-from reader.views.common import HtmxHttpRequest, id_or_none
+from reader.views.common import HtmxHttpRequest, date_or_none, id_or_none
 from reader.views.reading import reader_body_response
 
 ACTIVITY_PAGE_SIZE = 50
-
-
-def _date_or_none(value: str) -> datetime.date | None:
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        return None
 
 
 @login_required
@@ -51,7 +42,7 @@ def activity_list(request: HttpRequest, slug: str) -> HttpResponse:
         actor_id=id_or_none(request.GET.get("actor", "")),
         group=request.GET.get("group", ""),
         document_id=id_or_none(request.GET.get("document", "")),
-        since=_date_or_none(request.GET.get("since", "")),
+        since=date_or_none(request.GET.get("since", "")),
     )
     entries = activity_for_project(project=access.project, filters=filters)
     page = Paginator(entries, ACTIVITY_PAGE_SIZE).get_page(request.GET.get("page"))

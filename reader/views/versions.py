@@ -110,11 +110,13 @@ def version_diff(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 def _review_action(request, slug: str, pk: int, action) -> HttpResponse:
-    access, annotation = annotation_get_for_user(
+    """A review's action on the annotation: a service called with the annotation and the
+    person; its errors, or back to the review."""
+    _, annotation = annotation_get_for_user(
         user=request.user, slug=slug, pk=pk, permission=Permission.ANNOTATE
     )
     try:
-        action(access, annotation)
+        action(annotation=annotation, actor=request.user)
     except ValidationError as error:
         return error_response(request, error.messages, target=f"#review-{pk}-errors")
     return redirect(f"{_review_url(annotation)}#review-{pk}")
@@ -123,39 +125,25 @@ def _review_action(request, slug: str, pk: int, action) -> HttpResponse:
 @login_required
 @require_POST
 def anchor_accept(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
-    return _review_action(
-        request,
-        slug,
-        pk,
-        lambda access, annotation: versions.anchor_accept(
-            annotation=annotation, actor=request.user
-        ),
-    )
+    return _review_action(request, slug, pk, versions.anchor_accept)
 
 
 @login_required
 @require_POST
 def anchor_orphan(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
-    return _review_action(
-        request,
-        slug,
-        pk,
-        lambda access, annotation: versions.anchor_orphan(
-            annotation=annotation, actor=request.user
-        ),
-    )
+    return _review_action(request, slug, pk, versions.anchor_orphan)
 
 
 @login_required
 @require_POST
 def anchor_move(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
-    def move(access, annotation):
+    def move(*, annotation, actor) -> None:
         form = AnchorMoveForm(request.POST, text=annotation.document.text)
         if not form.is_valid():
             raise ValidationError(form_messages(form))
         versions.anchor_move(
             annotation=annotation,
-            actor=request.user,
+            actor=actor,
             passage=form.cleaned_data["passage"],
             start=form.cleaned_data["start"],
         )

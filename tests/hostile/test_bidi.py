@@ -8,30 +8,18 @@ inside an isolate together with a user's controls."""
 
 from __future__ import annotations
 
-import datetime
 from html.parser import HTMLParser
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template import Context, Template
 from django.urls import reverse
-from django.utils import timezone
 
-from reader.models import Invitation, PendingImport, Project
 from reader.sanitize import BIDI_CONTROLS, bidi_balanced, isolate, without_bidi_controls
-from reader.services.discussion import moderation_hide, reply_create
-from reader.services.documents import (
-    annotation_create,
-    annotation_delete,
-    document_create,
-    outlet_get_or_create,
-)
 from reader.services.entities import entity_resolve
-from reader.services.events import event_create, facet_create, facet_link_create
-from reader.services.projects import api_token_create
 from reader.vocabularies import Role
 from tests.factories import MembershipFactory, UserFactory
-from tests.hostile.conftest import routes, snapshot
+from tests.hostile.conftest import fill_project, routes, snapshot
 from tests.hostile.test_access_ids import url_for
 
 # A stray U+2069 first (it would end an isolate the page put around the text), then a
@@ -275,94 +263,18 @@ def bidi_user(project):
 @pytest.fixture
 def bidi(project, alice, carol, bidi_user):
     """Alice's project with U+202E and U+2066-U+2069 in every field the XSS suite fills."""
-    Project.objects.filter(pk=project.pk).update(
-        name=label("project"), description=label("description")
-    )
-    project.refresh_from_db()
-    outlet = outlet_get_or_create(
-        project=project, name=label("outlet"), perspective=label("perspective")
-    )
-    text = f"Intro line.\n{label('text')}\n33 soldiers were killed, officials said.\n"
-    document = document_create(
-        project=project,
-        outlet=outlet,
-        title=label("title"),
-        text=text,
-        origin=label("origin"),
-        added_by=bidi_user,
-    )
-    start = text.index(label("text"))
-    on_text = annotation_create(
-        document=document,
+    filled = fill_project(
+        project,
+        owner=alice,
         author=bidi_user,
-        kind="claim",
-        start=start,
-        end=start + len(label("text")),
+        label=label,
+        quote=label("text"),
         note=NOTE,
-    )
-    start = text.index("33 soldiers")
-    agreed = annotation_create(
-        document=document, author=alice, kind="claim", start=start, end=start + 11, note=NOTE
-    )
-    annotation_create(
-        document=document, author=bidi_user, kind="opinion", start=start, end=start + 11
-    )
-    moderation_hide(item=agreed, reason=label("reason"), actor=alice)
-    reply = reply_create(annotation=on_text, author=bidi_user, text=NOTE)
-    hidden_reply = reply_create(annotation=agreed, author=bidi_user, text=NOTE)
-    moderation_hide(item=hidden_reply, reason=label("reply reason"), actor=alice)
-    event = event_create(
-        project=project,
-        name=label("event"),
-        description=label("event description"),
-        place=label("place"),
-    )
-    facet = facet_create(event=event, name=label("facet"), value_type="text")
-    link = facet_link_create(
-        annotation=on_text,
-        facet=facet,
-        author=bidi_user,
-        value=label("value"),
-        attribution=label("attribution"),
-    )
-    facet_link_create(
-        annotation=agreed, facet=facet, author=alice, value=label("other value"), stance="denies"
-    )
-    trashed = annotation_create(
-        document=document, author=bidi_user, kind="user_comment", start=0, end=5, note=NOTE
-    )
-    annotation_delete(annotation=trashed, actor=bidi_user)
-    token, _ = api_token_create(user=alice, name=label("token"))
-    pending = PendingImport.objects.create(
-        project=project,
-        user=alice,
-        kind="bundle",
-        filename=label("file"),
-        payload="{}",
+        invitee=INVITEE,
         preview={"counts": [[label("Count"), 1, 0]], "new_members": [f"u{BIDI} (owner)"]},
     )
-    # An invitation from before invitees were held to the username rule, which now refuses
-    # direction controls in a name (tests/hostile/test_login.py): old rows still display.
-    Invitation.objects.create(
-        project=project,
-        invitee=INVITEE,
-        role="viewer",
-        invited_by=alice,
-        key_hash="1" * 64,
-        expires=timezone.now() + datetime.timedelta(days=1),
-    )
-    return {
-        "document": document,
-        "annotation": on_text,
-        "reply": reply,
-        "event": event,
-        "link": link,
-        "membership": project.memberships.get(user=bidi_user),
-        "pending": pending,
-        "token": token,
-        "facet": facet,
-        "entity": entity_resolve(project=project, written=label("entity"), role="actor"),
-    }
+    entity = entity_resolve(project=project, written=label("entity"), role="actor")
+    return {**filled, "entity": entity}
 
 
 FIELDS = [

@@ -19,7 +19,7 @@ from django.urls import reverse
 
 from reader import anchoring
 from reader.formats.bundle import BUNDLE_FORMAT, BUNDLE_VERSION
-from reader.formats.bundle_load import ERROR_FOREIGN_AUTHORS, ERROR_NO_ACCOUNT
+from reader.formats.bundle_people import ERROR_FOREIGN_AUTHORS, ERROR_NO_ACCOUNT
 from reader.models import Activity, Annotation, Invitation, Membership, Project
 from reader.services.imports import import_user
 from reader.services.projects import invitation_create

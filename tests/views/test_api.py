@@ -7,11 +7,13 @@ import hashlib
 import json
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from reader.formats import w3c
-from reader.models import Annotation, ApiToken, FacetLink
+from reader.models import Annotation, ApiToken, Document, DocumentRevision, FacetLink
 from reader.services.documents import annotation_update
 from reader.services.events import event_create, facet_create, facet_link_create
 from reader.services.projects import api_token_create
@@ -438,7 +440,23 @@ def test_pages_keep_the_clients_page_size_and_it_is_capped(client, bob, document
     assert [item["id"] for item in second["items"]] != [i["id"] for i in body["first"]["items"]]
     assert second["next"].endswith("limit=3&page=2")
     capped = client.get(container(document) + "?limit=999999", headers=auth).json()
-    assert capped["id"].endswith(f"?limit={api.MAX_PAGE_SIZE}")
+    assert capped["first"]["id"].endswith("?page=0"), "capped at MAX_PAGE_SIZE, the default"
+    assert api.PAGE_SIZE == api.MAX_PAGE_SIZE
+
+
+def test_without_limit_a_long_documents_annotations_come_in_one_request(
+    client, bob, document, django_assert_num_queries
+):
+    for number in range(1200):  # more than the 100 a page held before
+        start = number % 100
+        AnnotationFactory(document=document, author=bob, start=start, end=start + 1)
+    auth = bearer(bob)
+    client.get(container(document), headers=auth)  # the token's first use
+    with django_assert_num_queries(7):
+        body = client.get(container(document), headers=auth).json()
+    assert body["total"] == 1200
+    assert len(body["first"]["items"]) == 1200
+    assert "next" not in body["first"]
 
 
 @pytest.mark.parametrize("count", [5, 120])
@@ -453,3 +471,40 @@ def test_a_page_of_any_size_costs_the_same_queries(
     with django_assert_num_queries(7):
         response = client.get(container(document) + "?limit=5000", headers=auth)
     assert len(response.json()["first"]["items"]) == count
+
+
+@pytest.mark.parametrize("existing", [0, 150])
+def test_a_create_costs_the_same_queries_however_many_annotations(client, bob, document, existing):
+    """The token with its user, the membership, the document (its text, to check the
+    quote), the project's facets; then in the transaction the locks, the row, its search
+    entries, the revision counter (its own row, not the document's), the activity record,
+    and the answer read as rows (annotation, links)."""
+    _many(document, bob, existing)
+    auth = bearer(bob)
+    body = json.dumps(new_annotation(document, "33 soldiers"))
+    # the token's first use, and the document's first change (which makes its counter row)
+    client.post(container(document), body, JSONLD, headers=auth)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post(container(document), body, JSONLD, headers=auth)
+    assert response.status_code == 201
+    # statements, not transaction control (SQLite's BEGIN IMMEDIATE shows, PostgreSQL's not)
+    control = ("BEGIN", "SAVEPOINT", "RELEASE", "COMMIT", "ROLLBACK")
+    statements = [q["sql"] for q in captured.captured_queries if not q["sql"].startswith(control)]
+    assert len(statements) == 14, statements
+    revision = DocumentRevision.objects.get(document=document).revision
+    assert revision == Document.objects.get(pk=document.pk).revision >= 1
+
+
+def test_an_annotation_is_read_in_five_queries(client, bob, document, django_assert_num_queries):
+    """The token with its user, the membership, the annotation, then its row and links."""
+    auth = bearer(bob)
+    created = client.post(
+        container(document),
+        json.dumps(new_annotation(document, "33 soldiers")),
+        JSONLD,
+        headers=auth,
+    )
+    with django_assert_num_queries(5):
+        response = client.get(created["Location"], headers=auth)
+    assert response.status_code == 200
+    assert response["ETag"] == created["ETag"]

@@ -1,0 +1,269 @@
+"""A document's annotation container: GET (the collection with its first page, or a page)
+and POST (a new annotation, retried safely by Slug or Idempotency-Key)."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import unquote
+
+from django.db import IntegrityError
+from django.db.models import OuterRef, Subquery
+from django.http import Http404, HttpRequest, HttpResponse
+
+from reader.access import Permission
+from reader.formats import w3c, w3c_collection
+from reader.formats.w3c import utc, write_links
+from reader.iris import Iris
+from reader.models import Annotation, DeletedAnnotation, Document, FacetLink
+from reader.selectors.access import document_get_for_user
+from reader.selectors.exports import annotation_rows, annotations_for_export, export_rows
+from reader.services import documents
+from reader.services.imports import ImportReport
+from reader.services.locks import AnnotationGone, lock_rows, retry_on_conflict
+from reader.views.api.http import (
+    ANNOTATION_ALLOW,
+    ANNOTATION_LINKS,
+    CONTAINER_ALLOW,
+    CONTAINER_LINKS,
+    CONTAINER_TYPE,
+    ERROR_KEY_REUSED,
+    ERROR_MEDIA_TYPE,
+    ERROR_REQUEST_KEY,
+    JSON_TYPES,
+    LDP_CONTEXT,
+    MAX_PAGE_SIZE,
+    MAX_REQUEST_KEY,
+    PAGE_SIZE,
+    PREFER_IRIS,
+    PREFER_MINIMAL,
+    SLUG,
+    _encoded,
+    _error,
+    _etag_of,
+    _iris,
+    _json,
+    _negotiated,
+    _preferred_includes,
+    _read_body,
+    api_view,
+)
+from reader.views.common import id_or_none
+
+
+def _container_iri(iris: Iris, document_pk: int, size: int, as_iris: bool) -> str:
+    """The container as this client sees it: its page size and its Prefer (contained IRIs)
+    in the query, so that its pages and their `next` keep them."""
+    query = []
+    if size != PAGE_SIZE:
+        query.append(f"limit={size}")
+    if as_iris:
+        query.append("iris=1")
+    iri = iris.container(document_pk)
+    return iri + ("?" + "&".join(query) if query else "")
+
+
+def _latest(queryset, field: str) -> Subquery:
+    return Subquery(queryset.values(field).order_by(f"-{field}")[:1])
+
+
+def _modified(document) -> str:
+    """When the container last changed: an annotation made, edited, linked or deleted
+    (one query)."""
+    annotations = Annotation.objects.filter(document=OuterRef("pk"))
+    moments = (
+        Document.objects.filter(pk=document.pk)
+        .annotate(
+            edited=_latest(annotations, "modified"),
+            linked=_latest(
+                FacetLink.objects.filter(annotation__document=OuterRef("pk")), "created"
+            ),
+            deleted=_latest(DeletedAnnotation.objects.filter(document=OuterRef("pk")), "deleted"),
+        )
+        .values_list("created", "edited", "linked", "deleted")
+        .get()
+    )
+    return utc(max(moment for moment in moments if moment is not None))
+
+
+@api_view(CONTAINER_ALLOW, CONTAINER_LINKS)
+def api_container(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    write = request.method == "POST"
+    access, document = document_get_for_user(
+        user=request.user,
+        slug=slug,
+        pk=pk,
+        permission=Permission.ANNOTATE if write else Permission.READ,
+    )
+    iris = _iris(request, access)
+    if request.method == "OPTIONS":
+        return HttpResponse(status=200, headers={"Accept-Post": w3c.MEDIA_TYPE})
+    if write:
+        return _create(request, access, document, iris)
+    annotations = annotations_for_export(project=access.project, document=document)
+    size = _page_size(request)
+    include = _preferred_includes(request)
+    as_iris = PREFER_IRIS in include or request.GET.get("iris") == "1"
+    total = annotations.count()
+    collection = w3c_collection.collection_description(
+        iri=_container_iri(iris, document.pk, size, as_iris),
+        label=f"Annotations on {document.title}",
+        total=total,
+        page_size=size,
+    )
+    page = request.GET.get("page")
+    if page is not None:
+        number = id_or_none(page)
+        if number is None or number * size >= max(total, 1):
+            raise Http404
+        body = _page(collection, number, size, annotations, iris, access, as_iris=as_iris)
+    else:
+        body = collection | {
+            "@context": [w3c.W3C_CONTEXT, LDP_CONTEXT],
+            "type": CONTAINER_TYPE,
+            "modified": _modified(document),
+        }
+        if total and PREFER_MINIMAL not in include:
+            first = _page(collection, 0, size, annotations, iris, access, as_iris=as_iris)
+            del first["@context"]
+            body["first"] = first
+    headers: dict[str, Any] = {"Content_Location": body["id"], "Accept_Post": w3c.MEDIA_TYPE}
+    if include & {PREFER_MINIMAL, PREFER_IRIS}:
+        headers["Preference_Applied"] = "return=representation"
+    return _negotiated(request, body, iris, **headers)
+
+
+def _page_size(request: HttpRequest) -> int:
+    """`?limit=N`: the client's page size, up to MAX_PAGE_SIZE (a long document's
+    annotations in one request); PAGE_SIZE without it."""
+    asked = id_or_none(request.GET.get("limit", ""))
+    if asked is None or asked < 1:
+        return PAGE_SIZE
+    return min(asked, MAX_PAGE_SIZE)
+
+
+def _rows(annotations, access, size: int):
+    """A page's annotations as plain rows, in one chunk (one more than the page holds,
+    so its links come by a subquery): two queries whatever its size."""
+    return export_rows(annotations, sees_hidden=access.sees_hidden, chunk_size=size + 1)
+
+
+def _page(
+    collection: dict, number: int, size: int, annotations, iris, access, *, as_iris: bool
+) -> dict:
+    rows = annotations[number * size : (number + 1) * size]
+    items: list = (
+        [
+            iris.annotation(document_id, slug or pk)
+            for pk, document_id, slug in rows.values_list("pk", "document_id", "slug")
+        ]
+        if as_iris
+        else list(w3c_collection.w3c_items(_rows(rows, access, size), iris))
+    )
+    return w3c_collection.annotation_page(
+        collection=collection, page=number, page_size=size, items=items
+    )
+
+
+def _representation(annotation_pk: int, iris, access) -> dict:
+    """The annotation as the API shows it to this member, read as the container's items
+    are (two queries, plain rows: no document, no model instances); a 404 when another
+    request deleted it since the access check."""
+    rows = list(_rows(annotation_rows(pk=annotation_pk), access, 1))
+    if not rows:
+        raise AnnotationGone
+    row, links = rows[0]
+    return dict(w3c.w3c_annotation(row, links, iris))
+
+
+def _link_events(record: dict) -> list[int]:
+    """The events of the body's links, to lock with the document before the first link."""
+    return [link["facet"].event_id for link in record["links"]]
+
+
+def _unsupported_media_type(request: HttpRequest) -> HttpResponse | None:
+    if request.content_type in JSON_TYPES:
+        return None
+    return _error(415, ERROR_MEDIA_TYPE.format(profile=w3c.W3C_CONTEXT))
+
+
+def _slug(request: HttpRequest) -> str:
+    """The Slug a client asked for (RFC 5023, percent-encoded), when Reader can take it."""
+    asked = unquote(request.headers.get("Slug", "")).strip()
+    return asked if SLUG.fullmatch(asked) else ""
+
+
+def _earlier(user, document, slug: str, key: str) -> Annotation | None:
+    """The annotation an earlier POST of this request made (same Idempotency-Key, or
+    same Slug on this document, by the same person), if one did."""
+    if key:
+        return Annotation.objects.filter(author=user, request_key=key).first()
+    if slug:
+        return Annotation.objects.filter(author=user, document=document, slug=slug).first()
+    return None
+
+
+def _annotation_answer(body: dict, *, status: int = 200) -> HttpResponse:
+    """An annotation's JSON-LD, as a POST answers it (its own headers, not the
+    container's: it is the annotation that the body shows)."""
+    encoded = _encoded(body)
+    return _json(
+        encoded,
+        status=status,
+        Location=body["id"],
+        Content_Location=body["id"],
+        ETag=_etag_of(encoded),
+        Link=ANNOTATION_LINKS,
+        Allow=ANNOTATION_ALLOW,
+    )
+
+
+def _retried(earlier: Annotation, document, iris, access) -> HttpResponse:
+    """A POST sent again: the annotation the first one made (200, its Location and ETag)."""
+    if earlier.document_id != document.pk:
+        iri = iris.annotation(earlier.document_id, earlier.slug or earlier.pk)
+        return _error(409, ERROR_KEY_REUSED.format(iri=iri))
+    return _annotation_answer(_representation(earlier.pk, iris, access))
+
+
+def _create(request, access, document, iris) -> HttpResponse:
+    if refused := _unsupported_media_type(request):
+        return refused
+    slug = _slug(request)
+    key = request.headers.get("Idempotency-Key", "").strip()
+    if len(key) > MAX_REQUEST_KEY:
+        return _error(400, ERROR_REQUEST_KEY.format(limit=MAX_REQUEST_KEY))
+    if (earlier := _earlier(request.user, document, slug, key)) is not None:
+        return _retried(earlier, document, iris, access)
+    record = _read_body(request, document)
+    start, end = record["span"]
+    if slug and Annotation.objects.filter(document=document, slug=slug).exists():
+        slug = ""  # someone else's name here: the annotation is named by its number
+    fields = {name: record[name] for name in ("canonical", "via", "foreign")}
+
+    @retry_on_conflict  # one transaction, run again from the start after a deadlock
+    def write() -> dict:
+        lock_rows(document_id=document.pk, event_ids=_link_events(record))
+        annotation = documents.annotation_create(
+            document=document,
+            author=request.user,
+            kind=record["kind"],
+            start=start,
+            end=end,
+            note=record["note"],
+            w3c={"slug": slug, "request_key": key, **fields},
+        )
+        write_links(annotation, record["links"], request.user, ImportReport())
+        # Read the answer before the commit: should the database fail here, the create is
+        # rolled back with the error. A failure of the commit itself can leave a 5xx over
+        # a write that happened: a client that retries with its Slug or Idempotency-Key
+        # gets the annotation it made, not a second one.
+        return _representation(annotation.pk, iris, access)
+
+    try:
+        body = write()
+    except IntegrityError:
+        # The same request, twice at once: the other one made it first.
+        if (earlier := _earlier(request.user, document, slug, key)) is None:
+            raise
+        return _retried(earlier, document, iris, access)
+    return _annotation_answer(body, status=201)
