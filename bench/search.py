@@ -4,10 +4,16 @@ time (p50 / p95) and queries for a common word, a rare one, two words and a filt
 on SQLite (FTS5) and PostgreSQL 15 (tsvector + GIN), each in its own process.
 
     .venv/bin/python bench/search.py [--database sqlite|postgres|both] [--runs 20]
+                                     [--keep FOLDER]
+
+With --keep, the SQLite corpus is built once into FOLDER/bench.sqlite3 and reused by the
+next runs (migrated first, so an index a new migration adds is there); PostgreSQL always
+builds its own.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 import tempfile
@@ -29,13 +35,16 @@ QUERIES = {
 }
 
 
-def run_one(database: str, runs: int, documents: int, annotations: int) -> None:
+def run_one(database: str, runs: int, documents: int, annotations: int, keep: str) -> None:
     from suite import setup
 
     with tempfile.TemporaryDirectory() as folder:
-        closer = setup(database, Path(folder))
+        where = Path(keep) if keep and database == "sqlite" else Path(folder)
+        where.mkdir(parents=True, exist_ok=True)
+        reuse = (where / "bench.sqlite3").exists()
+        closer = setup(database, where)
         try:
-            measure(database, runs, documents, annotations)
+            measure(database, runs, documents, annotations, reuse=reuse)
         finally:
             from django.db import connections
 
@@ -44,7 +53,9 @@ def run_one(database: str, runs: int, documents: int, annotations: int) -> None:
                 closer.__exit__(None, None, None)
 
 
-def measure(database: str, runs: int, documents: int, annotations: int) -> None:
+def measure(
+    database: str, runs: int, documents: int, annotations: int, *, reuse: bool = False
+) -> None:
     from corpus import build_corpus
     from django.contrib.auth import get_user_model
     from django.db import connection
@@ -58,11 +69,12 @@ def measure(database: str, runs: int, documents: int, annotations: int) -> None:
     from reader.services.search import search_rebuild
     from reader.vocabularies import Role
 
-    corpus = build_corpus(documents=documents, annotations=annotations)
+    build_args = {"documents": documents, "annotations": annotations}
+    corpus = kept_corpus() if reuse else build_corpus(**build_args)
     started = time.perf_counter()
     entries = search_rebuild(project_id=corpus.project.pk)
     build = time.perf_counter() - started
-    owner = get_user_model().objects.create_user("bench-search")
+    owner, _ = get_user_model().objects.get_or_create(username="bench-search")
     membership_set(project=corpus.project, user=owner, role=Role.OWNER)
     client = Client()
     client.force_login(owner)
@@ -93,13 +105,48 @@ def measure(database: str, runs: int, documents: int, annotations: int) -> None:
         )
 
 
+def kept_corpus():
+    """The corpus a previous run with --keep built, read back."""
+    from corpus import Corpus
+    from django.contrib.auth import get_user_model
+
+    from reader.models import Annotation, Document, FacetLink, Project
+
+    project = Project.objects.get(slug="idlib-2020")
+    users = list(get_user_model().objects.filter(username__startswith="analyst").order_by("pk"))
+    return Corpus(
+        project=project,
+        users=users,
+        documents=list(Document.objects.filter(project=project).only("pk")),
+        matrix_event=project.events.order_by("pk").first(),
+        annotation_count=Annotation.objects.filter(document__project=project).count(),
+        link_count=FacetLink.objects.filter(annotation__document__project=project).count(),
+    )
+
+
 def main() -> None:
+    keep = _keep()
     args = database_arguments(__doc__, runs=20)
     if args.database == "both":
+        os.environ[KEEP_VARIABLE] = keep  # for the children
         each_database(__file__, args)
     else:
-        run_one(args.database, args.runs, args.documents, args.annotations)
-    print(f"measured with: {measured_with(__file__, args)}")
+        run_one(args.database, args.runs, args.documents, args.annotations, keep)
+    print(f"measured with: {measured_with(__file__, args)}" + (f" --keep {keep}" if keep else ""))
+
+
+KEEP_VARIABLE = "READER_BENCH_KEEP"
+
+
+def _keep() -> str:
+    """--keep FOLDER, taken off the command line before the arguments every bench shares
+    (bench/timing.py); a child of --database both finds it in the environment."""
+    if "--keep" in sys.argv:
+        at = sys.argv.index("--keep")
+        folder = sys.argv[at + 1] if at + 1 < len(sys.argv) else ""
+        del sys.argv[at : at + 2]
+        return folder
+    return os.environ.get(KEEP_VARIABLE, "")
 
 
 if __name__ == "__main__":

@@ -8,11 +8,13 @@ import datetime
 
 import pytest
 from django.db import connection, transaction
+from django.urls import reverse
 
 from reader.access import Access
-from reader.models import SearchEntry
+from reader.models import Entity, SearchEntry
+from reader.selectors import search as search_selectors
 from reader.selectors.search import SearchFilters, search_results, search_terms, snippet
-from reader.services import discussion, documents, events, search
+from reader.services import discussion, documents, entities, events, search
 from reader.vocabularies import Kind, SearchSource
 
 TEXT = (
@@ -111,7 +113,11 @@ def test_results_open_the_reader_at_the_span(corpus, project, alice):
     # A match in the text opens the reader on the word (code point offsets).
     start = TEXT.index("Ankara")
     assert found(access, "ankara") == [("text", f"{url}#at-{start}-{start + len('Ankara')}")]
-    assert found(access, "anadolu") == [("value", f"{url}#annotation-{corpus['claim'].pk}")]
+    agency = Entity.objects.get(name="Anadolu agency")
+    assert found(access, "anadolu") == [
+        ("entity", entity_url(project, agency)),  # the attribution's entity
+        ("value", f"{url}#annotation-{corpus['claim'].pk}"),
+    ]
 
 
 def test_prefixes_match_and_every_word_must(corpus, project, alice):
@@ -146,14 +152,15 @@ def test_the_index_follows_edits_deletes_and_restores(corpus, project, alice, bo
     discussion.reply_update(reply=corpus["reply"], text="Which one?")
     assert found(access, "reyhanli") == []
     trashed = documents.annotation_delete(annotation=claim, actor=bob)
-    assert found(access, "kilis") == [] and found(access, "anadolu") == []
+    assert found(access, "kilis") == []
+    assert [s for s, _ in found(access, "anadolu")] == ["entity"]  # the entity stays
     assert not SearchEntry.objects.filter(annotation_id=claim.pk).exists()
     documents.annotation_restore(trashed=trashed, actor=alice)
     assert [s for s, _ in found(access, "kilis")] == ["note"]
-    assert [s for s, _ in found(access, "anadolu")] == ["value"]
+    assert [s for s, _ in found(access, "anadolu")] == ["entity", "value"]
     assert [s for s, _ in found(access, "which")] == ["reply"]
     events.facet_link_delete(link=corpus["link"].__class__.objects.get(annotation=claim), actor=bob)
-    assert found(access, "anadolu") == []
+    assert [s for s, _ in found(access, "anadolu")] == ["entity"]
 
 
 def test_a_failed_write_leaves_no_entry(corpus, project, bob):
@@ -184,10 +191,13 @@ def test_other_projects_are_not_searched(corpus, other_project, mallory):
 def test_rebuild_gives_the_same_entries(corpus, project):
     def rows():
         return sorted(
-            SearchEntry.objects.values_list("source", "text", "document_id", "start", "end")
+            SearchEntry.objects.values_list(
+                "source", "text", "document_id", "start", "end", "entity_id"
+            )
         )
 
     before = rows()
+    assert ("entity", "Anadolu agency") in [row[:2] for row in before]
     assert search.search_rebuild() == len(before)
     assert rows() == before
 
@@ -230,3 +240,95 @@ def test_a_new_version_reindexes_the_text_and_the_quotes_that_moved(corpus, proj
         entries = SearchEntry.objects.filter(annotation=annotation, source=SearchSource.QUOTE)
         assert list(entries.values_list("start", "end")) == [(annotation.start, annotation.end)]
         assert document.text[annotation.start : annotation.end] == annotation.quote_exact
+
+
+def entity_url(project, entity) -> str:
+    return reverse("reader:entity_list", args=[project.slug]) + f"#entity-{entity.pk}"
+
+
+def test_event_names_open_the_event_page(corpus, project, alice):
+    access = access_for(project, alice)
+    assert found(access, "balyun airstrike") == [("event", corpus["event"].get_absolute_url())]
+    assert found(access, "idlib") == [("event", corpus["event"].get_absolute_url())]
+
+
+def test_entities_are_found_by_name_and_alias_through_every_change(project, alice, bob):
+    access = access_for(project, alice)
+    army = entities.entity_resolve(project=project, written="Syrian Arab Army", role="actor")
+    assert army is not None
+    assert found(access, "syrian arab") == [("entity", entity_url(project, army))]
+    page = search_results(access=access, query="arab", filters=SearchFilters())
+    assert page.results[0].entity == "Syrian Arab Army"
+
+    entities.entity_alias_add(entity=army, name="SAA", actor=bob)
+    assert found(access, "saa") == [("entity", entity_url(project, army))]
+    entities.entity_rename(entity=army, name="Syrian Army", actor=bob)
+    assert found(access, "syrian army") == [("entity", entity_url(project, army))]
+    assert found(access, "arab") == [("entity", entity_url(project, army))]  # an alias now
+
+    tigers = entities.entity_resolve(project=project, written="Tiger Forces", role="actor")
+    entities.entity_merge(source=tigers, target=army, actor=bob)
+    assert found(access, "tiger") == [("entity", entity_url(project, army))]
+    tiger_alias = army.aliases.get(name="Tiger Forces")
+    split = entities.entity_split(entity=army, aliases=[tiger_alias], name="Tigers", actor=bob)
+    assert found(access, "tiger") == [("entity", entity_url(project, split))]
+    assert found(access, "saa") == [("entity", entity_url(project, army))]
+
+    Entity.objects.filter(pk=army.pk).delete()  # the entry goes with the entity
+    assert found(access, "saa") == []
+    assert not SearchEntry.objects.filter(entity_id=army.pk).exists()
+    assert search.search_rebuild(project_id=project.pk) == SearchEntry.objects.count()
+    assert found(access, "tiger") == [("entity", entity_url(project, split))]
+
+
+def test_a_new_entity_of_a_link_is_found_in_the_same_transaction(corpus, project, bob):
+    with transaction.atomic():
+        events.facet_link_create(
+            annotation=corpus["opinion"],
+            facet=corpus["facet"],
+            author=bob,
+            value="12",
+            attribution="Hatay governor office",
+        )
+        assert [s for s, _ in found(access_for(project, bob), "governor")] == ["entity", "value"]
+
+
+def test_few_and_many_matches_give_the_same_pages(corpus, project, alice, bob, monkeypatch):
+    """Sorted here (a page deep among few matches) or by the database (its order index on
+    SQLite): the same results, in the same order, on every page."""
+    document = corpus["document"]
+    for n in range(40):
+        documents.annotation_create(
+            document=document, author=bob, kind=Kind.CLAIM, start=n, end=n + 30, note="soldiers"
+        )
+    access = access_for(project, alice)
+
+    def pages():
+        return [
+            (page.total, [(r.source, r.url) for r in page.results], page.next_offset)
+            for page in (
+                search_results(access=access, query="soldi", filters=SearchFilters(), offset=o)
+                for o in (0, 30, 60, 90)
+            )
+        ]
+
+    monkeypatch.setattr(search_selectors, "SORT_HERE", 10**9)
+    monkeypatch.setattr(search_selectors, "WALK_SHARE", 10**9)
+    here = pages()  # every page sorted here
+    assert here[0][0] > 40 and len(here[0][1]) == 30 and here[1][1] and here[3][1] == []
+    monkeypatch.setattr(search_selectors, "SORT_HERE", 0)
+    assert pages() == here  # every page from the database
+
+
+def test_sqlite_reads_a_common_words_page_off_the_order_index(corpus, project):
+    if connection.vendor != "sqlite":
+        pytest.skip("the order index is SQLite's (migration 0017)")
+    entries = SearchEntry.objects.filter(project=project).annotate(
+        source_rank=search_selectors._source_rank()
+    )
+    query = entries.order_by("source_rank", "document_id", "start", "pk").values("pk")[:30]
+    sql, params = query.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        plan = " ".join(str(row) for row in cursor.fetchall())
+    assert "searchentry_order" in plan and "TEMP B-TREE" not in plan, plan

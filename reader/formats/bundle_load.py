@@ -44,6 +44,7 @@ from reader.services.imports import (
     import_history_keep,
     import_project,
 )
+from reader.services.search import entity_index
 from reader.services.supersession import supersession_import_pin
 from reader.services.versions import versions_restore
 from reader.vocabularies import ForeignAuthors
@@ -268,6 +269,7 @@ def _import_entities(records: list[dict], project: Project, report: ImportReport
             entity_import_alias(
                 project=project, entity=entity, key=alias["key"], name=alias["name"]
             )
+        entity_index(entity=entity)
     keys = {record["key"]: record for record in records}
     for key, entity in made.items():
         parent = keys[key]["parent"]

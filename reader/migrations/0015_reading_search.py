@@ -49,7 +49,7 @@ def _run(statements_by_vendor):
 def backfill(apps, schema_editor):
     from reader.services.search import search_rebuild
 
-    search_rebuild(get_model=apps.get_model)
+    search_rebuild(get_model=apps.get_model, entities=False)
 
 
 class Migration(migrations.Migration):

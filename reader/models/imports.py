@@ -8,6 +8,7 @@ from django.db.models import Q
 
 from reader.models.discussion import Reply
 from reader.models.documents import Annotation, Document
+from reader.models.entities import Entity
 from reader.models.events import Event, Facet, FacetLink
 from reader.models.projects import Project
 from reader.vocabularies import ImportKind, SearchSource
@@ -42,10 +43,10 @@ class PendingImport(models.Model):
 
 class SearchEntry(models.Model):
     """One piece of project text as the project search finds it: a paragraph of a source,
-    a quote, a note, a reply, a facet value, an event. Written by reader.services.search
+    a quote, a note, a reply, a facet value, an event, an entity. Written by reader.services.search
     in the same transaction as what it copies; the full-text index over `text` (SQLite
     FTS5, or a generated tsvector with a GIN index on PostgreSQL) is kept in step by the
-    database (migration 0011). Deleting what an entry copies deletes the entry."""
+    database (migration 0015). Deleting what an entry copies deletes the entry."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
     source = models.CharField(max_length=10, choices=SearchSource.choices)
@@ -58,6 +59,7 @@ class SearchEntry(models.Model):
     link = models.ForeignKey(FacetLink, on_delete=models.CASCADE, null=True, related_name="+")
     event = models.ForeignKey(Event, on_delete=models.CASCADE, null=True, related_name="+")
     facet = models.ForeignKey(Facet, on_delete=models.CASCADE, null=True, related_name="+")
+    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, null=True, related_name="+")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -67,7 +69,11 @@ class SearchEntry(models.Model):
 
     class Meta:
         verbose_name_plural = "search entries"
-        indexes = [models.Index(fields=["project", "source"])]
+        indexes = [
+            models.Index(fields=["project", "source"]),
+            # The author filter: checked in the index for every match, not in each row.
+            models.Index(fields=["project", "author"], name="searchentry_project_author"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(source__in=SearchSource.values), name="searchentry_source_valid"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.db.models import (
@@ -109,6 +109,8 @@ class ReaderView:
     next_offset: int | None
     version: int | None = None  # an older version's number; None for the latest
     to_review: int = 0  # fuzzy and orphaned annotations of the document
+    # (id, start, kind) of every annotation shown, in text order: the overview strip's marks.
+    marks: list[tuple[int, int, str]] = field(default_factory=list)
 
 
 def _anchored(status: str, text_version: int, version: int | None) -> bool:
@@ -197,4 +199,5 @@ def reader_view(
         next_offset=next_offset if next_offset < len(shown) else None,
         version=version,
         to_review=to_review,
+        marks=[(pk, start, kind) for pk, start, _end, kind in shown],
     )

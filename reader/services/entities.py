@@ -14,6 +14,7 @@ from reader.entities import NameReading
 from reader.models import Entity, EntityAlias, Event, FacetLink, Project
 from reader.services.changes import activity_record, events_touch
 from reader.services.locks import lock_rows, retry_on_conflict
+from reader.services.search import entity_index
 from reader.vocabularies import ENTITY_KIND_FOR_ROLE, ENTITY_ROLES, Action, EntityKind
 
 ERROR_SAME_ENTITY = "An entity cannot be merged into itself."
@@ -105,6 +106,7 @@ def _entity_for(
     # A country is known by every form of the table, so that renaming it loses none.
     for form in reading.country.forms if reading.country else ():
         _alias_row(project, entity, form)
+    entity_index(entity=entity)
     cache[key] = entity
     return entity
 
@@ -223,7 +225,8 @@ def entity_merge(*, source: Entity, target: Entity, actor) -> Entity:
         target.parent_id = source.parent_id if source.parent_id != target.pk else None
         target.save(update_fields=["parent"])
     name = source.name
-    source.delete()
+    source.delete()  # and its search entry
+    entity_index(entity=target)
     _recorded(target, events, actor, Action.ENTITY_MERGED, f"“{name}” into “{target.name}”")
     return target
 
@@ -258,6 +261,8 @@ def entity_split(*, entity: Entity, aliases: list[EntityAlias], name: str, actor
         if {reading.key for reading in readings} & keys:
             row.entity = new
             row.save(update_fields=["entity"])
+    entity_index(entity=entity)
+    entity_index(entity=new)
     _recorded(entity, events, actor, Action.ENTITY_SPLIT, f"“{new.name}” off “{entity.name}”")
     return new
 
@@ -279,6 +284,7 @@ def entity_rename(*, entity: Entity, name: str, actor) -> Entity:
     entity.save(update_fields=["name"])
     _alias_row(entity.project, entity, old, as_read=True)
     _alias_row(entity.project, entity, name, as_read=True)
+    entity_index(entity=entity)
     _recorded(entity, events, actor, Action.ENTITY_RENAMED, f"“{old}” to “{name}”")
     return entity
 
@@ -300,6 +306,7 @@ def entity_alias_add(*, entity: Entity, name: str, actor) -> EntityAlias:
     events = _changed([entity.pk])
     alias = _alias_row(entity.project, entity, name, as_read=True)
     assert alias is not None
+    entity_index(entity=entity)
     _recorded(entity, events, actor, Action.ENTITY_ALIAS_ADDED, f"“{entity.name}”: “{name}”")
     return alias
 

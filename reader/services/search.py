@@ -3,11 +3,9 @@
 Every service that writes searchable text calls one of these in its own transaction, so
 the index never lags behind: documents (title and text, by paragraph), annotations (quote
 and note), replies, facet links (value and attribution) and events (name, place,
-description). The full-text index over the entries is the database's (migration 0011);
-deleting a document, annotation, reply, link or event deletes its entries by cascade.
-
-Entity names: when the Entity model exists, its service calls `entity_index` (below, a
-hook that does nothing until then) with the entity's name and aliases.
+description) and entities (name and aliases). The full-text index over the entries is
+the database's (migration 0015); deleting a document, annotation, reply, link, event or
+entity deletes its entries by cascade.
 """
 
 from __future__ import annotations
@@ -122,6 +120,20 @@ def _event_row(event, SearchEntry):
     )
 
 
+def _entity_text(entity, alias_names) -> str:
+    """The entity's name, then each other written form it is known by, one a line."""
+    return "\n".join(dict.fromkeys([entity.name, *sorted(alias_names)]))
+
+
+def _entity_row(entity, alias_names, SearchEntry):
+    return SearchEntry(
+        project_id=entity.project_id,
+        source=SearchSource.ENTITY,
+        text=_entity_text(entity, alias_names),
+        entity_id=entity.pk,
+    )
+
+
 def document_index(*, document) -> None:
     SearchEntry = _model(None)
     SearchEntry.objects.filter(
@@ -190,18 +202,22 @@ def event_index(*, event) -> None:
 
 
 def entity_index(*, entity) -> None:
-    """The hook for entity names (SearchSource.ENTITY): to be written with the Entity
-    model, as one SearchEntry(source=ENTITY, text=name and aliases) per entity, with an
-    `entity` foreign key so that deleting the entity deletes its entry."""
+    """The entity's name and aliases (again, after a rename, an alias, a merge or a
+    split): one entry, which goes with the entity when it is deleted (or merged away)."""
+    SearchEntry = _model(None)
+    SearchEntry.objects.filter(entity_id=entity.pk, source=SearchSource.ENTITY).delete()
+    names = entity.aliases.values_list("name", flat=True)
+    _entity_row(entity, names, SearchEntry).save()
 
 
 BATCH = 2_000
 
 
-def search_rebuild(*, project_id: int | None = None, get_model=None) -> int:
+def search_rebuild(*, project_id: int | None = None, get_model=None, entities: bool = True) -> int:
     """Every entry again from the rows, for one project or all; for the migration (with
     its historical models), for data written around the services (bench/corpus.py), and
-    as `manage.py search_rebuild`. Returns the number of entries."""
+    as `manage.py search_rebuild`. Returns the number of entries. `entities=False` is for
+    migration 0015, whose SearchEntry has no entity yet (migration 0016 adds them)."""
     get = get_model or global_apps.get_model
     SearchEntry = get("reader", "SearchEntry")
     Document = get("reader", "Document")
@@ -246,5 +262,30 @@ def search_rebuild(*, project_id: int | None = None, get_model=None) -> int:
             flush(rows)
     for event in Event.objects.filter(**scope).iterator(chunk_size=BATCH):
         rows.append(_event_row(event, SearchEntry))
+    if entities:
+        rows += _entity_rows(get, scope, SearchEntry)
     flush(rows)
     return count
+
+
+def _entity_rows(get, scope: dict, SearchEntry) -> list:
+    """Every entity's entry, with the aliases read in one query."""
+    Entity = get("reader", "Entity")
+    EntityAlias = get("reader", "EntityAlias")
+    names: dict[int, list[str]] = {}
+    for entity_id, name in EntityAlias.objects.filter(**scope).values_list("entity_id", "name"):
+        names.setdefault(entity_id, []).append(name)
+    return [
+        _entity_row(entity, names.get(entity.pk, []), SearchEntry)
+        for entity in Entity.objects.filter(**scope)
+    ]
+
+
+def entity_search_rebuild(*, get_model=None) -> int:
+    """The entities' entries alone, again (migration 0016)."""
+    get = get_model or global_apps.get_model
+    SearchEntry = get("reader", "SearchEntry")
+    SearchEntry.objects.filter(source=SearchSource.ENTITY).delete()
+    rows = _entity_rows(get, {}, SearchEntry)
+    SearchEntry.objects.bulk_create(rows, batch_size=BATCH)
+    return len(rows)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import html
+import json
 from typing import Any, Protocol, cast
 
 from django import template
@@ -296,3 +297,35 @@ def number_line(line, facet) -> SafeString:
         + "</tbody></table>"
     )
     return mark_safe("".join(svg) + table)
+
+
+@register.simple_tag
+def overview_marks(marks: list[tuple[int, int, str]]) -> str:
+    """The overview strip's marks as compact JSON, [[id, start, kind], ...] (escaped by the
+    attribute it goes in)."""
+    return json.dumps(marks, separators=(",", ":"))
+
+
+@register.simple_tag
+def overview_kinds() -> str:
+    """{kind: label} for the strip's accessible names, from the one table of kinds."""
+    styles = [*KINDS.values(), UNTAGGED_STYLE]
+    return json.dumps({style.value: style.label for style in styles}, separators=(",", ":"))
+
+
+OPTION_LENGTH = 60
+
+
+@register.simple_tag
+def source_options(documents, selected: int | None) -> SafeString:
+    """`<option>`s for (pk, title) pairs, each title escaped, without direction controls and
+    cut to OPTION_LENGTH characters: built here, not in a template loop, because a project
+    may hold thousands of sources (the search page's filter lists them all)."""
+    options = []
+    for pk, title in documents:
+        title = without_bidi_controls(title)
+        if len(title) > OPTION_LENGTH:
+            title = title[: OPTION_LENGTH - 1] + "…"
+        chosen = " selected" if pk == selected else ""
+        options.append(f'<option value="{int(pk)}"{chosen}>{conditional_escape(title)}</option>')
+    return mark_safe("".join(options))

@@ -55,7 +55,7 @@ def project_search(request: HtmxHttpRequest, slug: str) -> HttpResponse:
             # Not project.documents: a related manager reads each row's project_id.
             documents=Document.objects.filter(project=project)
             .order_by("title")
-            .only("pk", "title"),
+            .values_list("pk", "title"),
             events=project.events.order_by("name"),
             facets=facets_for_linking(project),
         )

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from reader.services import discussion, documents
+from reader.services import discussion, documents, entities
 from reader.vocabularies import Kind
 from tests.conftest import shown
 
@@ -72,3 +72,16 @@ def test_the_page_shows_snippets_with_the_match_marked(client, project, annotate
 def test_outsiders_get_404(client, project, mallory):
     client.force_login(mallory)
     assert client.get(url(project, q="x")).status_code == 404
+
+
+def test_an_entity_result_links_to_the_entity_by_its_name(client, project, annotated, carol, bob):
+    army = entities.entity_resolve(project=project, written="Syrian Arab Army", role="actor")
+    entities.entity_alias_add(entity=army, name="SAA", actor=bob)
+    client.force_login(carol)
+    page = client.get(url(project, q="saa")).content.decode()
+    entity_url = reverse("reader:entity_list", args=[project.slug]) + f"#entity-{army.pk}"
+    assert f'href="{entity_url}"><bdi>Syrian Arab Army</bdi></a>' in page
+    assert "<mark>SAA</mark>" in page
+    # The source filter lists the project's sources by title, the chosen one selected.
+    page = client.get(url(project, q="saa", document=annotated.pk)).content.decode()
+    assert f'<option value="{annotated.pk}" selected>Report</option>' in page
