@@ -8,6 +8,7 @@ boundary.
 from __future__ import annotations
 
 import bisect
+import functools
 import hashlib
 import re
 import time
@@ -138,17 +139,15 @@ def segments(text_length: int, spans: Iterable[Span]) -> list[Segment]:
     active: list[Span] = []
     result: list[Segment] = []
     for left, right in zip(boundaries, boundaries[1:], strict=False):
-        active = [span for span in active if span.end > left]
-        opening = by_start.get(left, [])
-        active.extend(opening)
-        result.append(
-            Segment(
-                start=left,
-                end=right,
-                keys=[span.key for span in active],
-                starting=[span.key for span in opening],
-            )
-        )
+        if active:  # most of a long text is between spans: nothing open, nothing to drop
+            active = [span for span in active if span.end > left]
+        opening = by_start.get(left)
+        if opening:
+            active.extend(opening)
+            starting = [span.key for span in opening]
+        else:
+            starting = []
+        result.append(Segment(left, right, [span.key for span in active], starting))
     return result
 
 
@@ -158,9 +157,17 @@ _INFOBOX_KEY = re.compile(r"^- [A-Z][\w ]{0,40}:", re.MULTILINE)
 
 def structure_spans(text: str) -> list[Span]:
     """Wiki-style `==Heading==` lines and `- Key:` infobox labels, for styling only."""
+    return list(_structure_spans(text))
+
+
+@functools.lru_cache(maxsize=4)
+def _structure_spans(text: str) -> tuple[Span, ...]:
+    """Keyed by the text itself (a stored version's text never changes, and equal texts
+    have equal structure): the two scans of a 1.2 M character text cost more than the
+    rest of its highlights, and the reader page asks on every open and every change."""
     spans = [Span(m.start(), m.end(), "heading") for m in _HEADING.finditer(text)]
     spans += [Span(m.start(), m.end(), "infobox-key") for m in _INFOBOX_KEY.finditer(text)]
-    return spans
+    return tuple(spans)
 
 
 # --- re-anchoring onto a new version of the text ---------------------------------------------

@@ -23,8 +23,6 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz
-
 ARTICLES = frozenset({"the", "a", "an", "al", "el"})
 # Words of organisations around a head ("the Turkish Ministry of National Defense").
 ORGANISATIONAL = frozenset(
@@ -312,6 +310,8 @@ VARIANT_FLOOR = 50
 
 def likely_variants(first: str, second: str) -> bool:
     """Whether two keys are likely one name spelt two ways (to propose, never to merge)."""
+    from rapidfuzz import fuzz  # here: only this feature uses it, and not at every start
+
     if first == second or not first or not second:
         return False
     ratio = fuzz.ratio(first, second)

@@ -112,3 +112,11 @@ def test_structure_spans_find_wiki_headings_and_infobox_keys():
         ("==The strikes==", "heading"),
         ("- Location:", "infobox-key"),
     }
+
+
+def test_structure_spans_are_a_new_list_each_time():
+    """The scans are cached by text; a caller adding to the list changes no other's."""
+    text = "== Section ==\n- Key: value\n"
+    first = anchoring.structure_spans(text)
+    first.append(anchoring.Span(0, 1, 7))
+    assert [span.key for span in anchoring.structure_spans(text)] == ["heading", "infobox-key"]

@@ -13,8 +13,6 @@ from __future__ import annotations
 import json
 import warnings
 
-from rdflib import Graph
-
 TURTLE = "text/turtle"
 NQUADS = "application/n-quads"
 # rdflib's name for each; the default graph's N-Triples are N-Quads as they stand.
@@ -122,6 +120,9 @@ def _local(value, contexts: dict):
 def to_rdf(document: dict, media_type: str, *, contexts: dict) -> bytes:
     """`document` (JSON-LD) in `media_type` (TURTLE or NQUADS). `contexts` adds the
     contexts the caller serves itself (Reader's own, by its IRI on this host)."""
+    # Imported here: rdflib is 70 ms of a start, and only this answer uses it.
+    from rdflib import Graph
+
     graph = Graph()
     data = _local(document, LOCAL_CONTEXTS | contexts)
     with warnings.catch_warnings():

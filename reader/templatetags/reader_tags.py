@@ -1,11 +1,12 @@
 from __future__ import annotations
 
+import functools
 import html
 import json
 from typing import Any, Protocol, cast
 
 from django import template
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import dateformat, timezone
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
@@ -120,6 +121,29 @@ def nobidi(value) -> str:
     """`title="{{ document.title|nobidi }}"`: user text where no element can go (attributes,
     <title>, <option>), without directional controls; auto-escaping still applies."""
     return without_bidi_controls(str(value))
+
+
+# A stand-in id: reversed once per URL name and project, then replaced by each item's id.
+_ID_MARK = 987654321987
+
+
+@functools.lru_cache(maxsize=1024)
+def _url_around_id(urlconf, script_prefix: str, name: str, slug: str) -> tuple[str, str]:
+    """What comes before and after the object's id in `name`'s URL in project `slug` (the
+    id is the last argument, so its last occurrence is the one to cut at)."""
+    url = reverse(name, urlconf=urlconf, args=[slug, _ID_MARK])
+    cut = url.rindex(str(_ID_MARK))
+    return url[:cut], url[cut + len(str(_ID_MARK)) :]
+
+
+@register.simple_tag
+def item_url(name: str, slug: str, pk: int) -> str:
+    """`{% item_url 'reader:annotation_update' project.slug annotation.pk %}`: the same URL
+    as `{% url %}` with those arguments, from a prefix and suffix reversed once per URL
+    name and project (a panel item has up to eight URLs, a page 30 items, and reverse()
+    was a sixth of the reader page's time). Auto-escaped like any tag's output."""
+    head, tail = _url_around_id(get_urlconf(), get_script_prefix(), name, slug)
+    return f"{head}{int(pk)}{tail}"
 
 
 @register.simple_tag(takes_context=True)
