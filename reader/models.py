@@ -687,3 +687,11 @@ class SearchEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source}: {self.text[:40]}"
+
+
+# Suggestions (issue 13) live in their own module; imported here, they are the app's models.
+from reader.models_suggest import (  # noqa: E402, F401
+    Suggestion,
+    SuggestionRejection,
+    SuggestionRun,
+)

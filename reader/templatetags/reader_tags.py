@@ -11,6 +11,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from reader.anchoring import Segment
 from reader.sanitize import bidi_balanced, without_bidi_controls
+from reader.selectors.suggestions import SuggestionMark
 from reader.vocabularies import (
     ANCHOR_STATUSES,
     KINDS,
@@ -55,9 +56,12 @@ def _segment_html(text: str, segment: Segment, facets: dict[int, list[int]], lev
         return piece
     classes: list[str] = []
     ids: list[str] = []
+    suggested: list[str] = []
     for key in segment.keys:
         if isinstance(key, str):  # structure: a heading, a comment block
             classes.append(f"s-{key}")
+        elif isinstance(key, SuggestionMark):  # a pending suggestion: outlined, not marked
+            suggested.append(str(key.pk))
         else:  # an Annotation, or a Highlight standing for one
             marked = cast(Marked, key)
             ids.append(str(marked.pk))
@@ -77,6 +81,9 @@ def _segment_html(text: str, segment: Segment, facets: dict[int, list[int]], lev
         marks = [LETTERS[cast(Marked, a).kind] for a in segment.starting if not isinstance(a, str)]
         if marks:
             attributes += f' data-mark="{"".join(marks)}"'
+    if suggested:
+        classes.append("sg")
+        attributes += f' data-sug="{" ".join(suggested)}"'
     if "s-heading" in classes:
         # The stored text is unchanged: the line only reads as a heading.
         attributes += f' role="heading" aria-level="{level}"'

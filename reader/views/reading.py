@@ -40,6 +40,7 @@ from reader.views.common import (
     revision_poll,
     wants_partial,
 )
+from reader.views.suggestions import reader_suggestions
 from reader.vocabularies import Kind, OutletKind, Stance
 
 READER_BODY = "reader/document_detail.html#reader-body"
@@ -147,6 +148,7 @@ def _reader_filters(data) -> ReaderFilters:
         kinds=frozenset(shown) if shown else frozenset(Kind.values),
         author_id=id_or_none(author),
         open_threads=data.get("threads") == "open",
+        suggestions=data.get("suggestions") == "on",
     )
 
 
@@ -160,6 +162,8 @@ def _filters_query(filters: ReaderFilters) -> str:
         query["author"] = str(filters.author_id)
     if filters.open_threads:
         query["threads"] = "open"
+    if filters.suggestions:
+        query["suggestions"] = "on"
     encoded = query.urlencode()
     return f"{encoded}&" if encoded else ""
 
@@ -170,6 +174,7 @@ def _reader_context(
     """The reader's context, on the latest version or (read-only) an older `version`."""
     text = version_text(document, version) if version else None
     query = _filters_query(filters) + (f"version={version}&" if version else "")
+    shown = reader_suggestions(access=access, document=document, filters=filters, version=version)
     return {
         "access": access,
         "project": access.project,
@@ -183,7 +188,9 @@ def _reader_context(
             panel=panel,
             version=version,
             text=text,
+            extra_spans=shown.spans if shown else None,
         ),
+        "suggestions": shown,
         "stances": Stance.choices,
         "poll_seconds": settings.READER_POLL_SECONDS,
     }
