@@ -28,7 +28,7 @@ class SuggestionEditForm(forms.Form):
         self.text_length = text_length
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         start, end = data.get("start"), data.get("end")
         if start is not None and end is not None and not start < end <= self.text_length:
             raise forms.ValidationError(ERROR_SPAN.format(length=self.text_length))

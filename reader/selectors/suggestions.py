@@ -186,7 +186,7 @@ def matrix_with_suggestions(*, matrix: EventMatrix, event: Event) -> SuggestedMa
     rows = []
     for row in matrix.rows:
         cells_by_document = {cell.document.pk: cell for cell in row.cells}
-        cells = []
+        cells: list[MatrixCell] = []
         for document in documents:
             links = cells_by_document[document.pk].links if document.pk in known else []
             n, first = counts.get((row.facet.pk, document.pk), (0, None))
