@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
-from reader.forms import AdminSignInForm
+from reader.forms.accounts import AdminSignInForm
 from reader.models import Annotation, Document, Membership, Outlet, Project
 from reader.validators import validate_username
 

@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from reader.forms import SignInForm
+from reader.forms.accounts import SignInForm
 from reader.selectors.reading import projects_for_user
 from reader.services import projects
 

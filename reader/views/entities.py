@@ -12,7 +12,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from reader.access import Permission
-from reader.forms import EntityAliasForm, EntityMergeForm, EntitySplitForm, EntityUpdateForm
+from reader.forms.entities import (
+    EntityAliasForm,
+    EntityMergeForm,
+    EntitySplitForm,
+    EntityUpdateForm,
+)
 from reader.models import Event
 from reader.selectors.access import entity_get_for_user, project_access
 from reader.selectors.entities import entities_for_project

@@ -13,7 +13,7 @@ from django.views.decorators.vary import vary_on_headers
 from reader import values
 from reader.access import Permission
 from reader.formats.comparison_json import comparison_document
-from reader.forms import (
+from reader.forms.events import (
     CompareLevelForm,
     EventForm,
     FacetForm,

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 from reader.access import Permission
 from reader.formats import FORMATS
 from reader.formats.reading import MAX_IMPORT_BYTES, parse_json
-from reader.forms import ImportConfirmForm, ImportForm
+from reader.forms.imports import ImportConfirmForm, ImportForm
 from reader.models import PendingImport
 from reader.selectors.access import project_access
 from reader.services.imports import (

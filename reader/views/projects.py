@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from reader.access import Permission
-from reader.forms import InvitationForm, MemberRoleForm, ProjectForm, SignUpForm
+from reader.forms.accounts import SignUpForm
+from reader.forms.projects import InvitationForm, MemberRoleForm, ProjectForm
 from reader.sanitize import isolate
 from reader.selectors.access import (
     invitation_get_for_user,

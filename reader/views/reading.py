@@ -12,7 +12,8 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reswap, retarget
 
 from reader.access import Permission
-from reader.forms import AnnotationCreateForm, AnnotationUpdateForm, DocumentForm
+from reader.forms.annotations import AnnotationCreateForm, AnnotationUpdateForm
+from reader.forms.documents import DocumentForm
 from reader.selectors.access import (
     annotation_get_for_user,
     document_get_for_user,

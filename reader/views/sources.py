@@ -15,7 +15,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from reader.access import Permission
 from reader.formats.sources import KINDS_TEXT, SUFFIXES
-from reader.forms import DocumentUploadForm
+from reader.forms.documents import DocumentUploadForm
 from reader.selectors.access import project_access
 from reader.services import documents
 from reader.services.sources import ADDED, PRESENT, REFUSED, sources_add

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from reader import anchoring
 from reader.access import Access, Permission
-from reader.forms_suggest import AcceptAllForm, SuggestionEditForm
+from reader.forms.suggestions import AcceptAllForm, SuggestionEditForm
 from reader.models import Annotation, Document
 from reader.selectors.access import (
     _one,

@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from reader.access import Permission
-from reader.forms import AnchorMoveForm, VersionForm
+from reader.forms.annotations import AnchorMoveForm
+from reader.forms.documents import VersionForm
 from reader.selectors.access import annotation_get_for_user, document_get_for_user
 from reader.selectors.versions import (
     document_versions,

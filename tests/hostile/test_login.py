@@ -218,7 +218,7 @@ def test_with_the_limited_form_the_admin_sign_in_is_limited(client, db, clock):
     """The admin site signs in with AdminSignInForm (reader/admin.py)."""
     from django.contrib import admin
 
-    from reader.forms import AdminSignInForm
+    from reader.forms.accounts import AdminSignInForm
 
     assert admin.site.login_form is AdminSignInForm
     UserFactory(username="root", is_staff=True, is_superuser=True)

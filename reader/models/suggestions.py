@@ -1,8 +1,8 @@
 """Suggestions (issue 13): what the engine (reader/suggestions/) proposes for a source, the
 analyst's rejections it must not propose again, and when each source was last computed.
 
-Imported at the end of reader.models, so these are models of the app like the others;
-they name the other models by string, so this module imports nothing from there.
+They name the other models by string ("reader.Document"), as the other modules of
+reader.models may in any order.
 """
 
 from __future__ import annotations

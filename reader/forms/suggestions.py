@@ -1,4 +1,4 @@
-"""Forms for suggestions (issue 13), beside reader.forms: edit a suggestion before
+"""Forms for suggestions (issue 13): edit a suggestion before
 accepting it, and choose what "accept all" accepts."""
 
 from __future__ import annotations
