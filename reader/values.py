@@ -76,6 +76,8 @@ WORD_NUMBERS = (
 
 # Vague quantities with no number in them (longest first where one contains another).
 VAGUE = {
+    "hundreds of thousands": Interval(200_000, 999_999),
+    "tens of thousands": Interval(20_000, 99_999),
     "several dozen": Interval(36, 119),
     "a few dozen": Interval(24, 60),
     "dozens": Interval(24, 99),
@@ -249,6 +251,12 @@ def quantities_in(written: str) -> list[str]:
     return [found.group(0).strip() for found, _ in _quantities(written)]
 
 
+def quantity_spans(written: str) -> list[tuple[int, int]]:
+    """Where each quantity of the text is, as half-open offsets (the first PARSE_LIMIT
+    characters only): what reader/suggestions proposes as a number's value."""
+    return [found.span() for found, _ in _quantities(written)]
+
+
 def _clock(name: str) -> str:
     """ "22:56", "5", "5 p.m.", "10pm", in named groups."""
     return (
@@ -400,6 +408,11 @@ def values_in(value_type: str, quote: str) -> list[str]:
             if _time_match(found)
         ]
     return []
+
+
+def time_spans(written: str) -> list[tuple[int, int]]:
+    """Where each clock time or span of the text is ("around 5 p.m.", "10-11pm")."""
+    return [found.span() for found in _TIME.finditer(written[:PARSE_LIMIT]) if _time_match(found)]
 
 
 def suggested_value(value_type: str, quote: str) -> str:
