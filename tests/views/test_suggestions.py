@@ -252,7 +252,11 @@ def test_the_batch_progress_bar_polls_until_done(client, alice, project, engine)
 
 
 def test_similar_passages_of_other_sources(client, carol, project, source):
-    other = DocumentFactory(project=project, title="Agency", text="Soldiers were killed.\n")
+    other = DocumentFactory(
+        project=project,
+        title="Agency",
+        text="Turkish soldiers were killed near Balyun in an airstrike.\n",
+    )
     client.force_login(carol)
     similar = url("similar_passages", source.pk)
     response = client.get(similar, {"quote": "soldiers were killed near Balyun"})
