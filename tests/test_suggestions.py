@@ -219,3 +219,11 @@ def test_the_command_computes_a_project(engine, project, source):
     assert len(engine) == 4
     with pytest.raises(CommandError, match="No project"):
         call_command("suggest", "--project", "nope", stdout=out)
+
+
+def test_a_suggestion_proposed_again_keeps_its_id(engine, source, alice, event):
+    service.suggestions_compute(document=source)
+    before = {s.value: s.pk for s in pending(source)}
+    facet_create(event=event, name="Wounded", value_type="number", actor=alice)
+    assert service.suggestions_compute(document=source)
+    assert {s.value: s.pk for s in pending(source)} == before

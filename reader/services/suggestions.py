@@ -47,6 +47,9 @@ logger = logging.getLogger(__name__)
 # Sources computed per batch step: one htmx poll of the owner's progress bar.
 BATCH_SIZE = 10
 
+# What a recomputation may change of a suggestion it proposes again at the same span.
+UPDATED_FIELDS = ["value", "kind", "stance", "attribution", "entity_id", "score"]
+
 ERROR_DECIDED = "This suggestion was already {state}."
 ERROR_OLD_VERSION = (
     "This suggestion was made on an earlier version of the text: reload the page for the "
@@ -127,7 +130,8 @@ def _store(*, document: Document, inputs: EngineInputs, found, facet_ids: set[in
     text_version = (
         Document.objects.filter(pk=document.pk).values_list("text_version", flat=True).get()
     )
-    Suggestion.objects.pending().filter(document=document).delete()
+    if text_version != document.text_version:  # a new version came meanwhile: next time
+        return
     known = _known(document)
     rows: dict[tuple[int, int, int], Suggestion] = {}
     text = document.text
@@ -159,6 +163,20 @@ def _store(*, document: Document, inputs: EngineInputs, found, facet_ids: set[in
             entity_id=candidate.entity_id,
             score=float(candidate.score),
         )
+    # A suggestion proposed again keeps its row (and so its id: the matrix's links to it
+    # stay true); the others go, the new ones come.
+    kept, gone = [], []
+    for old in Suggestion.objects.pending().filter(document=document):
+        key = (old.facet_id, old.start, old.end)
+        if old.text_version == text_version and key in rows:
+            new = rows.pop(key)
+            for name in UPDATED_FIELDS:
+                setattr(old, name, getattr(new, name))
+            kept.append(old)
+        else:
+            gone.append(old.pk)
+    Suggestion.objects.filter(pk__in=gone).delete()
+    Suggestion.objects.bulk_update(kept, UPDATED_FIELDS)
     Suggestion.objects.bulk_create(rows.values())
     SuggestionRun.objects.update_or_create(
         document=document, defaults={"text_version": text_version, "inputs": inputs.digest}
