@@ -74,11 +74,20 @@ def _segment_html(text: str, segment: Segment, facets: dict[int, list[int]], lev
         attributes += f' data-ann="{" ".join(ids)}"'
         if facets:
             facet_ids = sorted(
-                {f for key in segment.keys for f in facets.get(getattr(key, "pk", 0), [])}
+                {
+                    f
+                    for key in segment.keys
+                    if not isinstance(key, SuggestionMark)
+                    for f in facets.get(getattr(key, "pk", 0), [])
+                }
             )
             if facet_ids:
                 attributes += f' data-facets="{" ".join(map(str, facet_ids))}"'
-        marks = [LETTERS[cast(Marked, a).kind] for a in segment.starting if not isinstance(a, str)]
+        marks = [
+            LETTERS[cast(Marked, a).kind]
+            for a in segment.starting
+            if not isinstance(a, str | SuggestionMark)
+        ]
         if marks:
             attributes += f' data-mark="{"".join(marks)}"'
     if suggested:

@@ -76,6 +76,19 @@ def test_suggestions_are_off_by_default_and_outlined_when_on(client, bob, source
     assert "<kbd>a</kbd>" in body and "Show or hide Reader's suggestions" in body
 
 
+def test_a_suggestion_over_an_annotation_is_outlined_inside_its_highlight(client, bob, source):
+    from tests.factories import AnnotationFactory
+
+    annotation = AnnotationFactory(document=source, author=bob, quote="33 soldiers")
+    client.force_login(bob)
+    body = client.get(reader(source, suggestions="on")).content.decode()
+    suggestion = the_suggestion(source)
+    assert (
+        f'<span class="k-claim hl sg" data-ann="{annotation.pk}" data-mark="C" '
+        f'data-sug="{suggestion.pk}">33</span>'
+    ) in body
+
+
 def test_viewers_see_no_suggestions_and_cannot_accept(client, carol, bob, source):
     client.force_login(bob)
     client.get(reader(source, suggestions="on"))
