@@ -183,6 +183,19 @@ def _store(*, document: Document, inputs: EngineInputs, found, facet_ids: set[in
     )
 
 
+def suggestions_after_change(*, document: Document) -> None:
+    """Compute a source's suggestions just after it was added or got a new version (in the
+    request: one source). The source is saved whatever happens here: an engine failure
+    is logged, and the reader computes again when the source is next read."""
+    document.refresh_from_db(fields=["text", "text_version"])
+    try:
+        suggestions_compute(document=document)
+    except Exception:
+        logger.exception(
+            "Suggestions for document %s failed; computed on its next view.", document.pk
+        )
+
+
 def suggestions_compute_batch(*, project: Project, limit: int = BATCH_SIZE) -> BatchProgress:
     """Compute the next `limit` sources whose suggestions are stale; the progress after.
     The owner's progress bar calls it once per poll, the `suggest` command in a loop."""

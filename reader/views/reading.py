@@ -30,7 +30,7 @@ from reader.selectors.reading import (
 )
 from reader.selectors.team import invitations_for_user
 from reader.selectors.versions import version_number, version_text
-from reader.services import documents, events
+from reader.services import documents, events, suggestions
 from reader.services.locks import retry_on_conflict
 from reader.views import api
 from reader.views.common import (
@@ -132,6 +132,7 @@ def document_create(request: HtmxHttpRequest, slug: str) -> HttpResponse:
             for message in error.messages:
                 form.add_error(None, message)
         else:
+            suggestions.suggestions_after_change(document=document)
             return redirect(document)
     status = 400 if form.is_bound else 200
     return render(

@@ -76,6 +76,26 @@ def test_suggestions_are_off_by_default_and_outlined_when_on(client, bob, source
     assert "<kbd>a</kbd>" in body and "Show or hide Reader's suggestions" in body
 
 
+def test_adding_a_source_or_a_version_computes_its_suggestions(client, bob, source, engine):
+    client.force_login(bob)
+    response = client.post(
+        url("document_create"),
+        {
+            "title": "Agency",
+            "outlet": source.outlet.pk,
+            "new_outlet_kind": "news",
+            "language": "en",
+            "text": "Agency: 33 soldiers died.\n",
+        },
+    )
+    assert response.status_code == 302
+    added = source.project.documents.get(title="Agency")
+    assert the_suggestion(added).quote_exact == "33"
+    response = client.post(url("version_create", added.pk), {"text": "Agency: now 33 dead.\n"})
+    assert response.status_code == 302
+    assert the_suggestion(added).text_version == 2
+
+
 def test_a_suggestion_over_an_annotation_is_outlined_inside_its_highlight(client, bob, source):
     from tests.factories import AnnotationFactory
 
