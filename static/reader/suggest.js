@@ -96,7 +96,7 @@
     const root = pane();
     if (!root) return;
     const inPanel = event.target instanceof Element && event.target.closest("#suggestion-list");
-    if (event.target !== root && !inPanel && event.target !== document.body) return;
+    if (event.target !== root && !inPanel) return;
     const selecting = window.getSelection && String(window.getSelection()).length > 0;
     const key = event.key;
     if (key === "s") toggle();
