@@ -18,9 +18,14 @@ FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 
 
 def test_every_fixture_file_is_loaded(db):
-    """fixtures/ holds the seed texts and the demo bundle made from them: everything in the
+    """fixtures/ holds the seed texts, the demo bundle made from them and the suggestions'
+    gold spans on them (checked in tests/suggestions/test_gold.py): everything in the
     bundle is loaded, and its documents are the seed texts exactly."""
-    assert sorted(p.name for p in FIXTURES.iterdir()) == ["idlib-2020.bundle.json", "seeds"]
+    assert sorted(p.name for p in FIXTURES.iterdir()) == [
+        "idlib-2020.bundle.json",
+        "seeds",
+        "suggestions-gold.json",
+    ]
     call_command("load_demo", stdout=StringIO())
     project = Project.objects.get(slug="idlib-2020")
     bundle = json.loads((FIXTURES / "idlib-2020.bundle.json").read_text(encoding="utf-8"))

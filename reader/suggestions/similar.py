@@ -94,6 +94,8 @@ def sentences(text: str) -> list[tuple[int, int]]:
 def fold(text: str) -> str:
     """Casefolded and without diacritics, one code point for one ("Erdoğan" is "erdogan"),
     so that offsets in the folded text are offsets in the text."""
+    if text.isascii():
+        return text.lower()
     return "".join(_fold_char(c) for c in text)
 
 
@@ -104,9 +106,17 @@ def _fold_char(char: str) -> str:
     return base if len(base) == 1 else char
 
 
+def stem(word: str) -> str:
+    """A word without its commonest English endings ("killed", "killing" are "kill")."""
+    for suffix in ("ings", "ing", "ies", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
 def words(text: str) -> list[str]:
-    """Folded content words."""
-    return [w for w in _WORD.findall(fold(text)) if w not in STOPWORDS]
+    """Folded, stemmed content words."""
+    return [stem(w) for w in _WORD.findall(fold(text)) if w not in STOPWORDS]
 
 
 @dataclass(frozen=True)
@@ -121,49 +131,63 @@ class Passage:
 # Sentences compared in full per query, at most: the ones sharing the most rare words.
 SHORTLIST = 200
 MIN_WORDS = 3
+# The share of the score that is the words' order and spelling (rapidfuzz), beside the
+# share of rare words the two have in common.
+FUZZ_SHARE = 0.2
 
 
 class PassageIndex:
-    """The sentences of a set of documents, indexed by their words."""
+    """The sentences of a set of documents, indexed by their words. A passage's score is
+    the cosine of the two sentences' sets of words weighted by rarity (idf), with a fifth
+    from rapidfuzz's token-sort ratio, so that reworded sentences that share the rare
+    words ("33", "airstrike", "Idlib") rank above ones that share common ones."""
 
     def __init__(self, documents: Sequence[tuple[int, str]]) -> None:
         self.passages: list[tuple[int, int, int, str]] = []
+        self.content: list[frozenset[str]] = []
         self.folded: list[str] = []
         self.by_word: dict[str, list[int]] = defaultdict(list)
         for document_id, text in documents:
             for start, end in sentences(text):
                 content = words(text[start:end])
-                if len(content) < MIN_WORDS:
+                if len(set(content)) < MIN_WORDS:
                     continue
                 number = len(self.passages)
                 self.passages.append((document_id, start, end, text[start:end]))
+                self.content.append(frozenset(content))
                 self.folded.append(" ".join(content))
                 for word in set(content):
                     self.by_word[word].append(number)
 
+    def _idf(self, word: str) -> float:
+        postings = len(self.by_word.get(word, ()))
+        return math.log(1 + (len(self.passages) + 1) / (postings + 1))
+
+    def _norm(self, content: frozenset[str]) -> float:
+        return math.sqrt(sum(self._idf(word) ** 2 for word in content)) or 1.0
+
     def similar(
         self, query: str, *, exclude_document: int | None = None, limit: int = 5
     ) -> list[Passage]:
-        """The passages most like the query, best first (ties in document order)."""
-        content = set(words(query[:MAX_SENTENCE]))
-        total = max(1, len(self.passages))
+        """The passages most like the query, best first."""
+        query_words = words(query[:MAX_SENTENCE])
+        content = frozenset(query_words)
         shared: dict[int, float] = defaultdict(float)
         for word in content:
-            postings = self.by_word.get(word, [])
-            weight = math.log(1 + total / len(postings)) if postings else 0.0
-            for number in postings:
+            weight = self._idf(word) ** 2
+            for number in self.by_word.get(word, ()):
                 shared[number] += weight
         shortlist = sorted(shared, key=lambda n: (-shared[n], n))[:SHORTLIST]
-        folded_query = " ".join(words(query[:MAX_SENTENCE]))
+        folded_query = " ".join(query_words)
+        query_norm = self._norm(content)
         ranked = []
         for number in shortlist:
             document_id, start, end, text = self.passages[number]
             if document_id == exclude_document:
                 continue
-            score = fuzz.token_set_ratio(folded_query, self.folded[number]) / 100
-            # token_set_ratio is 1 whenever one side's words are all in the other; a
-            # short sentence inside a long one is less alike than two of a length.
-            score *= 0.5 + 0.5 * fuzz.token_sort_ratio(folded_query, self.folded[number]) / 100
-            ranked.append(Passage(document_id, start, end, text, round(score, 3)))
+            cosine = shared[number] / (query_norm * self._norm(self.content[number]))
+            order = fuzz.token_sort_ratio(folded_query, self.folded[number]) / 100
+            score = (1 - FUZZ_SHARE) * cosine + FUZZ_SHARE * order
+            ranked.append(Passage(document_id, start, end, text, round(min(1.0, score), 3)))
         ranked.sort(key=lambda p: -p.score)
         return ranked[:limit]

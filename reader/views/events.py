@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -10,7 +12,6 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from reader import values
 from reader.access import Permission
 from reader.formats.comparison_json import comparison_document
 from reader.forms.events import (
@@ -36,6 +37,7 @@ from reader.selectors.events import (
     events_with_counts,
 )
 from reader.selectors.origins import origin_matrix
+from reader.selectors.prefills import link_prefills
 from reader.selectors.suggestions import matrix_as_shown, matrix_with_suggestions
 from reader.services import events
 from reader.views.common import (
@@ -246,13 +248,17 @@ def facet_link_create(request: HtmxHttpRequest, slug: str, pk: int) -> HttpRespo
         user=request.user, slug=slug, pk=pk, permission=Permission.ANNOTATE
     )
     if request.method == "GET":
-        suggestion = values.suggested_value("number", annotation.quote_exact)
+        # Each facet's own value for the quote: the form starts with the first facet's,
+        # and reader.js swaps in the chosen facet's until the person edits the value.
+        prefills = link_prefills(project=access.project, annotation=annotation)
+        suggestion = next(iter(prefills.values()), "")
         form = FacetLinkForm(project=access.project, initial={"value": suggestion})
         template = "reader/facet_link_form.html"
         if wants_partial(request):
             template = "reader/partials/facet_link_form.html"
         context = {"access": access, "project": access.project, "annotation": annotation}
-        return render(request, template, {**context, "form": form})
+        context["prefills"] = json.dumps({str(pk): value for pk, value in prefills.items()})
+        return render(request, template, {**context, "form": form, "prefilled": suggestion})
 
     form = FacetLinkForm(request.POST, project=access.project)
     errors_target = f"#annotation-{annotation.pk}-link-errors"

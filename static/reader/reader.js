@@ -391,6 +391,20 @@
     }
   });
 
+  // The link form knows the value each facet's type finds in the quote
+  // (reader/suggestions/prefill.py): choosing a facet puts in its value, until the
+  // person has edited the one proposed.
+  document.addEventListener("change", (event) => {
+    const select = event.target.closest(".link-form select[name='facet']");
+    if (!select) return;
+    const form = select.form;
+    const prefills = JSON.parse(form.dataset.prefills || "{}");
+    const value = form.elements.value;
+    if (value.value !== "" && value.value !== form.dataset.prefilled) return;
+    value.value = prefills[select.value] ?? "";
+    form.dataset.prefilled = value.value;
+  });
+
   // Arriving at …#annotation-12 (after a save without JavaScript, a restore, or from a
   // link in the matrix, Activity, search or agreement) shows it: its item fetched into the
   // panel when its page is not there, then the text scrolled to its highlight. After

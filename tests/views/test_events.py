@@ -4,6 +4,7 @@ import json
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from reader.models import Event, Facet, FacetLink
 from reader.services.events import event_create, facet_create, facet_link_create
@@ -495,3 +496,22 @@ def test_a_likely_variant_offers_a_one_click_merge(client, bob, carol, project, 
 def _row(body: str, facet) -> str:
     row = body[body.index(f'id="facet-{facet.pk}"') :]
     return row[: row.index("</tr>")]
+
+
+def test_link_form_prefills_each_facet_by_its_type(client, bob, project, death_toll):
+    """The place facet proposes the place, the time facet the whole time expression, and
+    the form carries each facet's value for reader.js to put in when it is chosen."""
+    place = facet_create(event=death_toll.event, name="Place", value_type="place")
+    time = facet_create(event=death_toll.event, name="Time of strike", value_type="time")
+    quote = "33 Turkish soldiers were killed at around 10-11pm at a place called Balyun"
+    document = DocumentFactory(project=project, text=f"Yesterday {quote}.")
+    annotation = AnnotationFactory(document=document, author=bob, quote=quote)
+    client.force_login(bob)
+    body = client.get(link_url(annotation), headers=HTMX).content.decode()
+    assert 'value="33"' in body  # the first facet's, the death toll
+    prefills = {
+        str(death_toll.pk): "33",
+        str(place.pk): "Balyun",
+        str(time.pk): "around 10-11pm",
+    }
+    assert f'data-prefills="{escape(json.dumps(prefills))}"' in body

@@ -1,0 +1,34 @@
+"""Reads for the link form: the value each facet of the project proposes for a quote
+(reader/suggestions/prefill.py), from the project's names of entities."""
+
+from __future__ import annotations
+
+from reader.models import Annotation, EntityAlias, Facet, Project
+from reader.suggestions.candidates import KnownName
+from reader.suggestions.prefill import prefill
+
+
+def project_names(*, project: Project) -> list[KnownName]:
+    """Every written form of the project's entities (names and aliases), in one query."""
+    aliases = EntityAlias.objects.filter(project=project).select_related("entity")
+    names = [KnownName(a.name, a.entity_id, a.entity.kind) for a in aliases]
+    return names
+
+
+def link_prefills(*, project: Project, annotation: Annotation) -> dict[int, str]:
+    """Each facet of the project (by pk, in the link form's order) and the value it would
+    pre-fill for the annotation's quote; two queries."""
+    facets = Facet.objects.filter(event__project=project).order_by(
+        "event__starts", "event__name", "order", "pk"
+    )
+    names = project_names(project=project)
+    return {
+        facet.pk: prefill(
+            value_type=facet.value_type,
+            quote=annotation.quote_exact,
+            facet_name=facet.name,
+            names=names,
+            published=annotation.document.published,
+        )
+        for facet in facets
+    }
