@@ -138,3 +138,29 @@ def test_an_empty_event_over_the_five_seeds_is_mostly_filled_by_accepting(
         .count()
     )
     assert filled > cells / 2, f"{filled} of {cells} cells filled"
+
+
+def test_similar_passages_open_side_by_side_at_the_passage(page: Page, login, alice, demo_project):
+    document = blog(demo_project)
+    annotation = document.annotations.filter(quote_exact__contains="33").first()
+    assert annotation is not None
+    login(alice)
+    page.goto(document.get_absolute_url())
+    item = page.locator(f"#annotation-{annotation.pk}")
+    item.locator(".item-menu > summary").click()
+    item.get_by_role("link", name="Similar passages").click()
+    passages = item.locator(".similar-item")
+    expect(passages.first).to_be_visible()
+    other = int(passages.first.get_attribute("data-document") or 0)
+    assert other and other != document.pk
+    passages.first.get_by_role("link", name="Side by side").click()
+    expect(page.locator(".compare-column")).to_have_count(2)
+    page.wait_for_function("String(window.getSelection()).length > 0")
+    selected = page.evaluate("String(window.getSelection())")
+    start, end = (int(n) for n in page.url.rsplit("-", 2)[-2:])
+    assert selected == Document.objects.get(pk=other).text[start:end]
+    in_column = page.evaluate(
+        "() => !!window.getSelection().anchorNode.parentElement"
+        f".closest('.compare-pane[data-document=\"{other}\"]')"
+    )
+    assert in_column
