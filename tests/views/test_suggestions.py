@@ -297,3 +297,46 @@ def test_similar_passages_of_other_sources(client, carol, project, source):
     body = response.content.decode()
     assert reverse("reader:document_detail", args=["idlib", other.pk]) in body
     assert client.get(similar, {"start": 5, "end": 2}).status_code == 400
+
+
+def test_hostile_values_are_escaped(client, bob, project, death_toll, monkeypatch):
+    document = DocumentFactory(project=project, text="<img src=x onerror=alert(1)> 33 dead.\n")
+
+    def suggest(*, text, published, facets, names):
+        return [Candidate(death_toll.pk, 0, 28, "<b>33</b>", "claim", "asserts", "<i>x</i>", 0.5)]
+
+    monkeypatch.setattr(service.engine, "suggest", suggest)
+    client.force_login(bob)
+    body = client.get(reader(document, suggestions="on")).content.decode()
+    assert "<b>33</b>" not in body and "<i>x</i>" not in body and "<img src=x" not in body
+    assert "&lt;b&gt;33&lt;/b&gt;" in body
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"edited": "1", "value": "33", "kind": "rumour", "stance": "asserts"}, "Kind"),
+        ({"edited": "1", "value": "", "kind": "claim", "stance": "asserts"}, "Value"),
+        ({"edited": "1", "value": "33", "kind": "claim", "stance": "asserts", "start": "x"}, ""),
+    ],
+)
+def test_bad_edits_are_400s_with_a_message(client, bob, source, data, message):
+    client.force_login(bob)
+    client.get(reader(source, suggestions="on"))
+    suggestion = the_suggestion(source)
+    data = {"start": suggestion.start, "end": suggestion.end, **data}
+    response = client.post(url("suggestion_accept", suggestion.pk), data, headers=HTMX)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not Annotation.objects.exists()
+
+
+def test_bad_bulk_requests_are_400s_or_404s(client, alice, bob, source, other_project):
+    client.force_login(alice)
+    assert client.get(url("suggestions_accept_all"), {"document": "abc"}).status_code == 400
+    theirs = DocumentFactory(project=other_project)
+    assert client.get(url("suggestions_accept_all"), {"document": theirs.pk}).status_code == 404
+    response = client.post(url("suggestions_accept_all"), {"document": source.pk, "facet": 999})
+    assert response.status_code == 400 and "no suggestions left" in response.content.decode()
+    client.force_login(bob)
+    assert client.post(url("suggestions_batch")).status_code == 403
