@@ -340,3 +340,12 @@ def test_bad_bulk_requests_are_400s_or_404s(client, alice, bob, source, other_pr
     assert response.status_code == 400 and "no suggestions left" in response.content.decode()
     client.force_login(bob)
     assert client.post(url("suggestions_batch")).status_code == 403
+
+
+def test_activity_lists_accepted_suggestions_under_their_own_kind(client, bob, carol, source):
+    client.force_login(bob)
+    client.get(reader(source, suggestions="on"))
+    client.post(url("suggestion_accept", the_suggestion(source).pk))
+    client.force_login(carol)  # every member reads the audit trail, viewers included
+    body = shown(client.get(url("activity_list"), {"group": "suggestions"}).content.decode())
+    assert "accepted a suggestion: Balyun strike › Death toll = 33" in " ".join(body.split())
