@@ -8,7 +8,8 @@ A candidate matches a gold span when it is for the same facet, their spans overl
 their values are the same once parsed (reader.suggestions.candidates.same_value). Two
 settings of the project's names: every entity and alias of the demo bundle ("project
 names"), and none at all ("no names": places and actors only from the country table and
-the cue words).
+the cue words); and the project's names with the demo bundle's links to the same facet
+in the four other sources as the facets' examples (cue words learnt from them).
 """
 
 from __future__ import annotations
@@ -27,13 +28,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from reader import anchoring  # noqa: E402
+from reader import anchoring, values  # noqa: E402
 from reader.suggestions.candidates import (  # noqa: E402
     FacetSpec,
     KnownName,
     same_value,
     suggest,
 )
+from reader.suggestions.prefill import prefill  # noqa: E402
 
 FIXTURES = ROOT / "fixtures"
 GOLD = json.loads((FIXTURES / "suggestions-gold.json").read_text(encoding="utf-8"))
@@ -91,14 +93,32 @@ def gold_spans(texts) -> list[dict]:
     return spans
 
 
-def measure(names: list[KnownName], show: str = "") -> dict[str, list[int]]:
+def examples_elsewhere(source: str) -> list[FacetSpec]:
+    """The facets with the quotes the demo bundle links to them in the other sources (the
+    main event's facets, by name): what analysts taught before this source came in."""
+    origin = {d["key"]: d["origin"] for d in BUNDLE["documents"]}
+    names = {f["key"]: f["name"] for f in BUNDLE["facets"] if f["event"] == "e2"}
+    quotes: dict[str, list[str]] = defaultdict(list)
+    for annotation in BUNDLE["annotations"]:
+        if origin[annotation["document"]] == source:
+            continue
+        for link in annotation["links"]:
+            if link["facet"] in names:
+                quotes[names[link["facet"]]].append(annotation["quote"]["exact"])
+    return [FacetSpec(f.id, f.name, f.value_type, tuple(quotes.get(f.name, ()))) for f in FACETS]
+
+
+def measure(
+    names: list[KnownName], show: str = "", *, taught: bool = False
+) -> dict[str, list[int]]:
     """gold, candidates, candidates that match, gold found: per facet type. With `show`
     (a facet type's group), print that group's wrong candidates and missed spans."""
     texts = seeds()
     gold = gold_spans(texts)
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     for source, (text, published) in texts.items():
-        candidates = suggest(text=text, published=published, facets=FACETS, names=names)
+        facets = examples_elsewhere(source) if taught else FACETS
+        candidates = suggest(text=text, published=published, facets=facets, names=names)
         mine = [span for span in gold if span["source"] == source]
         found: set[int] = set()
         for candidate in candidates:
@@ -151,6 +171,39 @@ def print_table(title: str, counts: dict[str, list[int]]) -> None:
     )
 
 
+def prefills(names: list[KnownName]) -> None:
+    """The link form's pre-fill against the value the analyst linked, for every link of
+    the demo bundle: prefill() by the facet's type, and before it values.suggested_value
+    with "number" whatever the facet."""
+    facets = {f["key"]: f for f in BUNDLE["facets"]}
+    published = {d["key"]: d["published"] for d in BUNDLE["documents"]}
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for annotation in BUNDLE["annotations"]:
+        quote = annotation["quote"]["exact"]
+        day = published[annotation["document"]]
+        base = datetime.date.fromisoformat(day) if day else None
+        for link in annotation["links"]:
+            facet = facets[link["facet"]]
+            value_type = facet["value_type"]
+            new = prefill(
+                value_type=value_type,
+                quote=quote,
+                facet_name=facet["name"],
+                names=names,
+                published=base,
+            )
+            old = values.suggested_value("number", quote)
+            row = counts[value_type]
+            row[0] += 1
+            row[1] += same_value(value_type, new, link["value"], published=base)
+            row[2] += same_value(value_type, old, link["value"], published=base)
+    print("\nLink form pre-fill = the analyst's value, the demo bundle's links\n")
+    print("| facet type | links | prefill() | before (a number, any facet) |")
+    print("|---|---:|---:|---:|")
+    for value_type, (total, new, old) in sorted(counts.items()):
+        print(f"| {value_type} | {total} | {new} | {old} |")
+
+
 def synthetic(count: int, rng: random.Random) -> list[tuple[str, datetime.date | None]]:
     """Documents made of 8-30 paragraphs of the seeds, shuffled, with their counts changed."""
     paragraphs = [p for text, _ in seeds().values() for p in text.split("\n\n") if p.strip()]
@@ -193,6 +246,12 @@ def main() -> None:
         f"Project names ({len(names)} names of {len(BUNDLE['entities'])} entities)", measure(names)
     )
     print_table("No names", measure([]))
+    print_table(
+        "Project names, and the demo's links in the other sources as examples",
+        measure(names, taught=True),
+    )
+
+    prefills(names)
 
     five = list(seeds().values())
     size = sum(len(text) for text, _ in five)

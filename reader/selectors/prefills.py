@@ -3,21 +3,30 @@
 
 from __future__ import annotations
 
-from reader.models import Annotation, EntityAlias, Facet, Project
+from reader.models import Annotation, Entity, EntityAlias, Facet, Project
 from reader.suggestions.candidates import KnownName
 from reader.suggestions.prefill import prefill
 
 
 def project_names(*, project: Project) -> list[KnownName]:
-    """Every written form of the project's entities (names and aliases), in one query."""
+    """Every written form of the project's entities (names and aliases), each with the
+    entities that contain it (Balyun: Idlib, Syria), in two queries."""
+    parents = dict(Entity.objects.filter(project=project).values_list("pk", "parent_id"))
+
+    def within(pk: int) -> tuple[int, ...]:
+        chain: list[int] = []
+        while (parent := parents.get(pk)) and parent not in chain:
+            chain.append(parent)
+            pk = parent
+        return tuple(chain)
+
     aliases = EntityAlias.objects.filter(project=project).select_related("entity")
-    names = [KnownName(a.name, a.entity_id, a.entity.kind) for a in aliases]
-    return names
+    return [KnownName(a.name, a.entity_id, a.entity.kind, within(a.entity_id)) for a in aliases]
 
 
 def link_prefills(*, project: Project, annotation: Annotation) -> dict[int, str]:
     """Each facet of the project (by pk, in the link form's order) and the value it would
-    pre-fill for the annotation's quote; two queries."""
+    pre-fill for the annotation's quote; three queries."""
     facets = Facet.objects.filter(event__project=project).order_by(
         "event__starts", "event__name", "order", "pk"
     )

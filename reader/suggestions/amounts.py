@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 # How far a number's cue may be, in words.
 CUE_AFTER = 5
 CUE_BEFORE = 3
+LEARNT_GAP = 3  # a learnt cue word counts as this many words further away
 MAX_NUMBERS = 12  # counts read per sentence
 MONTHS = (
     "january|february|march|april|may|june|july|august|september|october|november|december"
@@ -114,7 +115,9 @@ def numbers_in(
                 # tanks is not a count of the killed.
                 apart = re.search(r"[,;(]", sentence.text[slice(*between)])
                 if gap <= allowed and not crosses and not apart:
-                    best.append((gap, facet, token.start, token.end))
+                    # A word learnt from examples gives way to one of the facet's name.
+                    rank = gap + (LEARNT_GAP if token.stem in cues.learnt else 0)
+                    best.append((rank, facet, token.start, token.end))
         if not best:
             continue
         nearest = min(gap for gap, *_ in best)

@@ -35,11 +35,13 @@ from reader.suggestions.amounts import MAX_NUMBERS, dates_in, is_count, numbers_
 from reader.suggestions.names import MAX_NAME_WORDS, NameTable, actors_in, name_table, places_in
 from reader.suggestions.reading import (
     LONG_DIGITS,
+    MAX_TOKENS,
     NUMBER_TYPES,
     Found,
     Sentence,
     Token,
     cue_score,
+    distinct_cues,
     facet_cues,
     nearest_cue,
     read_tokens,
@@ -271,7 +273,7 @@ def suggest(
     names: Sequence[KnownName],
 ) -> list[Candidate]:
     """Every candidate of the text for the facets, in text order, best first at one place."""
-    cued = [(facet, facet_cues(facet)) for facet in facets]
+    cued = distinct_cues(facets)
     table = name_table(names)
     comments = comment_ranges(text)
     candidates: list[Candidate] = []
@@ -287,12 +289,10 @@ def suggest(
         extracted = {kind: _extract(kind, sentence, table, published) for kind in kinds}
         for facet, cues in cued_here:
             for item in extracted.get(facet.value_type, []):
-                cue = cue_score(sentence, cues, item.start, item.end)
-                reach = CUE_REACH.get(facet.value_type)
                 gap = nearest_cue(sentence, cues, item.start, item.end)
-                if cue is None or (reach is not None and gap is not None and gap > reach):
+                if gap is None or gap > CUE_REACH.get(facet.value_type, MAX_TOKENS):
                     continue
-                score = round(cue * (item.score or 1.0), 3)
+                score = round(cue_score(gap) * (item.score or 1.0), 3)
                 found.append(
                     (facet, Found(item.start, item.end, item.value, score, item.entity_id))
                 )
@@ -304,9 +304,10 @@ def suggest(
 
 
 def _candidate(sentence: Sentence, facet: FacetSpec, item: Found) -> Candidate:
-    attribution = _attribution(sentence, item.start)
-    if attribution and attribution in item.value or item.value in attribution:
-        attribution = ""
+    where = item.value_start if item.value_start >= 0 else item.start
+    attribution = _attribution(sentence, where)
+    if attribution and (attribution in item.value or item.value in attribution):
+        attribution = ""  # "denied by Russia": Russia is the value, not who says it
     denies = facet.value_type != "place" and _denies(_clause(sentence, item.start, item.end))
     stance = "denies" if denies else "reports" if attribution else "asserts"
     value = " ".join(item.value.split())

@@ -10,9 +10,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from reader.suggestions.similar import fold, stem, word_set
+from reader.suggestions.similar import STOPWORDS, fold, stem, word_set
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from reader.suggestions.candidates import FacetSpec
     from reader.suggestions.names import Mention
 
@@ -42,6 +44,7 @@ EVENT_WORDS = word_set(
 GENERIC = word_set("of the a an number total count main first second")
 NUMBER_TYPES = frozenset({"number", "number_range"})
 MAX_TOKENS = 120
+EXAMPLES = 200  # a facet's examples read for cue words, at most
 WORD = re.compile(r"[^\W_]{1,40}(?:[-‐][^\W_]{1,40}){0,3}")
 # A run of digits longer than any count or date: blanked before reading, as the number
 # patterns would try every way of splitting it.
@@ -55,6 +58,7 @@ EVENT_STEMS = frozenset(stem(word) for word in EVENT_WORDS)
 @dataclass(frozen=True)
 class Cues:
     stems: frozenset[str]
+    learnt: frozenset[str] = frozenset()  # of the stems, those only the examples gave
 
     @functools.cached_property
     def compounds(self) -> tuple[str, ...]:
@@ -69,19 +73,44 @@ class Cues:
 def facet_cues(facet: FacetSpec) -> Cues:
     """The stems a facet's values are found near: its name's words, the tables' words of
     a group one of them is in, and the words that recur in its examples."""
-    named = {stem(word) for word in folded_words(facet.name)} - GENERIC
+    return _cues(facet.name, facet.value_type, facet.examples)
+
+
+@functools.lru_cache(maxsize=1024)
+def _cues(name: str, value_type: str, examples: tuple[str, ...]) -> Cues:
+    named = {stem(word) for word in folded_words(name)} - GENERIC
     stems = set(named)
     for group in GROUP_STEMS:
         if named & group:
             stems |= group
+    stems -= GENERIC
+    # Words of the examples that recur in at least two and half of them (not names,
+    # numbers or function words): "the number was 9", "the number rose to 22".
     seen: Counter[str] = Counter()
-    for example in facet.examples:
-        seen.update({stem(word) for word in folded_words(example[:1000]) if not word.isdigit()})
-    stems |= {stem for stem, count in seen.items() if count >= 2 and len(stem) >= 3}
-    stems -= GENERIC | {"the", "and"}
-    if facet.value_type not in NUMBER_TYPES and not stems & EVENT_STEMS:
+    for example in examples[:EXAMPLES]:
+        words = WORD.findall(example[:1000])
+        seen.update({stem(w.lower()) for w in words if w.islower() and w.lower() not in STOPWORDS})
+    enough = max(2, len(examples[:EXAMPLES]) // 2)
+    learnt = {word for word, count in seen.items() if count >= enough and len(word) >= 3}
+    if value_type not in NUMBER_TYPES and not named & EVENT_STEMS:
         stems |= EVENT_STEMS
-    return Cues(frozenset(stems))
+    return Cues(frozenset(stems | learnt), frozenset(learnt - stems))
+
+
+def distinct_cues(facets: Sequence[FacetSpec]) -> list[tuple[FacetSpec, Cues]]:
+    """Each facet's cues; of two count facets, a word learnt from the examples of both
+    ("soldiers" in death tolls and in the wounded) tells neither, and is left out."""
+    cued = [(facet, facet_cues(facet)) for facet in facets]
+    counts = [(f, c) for f, c in cued if f.value_type in NUMBER_TYPES]
+    seen = Counter(stem for _, cues in counts for stem in cues.stems)
+    shared = {stem for stem, count in seen.items() if count > 1}
+    distinct = []
+    for facet, cues in cued:
+        if facet.value_type in NUMBER_TYPES and facet.examples and shared & cues.stems:
+            named = _cues(facet.name, facet.value_type, ()).stems
+            cues = Cues(cues.stems - (shared - named), cues.learnt - shared)
+        distinct.append((facet, cues))
+    return distinct
 
 
 def folded_words(text: str) -> list[str]:
@@ -160,9 +189,9 @@ def nearest_cue(sentence: Sentence, cues: Cues, start: int, end: int) -> int | N
     return min(gaps) if gaps else None
 
 
-def cue_score(sentence: Sentence, cues: Cues, start: int, end: int) -> float | None:
-    gap = nearest_cue(sentence, cues, start, end)
-    return None if gap is None else max(0.7, 0.95 - 0.01 * gap)
+def cue_score(gap: int) -> float:
+    """How sure a value is for its cue's distance, in words (times, dates, places, actors)."""
+    return max(0.7, 0.95 - 0.01 * gap)
 
 
 def is_cue_word(stem: str) -> bool:

@@ -124,3 +124,14 @@ def test_every_proposed_value_parses_for_its_type(seed):
             assert 0 <= candidate.score <= 1
             count += 1
     assert count > 30
+
+
+def test_words_that_recur_in_the_examples_become_cues():
+    """Without examples "the number was 9" says nothing of deaths; with analysts' links
+    that use the word, it is heard."""
+    text = "Initially, the number was 9 then kept rising through the night."
+    assert values_for(text, TOLL) == []
+    taught = FacetSpec(1, "Death toll", "number", examples=("the number was 4", "number: 33"))
+    assert values_for(text, taught) == ["9"]
+    names = FacetSpec(1, "Death toll", "number", examples=("Balyun 4", "Balyun 33"))
+    assert "balyun" not in facet_cues(names).stems  # names in examples are not cues

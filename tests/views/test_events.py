@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils.html import escape
 
-from reader.models import Event, Facet, FacetLink
+from reader.models import Entity, Event, Facet, FacetLink
 from reader.services.events import event_create, facet_create, facet_link_create
 from reader.vocabularies import Kind
 from tests.conftest import shown
@@ -515,3 +515,17 @@ def test_link_form_prefills_each_facet_by_its_type(client, bob, project, death_t
         str(time.pk): "around 10-11pm",
     }
     assert f'data-prefills="{escape(json.dumps(prefills))}"' in body
+
+
+def test_link_form_prefills_the_most_specific_known_place(client, bob, project, death_toll):
+    place = facet_create(event=death_toll.event, name="Place", value_type="place")
+    idlib = Entity.objects.create(project=project, name="Idlib", kind="place")
+    balyun = Entity.objects.create(project=project, name="Balyun", kind="place", parent=idlib)
+    for entity in (idlib, balyun):
+        entity.aliases.create(project=project, name=entity.name, key=entity.name.lower())
+    quote = "Idlib, the strike near Idlib at Balyun"
+    document = DocumentFactory(project=project, text=f"In {quote}.")
+    annotation = AnnotationFactory(document=document, author=bob, quote=quote)
+    client.force_login(bob)
+    body = client.get(link_url(annotation), headers=HTMX).content.decode()
+    assert f"&quot;{place.pk}&quot;: &quot;Balyun&quot;" in body
