@@ -164,3 +164,24 @@ def test_similar_passages_open_side_by_side_at_the_passage(page: Page, login, al
         f".closest('.compare-pane[data-document=\"{other}\"]')"
     )
     assert in_column
+
+
+def test_edit_then_accept_with_keys(page: Page, login, bob, alice, demo_project):
+    from reader.services.projects import membership_set
+    from reader.vocabularies import Role
+
+    membership_set(project=demo_project, user=bob, role=Role.ANNOTATOR)
+    facets = new_event(demo_project, alice, FACETS[:1])
+    document = blog(demo_project)
+    login(bob)
+    page.goto(f"{document.get_absolute_url()}?suggestions=on")
+    page.locator("#reading-pane").focus()
+    step_to(page, "Idlib strike, suggested › Death toll", "33")
+    page.keyboard.press("e")
+    value = current(page).locator(".suggestion-form input[name=value]")
+    expect(value).to_be_focused()
+    value.fill("33 Turkish soldiers")
+    page.keyboard.press("Enter")
+    expect(page.locator("#reader-notice")).to_contain_text("Accepted: Death toll = 33 Turkish")
+    link = FacetLink.objects.get(facet=facets["Death toll"])
+    assert (link.value, link.author) == ("33 Turkish soldiers", bob)
