@@ -39,6 +39,10 @@ class Permission(StrEnum):
     RESTORE = "restore"  # see the trash and restore from it
     ENTITY_CHANGE = "entity_change"  # merge, split, rename entities, add aliases, set parents
     TRASH_UNDO = "trash_undo"  # put a deleted annotation back (its author: "Undo")
+    # see the engine's suggestions, accept (as they are or edited) and reject them
+    SUGGESTION_REVIEW = "suggestion_review"
+    # accept every suggestion of a cell or a source at once; compute the whole project's
+    SUGGESTION_BULK = "suggestion_bulk"
 
 
 WRITE_ROLES = frozenset({Role.OWNER, Role.ANNOTATOR})
@@ -89,6 +93,11 @@ PERMISSION_MAP: dict[Permission, list[list[Predicate]]] = {
     Permission.ENTITY_CHANGE: [[may_write]],
     # On a DeletedAnnotation, whose author_id is the deleted annotation's author.
     Permission.TRASH_UNDO: [[is_owner], [may_write, is_author]],
+    # Suggestions are unconfirmed work: viewers never see them (they read what the team
+    # confirmed); one accepted at a time is an annotation like any other, many at once an
+    # owner's call, as is the project-wide computation.
+    Permission.SUGGESTION_REVIEW: [[may_write]],
+    Permission.SUGGESTION_BULK: [[is_owner]],
 }
 
 ERROR_READ_ONLY = "Your role in this project is viewer: you can read and export, not annotate."
@@ -115,6 +124,10 @@ MESSAGES: dict[Permission, str] = {
     Permission.RESTORE: ERROR_OWNERS_ONLY.format(what="see and restore deleted annotations"),
     Permission.ENTITY_CHANGE: ERROR_READ_ONLY,
     Permission.TRASH_UNDO: ERROR_NOT_YOURS,
+    Permission.SUGGESTION_REVIEW: ERROR_READ_ONLY,
+    Permission.SUGGESTION_BULK: ERROR_OWNERS_ONLY.format(
+        what="accept many suggestions at once or compute them for the whole project"
+    ),
 }
 
 

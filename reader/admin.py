@@ -6,7 +6,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
 from reader.forms.accounts import AdminSignInForm
-from reader.models import Annotation, Document, Membership, Outlet, Project
+from reader.models import Annotation, Document, Membership, Outlet, Project, SuggestionRejection
 from reader.validators import validate_username
 
 # The admin's sign-in counts failures like the app's, so staff passwords cannot be guessed.
@@ -85,6 +85,22 @@ class AnnotationAdmin(admin.ModelAdmin):
     list_display = ["__str__", "kind", "document", "author", "modified", "version"]
     list_filter = ["kind", "document__project"]
     search_fields = ["quote_exact", "note"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(SuggestionRejection)
+class SuggestionRejectionAdmin(admin.ModelAdmin):
+    """View and delete only: deleting a rejection lets the engine propose it again."""
+
+    list_display = ["value", "facet", "document", "rejected_by", "created"]
+    list_filter = ["project"]
+    search_fields = ["value", "quote_exact"]
+    readonly_fields = ["project", "document", "facet", "start", "end", "quote_exact", "value"]
 
     def has_add_permission(self, request) -> bool:
         return False

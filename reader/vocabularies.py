@@ -258,6 +258,15 @@ class Action(models.TextChoices):
     MEMBER_JOINED = "member_joined", "joined"
     MEMBER_ROLE_SET = "member_role_set", "changed the role of"
     MEMBER_REMOVED = "member_removed", "removed"
+    SUGGESTION_ACCEPTED = "suggestion_accepted", "accepted a suggestion:"
+
+
+class SuggestionState(models.TextChoices):
+    """Where a suggestion of the engine (reader/suggestions/) stands: proposed, or decided."""
+
+    PENDING = "pending", "Proposed"
+    ACCEPTED = "accepted", "Accepted"
+    REJECTED = "rejected", "Rejected"
 
 
 class SearchSource(models.TextChoices):

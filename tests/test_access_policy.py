@@ -42,6 +42,9 @@ EXPECTED = {
     # Entities are shared, nobody's own: annotators and owners change them, viewers read.
     Permission.ENTITY_CHANGE: {OWN: {"owner", "annotator"}, OTHERS: {"owner", "annotator"}},
     Permission.TRASH_UNDO: {OWN: {"owner", "annotator"}, OTHERS: {"owner"}},
+    # Suggestions are nobody's own: annotators and owners review them, owners in bulk.
+    Permission.SUGGESTION_REVIEW: {OWN: {"owner", "annotator"}, OTHERS: {"owner", "annotator"}},
+    Permission.SUGGESTION_BULK: {OWN: {"owner"}, OTHERS: {"owner"}},
 }
 ME, SOMEONE_ELSE = 1, 2
 

@@ -26,3 +26,9 @@ from reader.models.entities import Entity, EntityAlias
 from reader.models.events import Event, Facet, FacetLink, FacetLinkQuerySet
 from reader.models.imports import PendingImport, SearchEntry
 from reader.models.projects import ApiToken, Invitation, Membership, Outlet, Project
+from reader.models.suggestions import (
+    Suggestion,
+    SuggestionQuerySet,
+    SuggestionRejection,
+    SuggestionRun,
+)

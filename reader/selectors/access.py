@@ -24,6 +24,7 @@ from reader.models import (
     Invitation,
     Membership,
     Reply,
+    Suggestion,
 )
 from reader.selectors.team import invitations_for_user
 
@@ -53,6 +54,7 @@ PROJECT_PATHS: dict[type[Model], str] = {
     FacetLink: "facet__event__project",
     Facet: "event__project",
     Entity: "project",
+    Suggestion: "project",
 }
 
 
@@ -91,6 +93,7 @@ facet_link_get_for_user = Lookup(FacetLink, "annotation__document", "facet__even
 reply_get_for_user = Lookup(Reply, "annotation__document", "author")
 facet_get_for_user = Lookup(Facet, "event__project")
 entity_get_for_user = Lookup(Entity, "project", "parent")
+suggestion_get_for_user = Lookup(Suggestion, "document__project", "facet__event")
 
 
 def membership_get_for_owner(*, user, slug: str, pk: int) -> tuple[Access, Membership]:

@@ -55,7 +55,7 @@ def link_interval(link: FacetLink | LinkView) -> Interval | None:
     )
 
 
-def _source_order(documents: list[Document]) -> list[OutletGroup]:
+def source_order(documents: list[Document]) -> list[OutletGroup]:
     """Sources grouped by outlet, outlets and documents in order of date (undated last)."""
 
     def date_key(document: Document):
@@ -181,7 +181,7 @@ def event_matrix(*, event: Event, count_all: bool = False) -> EventMatrix:
     links = event_links(event=event)
     tree = entity_tree(project_id=event.project_id)
     documents = Document.objects.filter(pk__in={link.document_id for link in links})
-    groups = _source_order(list(documents.select_related("outlet", "project").defer("text")))
+    groups = source_order(list(documents.select_related("outlet", "project").defer("text")))
     ordered = [document for group in groups for document in group.documents]
     names = {document.pk: document.outlet.name for document in ordered}
     by_cell: dict[tuple[int, int], list[LinkView]] = {}

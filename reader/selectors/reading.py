@@ -73,6 +73,7 @@ class ReaderFilters:
     kinds: frozenset[str] = frozenset(Kind.values)
     author_id: int | None = None
     open_threads: bool = False  # only annotations with replies and not resolved
+    suggestions: bool = False  # show the engine's pending suggestions (reviewers only)
 
     @property
     def active(self) -> bool:
@@ -129,6 +130,7 @@ def reader_view(
     panel: bool = True,
     version: int | None = None,
     text: str | None = None,
+    extra_spans: list[anchoring.Span] | None = None,
 ) -> ReaderView:
     """Highlights for every annotation the filters show, from light rows; full annotations
     (links, replies) for the panel's page alone, unless `panel` is off. On the latest
@@ -175,9 +177,11 @@ def reader_view(
         ),
         key=lambda row: (row[1], row[2], row[0]),
     )
-    spans = anchoring.structure_spans(text) + [
-        anchoring.Span(start, end, Highlight(pk, kind)) for pk, start, end, kind in shown
-    ]
+    spans = (
+        anchoring.structure_spans(text)
+        + [anchoring.Span(start, end, Highlight(pk, kind)) for pk, start, end, kind in shown]
+        + (extra_spans or [])
+    )
     authors = get_user_model().objects.filter(pk__in={row[4] for row in rows})
     page = [pk for pk, *_ in shown[offset : offset + PANEL_PAGE_SIZE]] if panel else []
     annotations = (

@@ -38,6 +38,7 @@ ACTIVITY_GROUPS = {
         ],
     ),
     "curation": ("Curation", [Action.ANNOTATION_ACCEPTED, Action.ANNOTATION_UNACCEPTED]),
+    "suggestions": ("Suggestions", [Action.SUGGESTION_ACCEPTED]),
     "sources": (
         "Sources and events",
         [

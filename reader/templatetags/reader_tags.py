@@ -13,6 +13,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from reader.anchoring import Segment
 from reader.sanitize import bidi_balanced, without_bidi_controls
+from reader.selectors.suggestions import SuggestionMark
 from reader.vocabularies import (
     ANCHOR_STATUSES,
     KINDS,
@@ -57,9 +58,12 @@ def _segment_html(text: str, segment: Segment, facets: dict[int, list[int]], lev
         return piece
     classes: list[str] = []
     ids: list[str] = []
+    suggested: list[str] = []
     for key in segment.keys:
         if isinstance(key, str):  # structure: a heading, a comment block
             classes.append(f"s-{key}")
+        elif isinstance(key, SuggestionMark):  # a pending suggestion: outlined, not marked
+            suggested.append(str(key.pk))
         else:  # an Annotation, or a Highlight standing for one
             marked = cast(Marked, key)
             ids.append(str(marked.pk))
@@ -72,13 +76,25 @@ def _segment_html(text: str, segment: Segment, facets: dict[int, list[int]], lev
         attributes += f' data-ann="{" ".join(ids)}"'
         if facets:
             facet_ids = sorted(
-                {f for key in segment.keys for f in facets.get(getattr(key, "pk", 0), [])}
+                {
+                    f
+                    for key in segment.keys
+                    if not isinstance(key, SuggestionMark)
+                    for f in facets.get(getattr(key, "pk", 0), [])
+                }
             )
             if facet_ids:
                 attributes += f' data-facets="{" ".join(map(str, facet_ids))}"'
-        marks = [LETTERS[cast(Marked, a).kind] for a in segment.starting if not isinstance(a, str)]
+        marks = [
+            LETTERS[cast(Marked, a).kind]
+            for a in segment.starting
+            if not isinstance(a, str | SuggestionMark)
+        ]
         if marks:
             attributes += f' data-mark="{"".join(marks)}"'
+    if suggested:
+        classes.append("sg")
+        attributes += f' data-sug="{" ".join(suggested)}"'
     if "s-heading" in classes:
         # The stored text is unchanged: the line only reads as a heading.
         attributes += f' role="heading" aria-level="{level}"'

@@ -35,6 +35,7 @@ from reader.selectors.events import event_matrix, events_with_counts
 from reader.selectors.origins import origin_matrix
 from reader.selectors.prefills import link_prefills
 from reader.selectors.side_by_side import compare_columns, event_documents
+from reader.selectors.suggestions import matrix_as_shown, matrix_with_suggestions
 from reader.services import events
 from reader.views.common import (
     HtmxHttpRequest,
@@ -96,11 +97,17 @@ def event_detail(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     facet's verdict and why."""
     access, event = event_get_for_user(user=request.user, slug=slug, pk=pk)
     count_all = _count_all(request)
+    matrix = event_matrix(event=event, count_all=count_all)
     context = {
         "access": access,
         "project": access.project,
         "event": event,
-        "matrix": event_matrix(event=event, count_all=count_all),
+        "matrix": matrix,
+        # Pending suggestions in the silent cells, for those who review them; the
+        # comparison itself (verdicts, comparison.json) never sees them.
+        "shown": matrix_with_suggestions(matrix=matrix, event=event)
+        if access.can(Permission.SUGGESTION_REVIEW)
+        else matrix_as_shown(matrix),
         "count_modes": CountMode,
         "count_query": f"?count={CountMode.ALL}" if count_all else "",
         "facet_form": FacetForm(),

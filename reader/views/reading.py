@@ -31,7 +31,7 @@ from reader.selectors.reading import (
 )
 from reader.selectors.team import invitations_for_user
 from reader.selectors.versions import version_number, version_text
-from reader.services import documents, events
+from reader.services import documents, events, suggestions
 from reader.services.locks import retry_on_conflict
 from reader.views import api
 from reader.views.common import (
@@ -42,6 +42,7 @@ from reader.views.common import (
     revision_poll,
     wants_partial,
 )
+from reader.views.suggestions import reader_suggestions
 from reader.vocabularies import Kind, OutletKind, Stance
 
 READER_BODY = "reader/document_detail.html#reader-body"
@@ -132,6 +133,7 @@ def document_create(request: HtmxHttpRequest, slug: str) -> HttpResponse:
             for message in error.messages:
                 form.add_error(None, message)
         else:
+            suggestions.suggestions_after_change(document=document)
             return redirect(document)
     status = 400 if form.is_bound else 200
     return render(
@@ -149,6 +151,7 @@ def _reader_filters(data) -> ReaderFilters:
         kinds=frozenset(shown) if shown else frozenset(Kind.values),
         author_id=id_or_none(author),
         open_threads=data.get("threads") == "open",
+        suggestions=data.get("suggestions") == "on",
     )
 
 
@@ -162,6 +165,8 @@ def _filters_query(filters: ReaderFilters) -> str:
         query["author"] = str(filters.author_id)
     if filters.open_threads:
         query["threads"] = "open"
+    if filters.suggestions:
+        query["suggestions"] = "on"
     encoded = query.urlencode()
     return f"{encoded}&" if encoded else ""
 
@@ -172,6 +177,7 @@ def _reader_context(
     """The reader's context, on the latest version or (read-only) an older `version`."""
     text = version_text(document, version) if version else None
     query = _filters_query(filters) + (f"version={version}&" if version else "")
+    shown = reader_suggestions(access=access, document=document, filters=filters, version=version)
     return {
         "access": access,
         "project": access.project,
@@ -185,7 +191,9 @@ def _reader_context(
             panel=panel,
             version=version,
             text=text,
+            extra_spans=shown.spans if shown else None,
         ),
+        "suggestions": shown,
         "stances": Stance.choices,
         "poll_seconds": settings.READER_POLL_SECONDS,
     }

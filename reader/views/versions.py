@@ -21,7 +21,7 @@ from reader.selectors.versions import (
     version_number,
 )
 from reader.selectors.versions import version_diff as diff_runs
-from reader.services import versions
+from reader.services import suggestions, versions
 from reader.views.common import HtmxHttpRequest, error_response, form_messages
 
 ERROR_DIFF_SAME = "Choose two different versions to compare."
@@ -49,6 +49,7 @@ def version_create(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse
             for message in error.messages:
                 form.add_error(None, message)
         else:
+            suggestions.suggestions_after_change(document=document)
             counts = ", ".join(f"{count} {status}" for status, count in report.counts.items())
             messages.success(request, f"Version {report.number} added: {counts}.")
             if report.to_review:

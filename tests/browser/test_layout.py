@@ -10,8 +10,9 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from reader.models import Annotation
+from reader.models import Annotation, Suggestion
 from reader.services.documents import annotation_delete
+from reader.services.suggestions import suggestions_compute
 from tests.factories import AnnotationFactory, DocumentFactory
 
 pytestmark = pytest.mark.browser
@@ -70,6 +71,16 @@ def pages_of(project, alice) -> list[str]:
     urls += [reverse("reader:project_search", args=[slug]) + "?q=soldiers"]
     urls += [compare, reverse("account"), reverse("api_docs"), reverse("password_change")]
     urls += [document.get_absolute_url() for document in project.documents.order_by("pk")[1:]]
+    # Suggestions: the reader with them on, an edit form, the owner's preview and batch.
+    suggestions_compute(document=document)
+    suggestion = Suggestion.objects.pending().filter(document=document).first()
+    assert suggestion is not None
+    urls += [
+        f"{document.get_absolute_url()}?suggestions=on",
+        reverse("reader:suggestion_edit", args=[slug, suggestion.pk]),
+        reverse("reader:suggestions_accept_all", args=[slug]) + f"?document={document.pk}",
+        reverse("reader:suggestions_batch", args=[slug]),
+    ]
     return urls
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from reader.models import Annotation, FacetLink, PendingImport
+from reader.models import Annotation, FacetLink, PendingImport, Suggestion
 from reader.services.discussion import reply_create
 from reader.services.documents import annotation_delete
 from reader.services.events import event_create, facet_create, facet_link_create
@@ -175,6 +175,46 @@ MATRIX = {
         "bob": FORBIDDEN,
         "carol": FORBIDDEN,
     },
+    # Suggestions: annotators and owners review them one at a time; owners in bulk (an
+    # empty form is a 400 for them); viewers never see them; everyone reads similar passages.
+    ("suggestion_accept", "post"): {
+        "alice": REDIRECT,
+        "dave": REDIRECT,
+        "bob": REDIRECT,
+        "carol": FORBIDDEN,
+    },
+    ("suggestion_edit", "get"): {"alice": OK, "dave": OK, "bob": OK, "carol": FORBIDDEN},
+    ("suggestion_reject", "post"): {
+        "alice": REDIRECT,
+        "dave": REDIRECT,
+        "bob": REDIRECT,
+        "carol": FORBIDDEN,
+    },
+    ("suggestions_accept_all", "get"): {
+        "alice": 400,
+        "dave": FORBIDDEN,
+        "bob": FORBIDDEN,
+        "carol": FORBIDDEN,
+    },
+    ("suggestions_accept_all", "post"): {
+        "alice": 400,
+        "dave": FORBIDDEN,
+        "bob": FORBIDDEN,
+        "carol": FORBIDDEN,
+    },
+    ("suggestions_batch", "get"): {
+        "alice": OK,
+        "dave": FORBIDDEN,
+        "bob": FORBIDDEN,
+        "carol": FORBIDDEN,
+    },
+    ("suggestions_batch", "post"): {
+        "alice": REDIRECT,
+        "dave": FORBIDDEN,
+        "bob": FORBIDDEN,
+        "carol": FORBIDDEN,
+    },
+    ("similar_passages", "get"): {"alice": 400, "dave": 400, "bob": 400, "carol": 400},
 }
 PROJECT_URLS = {name for name, _ in MATRIX}
 
@@ -203,9 +243,20 @@ def targets(document, dave):
         filename="empty.json",
         payload="[]",
     )
+    suggestion = Suggestion.objects.create(
+        project=document.project,
+        document=document,
+        text_version=document.text_version,
+        facet=facet,
+        start=document.text.index("36"),
+        end=document.text.index("36") + 2,
+        quote_exact="36",
+        value="36",
+    )
     return {
         "document": document,
         "annotation": annotation,
+        "suggestion": suggestion,
         "event": event,
         "facet": facet,
         "entity": named.entity,
@@ -265,6 +316,10 @@ URL_TARGETS = {
     "anchor_accept": "annotation",
     "anchor_move": "annotation",
     "anchor_orphan": "annotation",
+    "suggestion_accept": "suggestion",
+    "suggestion_edit": "suggestion",
+    "suggestion_reject": "suggestion",
+    "similar_passages": "document",
 }
 
 

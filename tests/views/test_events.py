@@ -257,8 +257,9 @@ def test_matrix_query_count_is_fixed(
         _link(document, bob, death_toll, "30 dead", str(30 + index % 3))
     client.force_login(bob)
     # session, user, membership + project, event + project, facets, links (as rows), their
-    # attributions, the project's entities, documents + outlets + project
-    with django_assert_num_queries(9):
+    # attributions, the project's entities, documents + outlets + project, and (for
+    # those who review suggestions) the pending suggestions per cell
+    with django_assert_num_queries(10):
         response = client.get(event.get_absolute_url())
     assert response.content.decode().count('class="cell-link') == links
     json_url = reverse("reader:event_comparison_json", args=["idlib", event.pk])
