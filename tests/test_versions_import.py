@@ -145,6 +145,20 @@ def test_the_w3c_round_trip_keeps_old_versions_selectors_and_states(source, alic
     )
 
 
+def test_an_export_re_imported_after_its_annotations_moved_finds_each_of_them(source, alice):
+    """Reader's own IRIs are known again by the time they were made when a new version
+    (or an accepted review) moved their span since the export: nothing comes in twice."""
+    exported = w3c_items(source)
+    before = Annotation.objects.filter(document=source).count()
+    versions.version_create(document=source, text="UPDATE 3: calm at noon.\n" + V3, added_by=alice)
+    source.refresh_from_db()
+    assert Annotation.objects.filter(document=source, anchor_status="moved").exists()
+    report = w3c_import(data=exported, document=source, default_author=alice)
+    assert report.existing["annotations"] == before
+    assert not report.created["annotations"]
+    assert Annotation.objects.filter(document=source).count() == before
+
+
 def _foreign(quote: str, state) -> dict:
     """A client's annotation: a quote only, and the state it read the source in."""
     return {

@@ -7,6 +7,7 @@ does not grow with the number of annotations.
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 from collections.abc import Iterable, Iterator
@@ -338,7 +339,14 @@ def existing_annotation(record: dict, document: Document) -> Annotation | None:
         return None
     found = Q(pk__in=[])
     if identifier:
-        found |= Q(via=identifier) | (_own(identifier, document) & Q(start=record["span"][0]))
+        # One of this project's own IRIs names that annotation here, but the same project
+        # on another instance may have given its number to another one: it must also start
+        # where the record does, or have been made when the record says (to the second, as
+        # exports write it), which still holds after the span moved.
+        same = Q(start=record["span"][0])
+        if created := record.get("created"):
+            same |= Q(created__gte=created, created__lt=created + datetime.timedelta(seconds=1))
+        found |= Q(via=identifier) | (_own(identifier, document) & same)
     if canonical:
         found |= Q(canonical=canonical)
     return Annotation.objects.filter(found, document=document).order_by("pk").first()

@@ -17,6 +17,7 @@ What `foreign` holds, each key only when needed (w3c.w3c_annotation writes it ba
 
 from __future__ import annotations
 
+import datetime
 import re
 
 from reader import anchoring
@@ -377,6 +378,7 @@ def read_annotation(
         "author": nickname if isinstance(nickname, str) else None,
         "canonical": _iri(annotation.get("canonical")),
         "via": identifier or "",
+        "created": _moment_or_none(annotation.get("created")),
         "foreign": foreign,
     }
     label = f"annotation {identifier or f'at item {index}'}"
@@ -392,3 +394,14 @@ def project_facets(project_id: int) -> dict:
         found[(facet.event.name, facet.name)] = facet
         found[facet.pk] = facet
     return found
+
+
+def _moment_or_none(value) -> datetime.datetime | None:
+    """The annotation's `created`, when it is a valid time: how an import knows one of
+    Reader's own annotations again after its span moved (a new version, an accepted
+    review). The server assigns its own `created` to what it stores, so a bad one is no
+    problem of the import's."""
+    try:
+        return parse_moment(value)
+    except ValueError:
+        return None
