@@ -22,7 +22,7 @@ from reader.selectors.versions import (
 )
 from reader.selectors.versions import version_diff as diff_runs
 from reader.services import versions
-from reader.views.common import HtmxHttpRequest, error_response, form_messages
+from reader.views.common import HtmxHttpRequest, error_response, form_messages, form_saved
 
 ERROR_DIFF_SAME = "Choose two different versions to compare."
 
@@ -40,20 +40,18 @@ def version_create(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse
         user=request.user, slug=slug, pk=pk, permission=Permission.ANNOTATE
     )
     form = VersionForm(request.POST, request.FILES) if request.method == "POST" else VersionForm()
-    if form.is_bound and form.is_valid():
-        try:
-            report = versions.version_create(
-                document=document, text=form.cleaned_data["source_text"], added_by=request.user
-            )
-        except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
-        else:
-            counts = ", ".join(f"{count} {status}" for status, count in report.counts.items())
-            messages.success(request, f"Version {report.number} added: {counts}.")
-            if report.to_review:
-                return redirect("reader:anchor_review", slug=slug, pk=pk)
-            return redirect(document)
+    report = form_saved(
+        form,
+        lambda data: versions.version_create(
+            document=document, text=data["source_text"], added_by=request.user
+        ),
+    )
+    if report is not None:
+        counts = ", ".join(f"{count} {status}" for status, count in report.counts.items())
+        messages.success(request, f"Version {report.number} added: {counts}.")
+        if report.to_review:
+            return redirect("reader:anchor_review", slug=slug, pk=pk)
+        return redirect(document)
     context = {
         "access": access,
         "project": access.project,
