@@ -84,6 +84,13 @@ def form_write(
     return done(written)
 
 
+def form_posted(request, form_class, **kwargs):
+    """The form bound to a POST's data and files, or an empty one for a GET."""
+    if request.method == "POST":
+        return form_class(request.POST, request.FILES, **kwargs)
+    return form_class(**kwargs)
+
+
 def form_saved(form, write: Callable[[dict], T]) -> T | None:
     """What `write` (a service called with the cleaned data) returned; None when the form
     is unbound or invalid, or the service refused (its messages then join the form's

@@ -38,6 +38,7 @@ from reader.views.common import (
     HtmxHttpRequest,
     error_response,
     form_messages,
+    form_posted,
     form_saved,
     id_or_none,
     revision_poll,
@@ -97,10 +98,7 @@ def document_list(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def document_create(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     access = project_access(user=request.user, slug=slug, permission=Permission.ANNOTATE)
-    if request.method == "POST":
-        form = DocumentForm(request.POST, request.FILES, project=access.project)
-    else:
-        form = DocumentForm(project=access.project)
+    form = form_posted(request, DocumentForm, project=access.project)
     if form.is_bound and form.is_valid() and form.cleaned_data["preview"]:
         # A file or page read for the user to check: the form again, filled in, unsaved.
         context = {

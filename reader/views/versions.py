@@ -22,7 +22,13 @@ from reader.selectors.versions import (
 )
 from reader.selectors.versions import version_diff as diff_runs
 from reader.services import versions
-from reader.views.common import HtmxHttpRequest, error_response, form_messages, form_saved
+from reader.views.common import (
+    HtmxHttpRequest,
+    error_response,
+    form_messages,
+    form_posted,
+    form_saved,
+)
 
 ERROR_DIFF_SAME = "Choose two different versions to compare."
 
@@ -39,7 +45,7 @@ def version_create(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse
     access, document = document_get_for_user(
         user=request.user, slug=slug, pk=pk, permission=Permission.ANNOTATE
     )
-    form = VersionForm(request.POST, request.FILES) if request.method == "POST" else VersionForm()
+    form = form_posted(request, VersionForm)
     report = form_saved(
         form,
         lambda data: versions.version_create(
