@@ -18,9 +18,13 @@ from reader.formats.sources import (
     zip_entries,
 )
 from reader.models import Project
-from reader.services.documents import document_create, outlet_get_or_create
+from reader.services.documents import outlet_get_or_create
 from reader.services.imports import ImportRefused, ImportReport, dry_run_rollback, import_record
-from reader.services.sources import ERROR_ZIP_TOO_BIG, MAX_ZIP_BYTES, source_origin, source_title
+from reader.services.sources import (
+    ERROR_ZIP_TOO_BIG,
+    MAX_ZIP_BYTES,
+    document_create_from_source,
+)
 from reader.vocabularies import OutletKind
 
 MAX_TEXT_BYTES = 5 * 1024 * 1024
@@ -94,13 +98,8 @@ def texts_import(
             digest = anchoring.content_hash(extracted.text)
             existed = project.documents.filter(content_hash=digest).exists()
             if not existed:
-                document_create(
-                    project=project,
-                    outlet=outlet,
-                    title=source_title(extracted),
-                    text=extracted.text,
-                    published=extracted.published,
-                    origin=source_origin(extracted, name),
+                document_create_from_source(
+                    project=project, outlet=outlet, name=name, extracted=extracted
                 )
             report.count("documents", existed=existed)
             if progress:

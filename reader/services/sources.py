@@ -39,13 +39,20 @@ class SourceOutcome:
     document: Document | None = None
 
 
-def source_title(extracted: Extracted) -> str:
-    return (extracted.title or title_from_text(extracted.text))[:TITLE_LIMIT]
-
-
-def source_origin(extracted: Extracted, name: str) -> str:
-    """Where it came from: the address a saved page says it had, else the file's name."""
-    return (extracted.url or name)[:ORIGIN_LIMIT]
+def document_create_from_source(
+    *, project: Project, outlet: Outlet, name: str, extracted: Extracted, added_by=None
+) -> Document:
+    """The document of one source file: its own title, else one from its text; its origin the
+    address a saved page says it had, else the file's name."""
+    return document_create(
+        project=project,
+        outlet=outlet,
+        title=(extracted.title or title_from_text(extracted.text))[:TITLE_LIMIT],
+        text=extracted.text,
+        published=extracted.published,
+        origin=(extracted.url or name)[:ORIGIN_LIMIT],
+        added_by=added_by,
+    )
 
 
 def _add_one(
@@ -72,14 +79,8 @@ def _add_one(
             document=existing,
         )
     try:
-        document = document_create(
-            project=project,
-            outlet=outlet,
-            title=source_title(extracted),
-            text=extracted.text,
-            published=extracted.published,
-            origin=source_origin(extracted, name),
-            added_by=added_by,
+        document = document_create_from_source(
+            project=project, outlet=outlet, name=name, extracted=extracted, added_by=added_by
         )
     except ValidationError as error:
         return SourceOutcome(name=name, status=REFUSED, message=" ".join(error.messages))

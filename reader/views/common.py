@@ -84,6 +84,27 @@ def form_write(
     return done(written)
 
 
+def form_posted(request, form_class, **kwargs):
+    """The form bound to a POST's data and files, or an empty one for a GET."""
+    if request.method == "POST":
+        return form_class(request.POST, request.FILES, **kwargs)
+    return form_class(**kwargs)
+
+
+def form_saved(form, write: Callable[[dict], T]) -> T | None:
+    """What `write` (a service called with the cleaned data) returned; None when the form
+    is unbound or invalid, or the service refused (its messages then join the form's
+    errors, for the form's page again)."""
+    if not form.is_valid():
+        return None
+    try:
+        return write(form.cleaned_data)
+    except ValidationError as error:
+        for message in error.messages:
+            form.add_error(None, message)
+        return None
+
+
 def annotation_item_response(request, access, annotation) -> HttpResponse:
     """After a change to one annotation: its panel item for htmx, else back to the reader
     at it (post/redirect/get)."""

@@ -42,6 +42,7 @@ from reader.views.common import (
     annotation_item_response,
     error_response,
     form_messages,
+    form_saved,
     form_write,
     id_or_none,
     revision_poll,
@@ -73,16 +74,11 @@ def event_list(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 def event_create(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     access = project_access(user=request.user, slug=slug, permission=Permission.ANNOTATE)
     form = EventForm(request.POST)
-    if form.is_valid():
-        try:
-            event = events.event_create(
-                project=access.project, actor=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
-        else:
-            return redirect(event)
+    event = form_saved(
+        form, lambda data: events.event_create(project=access.project, actor=request.user, **data)
+    )
+    if event is not None:
+        return redirect(event)
     return _event_list_page(request, access, form, status=400)
 
 

@@ -20,16 +20,14 @@ from reader.services.imports import (
     pending_import_create,
     pending_import_delete,
 )
+from reader.views.common import form_posted
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_upload(request: HttpRequest, slug: str) -> HttpResponse:
     access = project_access(user=request.user, slug=slug, permission=Permission.ANNOTATE)
-    if request.method == "POST":
-        form = ImportForm(request.POST, request.FILES, project=access.project)
-    else:
-        form = ImportForm(project=access.project)
+    form = form_posted(request, ImportForm, project=access.project)
     problems: list[str] = []
     if form.is_bound and form.is_valid():
         format = FORMATS[form.cleaned_data["kind"]]

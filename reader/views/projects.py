@@ -24,6 +24,7 @@ from reader.selectors.access import (
 )
 from reader.selectors.team import invitations_pending
 from reader.services import projects
+from reader.views.common import form_saved
 from reader.vocabularies import Role
 
 
@@ -32,14 +33,9 @@ from reader.vocabularies import Role
 def project_create(request: HttpRequest) -> HttpResponse:
     """Anyone signed in can start a project, and owns it."""
     form = ProjectForm(request.POST if request.method == "POST" else None)
-    if form.is_bound and form.is_valid():
-        try:
-            project = projects.project_create(owner=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
-        else:
-            return redirect(project)
+    project = form_saved(form, lambda data: projects.project_create(owner=request.user, **data))
+    if project is not None:
+        return redirect(project)
     status = 400 if form.is_bound else 200
     return render(request, "reader/project_form.html", {"form": form}, status=status)
 

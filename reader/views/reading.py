@@ -14,7 +14,7 @@ from django_htmx.http import reswap, retarget
 from reader.access import Permission
 from reader.forms.annotations import AnnotationCreateForm, AnnotationUpdateForm
 from reader.forms.documents import DocumentForm
-from reader.models import DocumentRevision
+from reader.models import Document, DocumentRevision
 from reader.selectors.access import (
     annotation_get_for_user,
     document_get_for_user,
@@ -38,6 +38,8 @@ from reader.views.common import (
     HtmxHttpRequest,
     error_response,
     form_messages,
+    form_posted,
+    form_saved,
     id_or_none,
     revision_poll,
     wants_partial,
@@ -97,10 +99,7 @@ def document_list(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def document_create(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     access = project_access(user=request.user, slug=slug, permission=Permission.ANNOTATE)
-    if request.method == "POST":
-        form = DocumentForm(request.POST, request.FILES, project=access.project)
-    else:
-        form = DocumentForm(project=access.project)
+    form = form_posted(request, DocumentForm, project=access.project)
     if form.is_bound and form.is_valid() and form.cleaned_data["preview"]:
         # A file or page read for the user to check: the form again, filled in, unsaved.
         context = {
@@ -111,30 +110,28 @@ def document_create(request: HtmxHttpRequest, slug: str) -> HttpResponse:
             "all_text_used": form.cleaned_data["all_text_used"],
         }
         return render(request, "reader/document_form.html", context)
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        try:
-            # One transaction: a refused text must not leave its new outlet behind.
-            with transaction.atomic():
-                outlet = data["outlet"] or documents.outlet_get_or_create(
-                    project=access.project, name=data["new_outlet"], kind=data["new_outlet_kind"]
-                )
-                document = documents.document_create(
-                    project=access.project,
-                    outlet=outlet,
-                    title=data["title"],
-                    text=data["source_text"],
-                    published=data["published"],
-                    origin=data["origin"],
-                    language=data["language"],
-                    added_by=request.user,
-                )
-        except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
-        else:
-            suggestions.suggestions_after_change(document=document)
-            return redirect(document)
+
+    def write(data: dict) -> Document:
+        # One transaction: a refused text must not leave its new outlet behind.
+        with transaction.atomic():
+            outlet = data["outlet"] or documents.outlet_get_or_create(
+                project=access.project, name=data["new_outlet"], kind=data["new_outlet_kind"]
+            )
+            return documents.document_create(
+                project=access.project,
+                outlet=outlet,
+                title=data["title"],
+                text=data["source_text"],
+                published=data["published"],
+                origin=data["origin"],
+                language=data["language"],
+                added_by=request.user,
+            )
+
+    document = form_saved(form, write)
+    if document is not None:
+        suggestions.suggestions_after_change(document=document)
+        return redirect(document)
     status = 400 if form.is_bound else 200
     return render(
         request,

@@ -19,7 +19,7 @@ from reader.forms.documents import DocumentUploadForm
 from reader.selectors.access import project_access
 from reader.services import documents
 from reader.services.sources import ADDED, PRESENT, REFUSED, sources_add
-from reader.views.common import HtmxHttpRequest, wants_partial
+from reader.views.common import HtmxHttpRequest, form_posted, wants_partial
 
 
 @login_required
@@ -34,10 +34,7 @@ def document_upload(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         "kinds": KINDS_TEXT,
         "accept": ",".join(sorted(SUFFIXES | {".zip"})),
     }
-    if request.method == "POST":
-        form = DocumentUploadForm(request.POST, request.FILES, project=access.project)
-    else:
-        form = DocumentUploadForm(project=access.project)
+    form = form_posted(request, DocumentUploadForm, project=access.project)
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         outlet = data["outlet"] or documents.outlet_get_or_create(

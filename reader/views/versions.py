@@ -22,7 +22,13 @@ from reader.selectors.versions import (
 )
 from reader.selectors.versions import version_diff as diff_runs
 from reader.services import suggestions, versions
-from reader.views.common import HtmxHttpRequest, error_response, form_messages
+from reader.views.common import (
+    HtmxHttpRequest,
+    error_response,
+    form_messages,
+    form_posted,
+    form_saved,
+)
 
 ERROR_DIFF_SAME = "Choose two different versions to compare."
 
@@ -39,22 +45,20 @@ def version_create(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse
     access, document = document_get_for_user(
         user=request.user, slug=slug, pk=pk, permission=Permission.ANNOTATE
     )
-    form = VersionForm(request.POST, request.FILES) if request.method == "POST" else VersionForm()
-    if form.is_bound and form.is_valid():
-        try:
-            report = versions.version_create(
-                document=document, text=form.cleaned_data["source_text"], added_by=request.user
-            )
-        except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
-        else:
-            suggestions.suggestions_after_change(document=document)
-            counts = ", ".join(f"{count} {status}" for status, count in report.counts.items())
-            messages.success(request, f"Version {report.number} added: {counts}.")
-            if report.to_review:
-                return redirect("reader:anchor_review", slug=slug, pk=pk)
-            return redirect(document)
+    form = form_posted(request, VersionForm)
+    report = form_saved(
+        form,
+        lambda data: versions.version_create(
+            document=document, text=data["source_text"], added_by=request.user
+        ),
+    )
+    if report is not None:
+        suggestions.suggestions_after_change(document=document)
+        counts = ", ".join(f"{count} {status}" for status, count in report.counts.items())
+        messages.success(request, f"Version {report.number} added: {counts}.")
+        if report.to_review:
+            return redirect("reader:anchor_review", slug=slug, pk=pk)
+        return redirect(document)
     context = {
         "access": access,
         "project": access.project,
