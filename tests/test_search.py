@@ -322,7 +322,7 @@ def test_few_and_many_matches_give_the_same_pages(corpus, project, alice, bob, m
 
 def test_sqlite_reads_a_common_words_page_off_the_order_index(corpus, project):
     if connection.vendor != "sqlite":
-        pytest.skip("the order index is SQLite's (migration 0017)")
+        pytest.skip("the order index is SQLite's (migration 0018)")
     entries = SearchEntry.objects.filter(project=project).annotate(
         source_rank=search_selectors._source_rank()
     )

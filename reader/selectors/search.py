@@ -28,7 +28,7 @@ QUERY_LIMIT = 200  # characters of the query used
 TERMS_LIMIT = 8
 PAGE_SIZE = 30
 # Beyond this many matches, or when the page lies in the first 1 / WALK_SHARE of them, the
-# database walks its order index (SQLite: migration 0017) and stops at the page; otherwise
+# database walks its order index (SQLite: migration 0018) and stops at the page; otherwise
 # the page is cut from all the matches' sort keys, sorted here.
 SORT_HERE = 2_000
 WALK_SHARE = 4
@@ -238,7 +238,7 @@ def _page_ids(entries: QuerySet, *, total: int, offset: int) -> list[int]:
     (within a source, documents and starts are all set or all None). One query either way.
 
     Many matches, or a page among the first of them: the database's page, which on SQLite
-    walks the index on this very order (migration 0017) and stops at the page instead of
+    walks the index on this very order (migration 0018) and stops at the page instead of
     sorting every match for 30. A page deep among few matches (a rare word: the walk would
     cross the whole index): their keys, sorted here."""
     walk = total > SORT_HERE or (offset + PAGE_SIZE) * WALK_SHARE <= total
@@ -256,7 +256,7 @@ def _page_ids(entries: QuerySet, *, total: int, offset: int) -> list[int]:
 
 # The order of SOURCE_ORDER as a number, written out (no parameters): SQLite uses an index
 # on an expression only for the same expression, and its index searchentry_order (migration
-# 0017) is on this one. Keep the two alike; a test checks that the plan uses the index.
+# 0018) is on this one. Keep the two alike; a test checks that the plan uses the index.
 SOURCE_RANK_SQL = (
     "CASE reader_searchentry.source "
     + " ".join(f"WHEN '{source.value}' THEN {rank}" for rank, source in enumerate(SOURCE_ORDER))

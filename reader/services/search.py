@@ -217,7 +217,7 @@ def search_rebuild(*, project_id: int | None = None, get_model=None, entities: b
     """Every entry again from the rows, for one project or all; for the migration (with
     its historical models), for data written around the services (bench/corpus.py), and
     as `manage.py search_rebuild`. Returns the number of entries. `entities=False` is for
-    migration 0015, whose SearchEntry has no entity yet (migration 0016 adds them)."""
+    migration 0015, whose SearchEntry has no entity yet (migration 0017 adds them)."""
     get = get_model or global_apps.get_model
     SearchEntry = get("reader", "SearchEntry")
     Document = get("reader", "Document")
@@ -282,7 +282,7 @@ def _entity_rows(get, scope: dict, SearchEntry) -> list:
 
 
 def entity_search_rebuild(*, get_model=None) -> int:
-    """The entities' entries alone, again (migration 0016)."""
+    """The entities' entries alone, again (migration 0017)."""
     get = get_model or global_apps.get_model
     SearchEntry = get("reader", "SearchEntry")
     SearchEntry.objects.filter(source=SearchSource.ENTITY).delete()
