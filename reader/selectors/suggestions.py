@@ -15,7 +15,6 @@ from django.db.models import Count, F, Min, Q, QuerySet
 from reader import anchoring
 from reader.models import (
     Document,
-    EntityAlias,
     Event,
     Facet,
     FacetLink,
@@ -25,6 +24,7 @@ from reader.models import (
 from reader.selectors.common import NULLS_FIRST
 from reader.selectors.events import source_order
 from reader.selectors.matrix_views import EventMatrix, MatrixCell, MatrixRow
+from reader.selectors.prefills import project_names
 from reader.suggestions.candidates import FacetSpec, KnownName
 
 # Quotes of existing links the engine is given per facet, as examples of what it asks.
@@ -41,24 +41,22 @@ class EngineInputs:
 
 
 def suggestion_inputs(*, project_id: int) -> EngineInputs:
-    """Two queries. The digest changes when a facet is added, renamed or retyped and when
-    an entity name is added, merged, split or renamed: then suggestions are stale."""
+    """Two queries. The digest changes when a facet is added, renamed or retyped, when
+    an entity name is added, merged, split or renamed, or an entity gets another parent:
+    then suggestions are stale."""
     facets = tuple(
         FacetSpec(id=pk, name=name, value_type=value_type)
         for pk, name, value_type in Facet.objects.filter(event__project_id=project_id)
         .order_by("pk")
         .values_list("pk", "name", "value_type")
     )
-    names = tuple(
-        KnownName(text=name, entity_id=entity_id, kind=kind)
-        for name, entity_id, kind in EntityAlias.objects.filter(project_id=project_id)
-        .order_by("pk")
-        .values_list("name", "entity_id", "entity__kind")
-    )
+    # With the entities that contain each name, so that "Balyun, Idlib, Syria" proposes
+    # Balyun alone; a new parent makes the suggestions stale like a new name.
+    names = tuple(project_names(project=project_id))
     payload = json.dumps(
         [
             [[f.id, f.name, f.value_type] for f in facets],
-            [[n.text, n.entity_id, n.kind] for n in names],
+            [[n.text, n.entity_id, n.kind, list(n.within)] for n in names],
         ],
         ensure_ascii=False,
     )
