@@ -40,7 +40,6 @@ def _token_hash(token: str) -> str:
 
 
 @transaction.atomic
-@transaction.atomic
 def account_reset_password(*, username: str, project: Project, role: str) -> tuple[object, str]:
     """Create the account or give it a new random password, as a member of `project` with
     `role`; return it with the password, to show once (the local demo account)."""
