@@ -100,13 +100,8 @@ class ValueType(models.TextChoices):
     PLACE = "place", "Place"
 
 
-# The value types whose values name an entity (resolved through the project's aliases), and
-# the role each gives the name when it is read (reader/entities.py).
-ENTITY_ROLES: dict[str, str] = {
-    ValueType.ACTOR: "actor",
-    ValueType.PLACE: "place",
-    ValueType.TEXT: "text",
-}
+# What each value type reads, compares, shows and suggests: its entry of
+# reader/values.py VALUE_TYPES.
 
 
 class EntityKind(models.TextChoices):

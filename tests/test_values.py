@@ -8,7 +8,8 @@ from reader.claims import Claim, agree
 from reader.comparison import compare
 from reader.quantities import Interval, hedge_margin, parse_quantity, quantities_in
 from reader.times import parse_time_of_day
-from reader.values import parse_value, suggested_value, values_in
+from reader.values import VALUE_TYPES, parse_value, spec_for, suggested_value, values_in
+from reader.vocabularies import ValueType
 
 
 def claim(value: str, value_type: str = "number", *, source: int = 1, **fields) -> Claim:
@@ -237,3 +238,10 @@ def test_quantities_in_a_quote_are_listed_in_order():
     ]
     assert values_in("time", "from 10 p.m. until 11:30") == ["10 p.m.", "until 11:30"]
     assert values_in("place", "Balyun") == []
+
+
+def test_every_value_type_has_one_entry_and_others_read_as_text():
+    assert list(VALUE_TYPES) == list(ValueType)
+    assert all(key == spec.value_type for key, spec in VALUE_TYPES.items())
+    assert spec_for("no such type") is VALUE_TYPES[ValueType.TEXT]
+    assert parse_value("no such type", "33") is None

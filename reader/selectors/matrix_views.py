@@ -11,9 +11,9 @@ from reader import charts
 from reader.comparison import Claim, FacetComparison, Trail
 from reader.models import Document, Event, Facet
 from reader.selectors.entities import EntityInfo, EntityTree
+from reader.values import ENTITY_ROLES
 from reader.vocabularies import (
     COMPARE_LEVELS,
-    ENTITY_ROLES,
     KINDS,
     NEEDS_REVIEW,
     STANCES_AGAINST,
