@@ -45,7 +45,7 @@ from reader.suggestions.reading import (
     nearest_cue,
     read_tokens,
 )
-from reader.suggestions.similar import fold, sentences, word_set
+from reader.suggestions.similar import fold, lines, sentences, word_set
 
 MIN_SCORE = 0.5
 REPORT_VERBS = word_set(
@@ -118,12 +118,8 @@ def comment_ranges(text: str) -> list[tuple[int, int]]:
     ranges: list[tuple[int, int]] = []
     thread_start: int | None = None
     last_end = 0
-    position = 0
-    while position <= len(text):
-        line_end = text.find("\n", position)
-        if line_end == -1:
-            line_end = len(text)
-        line = text[position:line_end]
+    for position, line in lines(text):
+        line_end = position + len(line)
         if _comment_header(line):
             if thread_start is None:
                 thread_start = position + len(line) - len(line.lstrip())
@@ -134,7 +130,6 @@ def comment_ranges(text: str) -> list[tuple[int, int]]:
                 thread_start = None
             elif line.strip():
                 last_end = line_end
-        position = line_end + 1
     if thread_start is not None:
         ranges.append((thread_start, last_end))
     return ranges
