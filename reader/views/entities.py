@@ -22,6 +22,7 @@ from reader.selectors.access import entity_get_for_user, project_access
 from reader.selectors.entities import entities_for_project
 from reader.services import entities
 from reader.views.common import form_write, id_or_none
+from reader.views.events import count_query, counts_all
 from reader.vocabularies import EntityKind
 
 
@@ -43,8 +44,7 @@ def _back(request: HttpRequest, access, entity_pk: int | None = None) -> HttpRes
     event_pk = id_or_none(request.POST.get("event", ""))
     event = Event.objects.filter(project=access.project, pk=event_pk).first() if event_pk else None
     if event is not None:
-        query = "?count=all" if request.POST.get("count") == "all" else ""
-        return redirect(f"{event.get_absolute_url()}{query}")
+        return redirect(f"{event.get_absolute_url()}{count_query(counts_all(request.POST))}")
     anchor = f"#entity-{entity_pk}" if entity_pk else ""
     return redirect(reverse("reader:entity_list", args=[access.project.slug]) + anchor)
 
