@@ -5,7 +5,8 @@ reader/quantities.py, times and dates by reader/times.py, names by reader/entiti
 pure functions, no Django. Two values disagree when their intervals do not overlap.
 
 Adding a value type: a member of vocabularies.ValueType, its entry in VALUE_TYPES (with
-the functions of its own module), and `manage.py makemigrations` for the choices.
+the functions of its own module), its name in formats/comparison.schema.json, and
+`manage.py makemigrations` for the choices.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from reader.quantities import Interval
 from reader.suggestions import amounts, names
 from reader.suggestions.names import NameTable
 from reader.suggestions.reading import Found, Sentence
-from reader.vocabularies import ValueType
 
 Day = datetime.date | datetime.datetime | None
 
@@ -52,7 +52,9 @@ class ValueTypeSpec:
     """What one value type reads, compares, shows and suggests. The defaults are a text's:
     compared as written (case and spacing aside), never suggested."""
 
-    value_type: ValueType
+    # A reader.vocabularies.ValueType value (a string here: this module imports no
+    # Django; tests/test_values.py holds the two to each other).
+    value_type: str
     # The comparable form, an interval; None: compared as written, or as entities.
     parse: Parse | None = None
     # The parts of a quote that could state a value, as written (the link form's pre-fill).
@@ -84,7 +86,7 @@ def _parse_number(written: str, *, base: Day, language: str) -> Interval | None:
 
 
 _NUMBER = ValueTypeSpec(
-    ValueType.NUMBER,
+    "number",
     parse=_parse_number,
     find=quantities.quantities_in,
     numeric=True,
@@ -96,10 +98,10 @@ VALUE_TYPES: dict[str, ValueTypeSpec] = {
     spec.value_type: spec
     for spec in [
         _NUMBER,
-        replace(_NUMBER, value_type=ValueType.NUMBER_RANGE),
-        ValueTypeSpec(ValueType.TEXT, entity_role="text"),
+        replace(_NUMBER, value_type="number_range"),
+        ValueTypeSpec("text", entity_role="text"),
         ValueTypeSpec(
-            ValueType.ACTOR,
+            "actor",
             entity_role="actor",
             # Actors compare at the top level (Syrian Air Force and Syrian government
             # forces are both Syria); places and texts as linked.
@@ -111,7 +113,7 @@ VALUE_TYPES: dict[str, ValueTypeSpec] = {
             same_by_name=True,
         ),
         ValueTypeSpec(
-            ValueType.TIME,
+            "time",
             parse=times.parse_moment,
             find=times.times_in,
             close=times.times_close,
@@ -123,7 +125,7 @@ VALUE_TYPES: dict[str, ValueTypeSpec] = {
             ),
         ),
         ValueTypeSpec(
-            ValueType.DATE,
+            "date",
             parse=times.parse_date,
             close=times.days_close,
             unit="day",
@@ -134,7 +136,7 @@ VALUE_TYPES: dict[str, ValueTypeSpec] = {
             ),
         ),
         ValueTypeSpec(
-            ValueType.PLACE,
+            "place",
             entity_role="place",
             suggest=lambda sentence, table, published, chosen: names.places_in(sentence, table),
             cue_reach=10,
@@ -153,7 +155,7 @@ ENTITY_ROLES: dict[str, str] = {
 
 def spec_for(value_type: str) -> ValueTypeSpec:
     """The value type's entry; a value type Reader does not know reads as text."""
-    return VALUE_TYPES.get(value_type) or VALUE_TYPES[ValueType.TEXT]
+    return VALUE_TYPES.get(value_type) or VALUE_TYPES["text"]
 
 
 def parse_value(
