@@ -12,9 +12,9 @@ Django: the facet matrix and comparison.json both render what `compare` returns.
 - A denial contradicts an affirmation of the same thing or of something inside it; a
   denial of X does not contradict an affirmation of Y.
 - A dispute is minor when every pair of disagreeing groups is close (numbers within 5% or
-  1, times within 30 minutes, dates within a day) or only spelt differently; otherwise
-  major. When the only disagreement is between likely spelling variants, the verdict is
-  "possible variant".
+  1, times within 30 minutes, dates within a day: each value type's `close`, in
+  reader/values.py) or only spelt differently; otherwise major. When the only
+  disagreement is between likely spelling variants, the verdict is "possible variant".
 """
 
 from __future__ import annotations

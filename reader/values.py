@@ -146,7 +146,6 @@ VALUE_TYPES: dict[str, ValueTypeSpec] = {
     ]
 }
 
-NUMERIC_TYPES = frozenset(t for t, spec in VALUE_TYPES.items() if spec.numeric)
 # The value types whose values name an entity, and the role each reads the name in.
 ENTITY_ROLES: dict[str, str] = {
     t: spec.entity_role for t, spec in VALUE_TYPES.items() if spec.entity_role
