@@ -10,10 +10,9 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from reader import dates
 from reader.dates import MINUTES_PER_DAY
 from reader.quantities import Interval, quantities_in
-from reader.values import NUMERIC_TYPES, normalise_text_value
+from reader.values import normalise_text_value, spec_for
 
 
 @dataclass(slots=True)
@@ -176,7 +175,7 @@ def _intersection(intervals: Iterable[Interval]) -> Interval | None:
 def claim_label(claim: Claim, value_type: str) -> str:
     """A value as the group's label shows it: the quantity alone ("at least 36" of
     "killing at least 36"), anything else as written."""
-    return _short_value(claim.value, value_type in NUMERIC_TYPES)
+    return _short_value(claim.value, spec_for(value_type).numeric)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -190,8 +189,10 @@ def group_label(
     claims: list[Claim], level: int | None, value_type: str, interval: Interval | None
 ) -> tuple[str, int | None, str]:
     """A group's label, and the entity it stands for."""
-    if value_type == "date" and interval is not None:
-        first, last = dates.day_label(interval.low), dates.day_label(interval.high)
+    spec = spec_for(value_type)
+    if spec.labelled_by_interval and interval is not None:
+        first = spec.end_label(interval.low, interval.dated)
+        last = spec.end_label(interval.high, interval.dated)
         return (first if first == last else f"{first} – {last}"), None, ""
     if claims[0].path:
         deepest = max(claims, key=lambda claim: len(claim.path))

@@ -12,9 +12,9 @@ Django: the facet matrix and comparison.json both render what `compare` returns.
 - A denial contradicts an affirmation of the same thing or of something inside it; a
   denial of X does not contradict an affirmation of Y.
 - A dispute is minor when every pair of disagreeing groups is close (numbers within 5% or
-  1, times within 30 minutes, dates within a day) or only spelt differently; otherwise
-  major. When the only disagreement is between likely spelling variants, the verdict is
-  "possible variant".
+  1, times within 30 minutes, dates within a day: each value type's `close`, in
+  reader/values.py) or only spelt differently; otherwise major. When the only
+  disagreement is between likely spelling variants, the verdict is "possible variant".
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ from reader.claims import (
 )
 from reader.quantities import Interval
 from reader.sanitize import without_bidi_controls
+from reader.values import spec_for
 
 AGREED, DISPUTED, VARIANT, SINGLE, SILENT = (
     "agreed",
@@ -45,10 +46,6 @@ AGREED, DISPUTED, VARIANT, SINGLE, SILENT = (
     "silent",
 )
 MINOR, MAJOR = "minor", "major"
-# How far apart two groups may be and still be a minor dispute.
-CLOSE_SHARE = 0.05
-CLOSE_MINUTES = 30
-CLOSE_DAYS = 1
 
 
 @dataclass(frozen=True)
@@ -93,22 +90,12 @@ class FacetComparison:
 # --- disputes --------------------------------------------------------------------------
 
 
-def _gap(first: Interval, second: Interval) -> float:
-    low, high = sorted((first, second), key=lambda i: i.low)
-    return max(0.0, high.low - low.high)
-
-
 def _close(first: Group, second: Group, value_type: str) -> bool:
+    """How close is close is the value type's (quantities.close, times.times_close...)."""
     one, two = first.interval, second.interval
     if one is None or two is None or one.dated != two.dated:
         return False
-    gap = _gap(one, two)
-    if value_type == "time":
-        return gap <= CLOSE_MINUTES
-    if value_type == "date":
-        return gap <= CLOSE_DAYS
-    ends = [abs(end) for end in (one.low, one.high, two.low, two.high) if math.isfinite(end)]
-    return gap <= max(1.0, CLOSE_SHARE * max(ends, default=0))
+    return spec_for(value_type).close(one, two)
 
 
 def _variant_pairs(

@@ -18,6 +18,9 @@ from dataclasses import dataclass
 # A hedge ("about", "some", "nearly") widens a number by half its rounding unit, at least 1
 # and at most this share of it: "about 33" is 32-34, "about 30" 27-33, "about 1,000" 900-1,100.
 APPROXIMATE = 0.10
+# How far apart two counts may be and still be a minor dispute: this share of the larger
+# end, or 1.
+CLOSE_SHARE = 0.05
 # Values are short; parsing looks at this much of a text at most, so that no input, however
 # long or hostile, makes the patterns below work for long.
 PARSE_LIMIT = 1000
@@ -39,10 +42,23 @@ class Interval:
             return False
         return not (other.low == self.high and (other.low_open or self.high_open))
 
+    def gap(self, other: Interval) -> float:
+        """How far apart the two are; 0 when they touch or overlap."""
+        low, high = sorted((self, other), key=lambda i: i.low)
+        return max(0.0, high.low - low.high)
+
     def __str__(self) -> str:
         left = "(" if self.low_open else "["
         right = ")" if self.high_open or math.isinf(self.high) else "]"
         return f"{left}{_number(self.low)}, {_number(self.high)}{right}"
+
+
+def close(first: Interval, second: Interval) -> bool:
+    """Two counts within CLOSE_SHARE of the larger (or 1) of each other: a minor dispute."""
+    ends = [
+        abs(end) for end in (first.low, first.high, second.low, second.high) if math.isfinite(end)
+    ]
+    return first.gap(second) <= max(1.0, CLOSE_SHARE * max(ends, default=0))
 
 
 def _number(value: float) -> str:

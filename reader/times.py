@@ -24,6 +24,19 @@ def _clock(name: str) -> str:
     )
 
 
+# How far apart two times, or two days, may be and still be a minor dispute.
+CLOSE_MINUTES = 30
+CLOSE_DAYS = 1
+
+
+def times_close(first: Interval, second: Interval) -> bool:
+    return first.gap(second) <= CLOSE_MINUTES
+
+
+def days_close(first: Interval, second: Interval) -> bool:
+    return first.gap(second) <= CLOSE_DAYS
+
+
 # Times take the quantity qualifiers and a few of their own.
 TIME_QUALIFIERS = [
     (r"after|later than|since", "over"),

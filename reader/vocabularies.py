@@ -84,10 +84,13 @@ UNTAGGED_STYLE = KindStyle(Kind.UNTAGGED, "To classify", "?", "", "#e5e7eb", "#3
 TAGGED_KINDS = frozenset(KINDS)
 
 
+def _listed(names: list[str], last: str) -> str:
+    return f" {last} ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+
+
 def kind_names(*, values: bool = False) -> str:
     """The kinds in words for messages: "claim, opinion or user comment" (or their values)."""
-    names = [kind.value if values else kind.label.lower() for kind in KINDS.values()]
-    return " or ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+    return _listed([kind.value if values else kind.label.lower() for kind in KINDS.values()], "or")
 
 
 class ValueType(models.TextChoices):
@@ -100,13 +103,8 @@ class ValueType(models.TextChoices):
     PLACE = "place", "Place"
 
 
-# The value types whose values name an entity (resolved through the project's aliases), and
-# the role each gives the name when it is read (reader/entities.py).
-ENTITY_ROLES: dict[str, str] = {
-    ValueType.ACTOR: "actor",
-    ValueType.PLACE: "place",
-    ValueType.TEXT: "text",
-}
+# What each value type reads, compares, shows and suggests: its entry of
+# reader/values.py VALUE_TYPES.
 
 
 class EntityKind(models.TextChoices):
@@ -154,7 +152,8 @@ class CountMode(models.TextChoices):
     """Which annotations count toward a dispute: the matrix's switch, in its URL (?count=)."""
 
     CLAIMS = "claims", "Claims only"
-    ALL = "all", "Claims, opinions and user comments"
+    # "Claims, opinions and user comments": every kind in KINDS.
+    ALL = "all", _listed([style.plural.lower() for style in KINDS.values()], "and").capitalize()
 
 
 class Stance(models.TextChoices):

@@ -1,5 +1,5 @@
 """Personas: alice owns the project, bob annotates, carol only views, mallory is an outsider
-with a project of her own."""
+with a project of her own; and the event most tests link to, with its death toll."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import re
 import pytest
 
 from reader.sanitize import without_bidi_controls
+from reader.services.events import event_create, facet_create
 from reader.vocabularies import Role
 from tests.factories import DocumentFactory, MembershipFactory, ProjectFactory, UserFactory
 
@@ -85,3 +86,14 @@ def other_project(mallory):
 @pytest.fixture
 def document(project):
     return DocumentFactory(project=project, title="Mixed scripts", text=MIXED_TEXT)
+
+
+@pytest.fixture
+def event(project):
+    return event_create(project=project, name="Balyun strike")
+
+
+@pytest.fixture
+def death_toll(event):
+    """The event's number facet (of a module's own `event` where it has one)."""
+    return facet_create(event=event, name="Death toll", value_type="number")

@@ -14,23 +14,13 @@ from django.core.management import CommandError, call_command
 from reader.models import Activity, Annotation, FacetLink, Suggestion, SuggestionRejection
 from reader.services import suggestions as service
 from reader.services.entities import entity_rename
-from reader.services.events import event_create, facet_create
+from reader.services.events import facet_create
 from reader.services.versions import version_create
 from reader.suggestions.candidates import Candidate
 from reader.vocabularies import Action, SuggestionState
 from tests.factories import DocumentFactory
 
 TEXT = "The ministry said 33 soldiers were killed near Balyun on Thursday.\n"
-
-
-@pytest.fixture
-def event(project):
-    return event_create(project=project, name="Balyun strike")
-
-
-@pytest.fixture
-def death_toll(event):
-    return facet_create(event=event, name="Death toll", value_type="number")
 
 
 @pytest.fixture

@@ -1,14 +1,17 @@
 from __future__ import annotations
 
+import json
 import math
 
 import pytest
 
 from reader.claims import Claim, agree
 from reader.comparison import compare
+from reader.formats.comparison_json import SCHEMA_PATH
 from reader.quantities import Interval, hedge_margin, parse_quantity, quantities_in
 from reader.times import parse_time_of_day
-from reader.values import parse_value, suggested_value, values_in
+from reader.values import VALUE_TYPES, parse_value, spec_for, suggested_value, values_in
+from reader.vocabularies import ValueType
 
 
 def claim(value: str, value_type: str = "number", *, source: int = 1, **fields) -> Claim:
@@ -237,3 +240,28 @@ def test_quantities_in_a_quote_are_listed_in_order():
     ]
     assert values_in("time", "from 10 p.m. until 11:30") == ["10 p.m.", "until 11:30"]
     assert values_in("place", "Balyun") == []
+
+
+def test_every_value_type_has_one_entry_and_others_read_as_text():
+    assert list(VALUE_TYPES) == list(ValueType)
+    assert all(key == spec.value_type for key, spec in VALUE_TYPES.items())
+    assert spec_for("no such type") is VALUE_TYPES[ValueType.TEXT]
+    assert parse_value("no such type", "33") is None
+
+
+def _enums(node, key: str) -> list[list]:
+    """Every enum the schema gives a property named `key`."""
+    if isinstance(node, list):
+        return [found for item in node for found in _enums(item, key)]
+    if not isinstance(node, dict):
+        return []
+    here = [node[key]["enum"]] if isinstance(node.get(key), dict) and "enum" in node[key] else []
+    return here + [found for value in node.values() for found in _enums(value, key)]
+
+
+def test_comparison_schema_lists_every_value_type_and_unit():
+    """comparison.schema.json is a published file: a new value type (or unit) goes there too."""
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    units = {unit for spec in VALUE_TYPES.values() for unit in (spec.unit, spec.dated_unit)}
+    assert [set(enum) for enum in _enums(schema, "value_type")] == [set(ValueType.values)]
+    assert [set(enum) for enum in _enums(schema, "unit")] == [units - {""}]

@@ -10,12 +10,11 @@ import math
 from pathlib import Path
 from typing import Any
 
-from reader import dates
 from reader.claims import Claim, Group
 from reader.iris import Iris
 from reader.quantities import Interval
 from reader.selectors.events import EventMatrix, MatrixRow
-from reader.values import NUMERIC_TYPES
+from reader.values import spec_for
 from reader.vocabularies import CountMode, Stance
 
 SCHEMA_PATH = Path(__file__).with_name("comparison.schema.json")
@@ -26,33 +25,24 @@ def _end(value: float) -> float | None:
     return None if math.isinf(value) else value
 
 
-def _end_label(value: float, value_type: str, dated: bool) -> str | None:
-    if math.isinf(value):
-        return None
-    if value_type == "date":
-        return dates.day_label(value)
-    if value_type == "time":
-        return dates.minutes_label(value, dated=dated)
-    return f"{value:g}"
-
-
 def interval_json(interval: Interval | None, value_type: str) -> dict | None:
+    """An interval with its unit and its ends as a person reads them, as the value type
+    (reader/values.py) names and labels them."""
     if interval is None:
         return None
-    if value_type in NUMERIC_TYPES:
-        unit = "number"
-    elif value_type == "date":
-        unit = "day"
-    else:
-        unit = "minute" if interval.dated else "minute_of_day"
+    spec = spec_for(value_type)
+
+    def label(end: float) -> str | None:
+        return None if math.isinf(end) else spec.end_label(end, interval.dated)
+
     return {
         "low": _end(interval.low),
         "high": _end(interval.high),
         "low_open": interval.low_open,
         "high_open": interval.high_open,
-        "unit": unit,
-        "low_label": _end_label(interval.low, value_type, interval.dated),
-        "high_label": _end_label(interval.high, value_type, interval.dated),
+        "unit": (spec.dated_unit or spec.unit) if interval.dated else spec.unit,
+        "low_label": label(interval.low),
+        "high_label": label(interval.high),
     }
 
 

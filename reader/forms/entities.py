@@ -60,6 +60,10 @@ class EntityUpdateForm(forms.Form):
 class EntityAliasForm(forms.Form):
     name = forms.CharField(max_length=300, label="Alias")
 
+    def __init__(self, *args, entity: Entity, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.entity = entity
+
 
 class EntitySplitForm(forms.Form):
     aliases = forms.ModelMultipleChoiceField(queryset=EntityAlias.objects.none())

@@ -28,11 +28,8 @@ from reader.selectors.matrix_views import (
     OutletGroup,
     TrailChart,
 )
-from reader.values import NUMERIC_TYPES, Interval
-from reader.vocabularies import (
-    ENTITY_ROLES,
-    Kind,
-)
+from reader.values import Interval, spec_for
+from reader.vocabularies import Kind
 
 
 def events_with_counts(*, project: Project) -> QuerySet[Event]:
@@ -193,7 +190,8 @@ def event_matrix(*, event: Event, count_all: bool = False) -> EventMatrix:
     rows = []
     for facet in facets:
         cells = [MatrixCell(d, by_cell.get((facet.pk, d.pk), [])) for d in ordered]
-        use_entity = facet.value_type in ENTITY_ROLES
+        spec = spec_for(facet.value_type)
+        use_entity = spec.entity_role is not None
         claims = [
             _claim(link, names[link.document_id], tree, count_all, use_entity)
             for link in by_facet.get(facet.pk, [])
@@ -205,7 +203,7 @@ def event_matrix(*, event: Event, count_all: bool = False) -> EventMatrix:
             variant=tree.variant,
         )
         row = MatrixRow(facet=facet, cells=cells, comparison=result)
-        if facet.value_type in NUMERIC_TYPES:
+        if spec.numeric:
             row.number_line = _number_line(result, claims)
             row.trail_charts = _trail_charts(result.trails)
         row.merges = _merges(result, tree, claims)

@@ -11,9 +11,9 @@ from reader import charts
 from reader.comparison import Claim, FacetComparison, Trail
 from reader.models import Document, Event, Facet
 from reader.selectors.entities import EntityInfo, EntityTree
+from reader.values import spec_for
 from reader.vocabularies import (
     COMPARE_LEVELS,
-    ENTITY_ROLES,
     KINDS,
     NEEDS_REVIEW,
     STANCES_AGAINST,
@@ -169,7 +169,7 @@ class MatrixRow:
 
     @property
     def uses_entities(self) -> bool:
-        return self.facet.value_type in ENTITY_ROLES
+        return spec_for(self.facet.value_type).entity_role is not None
 
     @property
     def level_choices(self) -> list[tuple[str, str, bool]]:

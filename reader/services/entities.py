@@ -15,7 +15,8 @@ from reader.models import Entity, EntityAlias, Event, FacetLink, Project
 from reader.services.changes import activity_record, events_touch
 from reader.services.locks import lock_rows, retry_on_conflict
 from reader.services.search import entity_index
-from reader.vocabularies import ENTITY_KIND_FOR_ROLE, ENTITY_ROLES, Action, EntityKind
+from reader.values import ENTITY_ROLES
+from reader.vocabularies import ENTITY_KIND_FOR_ROLE, Action, EntityKind
 
 ERROR_SAME_ENTITY = "An entity cannot be merged into itself."
 ERROR_ALIAS_TAKEN = "“{alias}” already names “{entity}”: merge the two entities instead."

@@ -22,7 +22,7 @@ from reader.services.documents import ERROR_BAD_CHARACTERS
 from reader.services.entities import link_resolve
 from reader.services.locks import lock_for_annotation, lock_for_link, lock_rows, retry_on_conflict
 from reader.services.supersession import supersession_refresh
-from reader.vocabularies import Action, Stance, ValueType
+from reader.vocabularies import Action, Stance
 
 ERROR_EMPTY_VALUE = "Give the value the source states for “{facet}”."
 ERROR_ALREADY_LINKED = "This annotation is already linked to “{facet}”; edit that link instead."
@@ -57,9 +57,6 @@ def event_create(
     return event
 
 
-# Actors compare at the top level (Syrian Air Force and Syrian government forces are both
-# Syria); places and texts as linked, where one agrees with what contains it.
-DEFAULT_COMPARE_LEVEL: dict[str, int] = {ValueType.ACTOR: 0}
 ERROR_LEVEL = "Choose how deep entities are compared."
 
 
@@ -77,7 +74,7 @@ def facet_create(
     if order is None:
         order = (event.facets.aggregate(models.Max("order"))["order__max"] or 0) + 1
     if compare_level == "default":
-        compare_level = DEFAULT_COMPARE_LEVEL.get(value_type)
+        compare_level = values.spec_for(value_type).compare_level
     facet = Facet(
         event=event,
         name=name.strip(),

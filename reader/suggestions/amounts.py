@@ -1,5 +1,6 @@
 """Counts, times and dates in a sentence, as the project's parsers read them
-(reader/values.py), for the facets whose cue words are near. Pure functions."""
+(reader/quantities.py, reader/times.py), for the facets whose cue words are near: the
+suggestion hooks of those value types (reader/values.py). Pure functions."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from reader import quantities, times, values
+from reader import quantities, times
 from reader.suggestions.reading import GROUP_STEMS, Cues, Found, Sentence
 
 if TYPE_CHECKING:
@@ -126,7 +127,7 @@ def numbers_in(
                 (b for b in best if b[1].id == facet_id), key=lambda b: b[0]
             )
             value = sentence.text[start:end].strip()
-            if isinstance(facet, _Rival) or not parses("number", value, None):
+            if isinstance(facet, _Rival) or not _is_number(value):
                 continue
             span = (min(start, cue_start), max(end, cue_end))
             score = max(0.5, 0.95 - 0.08 * gap)
@@ -134,9 +135,20 @@ def numbers_in(
     return found
 
 
+# The parsers themselves, not values.parse_value: reader/values.py imports this module.
 @functools.lru_cache(maxsize=4096)
-def parses(value_type: str, value: str, published: datetime.date | None) -> bool:
-    return values.parse_value(value_type, value, base=published) is not None
+def _is_number(value: str) -> bool:
+    return quantities.parse_quantity(value) is not None
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_time(value: str, published: datetime.date | None) -> bool:
+    return times.parse_moment(value, base=published) is not None
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_date(value: str, published: datetime.date | None) -> bool:
+    return times.parse_date(value, base=published) is not None
 
 
 def times_in(
@@ -161,13 +173,13 @@ def times_in(
     )
     if words_left < 3 and not timestamps:
         return []  # a timestamp of its own, not a time the text states
-    return [f for f in found if parses("time", f.value, published)]
+    return [f for f in found if _is_time(f.value, published)]
 
 
 def dates_in(sentence: Sentence, published: datetime.date | None) -> list[Found]:
     found = []
     for day in _DATE.finditer(sentence.folded):
         value = sentence.text[day.start() : day.end()]
-        if parses("date", value, published):
+        if _is_date(value, published):
             found.append(Found(day.start(), day.end(), value, 0.0))
     return found

@@ -8,8 +8,8 @@ or actor a sentence states for a facet, with who the sentence says it (attributi
 - A number belongs to the numeric facet whose cue word is nearest to it, a few words
   before or after, with no other number in between (amounts.py). Times and dates need a
   cue of their facet, or a word of the event itself ("strike", "bombing"...) when the
-  facet's name has none, in their sentence; places and actors (names.py) within
-  CUE_REACH words.
+  facet's name has none, in their sentence; places and actors (names.py) within their
+  value type's `cue_reach` words (reader/values.py, where each type names its hook).
 - Places and actors are the project's names (an entity's name or alias, case and
   diacritics aside, longest first), a country's name or demonym followed by words of an
   organisation ("Syrian government forces"), and new capitalised names after a place
@@ -31,12 +31,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from reader import entities, quantities, values
-from reader.suggestions.amounts import MAX_NUMBERS, dates_in, is_count, numbers_in, times_in
-from reader.suggestions.names import MAX_NAME_WORDS, NameTable, actors_in, name_table, places_in
+from reader.suggestions.amounts import MAX_NUMBERS, is_count, numbers_in
+from reader.suggestions.names import MAX_NAME_WORDS, NameTable, name_key, name_table
 from reader.suggestions.reading import (
     LONG_DIGITS,
     MAX_TOKENS,
-    NUMBER_TYPES,
     Found,
     Sentence,
     Token,
@@ -46,10 +45,8 @@ from reader.suggestions.reading import (
     nearest_cue,
     read_tokens,
 )
-from reader.suggestions.similar import fold, sentences, word_set
+from reader.suggestions.similar import fold, lines, sentences, word_set
 
-# How far, in words, a place's or an actor's cue may be (times and dates: their sentence).
-CUE_REACH = {"place": 10, "actor": 12}
 MIN_SCORE = 0.5
 REPORT_VERBS = word_set(
     "said says say reported reports announced stated claimed claims told added stressed confirmed"
@@ -75,6 +72,10 @@ class FacetSpec:
     name: str  # "Death toll", "Perpetrator", "Time of the strike"
     value_type: str  # a reader.vocabularies.ValueType value
     examples: tuple[str, ...] = ()  # quotes of links analysts already made to this facet
+
+    @property
+    def numeric(self) -> bool:
+        return values.spec_for(self.value_type).numeric
 
 
 @dataclass(frozen=True)
@@ -117,12 +118,8 @@ def comment_ranges(text: str) -> list[tuple[int, int]]:
     ranges: list[tuple[int, int]] = []
     thread_start: int | None = None
     last_end = 0
-    position = 0
-    while position <= len(text):
-        line_end = text.find("\n", position)
-        if line_end == -1:
-            line_end = len(text)
-        line = text[position:line_end]
+    for position, line in lines(text):
+        line_end = position + len(line)
         if _comment_header(line):
             if thread_start is None:
                 thread_start = position + len(line) - len(line.lstrip())
@@ -133,7 +130,6 @@ def comment_ranges(text: str) -> list[tuple[int, int]]:
                 thread_start = None
             elif line.strip():
                 last_end = line_end
-        position = line_end + 1
     if thread_start is not None:
         ranges.append((thread_start, last_end))
     return ranges
@@ -242,17 +238,11 @@ def _extract(
     *,
     chosen: bool = False,
 ) -> list[Found]:
-    """The values of one type (not numbers) in a sentence; in a quote a person `chosen`,
-    also a timestamp alone and any name, not only one said to have done something."""
-    if value_type == "time":
-        return times_in(sentence, published, timestamps=chosen)
-    if value_type == "date":
-        return dates_in(sentence, published)
-    if value_type == "place":
-        return places_in(sentence, table)
-    if value_type == "actor":
-        return actors_in(sentence, table, anywhere=chosen)
-    return []
+    """The values of one type (not numbers) in a sentence, by the type's hook; in a quote
+    a person `chosen`, also a timestamp alone and any name, not only one said to have
+    done something."""
+    suggest = values.spec_for(value_type).suggest
+    return suggest(sentence, table, published, chosen) if suggest else []
 
 
 def _sentence(text: str, start: int, end: int, comments: list[tuple[int, int]]) -> Sentence:
@@ -283,14 +273,16 @@ def suggest(
         # not read further.
         cued_here = [(facet, cues) for facet, cues in cued if sentence.cue_indexes(cues)]
         kinds = {facet.value_type for facet, _ in cued_here}
-        heard = [(f, c) for f, c in cued_here if f.value_type in NUMBER_TYPES]
+        heard = [(f, c) for f, c in cued_here if f.numeric]
         found: list[tuple[FacetSpec, Found]] = numbers_in(sentence, heard) if heard else []
         # Each kind of value is read once per sentence, whatever the number of facets.
         extracted = {kind: _extract(kind, sentence, table, published) for kind in kinds}
         for facet, cues in cued_here:
+            reach = values.spec_for(facet.value_type).cue_reach
+            reach = MAX_TOKENS if reach is None else reach
             for item in extracted.get(facet.value_type, []):
                 gap = nearest_cue(sentence, cues, item.start, item.end)
-                if gap is None or gap > CUE_REACH.get(facet.value_type, MAX_TOKENS):
+                if gap is None or gap > reach:
                     continue
                 score = round(cue_score(gap) * (item.score or 1.0), 3)
                 found.append(
@@ -308,7 +300,8 @@ def _candidate(sentence: Sentence, facet: FacetSpec, item: Found) -> Candidate:
     attribution = _attribution(sentence, where)
     if attribution and (attribution in item.value or item.value in attribution):
         attribution = ""  # "denied by Russia": Russia is the value, not who says it
-    denies = facet.value_type != "place" and _denies(_clause(sentence, item.start, item.end))
+    deniable = values.spec_for(facet.value_type).deniable
+    denies = deniable and _denies(_clause(sentence, item.start, item.end))
     stance = "denies" if denies else "reports" if attribution else "asserts"
     value = " ".join(item.value.split())
     return Candidate(
@@ -324,22 +317,16 @@ def _candidate(sentence: Sentence, facet: FacetSpec, item: Found) -> Candidate:
     )
 
 
-def _name_identity(value: str, role: str) -> str:
-    reading = entities.read_name(value, role)
-    if reading is None:
-        return ""
-    return reading.country.code if reading.country else reading.key
-
-
 def same_value(
     value_type: str, first: str, second: str, *, published: datetime.date | None = None
 ) -> bool:
     """Whether two written values say the same once the project has read them: numbers,
     times and dates by their intervals ("Some 33" is not "33"), places and actors by
     their names' keys ("the Russians" is "Russia", "Idlib province" is "Idlib")."""
-    if value_type in ("actor", "place"):
-        key = _name_identity(first, value_type)
-        return bool(key) and key == _name_identity(second, value_type)
+    spec = values.spec_for(value_type)
+    if spec.same_by_name and spec.entity_role:
+        key = name_key(first, spec.entity_role)
+        return bool(key) and key == name_key(second, spec.entity_role)
     parsed = values.parse_value(value_type, first, base=published)
     if parsed is not None:
         return parsed == values.parse_value(value_type, second, base=published)
@@ -369,7 +356,7 @@ def quote_values(
     ranked: list[tuple[float, int, str]] = []
     for start, end in sentences(quote):
         sentence = _sentence(quote, start, end, [])
-        if value_type in NUMBER_TYPES:
+        if facet.numeric:
             found = [item for _, item in numbers_in(sentence, [(facet, cues)])]
             found += [
                 Found(a, b, sentence.text[a:b].strip(), 0.1)

@@ -284,3 +284,12 @@ def actors_in(sentence: Sentence, table: NameTable, *, anywhere: bool = False) -
         start, end = tokens[first].start, tokens[last].end
         found.append(Found(start, end, sentence.text[start:end], 0.6, None))
     return found
+
+
+def name_key(value: str, role: str) -> str:
+    """What a written name stands for once read in its role: its country's code, or its
+    key ("the Russians" is RU, "Idlib province" is "idlib"); "" when it reads as none."""
+    reading = entities.read_name(value, role)
+    if reading is None:
+        return ""
+    return reading.country.code if reading.country else reading.key

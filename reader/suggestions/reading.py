@@ -42,7 +42,6 @@ EVENT_WORDS = word_set(
 )
 # Name words that say nothing of what a facet is about.
 GENERIC = word_set("of the a an number total count main first second")
-NUMBER_TYPES = frozenset({"number", "number_range"})
 MAX_TOKENS = 120
 EXAMPLES = 200  # a facet's examples read for cue words, at most
 WORD = re.compile(r"[^\W_]{1,40}(?:[-‐][^\W_]{1,40}){0,3}")
@@ -73,11 +72,11 @@ class Cues:
 def facet_cues(facet: FacetSpec) -> Cues:
     """The stems a facet's values are found near: its name's words, the tables' words of
     a group one of them is in, and the words that recur in its examples."""
-    return _cues(facet.name, facet.value_type, facet.examples)
+    return _cues(facet.name, facet.numeric, facet.examples)
 
 
 @functools.lru_cache(maxsize=1024)
-def _cues(name: str, value_type: str, examples: tuple[str, ...]) -> Cues:
+def _cues(name: str, numeric: bool, examples: tuple[str, ...]) -> Cues:
     named = {stem(word) for word in folded_words(name)} - GENERIC
     stems = set(named)
     for group in GROUP_STEMS:
@@ -92,7 +91,7 @@ def _cues(name: str, value_type: str, examples: tuple[str, ...]) -> Cues:
         seen.update({stem(w.lower()) for w in words if w.islower() and w.lower() not in STOPWORDS})
     enough = max(2, len(examples[:EXAMPLES]) // 2)
     learnt = {word for word, count in seen.items() if count >= enough and len(word) >= 3}
-    if value_type not in NUMBER_TYPES and not named & EVENT_STEMS:
+    if not numeric and not named & EVENT_STEMS:
         stems |= EVENT_STEMS
     return Cues(frozenset(stems | learnt), frozenset(learnt - stems))
 
@@ -101,13 +100,13 @@ def distinct_cues(facets: Sequence[FacetSpec]) -> list[tuple[FacetSpec, Cues]]:
     """Each facet's cues; of two count facets, a word learnt from the examples of both
     ("soldiers" in death tolls and in the wounded) tells neither, and is left out."""
     cued = [(facet, facet_cues(facet)) for facet in facets]
-    counts = [(f, c) for f, c in cued if f.value_type in NUMBER_TYPES]
+    counts = [(f, c) for f, c in cued if f.numeric]
     seen = Counter(stem for _, cues in counts for stem in cues.stems)
     shared = {stem for stem, count in seen.items() if count > 1}
     distinct = []
     for facet, cues in cued:
-        if facet.value_type in NUMBER_TYPES and facet.examples and shared & cues.stems:
-            named = _cues(facet.name, facet.value_type, ()).stems
+        if facet.numeric and facet.examples and shared & cues.stems:
+            named = _cues(facet.name, True, ()).stems
             cues = Cues(cues.stems - (shared - named), cues.learnt - shared)
         distinct.append((facet, cues))
     return distinct

@@ -15,7 +15,7 @@ import math
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -71,23 +71,28 @@ def _cut(start: int, end: int, text: str) -> list[tuple[int, int]]:
     return pieces
 
 
+def lines(text: str) -> Iterator[tuple[int, str]]:
+    """Each line of the text without its newline, with where it starts (a text ending in
+    a newline ends with an empty line)."""
+    start = 0
+    while start <= len(text):
+        end = text.find("\n", start)
+        end = len(text) if end == -1 else end
+        yield start, text[start:end]
+        start = end + 1
+
+
 def sentences(text: str) -> list[tuple[int, int]]:
     """Each sentence of the text as half-open offsets, in order, without its spaces."""
     found: list[tuple[int, int]] = []
-    line_start = 0
-    while line_start <= len(text):
-        line_end = text.find("\n", line_start)
-        if line_end == -1:
-            line_end = len(text)
-        line = text[line_start:line_end]
+    for line_start, line in lines(text):
         start = 0
         for mark in _END.finditer(line):
             if mark.group(0)[0] == "." and _is_abbreviation(line, mark.start()):
                 continue
             found += _cut(line_start + start, line_start + mark.end(), text)
             start = mark.end()
-        found += _cut(line_start + start, line_end, text)
-        line_start = line_end + 1
+        found += _cut(line_start + start, line_start + len(line), text)
     return found
 
 

@@ -22,6 +22,7 @@ from reader.selectors.access import entity_get_for_user, project_access
 from reader.selectors.entities import entities_for_project
 from reader.services import entities
 from reader.views.common import form_write, id_or_none
+from reader.views.events import count_query, counts_all
 from reader.vocabularies import EntityKind
 
 
@@ -43,26 +44,23 @@ def _back(request: HttpRequest, access, entity_pk: int | None = None) -> HttpRes
     event_pk = id_or_none(request.POST.get("event", ""))
     event = Event.objects.filter(project=access.project, pk=event_pk).first() if event_pk else None
     if event is not None:
-        query = "?count=all" if request.POST.get("count") == "all" else ""
-        return redirect(f"{event.get_absolute_url()}{query}")
+        return redirect(f"{event.get_absolute_url()}{count_query(counts_all(request.POST))}")
     anchor = f"#entity-{entity_pk}" if entity_pk else ""
     return redirect(reverse("reader:entity_list", args=[access.project.slug]) + anchor)
 
 
-def _change(request: HttpRequest, slug: str, pk: int):
-    return entity_get_for_user(
+def _change(request: HttpRequest, slug: str, pk: int, form_class, write) -> HttpResponse:
+    """A change to one entity, once the policy allows ENTITY_CHANGE: `write(entity, data)`
+    makes it with the form's data, then back to where it was asked from, at the entity
+    `write` returns; or the errors."""
+    access, entity = entity_get_for_user(
         user=request.user, slug=slug, pk=pk, permission=Permission.ENTITY_CHANGE
     )
-
-
-def _submit(request: HttpRequest, access, form, write) -> HttpResponse:
-    """The change `write` makes with the form's data, then back to where it was asked
-    from, at the entity `write` returns; or the errors."""
     return form_write(
         request,
-        form,
-        write,
-        lambda entity: _back(request, access, entity.pk),
+        form_class(request.POST, entity=entity),
+        lambda data: write(entity, data),
+        lambda changed: _back(request, access, changed.pk),
         target="#entity-errors",
     )
 
@@ -71,55 +69,45 @@ def _submit(request: HttpRequest, access, form, write) -> HttpResponse:
 @require_POST
 def entity_merge(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Merge this entity into another: its aliases and links become the other's."""
-    access, entity = _change(request, slug, pk)
-    return _submit(
-        request,
-        access,
-        EntityMergeForm(request.POST, entity=entity),
-        lambda data: entities.entity_merge(
-            source=entity, target=data["target"], actor=request.user
-        ),
-    )
+
+    def merge(entity: Entity, data: dict) -> Entity:
+        return entities.entity_merge(source=entity, target=data["target"], actor=request.user)
+
+    return _change(request, slug, pk, EntityMergeForm, merge)
 
 
 @login_required
 @require_POST
 def entity_split(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Split some aliases off into an entity of their own; their links follow them."""
-    access, entity = _change(request, slug, pk)
-    return _submit(
-        request,
-        access,
-        EntitySplitForm(request.POST, entity=entity),
-        lambda data: entities.entity_split(
-            entity=entity, aliases=list(data["aliases"]), name=data["name"], actor=request.user
-        ),
-    )
+
+    def split(entity: Entity, data: dict) -> Entity:
+        aliases, name = list(data["aliases"]), data["name"]
+        return entities.entity_split(entity=entity, aliases=aliases, name=name, actor=request.user)
+
+    return _change(request, slug, pk, EntitySplitForm, split)
 
 
 @login_required
 @require_POST
 def entity_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Rename an entity and set what it is part of."""
-    access, entity = _change(request, slug, pk)
 
-    def update(data: dict) -> Entity:
+    def update(entity: Entity, data: dict) -> Entity:
         entities.entity_rename(entity=entity, name=data["name"], actor=request.user)
         parent = data["parent_name"]
         if parent != entity.parent:
             entities.entity_set_parent(entity=entity, parent=parent, actor=request.user)
         return entity
 
-    return _submit(request, access, EntityUpdateForm(request.POST, entity=entity), update)
+    return _change(request, slug, pk, EntityUpdateForm, update)
 
 
 @login_required
 @require_POST
 def entity_alias_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    access, entity = _change(request, slug, pk)
-
-    def add(data: dict) -> Entity:
+    def add(entity: Entity, data: dict) -> Entity:
         entities.entity_alias_add(entity=entity, name=data["name"], actor=request.user)
         return entity
 
-    return _submit(request, access, EntityAliasForm(request.POST), add)
+    return _change(request, slug, pk, EntityAliasForm, add)

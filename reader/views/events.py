@@ -82,9 +82,15 @@ def event_create(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     return _event_list_page(request, access, form, status=400)
 
 
-def _count_all(request: HtmxHttpRequest) -> bool:
-    """The matrix's switch, in its URL: ?count=all counts opinions and user comments too."""
-    return request.GET.get("count") == CountMode.ALL
+def counts_all(data) -> bool:
+    """The matrix's switch, in its URL (`request.GET`) and in the forms posted from it:
+    ?count=all counts opinions and user comments too."""
+    return data.get("count") == CountMode.ALL
+
+
+def count_query(count_all: bool) -> str:
+    """The switch as the matrix's links carry it."""
+    return f"?count={CountMode.ALL}" if count_all else ""
 
 
 @login_required
@@ -92,7 +98,7 @@ def event_detail(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     """The facet matrix: what every source says about each facet, side by side, with each
     facet's verdict and why."""
     access, event = event_get_for_user(user=request.user, slug=slug, pk=pk)
-    count_all = _count_all(request)
+    count_all = counts_all(request.GET)
     matrix = event_matrix(event=event, count_all=count_all)
     context = {
         "access": access,
@@ -105,7 +111,7 @@ def event_detail(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
         if access.can(Permission.SUGGESTION_REVIEW)
         else matrix_as_shown(matrix),
         "count_modes": CountMode,
-        "count_query": f"?count={CountMode.ALL}" if count_all else "",
+        "count_query": count_query(count_all),
         "facet_form": FacetForm(),
         "poll_seconds": settings.READER_POLL_SECONDS,
     }
@@ -117,7 +123,7 @@ def event_detail(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
 def event_comparison_json(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     """The same comparison as the matrix, as annotated JSON (comparison.schema.json)."""
     access, event = event_get_for_user(user=request.user, slug=slug, pk=pk)
-    matrix = event_matrix(event=event, count_all=_count_all(request))
+    matrix = event_matrix(event=event, count_all=counts_all(request.GET))
     document = comparison_document(matrix, Iris(base=base_url(request), slug=access.project.slug))
     response = JsonResponse(document, json_dumps_params={"ensure_ascii": False})
     if request.GET.get("download"):
@@ -131,21 +137,27 @@ def event_comparison_json(request: HtmxHttpRequest, slug: str, pk: int) -> HttpR
 def event_origins(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     """The event by origin: who each claim is attributed to, and the outlets relaying it."""
     access, event = event_get_for_user(user=request.user, slug=slug, pk=pk)
-    count_all = _count_all(request)
+    count_all = counts_all(request.GET)
     origins = origin_matrix(matrix=event_matrix(event=event, count_all=count_all))
     context = {
         "access": access,
         "project": access.project,
         "event": event,
         "origins": origins,
-        "count_query": f"?count={CountMode.ALL}" if count_all else "",
+        "count_query": count_query(count_all),
         "count_all": count_all,
     }
     return render(request, "reader/event_origins.html", context)
 
 
-def _at_facet(facet: Facet) -> HttpResponse:
-    return redirect(f"{facet.event.get_absolute_url()}#facet-{facet.pk}")
+def _at_facet(facet: Facet, count_all: bool = False) -> HttpResponse:
+    url = facet.event.get_absolute_url()
+    return redirect(f"{url}{count_query(count_all)}#facet-{facet.pk}")
+
+
+def _write(request, form, write, done) -> HttpResponse:
+    """A change posted from the matrix: form_write with the matrix's error box."""
+    return form_write(request, form, write, done, target="#event-errors")
 
 
 @login_required
@@ -155,14 +167,13 @@ def facet_compare_level(request: HtmxHttpRequest, slug: str, pk: int) -> HttpRes
     access, facet = facet_get_for_user(
         user=request.user, slug=slug, pk=pk, permission=Permission.ANNOTATE
     )
-    return form_write(
+    return _write(
         request,
         CompareLevelForm(request.POST),
         lambda data: events.facet_set_compare_level(
             facet=facet, compare_level=data["compare_level"], actor=request.user
         ),
         lambda _: _at_facet(facet),
-        target="#event-errors",
     )
 
 
@@ -173,14 +184,14 @@ def facet_link_supersede(request: HtmxHttpRequest, slug: str, pk: int) -> HttpRe
     access, link = facet_link_get_for_user(
         user=request.user, slug=slug, pk=pk, permission=Permission.ANNOTATE
     )
-    form = SupersededForm(request.POST)
-    if not form.is_valid():
-        return error_response(request, form_messages(form), target="#event-errors")
-    events.facet_link_set_superseded(
-        link=link, superseded=form.cleaned_data["superseded"], actor=request.user
+    return _write(
+        request,
+        SupersededForm(request.POST),
+        lambda data: events.facet_link_set_superseded(
+            link=link, superseded=data["superseded"], actor=request.user
+        ),
+        lambda _: _at_facet(link.facet, counts_all(request.POST)),
     )
-    count = f"?count={CountMode.ALL}" if request.POST.get("count") == CountMode.ALL else ""
-    return redirect(f"{link.facet.event.get_absolute_url()}{count}#facet-{link.facet_id}")
 
 
 def event_changes(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
@@ -195,12 +206,11 @@ def facet_create(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     access, event = event_get_for_user(
         user=request.user, slug=slug, pk=pk, permission=Permission.ANNOTATE
     )
-    return form_write(
+    return _write(
         request,
         FacetForm(request.POST),
         lambda data: events.facet_create(event=event, actor=request.user, **data),
         _at_facet,
-        target="#event-errors",
     )
 
 

@@ -55,21 +55,35 @@ def reader_suggestions(*, access: Access, document, filters, version) -> ShownSu
     return ShownSuggestions(document_suggestions(document=document))
 
 
+def _reader_with_suggestions(document) -> HttpResponse:
+    return redirect(f"{document.get_absolute_url()}?suggestions=on")
+
+
 def _back_to_reader(request, access, document, *, notice: str) -> HttpResponse:
     from reader.views.reading import reader_body_response
 
     if request.htmx:
         return reader_body_response(request, access, document, notice=notice)
-    return redirect(f"{document.get_absolute_url()}?suggestions=on")
+    return _reader_with_suggestions(document)
+
+
+def _review(request, slug: str, pk: int):
+    """The member's access and the suggestion, once the policy lets them review it."""
+    return suggestion_get_for_user(
+        user=request.user, slug=slug, pk=pk, permission=Permission.SUGGESTION_REVIEW
+    )
+
+
+def _page(request: HtmxHttpRequest, template: str, partial: str, context: dict) -> HttpResponse:
+    """The page, or for htmx its `partial` alone."""
+    return render(request, f"{template}#{partial}" if request.htmx else template, context)
 
 
 @login_required
 @require_POST
 def suggestion_accept(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     """Accept a suggestion as proposed, or (from its edit form) with what was changed."""
-    access, suggestion = suggestion_get_for_user(
-        user=request.user, slug=slug, pk=pk, permission=Permission.SUGGESTION_REVIEW
-    )
+    access, suggestion = _review(request, slug, pk)
     errors_target = f"#suggestion-{suggestion.pk}-errors"
     changes: dict = {}
     if request.POST.get("edited"):
@@ -90,9 +104,7 @@ def suggestion_accept(request: HtmxHttpRequest, slug: str, pk: int) -> HttpRespo
 @require_GET
 def suggestion_edit(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     """The suggestion's edit form: change it, then accept it."""
-    access, suggestion = suggestion_get_for_user(
-        user=request.user, slug=slug, pk=pk, permission=Permission.SUGGESTION_REVIEW
-    )
+    access, suggestion = _review(request, slug, pk)
     form = SuggestionEditForm(
         initial={
             "value": suggestion.value,
@@ -111,18 +123,13 @@ def suggestion_edit(request: HtmxHttpRequest, slug: str, pk: int) -> HttpRespons
         "form": form,
         "document": suggestion.document,
     }
-    template = "reader/suggestion_form.html"
-    if request.htmx:
-        template += "#suggestion-form"
-    return render(request, template, context)
+    return _page(request, "reader/suggestion_form.html", "suggestion-form", context)
 
 
 @login_required
 @require_POST
 def suggestion_reject(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
-    access, suggestion = suggestion_get_for_user(
-        user=request.user, slug=slug, pk=pk, permission=Permission.SUGGESTION_REVIEW
-    )
+    access, suggestion = _review(request, slug, pk)
     try:
         service.suggestion_reject(suggestion=suggestion, actor=request.user)
     except ValidationError as error:
@@ -159,7 +166,7 @@ def suggestions_accept_all(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         back = request.POST.get("next", "")
         if back.startswith(f"/p/{access.project.slug}/") and "//" not in back:
             return redirect(back)
-        return redirect(f"{document.get_absolute_url()}?suggestions=on")
+        return _reader_with_suggestions(document)
     context = {
         "access": access,
         "project": access.project,
@@ -192,12 +199,9 @@ def suggestions_batch(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         "running": running,
         "batch_size": service.BATCH_SIZE,
     }
-    template = "reader/suggestions_batch.html"
-    if request.htmx:
-        template += "#batch-progress"
-    elif request.method == "POST":
+    if request.method == "POST" and not request.htmx:
         return redirect(reverse("reader:suggestions_batch", args=[slug]))
-    return render(request, template, context)
+    return _page(request, "reader/suggestions_batch.html", "batch-progress", context)
 
 
 def _similar_query(request, document) -> str | None:

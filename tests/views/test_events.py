@@ -22,11 +22,6 @@ def event(project):
 
 
 @pytest.fixture
-def death_toll(event):
-    return facet_create(event=event, name="Death toll", value_type="number")
-
-
-@pytest.fixture
 def perpetrator(event):
     return facet_create(event=event, name="Perpetrator", value_type="actor")
 

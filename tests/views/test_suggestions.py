@@ -13,23 +13,12 @@ from django.urls import reverse
 from reader.access import ERROR_READ_ONLY
 from reader.models import Annotation, FacetLink, Suggestion, SuggestionRejection
 from reader.services import suggestions as service
-from reader.services.events import event_create, facet_create
 from reader.suggestions.candidates import Candidate
 from tests.conftest import shown
 from tests.factories import DocumentFactory
 from tests.test_suggestions import TEXT
 
 HTMX = {"HX-Request": "true"}
-
-
-@pytest.fixture
-def event(project):
-    return event_create(project=project, name="Balyun strike")
-
-
-@pytest.fixture
-def death_toll(event):
-    return facet_create(event=event, name="Death toll", value_type="number")
 
 
 @pytest.fixture
