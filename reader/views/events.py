@@ -144,6 +144,7 @@ def event_origins(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
         "project": access.project,
         "event": event,
         "origins": origins,
+        "count_modes": CountMode,
         "count_query": count_query(count_all),
         "count_all": count_all,
     }
