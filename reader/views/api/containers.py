@@ -157,7 +157,7 @@ def _page(
             for pk, document_id, slug in rows.values_list("pk", "document_id", "slug")
         ]
         if as_iris
-        else list(w3c_collection.w3c_items(_rows(rows, access, size), iris))
+        else w3c_collection.page_items(_rows(rows, access, size), iris)
     )
     return w3c_collection.annotation_page(
         collection=collection, page=number, page_size=size, items=items
