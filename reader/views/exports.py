@@ -99,7 +99,8 @@ def project_export(request: HttpRequest, slug: str) -> HttpResponseBase:
 @login_required
 @require_GET
 def document_export(request: HttpRequest, slug: str, pk: int) -> HttpResponseBase:
-    access, document = document_get_for_user(user=request.user, slug=slug, pk=pk)
+    # The export names the document and holds its annotations, never its text.
+    access, document = document_get_for_user(user=request.user, slug=slug, pk=pk, defer=("text",))
     return _w3c(request, _compose(request, access, document=document))
 
 
