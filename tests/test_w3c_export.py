@@ -238,3 +238,42 @@ def test_export_query_count_does_not_grow_with_annotations(
     with django_assert_num_queries(14):
         bundle = client.get(url, {"format": "bundle"})
         b"".join(bundle.streaming_content)
+
+
+@pytest.mark.parametrize("chunk_size", [1, 2, 3, 1000])
+def test_export_rows_in_chunks_give_each_annotation_its_own_links(
+    bob, document, django_assert_num_queries, chunk_size
+):
+    """Past the first chunk, a chunk's links come by its ids (selectors.exports.Ids): every
+    annotation gets its links, in order, whatever the chunk size."""
+    from reader.selectors.exports import annotations_for_export, export_rows
+    from reader.services.events import event_create, facet_create, facet_link_create
+    from tests.factories import AnnotationFactory
+
+    event = event_create(project=document.project, name="Balyun")
+    toll = facet_create(event=event, name="Death toll", value_type="number")
+    place = facet_create(event=event, name="Place", value_type="text")
+    annotations = [
+        AnnotationFactory(document=document, author=bob, start=index, end=index + 5)
+        for index in range(7)
+    ]
+    for index, annotation in enumerate(annotations):
+        if index % 2 == 0:
+            facet_link_create(annotation=annotation, facet=toll, author=bob, value=str(index))
+        if index % 3 == 0:
+            facet_link_create(annotation=annotation, facet=place, author=bob, value="Balyun")
+    chunks = -(-len(annotations) // chunk_size)
+    with django_assert_num_queries(1 + chunks):  # the rows, then each chunk's links
+        rows = list(
+            export_rows(
+                annotations_for_export(project=document.project),
+                sees_hidden=True,
+                chunk_size=chunk_size,
+            )
+        )
+    assert [row.pk for row, _ in rows] == [annotation.pk for annotation in annotations]
+    for index, (_, links) in enumerate(rows):
+        expected = ([("Death toll", str(index))] if index % 2 == 0 else []) + (
+            [("Place", "Balyun")] if index % 3 == 0 else []
+        )
+        assert [(link.facet, link.value) for link in links] == expected

@@ -196,9 +196,10 @@ def _bodies(row: AnnotationRow, links: Iterable[LinkRow], iris: Iris, foreign: d
 
 
 def w3c_annotation(row: AnnotationRow, links: Iterable[LinkRow], iris: Iris) -> W3CAnnotation:
-    """One annotation in the W3C model: the only place its shape is written. What a W3C
-    client sent that Reader keeps verbatim (`row.foreign`, see w3c_read.py) is written
-    back where it came from."""
+    """One annotation in the W3C model: the only place its shape is written (w3c_json.py
+    writes its bytes straight from the row for Reader's own annotations; tests hold the
+    two equal). What a W3C client sent that Reader keeps verbatim (`row.foreign`, see
+    w3c_read.py) is written back where it came from."""
     foreign = row.foreign or {}
     bodies = _bodies(row, links, iris, foreign)
     target: Target = {

@@ -8,25 +8,24 @@ does not grow with the number of annotations.
 from __future__ import annotations
 
 import datetime
-import json
 import re
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
+import orjson
 from django.db.models import Q
 
 from reader.formats.hypothesis import hypothesis_to_w3c, is_hypothesis
 from reader.formats.w3c import (
     W3C_CONTEXT,
     SourceVersions,
-    W3CAnnotation,
     listify,
     project_facets,
     read_annotation,
     types,
-    w3c_annotation,
     write_links,
 )
+from reader.formats.w3c_json import w3c_annotation_json
 from reader.iris import Iris, page_iri
 from reader.models import Annotation, Document
 from reader.selectors.exports import AnnotationRow, LinkRow, export_rows
@@ -45,10 +44,9 @@ STREAM_BATCH = 200
 # --- writing --------------------------------------------------------------------------------
 
 
-def w3c_items(
-    rows: Iterable[tuple[AnnotationRow, list[LinkRow]]], iris: Iris
-) -> Iterator[W3CAnnotation]:
-    return (w3c_annotation(row, links, iris) for row, links in rows)
+def w3c_items(rows: Iterable[tuple[AnnotationRow, list[LinkRow]]], iris: Iris) -> Iterator[bytes]:
+    """Each annotation's JSON (w3c_json.w3c_annotation_json), as the rows arrive."""
+    return (w3c_annotation_json(row, links, iris) for row, links in rows)
 
 
 def collection_description(*, iri: str, label: str, total: int, page_size: int) -> dict:
@@ -66,10 +64,9 @@ def collection_description(*, iri: str, label: str, total: int, page_size: int) 
     return description
 
 
-def annotation_page(
-    *, collection: dict, page: int, page_size: int, items: list[W3CAnnotation]
-) -> dict:
-    """One page of a collection, with `partOf` the collection (as an object)."""
+def annotation_page(*, collection: dict, page: int, page_size: int, items: list) -> dict:
+    """One page of a collection, with `partOf` the collection (as an object). The items
+    are annotations' JSON (orjson.Fragment of w3c_items), which orjson writes as they are."""
     last = max(0, (collection["total"] - 1) // page_size)
     result = {
         "@context": W3C_CONTEXT,
@@ -86,25 +83,31 @@ def annotation_page(
     return result
 
 
-_ITEMS = "__ITEMS__"
+def page_items(rows: Iterable[tuple[AnnotationRow, list[LinkRow]]], iris: Iris) -> list:
+    """A page's items for annotation_page: each annotation's JSON, written once."""
+    return [orjson.Fragment(item) for item in w3c_items(rows, iris)]
 
 
-def _stream(outer: dict, items: Iterable[W3CAnnotation]) -> Iterator[str]:
-    """`outer` encoded with the items where it holds _ITEMS, a batch at a time (one string
+# Where the items go in the encoded outer document: a NUL byte, which orjson never writes
+# itself (it escapes control characters in strings), so no label can contain it.
+_ITEMS = orjson.Fragment(b"\x00")
+
+
+def _stream(outer: dict, items: Iterable[bytes]) -> Iterator[bytes]:
+    """`outer` encoded with the items where it holds _ITEMS, a batch at a time (one chunk
     per annotation would make the response's chunks tiny)."""
-    head, tail = json.dumps(outer, ensure_ascii=False).split(json.dumps(_ITEMS))
-    encode = json.JSONEncoder(ensure_ascii=False).encode
-    yield head + "["
-    batch: list[str] = []
+    head, tail = orjson.dumps(outer).split(b"\x00")
+    yield head + b"["
+    batch: list[bytes] = []
     first = True
     for item in items:
-        batch.append(encode(item))
+        batch.append(item)
         if len(batch) == STREAM_BATCH:
-            yield ("" if first else ",") + ",".join(batch)
+            yield (b"" if first else b",") + b",".join(batch)
             batch, first = [], False
     if batch:
-        yield ("" if first else ",") + ",".join(batch)
-    yield "]" + tail
+        yield (b"" if first else b",") + b",".join(batch)
+    yield b"]" + tail
 
 
 def _whole_page(*, iri: str, label: str, total: int) -> dict:
@@ -118,10 +121,10 @@ def _whole_page(*, iri: str, label: str, total: int) -> dict:
 
 
 def stream_collection(
-    *, iri: str, label: str, total: int, items: Iterable[W3CAnnotation]
-) -> Iterator[str]:
+    *, iri: str, label: str, total: int, items: Iterable[bytes]
+) -> Iterator[bytes]:
     """The whole collection as one JSON document, with one page holding every annotation
-    embedded as `first`, encoded item by item as the rows arrive."""
+    embedded as `first`, written item by item as the rows arrive."""
     page = _whole_page(iri=iri, label=label, total=total)
     collection = {
         "@context": W3C_CONTEXT,
@@ -136,21 +139,22 @@ def stream_collection(
 
 
 def stream_whole_page(
-    *, iri: str, label: str, total: int, items: Iterable[W3CAnnotation]
-) -> Iterator[str]:
+    *, iri: str, label: str, total: int, items: Iterable[bytes]
+) -> Iterator[bytes]:
     """The page that holds every annotation (`?page=all`), on its own."""
     page = {"@context": W3C_CONTEXT, **_whole_page(iri=iri, label=label, total=total)}
     return _stream(page, items)
 
 
-def export_items(export: Export) -> Iterator[W3CAnnotation]:
+def export_items(export: Export) -> Iterator[bytes]:
     """The export's annotations, read a chunk at a time."""
     rows = export_rows(export.annotations, sees_hidden=export.sees_hidden, chunk_size=EXPORT_CHUNK)
     return w3c_items(rows, export.iris)
 
 
-def write(export: Export, *, whole_page: bool = False) -> Iterator[str]:
-    """The export as one collection (or, with `whole_page`, as its one page)."""
+def stream(export: Export, *, whole_page: bool = False) -> Iterator[bytes]:
+    """The export as one collection (or, with `whole_page`, as its one page), in UTF-8:
+    what the views send."""
     stream = stream_whole_page if whole_page else stream_collection
     return stream(
         iri=export.iri,
@@ -158,6 +162,12 @@ def write(export: Export, *, whole_page: bool = False) -> Iterator[str]:
         total=export.annotations.count(),
         items=export_items(export),
     )
+
+
+def write(export: Export) -> Iterator[str]:
+    """The format's writer (FORMATS, export_project): the collection as text, a batch of
+    whole annotations per chunk."""
+    return (chunk.decode() for chunk in stream(export))
 
 
 # --- reading --------------------------------------------------------------------------------

@@ -77,10 +77,17 @@ class Lookup(Generic[M]):
         self.model, self.related = model, related
 
     def __call__(
-        self, *, user, slug: str, pk: int, permission: Permission = Permission.READ
+        self,
+        *,
+        user,
+        slug: str,
+        pk: int,
+        permission: Permission = Permission.READ,
+        defer: tuple[str, ...] = (),
     ) -> tuple[Access, M]:
+        """`defer`: fields the caller does not read (a long document's text is 1 MB)."""
         access = project_access(user=user, slug=slug)
-        queryset = self.model._default_manager.select_related(*self.related)
+        queryset = self.model._default_manager.select_related(*self.related).defer(*defer)
         row = _one(queryset, access=access, pk=pk)
         access.require(permission, row)
         return access, row

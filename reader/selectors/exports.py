@@ -8,7 +8,15 @@ from collections.abc import Iterator
 from itertools import islice
 from typing import NamedTuple
 
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery, TextField
+from django.db.models import (
+    Expression,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    TextField,
+)
 from django.db.models.functions import Cast
 
 from reader.access import visible_note
@@ -148,7 +156,7 @@ def export_rows(
         # thousands of ids that Django prepares one by one.
         whole = first and len(chunk) < chunk_size
         first = False
-        chosen = annotations.values("pk") if whole else [row.pk for row in chunk]
+        chosen = annotations.values("pk") if whole else Ids([row.pk for row in chunk])
         links: dict[int, list[LinkRow]] = {}
         for link in (
             FacetLink.objects.filter(annotation_id__in=chosen)
@@ -168,6 +176,19 @@ def export_rows(
             links.setdefault(link[0], []).append(LinkRow._make(link))
         for row in chunk:
             yield row, links.get(row.pk, [])
+
+
+class Ids(Expression):
+    """Primary keys read from the database, as the SQL of an IN list with one parameter
+    each: `pk__in=[...]` prepares every value through the field in Python, 2.5 ms for a
+    chunk of 1,000, ten times the query itself."""
+
+    def __init__(self, ids: list[str | int]) -> None:
+        super().__init__(output_field=IntegerField())
+        self.ids = ids
+
+    def as_sql(self, compiler, connection) -> tuple[str, list[str | int]]:
+        return f"({', '.join(['%s'] * len(self.ids))})", self.ids
 
 
 def _row(values: tuple, sees_hidden: bool) -> AnnotationRow:

@@ -3,8 +3,17 @@ project bundle; each format as FORMATS describes it, composed by export_compose.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+import orjson
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, JsonResponse, StreamingHttpResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    JsonResponse,
+    StreamingHttpResponse,
+)
 from django.http.response import HttpResponseBase
 from django.views.decorators.http import require_GET
 
@@ -19,6 +28,7 @@ from reader.formats import (
 )
 from reader.iris import base_url
 from reader.selectors.access import document_get_for_user, event_get_for_user, project_access
+from reader.selectors.exports import export_rows
 from reader.views.common import id_or_none
 
 
@@ -33,21 +43,22 @@ def _compose(request: HttpRequest, access, **scope) -> Export:
     )
 
 
-def _download(export: Export) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(export.stream(), content_type=export.format.content_type)
+def _download(export: Export, stream: Iterator[str] | Iterator[bytes]) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(stream, content_type=export.format.content_type)
     response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
     return response
 
 
 def _w3c(request: HttpRequest, export: Export) -> HttpResponseBase:
     """A W3C collection, streamed whole (as a download, or as its one page with
-    `?page=all`) or served by page."""
+    `?page=all`) or served by page; in UTF-8 bytes as written (w3c_collection.stream)."""
     page = request.GET.get("page")
+    content_type = export.format.content_type
     if page is None:
-        return _download(export)
+        return _download(export, w3c_collection.stream(export))
     if page == "all":
-        stream = w3c_collection.write(export, whole_page=True)
-        return StreamingHttpResponse(stream, content_type=export.format.content_type)
+        stream = w3c_collection.stream(export, whole_page=True)
+        return StreamingHttpResponse(stream, content_type=content_type)
     total = export.annotations.count()
     size = w3c_collection.PAGE_SIZE
     number = id_or_none(page)
@@ -57,18 +68,15 @@ def _w3c(request: HttpRequest, export: Export) -> HttpResponseBase:
         iri=export.iri, label=export.label, total=total, page_size=size
     )
     rows = export.annotations[number * size : (number + 1) * size]
+    # One chunk larger than the page: its links come by a subquery (two queries).
+    items = export_rows(rows, sees_hidden=export.sees_hidden, chunk_size=size + 1)
     body = w3c_collection.annotation_page(
         collection=collection,
         page=number,
         page_size=size,
-        items=[
-            w3c.annotation_to_w3c(annotation, export.iris, sees_hidden=export.sees_hidden)
-            for annotation in rows
-        ],
+        items=w3c_collection.page_items(items, export.iris),
     )
-    return JsonResponse(
-        body, content_type=export.format.content_type, json_dumps_params={"ensure_ascii": False}
-    )
+    return HttpResponse(orjson.dumps(body), content_type=content_type)
 
 
 @login_required
@@ -79,20 +87,20 @@ def project_export(request: HttpRequest, slug: str) -> HttpResponseBase:
     if format is W3C:
         return _w3c(request, _compose(request, access))
     # Any other format holds the whole project: no scope, no accepted-only.
-    return _download(
-        export_compose(
-            format=format,
-            project=access.project,
-            base=base_url(request),
-            sees_hidden=access.sees_hidden,
-        )
+    export = export_compose(
+        format=format,
+        project=access.project,
+        base=base_url(request),
+        sees_hidden=access.sees_hidden,
     )
+    return _download(export, export.stream())
 
 
 @login_required
 @require_GET
 def document_export(request: HttpRequest, slug: str, pk: int) -> HttpResponseBase:
-    access, document = document_get_for_user(user=request.user, slug=slug, pk=pk)
+    # The export names the document and holds its annotations, never its text.
+    access, document = document_get_for_user(user=request.user, slug=slug, pk=pk, defer=("text",))
     return _w3c(request, _compose(request, access, document=document))
 
 

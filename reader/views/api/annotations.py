@@ -64,6 +64,9 @@ def api_annotation(request: HttpRequest, slug: str, document: int, key: str) -> 
         slug=slug,
         pk=_annotation_pk(document, key),
         permission=Permission.ANNOTATION_CHANGE if write else Permission.READ,
+        # A PUT anchors on the document's text and a DELETE keeps it with the trashed
+        # annotation; a read shows the annotation's rows alone.
+        defer=() if write else ("document__text",),
     )
     if annotation.document_id != document:
         raise Http404

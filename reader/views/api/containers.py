@@ -93,6 +93,8 @@ def api_container(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         slug=slug,
         pk=pk,
         permission=Permission.ANNOTATE if write else Permission.READ,
+        # A write anchors the annotation on the text; a read of the container shows none.
+        defer=() if write else ("text",),
     )
     iris = _iris(request, access)
     if request.method == "OPTIONS":
@@ -157,7 +159,7 @@ def _page(
             for pk, document_id, slug in rows.values_list("pk", "document_id", "slug")
         ]
         if as_iris
-        else list(w3c_collection.w3c_items(_rows(rows, access, size), iris))
+        else w3c_collection.page_items(_rows(rows, access, size), iris)
     )
     return w3c_collection.annotation_page(
         collection=collection, page=number, page_size=size, items=items

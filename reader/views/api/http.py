@@ -244,7 +244,8 @@ def _negotiated(request: HttpRequest, body: dict, iris: Iris, **headers: str) ->
     wanted = request.get_preferred_type([w3c.MEDIA_TYPE, "application/json", *rdf.FORMATS])
     if wanted in rdf.FORMATS:
         contexts = {iris.context: w3c.READER_CONTEXT["@context"]}
-        encoded = rdf.to_rdf(body, wanted, contexts=contexts)
+        # A container's items are JSON already (orjson.Fragment): rdflib reads objects.
+        encoded = rdf.to_rdf(orjson.loads(_encoded(body)), wanted, contexts=contexts)
         content_type = f"{wanted}; charset=utf-8"
     else:
         encoded, content_type = _encoded(body), w3c.MEDIA_TYPE
