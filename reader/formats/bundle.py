@@ -21,7 +21,7 @@ from reader.formats.bundle_check import (
     check_bundle,
     version_texts,
 )
-from reader.selectors.exports import bundle_contents
+from reader.selectors.bundle import bundle_contents
 
 if TYPE_CHECKING:
     from reader.formats import Export
