@@ -113,7 +113,7 @@ def _annotation_record(
     sees_hidden: bool,
 ) -> dict:
     """One annotation with its links (by their facets' order) and replies; times come as
-    the database's text (iso_text), flags as 0 or 1."""
+    the database's text (iso_text), flags as 0 or 1 or as booleans."""
     facets = keys["facets"]
     link_records = [
         {

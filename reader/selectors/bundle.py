@@ -5,7 +5,8 @@ survive a round trip.
 The annotations, their links and replies, and the documents' texts are what a bundle is
 made of: they come as plain tuples, a chunk (or for texts, a document) at a time, so that
 memory stays flat however many there are, and with no column that Django converts row by
-row: times as the database's text of them in UTC, flags as 0 or 1, JSON as its text."""
+row: times as the database's text of them in UTC, flags as the database gives them, JSON
+as its text."""
 
 from __future__ import annotations
 
@@ -17,7 +18,15 @@ from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.core import serializers
-from django.db.models import Exists, IntegerField, OuterRef, Prefetch, TextField
+from django.db.models import (
+    Exists,
+    ExpressionWrapper,
+    F,
+    Field,
+    OuterRef,
+    Prefetch,
+    TextField,
+)
 from django.db.models.functions import Cast
 
 from reader.models import (
@@ -37,15 +46,18 @@ def _text(field: str) -> Cast:
     return Cast(field, output_field=TextField())
 
 
-def _flag(field: str | Exists) -> Cast:
-    # SQLite gives booleans as 0/1 and Django converts each: 0/1 it is, on both databases.
-    return Cast(field, output_field=IntegerField())
+def _flag(field: str | Exists) -> ExpressionWrapper:
+    """A yes or no as the database gives it: 0 or 1 (SQLite), False or True (PostgreSQL).
+    Typed as no particular field, so that Django converts none of them row by row (for a
+    boolean or an integer it would)."""
+    return ExpressionWrapper(F(field) if isinstance(field, str) else field, output_field=Field())
 
 
 class AnnotationRow(NamedTuple):
     """An annotation as a bundle holds it: the names of its users; its times as the
     database's text of them in UTC ("2026-02-27 19:00:00.123456", a PostgreSQL "+00" after
-    it); its flags 0 or 1; what a W3C client sent, as JSON text."""
+    it); its flags 0 or 1 (SQLite) or False or True (PostgreSQL); what a W3C client sent,
+    as JSON text."""
 
     pk: int
     document_id: int
@@ -59,11 +71,11 @@ class AnnotationRow(NamedTuple):
     note: str
     hidden_reason: str
     hidden_by: str | None
-    resolved: int
+    resolved: int | bool
     created: str
     modified: str
     version: int
-    accepted: int
+    accepted: int | bool
     made_on: int
     text_version: int
     anchor_status: str
@@ -74,10 +86,13 @@ class AnnotationRow(NamedTuple):
     canonical: str
     via: str
     foreign: str
+    # Whether it has links, replies (1 or 0): those are asked for only for such ones.
+    has_links: int | bool = 0
+    has_replies: int | bool = 0
 
 
 class LinkRow(NamedTuple):
-    """A facet link, as AnnotationRow says: names, times as text, flags 0 or 1."""
+    """A facet link, as AnnotationRow says: names, times as text, flags as given."""
 
     annotation_id: int
     facet_id: int
@@ -87,8 +102,8 @@ class LinkRow(NamedTuple):
     claimed_at: str | None
     author: str | None
     created: str
-    superseded: int
-    superseded_pinned: int
+    superseded: int | bool
+    superseded_pinned: int | bool
 
 
 class ReplyRow(NamedTuple):
@@ -156,7 +171,6 @@ def bundle_annotations(
             modified_text=_text("modified"),
             accepted_flag=_flag("accepted"),
             foreign_text=_text("foreign"),
-            # Most annotations have neither: their links and replies are asked for alone.
             has_links=_flag(Exists(FacetLink.objects.filter(annotation=OuterRef("pk")))),
             has_replies=_flag(Exists(Reply.objects.filter(annotation=OuterRef("pk")))),
         )
@@ -193,9 +207,9 @@ def bundle_annotations(
         )
         .iterator(chunk_size=chunk_size)
     )
-    while chunk := list(islice(rows, chunk_size)):
-        linked = [row[0] for row in chunk if row[-2]]
-        replied = [row[0] for row in chunk if row[-1]]
+    while chunk := [AnnotationRow._make(row) for row in islice(rows, chunk_size)]:
+        linked = [row.pk for row in chunk if row.has_links]
+        replied = [row.pk for row in chunk if row.has_replies]
         links: dict[int, list[LinkRow]] = {}
         for link in (
             FacetLink.objects.filter(annotation_id__in=linked)
@@ -236,9 +250,8 @@ def bundle_annotations(
             )
         ):
             replies.setdefault(reply[0], []).append(ReplyRow._make(reply))
-        for *columns, _, _ in chunk:
-            annotation = AnnotationRow._make(columns)
-            yield annotation, links.get(annotation.pk, []), replies.get(annotation.pk, [])
+        for row in chunk:
+            yield row, links.get(row.pk, []), replies.get(row.pk, [])
 
 
 def bundle_documents(*, project: Project) -> Iterator[DocumentRow]:
