@@ -84,8 +84,8 @@ serve-prod: install prod-key
 		|| { [ -z "$$DATABASE_URL" ] && [ ! -s db.sqlite3 ]; }; then \
 		$(DEPLOY_STEPS); fi; \
 	echo "Serving http://$(HOST)/ with $(WORKERS) gunicorn workers on $${DATABASE_URL:+the DATABASE_URL database}$${DATABASE_URL:-SQLite}"; \
-	exec $(BIN)/gunicorn reader.wsgi:application --bind $(HOST) --workers $(WORKERS) \
-		--preload --timeout 120 --access-logfile - --error-logfile -
+	exec $(BIN)/gunicorn reader.wsgi:application --config gunicorn.conf.py --bind $(HOST) \
+		--workers $(WORKERS) --preload --timeout 120 --access-logfile - --error-logfile -
 
 # The deployment steps: static files, migrations and the sign-in limits' cache table. They
 # run once per release and database, not on every start: serve-prod runs them only when the

@@ -89,7 +89,7 @@ def test_exports_can_be_limited_to_accepted_annotations(client, alice, carol, di
 
 def test_the_bundle_keeps_what_was_accepted(alice, disagreement):
     from reader.formats.bundle import stream_bundle
-    from reader.selectors.exports import bundle_contents
+    from reader.selectors.bundle import bundle_contents
 
     bobs, _ = disagreement
     annotation_accept(annotation=bobs, actor=alice)
