@@ -21,9 +21,9 @@ from reader.formats.bundle_check import (
     version_texts,
 )
 from reader.selectors.bundle import (
-    AnnotationRow,
+    BundleAnnotation,
+    BundleLink,
     DocumentRow,
-    LinkRow,
     ReplyRow,
     TrashRow,
     bundle_contents,
@@ -74,7 +74,7 @@ def _foreign(text: str) -> orjson.Fragment:
     )
 
 
-def _w3c(annotation: AnnotationRow) -> dict:
+def _w3c(annotation: BundleAnnotation) -> dict:
     """What a W3C client gave that Reader keeps (formats/w3c_read.py), when there is any."""
     a = annotation
     if not (a.slug or a.request_key or a.canonical or a.via or a.foreign != "{}"):
@@ -89,7 +89,7 @@ def _w3c(annotation: AnnotationRow) -> dict:
     return {name: value for name, value in kept.items() if value}
 
 
-def _anchoring_record(annotation: AnnotationRow) -> dict:
+def _anchoring_record(annotation: BundleAnnotation) -> dict:
     """An annotation's versions and anchoring, unless they are the defaults of a source with
     one version (made on version 1, exact there): such bundles are written as before."""
     defaults = (annotation.made_on, annotation.text_version, annotation.anchor_status)
@@ -106,8 +106,8 @@ def _anchoring_record(annotation: AnnotationRow) -> dict:
 
 def _annotation_record(
     key: str,
-    annotation: AnnotationRow,
-    links: list[LinkRow],
+    annotation: BundleAnnotation,
+    links: list[BundleLink],
     replies: list[ReplyRow],
     keys: dict,
     sees_hidden: bool,
@@ -279,7 +279,7 @@ def stream_bundle(
     documents: Iterable[DocumentRow],
     events,
     facets,
-    annotations: Iterable[tuple[AnnotationRow, list[LinkRow], list[ReplyRow]]],
+    annotations: Iterable[tuple[BundleAnnotation, list[BundleLink], list[ReplyRow]]],
     entities=(),
     trash: Iterable[TrashRow] = (),
     sees_hidden: bool,

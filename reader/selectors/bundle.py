@@ -53,7 +53,7 @@ def _flag(field: str | Exists) -> ExpressionWrapper:
     return ExpressionWrapper(F(field) if isinstance(field, str) else field, output_field=Field())
 
 
-class AnnotationRow(NamedTuple):
+class BundleAnnotation(NamedTuple):
     """An annotation as a bundle holds it: the names of its users; its times as the
     database's text of them in UTC ("2026-02-27 19:00:00.123456", a PostgreSQL "+00" after
     it); its flags 0 or 1 (SQLite) or False or True (PostgreSQL); what a W3C client sent,
@@ -91,8 +91,8 @@ class AnnotationRow(NamedTuple):
     has_replies: int | bool = 0
 
 
-class LinkRow(NamedTuple):
-    """A facet link, as AnnotationRow says: names, times as text, flags as given."""
+class BundleLink(NamedTuple):
+    """A facet link, as BundleAnnotation says: names, times as text, flags as given."""
 
     annotation_id: int
     facet_id: int
@@ -141,8 +141,8 @@ class VersionRow(NamedTuple):
 class TrashRow(NamedTuple):
     """A deleted annotation as its snapshot holds it, with when and by whom."""
 
-    annotation: AnnotationRow
-    links: list[LinkRow]
+    annotation: BundleAnnotation
+    links: list[BundleLink]
     replies: list[ReplyRow]
     deleted: datetime.datetime
     deleted_by: str | None
@@ -150,7 +150,7 @@ class TrashRow(NamedTuple):
 
 def bundle_annotations(
     *, project: Project, chunk_size: int = 1000
-) -> Iterator[tuple[AnnotationRow, list[LinkRow], list[ReplyRow]]]:
+) -> Iterator[tuple[BundleAnnotation, list[BundleLink], list[ReplyRow]]]:
     """The project's annotations in the bundle's order, each with its links and replies:
     a chunk at a time, each chunk's links and replies by one query each, grouped here."""
     rows = (
@@ -207,10 +207,10 @@ def bundle_annotations(
         )
         .iterator(chunk_size=chunk_size)
     )
-    while chunk := [AnnotationRow._make(row) for row in islice(rows, chunk_size)]:
+    while chunk := [BundleAnnotation._make(row) for row in islice(rows, chunk_size)]:
         linked = [row.pk for row in chunk if row.has_links]
         replied = [row.pk for row in chunk if row.has_replies]
-        links: dict[int, list[LinkRow]] = {}
+        links: dict[int, list[BundleLink]] = {}
         for link in (
             FacetLink.objects.filter(annotation_id__in=linked)
             .order_by()  # the writer orders them by facet
@@ -233,7 +233,7 @@ def bundle_annotations(
                 "pinned_flag",
             )
         ):
-            links.setdefault(link[0], []).append(LinkRow._make(link))
+            links.setdefault(link[0], []).append(BundleLink._make(link))
         replies: dict[int, list[ReplyRow]] = {}
         for reply in (
             Reply.objects.filter(annotation_id__in=replied)
@@ -296,7 +296,7 @@ def _database_text(moment: datetime.datetime) -> str:
 def _trash_row(trashed: DeletedAnnotation, rows: list, names: dict[int | None, str]) -> TrashRow:
     """A snapshot (the rows Django's serializer wrote) as the rows of bundle_annotations."""
     a = next(row for row in rows if isinstance(row, Annotation))
-    annotation = AnnotationRow(
+    annotation = BundleAnnotation(
         pk=a.pk,
         document_id=a.document_id,
         author=names.get(a.author_id),
@@ -326,7 +326,7 @@ def _trash_row(trashed: DeletedAnnotation, rows: list, names: dict[int | None, s
         foreign=json.dumps(a.foreign),
     )
     links = [
-        LinkRow(
+        BundleLink(
             annotation_id=a.pk,
             facet_id=link.facet_id,
             value=link.value,
