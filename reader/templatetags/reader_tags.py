@@ -11,6 +11,7 @@ from django.utils import dateformat, timezone
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
+from reader import render_cache
 from reader.anchoring import Segment
 from reader.sanitize import bidi_balanced, without_bidi_controls
 from reader.selectors.suggestions import SuggestionMark
@@ -160,6 +161,14 @@ def item_url(name: str, slug: str, pk: int) -> str:
     was a sixth of the reader page's time). Auto-escaped like any tag's output."""
     head, tail = _url_around_id(get_urlconf(), get_script_prefix(), name, slug)
     return f"{head}{int(pk)}{tail}"
+
+
+@register.simple_tag(takes_context=True)
+def panel_items(context, annotations) -> SafeString:
+    """`{% panel_items view.annotations %}`: each annotation's panel item
+    (partials/annotation_item.html), from the render cache when it holds the item as it is
+    now for this member (reader/render_cache.py says how that is known)."""
+    return render_cache.items_html(context, annotations)
 
 
 @register.simple_tag(takes_context=True)
