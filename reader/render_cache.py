@@ -1,4 +1,4 @@
-"""The reader panel's items, rendered once and kept by what they show.
+"""The reader page's panel items and reading pane, rendered once and kept by what they show.
 
 Each item's HTML is cached under a content-addressed key: a hash of everything its
 templates read (the annotation's row, its links with their facet and event names, its
@@ -7,6 +7,10 @@ them, the project's slug, the language, the time zone and the templates' own sou
 write changes what is hashed, so a changed item gets a new key and an entry is never
 stale; nothing needs invalidating, and old entries age out of the cache.
 
+The reading pane's HTML is kept the same way, under a hash of the text and of every span
+cut into it (highlights, with their ids and kinds, and suggestions): a long text's pane is
+a quarter of its page's time to make, and the same until an annotation changes.
+
 CSRF tokens are per session: the items are rendered with a random mark in the token's
 place, and every page puts its own token there (the mark is in the key, so a cache shared
 by several processes, each with its own mark, never mixes them up).
@@ -14,9 +18,10 @@ by several processes, each with its own mark, never mixes them up).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -49,6 +54,9 @@ TIMEOUT_SECONDS = 24 * 3600
 # an item, so at most a few MB per process.
 LOCAL = LocMemCache("reader-panel", {"OPTIONS": {"MAX_ENTRIES": 2000}})
 
+# A long text's pane is over a megabyte: a few of them, in this process only.
+PANES = LocMemCache("reader-pane", {"OPTIONS": {"MAX_ENTRIES": 8}})
+
 CSRF_MARK = secrets.token_hex(16)
 _MARKED_TOKEN = CsrfTokenNode().render(Context({"csrf_token": CSRF_MARK}))
 
@@ -65,7 +73,7 @@ def _row(obj: Model) -> tuple:
 
 def item_permissions(access: Access, annotation: Any) -> tuple[bool, ...]:
     """The access policy's answers the item's templates ask (`{% can %}`), for this member:
-    the same questions, on the same objects (tests/test_render_cache.py holds them equal)."""
+    the same questions, on the same objects (tests/views/test_render_cache.py holds them equal)."""
     return (
         access.can(Permission.ANNOTATE),
         access.can(Permission.MODERATE),
@@ -136,4 +144,26 @@ def _with_token(context: Context, pieces: Iterable[str]) -> str:
     html = "\n".join(pieces)
     if _MARKED_TOKEN in html:
         html = html.replace(_MARKED_TOKEN, CsrfTokenNode().render(context))
+    return html
+
+
+@functools.lru_cache(maxsize=4)
+def text_digest(text: str) -> str:
+    """Keyed by the text itself, like anchoring.structure_spans (which holds the same
+    strings): a 1.2 M character text is hashed once, not on every open."""
+    return hashlib.blake2b(text.encode(), digest_size=20).hexdigest()
+
+
+def pane_html(
+    text: str, highlights: Sequence[tuple], extra: Sequence[Any], build: Callable[[], str]
+) -> str:
+    """The reading pane's HTML for `text` with `highlights` ((id, start, end, kind), in text
+    order) and `extra` spans (suggestions) cut into it: from the cache, or `build()` and
+    kept. Structure spans come from the text itself, so the text's digest covers them."""
+    shown = repr((FRAGMENT_VERSION, tuple(highlights), tuple(extra))).encode()
+    key = f"reader-pane:{text_digest(text)}:{hashlib.blake2b(shown, digest_size=20).hexdigest()}"
+    html = PANES.get(key)
+    if html is None:
+        html = build()
+        PANES.set(key, html, timeout=TIMEOUT_SECONDS)
     return html

@@ -126,6 +126,16 @@ def reading_text(
     return mark_safe("".join(pieces))
 
 
+@register.simple_tag
+def reader_pane_text(view) -> SafeString:
+    """`{% reader_pane_text view %}`: reading_text of a ReaderView, from the render cache
+    when the same text with the same highlights was rendered before."""
+    html = render_cache.pane_html(
+        view.text, view.highlights, view.extra_spans, lambda: reading_text(view.text, view.segments)
+    )
+    return mark_safe(html)
+
+
 @register.filter
 def bdi(value) -> SafeString:
     """`{{ event.place|bdi }}`: user text inline in the page, escaped and isolated in a

@@ -1,7 +1,7 @@
-"""The reader panel's items come from a cache (reader/render_cache.py) keyed by what they
-show: every write that changes an item changes its key, so no one is ever shown a stale
-item, a hidden note never reaches a member who may not read it, and a cached item carries
-the CSRF token of the page it is in."""
+"""The reader panel's items and its reading pane come from a cache (reader/render_cache.py)
+keyed by what they show: every write that changes an item or a highlight changes its key,
+so no one is ever shown a stale item, a hidden note never reaches a member who may not read
+it, and a cached item carries the CSRF token of the page it is in."""
 
 from __future__ import annotations
 
@@ -13,10 +13,11 @@ from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
 
-from reader import render_cache
+from reader import anchoring, render_cache
 from reader.access import Access
 from reader.models import Annotation, Event, Facet, Membership, Reply
 from reader.selectors.reading import annotation_with_links
+from reader.selectors.suggestions import SuggestionMark
 from reader.services.discussion import (
     moderation_hide,
     moderation_show,
@@ -37,8 +38,10 @@ HEADER_TOKEN = re.compile(r'"x-csrftoken": "([^"]+)"')
 @pytest.fixture(autouse=True)
 def empty_cache():
     render_cache.store().clear()
+    render_cache.PANES.clear()
     yield
     render_cache.store().clear()
+    render_cache.PANES.clear()
 
 
 @pytest.fixture
@@ -224,3 +227,43 @@ def test_the_key_holds_every_permission_the_templates_ask(
         context = {"access": access, "project": access.project, "annotation": shown}
         render_to_string(render_cache.ITEM_TEMPLATE, context)
         assert asked == in_key, user.username
+
+
+PANE = re.compile(r'<article id="reading-pane"[^>]*>(.*?)</article>', re.DOTALL)
+
+
+def pane(client, user, document) -> str:
+    return PANE.search(page(client, user, document)).group(1)
+
+
+def test_the_pane_follows_new_changed_and_deleted_highlights(client, bob, document, annotation):
+    render_cache.PANES.clear()
+    before = pane(client, bob, document)
+    assert f'data-ann="{annotation.pk}"' in before and "k-claim" in before
+    assert pane(client, bob, document) == before  # from the cache
+    added = AnnotationFactory(document=document, author=bob, quote="💥 killed")
+    shown = pane(client, bob, document)
+    assert f'data-ann="{added.pk}"' in shown
+    annotation_update(
+        annotation=fresh(annotation), actor=bob, kind="opinion", note="", edited_version=1
+    )
+    shown = pane(client, bob, document)
+    assert f'class="k-opinion hl" data-ann="{annotation.pk}"' in shown
+    annotation_delete(annotation=fresh(added), actor=bob)
+    assert f'data-ann="{added.pk}"' not in pane(client, bob, document)
+
+
+def test_the_pane_key_is_the_text_and_its_spans(document):
+    calls = []
+
+    def build(html):
+        return lambda: calls.append(html) or html
+
+    one = render_cache.pane_html("abc", [(1, 0, 2, "claim")], [], build("one"))
+    assert render_cache.pane_html("abc", [(1, 0, 2, "claim")], [], build("x")) == one
+    assert render_cache.pane_html("abd", [(1, 0, 2, "claim")], [], build("two")) == "two"
+    assert render_cache.pane_html("abc", [(1, 0, 2, "opinion")], [], build("three")) == "three"
+    assert render_cache.pane_html("abc", [(1, 0, 3, "claim")], [], build("four")) == "four"
+    extra = [anchoring.Span(0, 1, SuggestionMark(pk=5))]
+    assert render_cache.pane_html("abc", [(1, 0, 2, "claim")], extra, build("five")) == "five"
+    assert calls == ["one", "two", "three", "four", "five"]
