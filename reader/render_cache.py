@@ -79,22 +79,22 @@ def item_permissions(access: Access, annotation: Any) -> tuple[bool, ...]:
         access.can(Permission.MODERATE),
         access.can(Permission.SEE_HIDDEN),
         access.can(Permission.ANNOTATION_CHANGE, annotation),
-        *(access.can(Permission.LINK_DELETE, link) for link in annotation.links.all()),
-        *(access.can(Permission.REPLY_CHANGE, reply) for reply in annotation.replies.all()),
+        *(access.can(Permission.LINK_DELETE, link) for link in annotation.panel_links),
+        *(access.can(Permission.REPLY_CHANGE, reply) for reply in annotation.panel_replies),
     )
 
 
 def item_key(access: Access, annotation: Any, templates: str) -> str:
     """The item's key: everything its HTML depends on, hashed. `annotation` comes with its
-    author, links (with facet and event) and replies (with author) loaded."""
+    author, links and replies loaded (selectors.reading.panel_prefetches)."""
     shown = (
         _row(annotation),
         annotation.author.get_username(),
         tuple(
             (*_row(link), *_row(link.facet), link.facet.event.name)
-            for link in annotation.links.all()
+            for link in annotation.panel_links
         ),
-        tuple((*_row(reply), reply.author.get_username()) for reply in annotation.replies.all()),
+        tuple((*_row(reply), reply.author.get_username()) for reply in annotation.panel_replies),
         item_permissions(access, annotation),
     )
     context = (

@@ -12,6 +12,7 @@ from django.db.models import (
     F,
     Field,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -25,14 +26,25 @@ from reader.selectors.common import NULLS_FIRST, links_prefetch, replies_prefetc
 from reader.vocabularies import NEEDS_REVIEW, AnchorStatus, Kind
 
 
+def panel_prefetches() -> tuple[Prefetch, Prefetch]:
+    """A panel item's links (with facet and event) and replies (with author), as the lists
+    `panel_links` and `panel_replies`: Django's prefetch into `links.all` clones a queryset
+    for every annotation (most of the panel's read), into a list it does not."""
+    links, replies = links_prefetch(), replies_prefetch()
+    return (
+        Prefetch("links", queryset=links.queryset, to_attr="panel_links"),
+        Prefetch("replies", queryset=replies.queryset, to_attr="panel_replies"),
+    )
+
+
 def annotation_with_links(*, pk: int) -> Annotation:
-    """One annotation for its panel item, with links and replies; the caller has checked
-    access."""
+    """One annotation for its panel item, with links and replies (panel_prefetches); the
+    caller has checked access."""
     from reader.selectors.exports import source_date
 
     return (
         Annotation.objects.select_related("document__project", "author")
-        .prefetch_related(links_prefetch(), replies_prefetch())
+        .prefetch_related(*panel_prefetches())
         .annotate(source_date=source_date())
         .get(pk=pk)
     )
@@ -198,7 +210,7 @@ def reader_view(
     annotations = (
         Annotation.objects.filter(pk__in=page)
         .select_related("author")
-        .prefetch_related(links_prefetch(), replies_prefetch())
+        .prefetch_related(*panel_prefetches())
         .in_text_order()
     )
     order = {pk: index for index, pk in enumerate(page)}
