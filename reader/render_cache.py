@@ -3,9 +3,9 @@
 Each item's HTML is cached under a content-addressed key: a hash of everything its
 templates read (the annotation's row, its links with their facet and event names, its
 replies with their authors' names, the access policy's answers for this member on each of
-them, the project's slug, the language, the time zone and the templates' own source). A
-write changes what is hashed, so a changed item gets a new key and an entry is never
-stale; nothing needs invalidating, and old entries age out of the cache.
+them, the project's slug, the URLs' prefix, the language, the time zone and the templates'
+own source). A write changes what is hashed, so a changed item gets a new key and an entry
+is never stale; nothing needs invalidating, and old entries age out of the cache.
 
 The reading pane's HTML is kept the same way, under a hash of the text and of every span
 cut into it (highlights, with their ids and kinds, and suggestions): a long text's pane is
@@ -30,6 +30,7 @@ from django.core.cache.backends.locmem import LocMemCache
 from django.db.models import Model
 from django.template import Context
 from django.template.defaulttags import CsrfTokenNode
+from django.urls import get_script_prefix, get_urlconf
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
@@ -102,6 +103,8 @@ def item_key(access: Access, annotation: Any, templates: str) -> str:
         templates,
         CSRF_MARK,
         access.project.slug,
+        get_script_prefix(),  # the URLs' prefix and URLconf (item_url keeps one per pair)
+        get_urlconf(),
         translation.get_language(),
         timezone.get_current_timezone_name(),
     )
