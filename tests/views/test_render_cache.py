@@ -5,6 +5,7 @@ it, and a cached item carries the CSRF token of the page it is in."""
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
@@ -267,3 +268,11 @@ def test_the_pane_key_is_the_text_and_its_spans(document):
     extra = [anchoring.Span(0, 1, SuggestionMark(pk=5))]
     assert render_cache.pane_html("abc", [(1, 0, 2, "claim")], extra, build("five")) == "five"
     assert calls == ["one", "two", "three", "four", "five"]
+
+
+def test_a_cached_pane_is_still_the_stored_text_exactly(client, bob, document):
+    AnnotationFactory(document=document, author=bob, quote="💥 killed")
+    AnnotationFactory(document=document, author=bob, quote="中文报道")
+    first, second = pane(client, bob, document), pane(client, bob, document)
+    assert first == second
+    assert html.unescape(re.sub(r"<[^>]+>", "", second)) == document.text
