@@ -21,6 +21,8 @@ from __future__ import annotations
 import functools
 import hashlib
 import secrets
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -55,8 +57,37 @@ TIMEOUT_SECONDS = 24 * 3600
 # an item, so at most a few MB per process.
 LOCAL = LocMemCache("reader-panel", {"OPTIONS": {"MAX_ENTRIES": 2000}})
 
-# A long text's pane is over a megabyte: a few of them, in this process only.
-PANES = LocMemCache("reader-pane", {"OPTIONS": {"MAX_ENTRIES": 8}})
+
+class Recent:
+    """The last `size` values by key, in this process, kept as they are: a long text's pane
+    is over a megabyte, and Django's memory cache would pickle it in and copy it out on
+    every open (the values are immutable strings, so handing out the same one is safe)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.values: OrderedDict[str, str] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str) -> str | None:
+        with self.lock:
+            value = self.values.get(key)
+            if value is not None:
+                self.values.move_to_end(key)
+            return value
+
+    def set(self, key: str, value: str) -> None:
+        with self.lock:
+            self.values[key] = value
+            self.values.move_to_end(key)
+            while len(self.values) > self.size:
+                self.values.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.values.clear()
+
+
+PANES = Recent(8)
 
 CSRF_MARK = secrets.token_hex(16)
 _MARKED_TOKEN = CsrfTokenNode().render(Context({"csrf_token": CSRF_MARK}))
@@ -168,5 +199,5 @@ def pane_html(
     html = PANES.get(key)
     if html is None:
         html = build()
-        PANES.set(key, html, timeout=TIMEOUT_SECONDS)
+        PANES.set(key, html)
     return html

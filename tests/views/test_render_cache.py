@@ -276,3 +276,13 @@ def test_a_cached_pane_is_still_the_stored_text_exactly(client, bob, document):
     first, second = pane(client, bob, document), pane(client, bob, document)
     assert first == second
     assert html.unescape(re.sub(r"<[^>]+>", "", second)) == document.text
+
+
+def test_recent_keeps_the_last_few_and_forgets_the_oldest():
+    recent = render_cache.Recent(2)
+    recent.set("a", "1")
+    recent.set("b", "2")
+    assert recent.get("a") == "1"  # now the most recent
+    recent.set("c", "3")
+    assert recent.get("b") is None
+    assert (recent.get("a"), recent.get("c")) == ("1", "3")
