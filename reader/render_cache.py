@@ -7,9 +7,10 @@ them, the project's slug, the URLs' prefix, the language, the time zone and the 
 own source). A write changes what is hashed, so a changed item gets a new key and an entry
 is never stale; nothing needs invalidating, and old entries age out of the cache.
 
-The reading pane's HTML is kept the same way, under a hash of the text and of every span
-cut into it (highlights, with their ids and kinds, and suggestions): a long text's pane is
-a quarter of its page's time to make, and the same until an annotation changes.
+The reading pane's HTML is kept the same way, in this process, under the text's digest and
+every span cut into it (highlights, with their ids and kinds, and suggestions): a long
+text's pane is a quarter of its page's time to make, and the same until an annotation
+changes.
 
 CSRF tokens are per session: the items are rendered with a random mark in the token's
 place, and every page puts its own token there (the mark is in the key, so a cache shared
@@ -23,7 +24,7 @@ import hashlib
 import secrets
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -65,17 +66,17 @@ class Recent:
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self.values: OrderedDict[str, str] = OrderedDict()
+        self.values: OrderedDict[Hashable, str] = OrderedDict()
         self.lock = threading.Lock()
 
-    def get(self, key: str) -> str | None:
+    def get(self, key: Hashable) -> str | None:
         with self.lock:
             value = self.values.get(key)
             if value is not None:
                 self.values.move_to_end(key)
             return value
 
-    def set(self, key: str, value: str) -> None:
+    def set(self, key: Hashable, value: str) -> None:
         with self.lock:
             self.values[key] = value
             self.values.move_to_end(key)
@@ -194,8 +195,9 @@ def pane_html(
     """The reading pane's HTML for `text` with `highlights` ((id, start, end, kind), in text
     order) and `extra` spans (suggestions) cut into it: from the cache, or `build()` and
     kept. Structure spans come from the text itself, so the text's digest covers them."""
-    shown = repr((FRAGMENT_VERSION, tuple(highlights), tuple(extra))).encode()
-    key = f"reader-pane:{text_digest(text)}:{hashlib.blake2b(shown, digest_size=20).hexdigest()}"
+    # The spans themselves are the key (compared, not hashed into a digest): this cache is
+    # in this process only, and a dictionary's equality is exact.
+    key = (FRAGMENT_VERSION, text_digest(text), tuple(highlights), tuple(extra))
     html = PANES.get(key)
     if html is None:
         html = build()
