@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
@@ -11,6 +12,7 @@ from django.db.models import (
     F,
     Field,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -24,14 +26,25 @@ from reader.selectors.common import NULLS_FIRST, links_prefetch, replies_prefetc
 from reader.vocabularies import NEEDS_REVIEW, AnchorStatus, Kind
 
 
+def panel_prefetches() -> tuple[Prefetch, Prefetch]:
+    """A panel item's links (with facet and event) and replies (with author), as the lists
+    `panel_links` and `panel_replies`: Django's prefetch into `links.all` clones a queryset
+    for every annotation (most of the panel's read), into a list it does not."""
+    links, replies = links_prefetch(), replies_prefetch()
+    return (
+        Prefetch("links", queryset=links.queryset, to_attr="panel_links"),
+        Prefetch("replies", queryset=replies.queryset, to_attr="panel_replies"),
+    )
+
+
 def annotation_with_links(*, pk: int) -> Annotation:
-    """One annotation for its panel item, with links and replies; the caller has checked
-    access."""
+    """One annotation for its panel item, with links and replies (panel_prefetches); the
+    caller has checked access."""
     from reader.selectors.exports import source_date
 
     return (
         Annotation.objects.select_related("document__project", "author")
-        .prefetch_related(links_prefetch(), replies_prefetch())
+        .prefetch_related(*panel_prefetches())
         .annotate(source_date=source_date())
         .get(pk=pk)
     )
@@ -102,7 +115,6 @@ class ReaderView:
 
     annotations: list[Annotation]  # the panel's page of the annotations shown
     text: str  # the version's text the segments cut
-    segments: list[anchoring.Segment]
     authors: list
     total: int
     shown: int
@@ -112,6 +124,23 @@ class ReaderView:
     to_review: int = 0  # fuzzy and orphaned annotations of the document
     # (id, start, kind) of every annotation shown, in text order: the overview strip's marks.
     marks: list[tuple[int, int, str]] = field(default_factory=list)
+    # What the pane shows besides the text's structure: (id, start, end, kind) of every
+    # highlight, in text order, and the suggestions' spans (render_cache.pane_html keys the
+    # pane's HTML by them).
+    highlights: list[tuple[int, int, int, str]] = field(default_factory=list)
+    extra_spans: list[anchoring.Span] = field(default_factory=list)
+
+    @functools.cached_property
+    def segments(self) -> list[anchoring.Segment]:
+        """The text cut at the boundaries of its structure, highlights and suggestions:
+        made only when the pane's HTML is not in the render cache (on a long text, the
+        spans and the cutting are a quarter of the page's time)."""
+        spans = (
+            anchoring.structure_spans(self.text)
+            + [anchoring.Span(s, e, Highlight(pk, kind)) for pk, s, e, kind in self.highlights]
+            + self.extra_spans
+        )
+        return anchoring.segments(len(self.text), spans)
 
 
 def _anchored(status: str, text_version: int, version: int | None) -> bool:
@@ -177,17 +206,12 @@ def reader_view(
         ),
         key=lambda row: (row[1], row[2], row[0]),
     )
-    spans = (
-        anchoring.structure_spans(text)
-        + [anchoring.Span(start, end, Highlight(pk, kind)) for pk, start, end, kind in shown]
-        + (extra_spans or [])
-    )
     authors = get_user_model().objects.filter(pk__in={row[4] for row in rows})
     page = [pk for pk, *_ in shown[offset : offset + PANEL_PAGE_SIZE]] if panel else []
     annotations = (
         Annotation.objects.filter(pk__in=page)
         .select_related("author")
-        .prefetch_related(links_prefetch(), replies_prefetch())
+        .prefetch_related(*panel_prefetches())
         .in_text_order()
     )
     order = {pk: index for index, pk in enumerate(page)}
@@ -195,7 +219,6 @@ def reader_view(
     return ReaderView(
         annotations=sorted(annotations, key=lambda a: order[a.pk]) if page else [],
         text=text,
-        segments=anchoring.segments(len(text), spans),
         authors=list(authors.order_by("username")) if rows else [],
         total=len(rows),
         shown=len(shown),
@@ -204,4 +227,6 @@ def reader_view(
         version=version,
         to_review=to_review,
         marks=[(pk, start, kind) for pk, start, _end, kind in shown],
+        highlights=shown,
+        extra_spans=extra_spans or [],
     )

@@ -1,0 +1,205 @@
+"""The reader page's panel items and reading pane, rendered once and kept by what they show.
+
+Each item's HTML is cached under a content-addressed key: a hash of everything its
+templates read (the annotation's row, its links with their facet and event names, its
+replies with their authors' names, the access policy's answers for this member on each of
+them, the project's slug, the URLs' prefix, the language, the time zone and the templates'
+own source). A write changes what is hashed, so a changed item gets a new key and an entry
+is never stale; nothing needs invalidating, and old entries age out of the cache.
+
+The reading pane's HTML is kept the same way, in this process, under the text's digest and
+every span cut into it (highlights, with their ids and kinds, and suggestions): a long
+text's pane is a quarter of its page's time to make, and the same until an annotation
+changes.
+
+CSRF tokens are per session: the items are rendered with a random mark in the token's
+place, and every page puts its own token there (the mark is in the key, so a cache shared
+by several processes, each with its own mark, never mixes them up).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import secrets
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import BaseCache, caches
+from django.core.cache.backends.locmem import LocMemCache
+from django.db.models import Model
+from django.template import Context
+from django.template.defaulttags import CsrfTokenNode
+from django.urls import get_script_prefix, get_urlconf
+from django.utils import timezone, translation
+from django.utils.safestring import SafeString, mark_safe
+
+from reader.access import Access, Permission
+
+ITEM_TEMPLATE = "reader/partials/annotation_item.html"
+# Every template an item's HTML comes from: their source is part of the key.
+ITEM_TEMPLATES = (
+    ITEM_TEMPLATE,
+    "reader/partials/thread.html",
+    "reader/partials/moderation_link.html",
+    "reader/partials/moderation_form.html",
+    "reader/partials/icon.html",
+)
+# Bump when the Python those templates call (tags, filters, vocabularies) changes the HTML:
+# a cache shared across a deploy must not serve the old markup.
+FRAGMENT_VERSION = 1
+# A day: entries are never stale, this only bounds how long unused ones are kept.
+TIMEOUT_SECONDS = 24 * 3600
+
+# A local cache of its own unless READER_PANEL_CACHE names an alias in CACHES: about 3 KB
+# an item, so at most a few MB per process.
+LOCAL = LocMemCache("reader-panel", {"OPTIONS": {"MAX_ENTRIES": 2000}})
+
+
+class Recent:
+    """The last `size` values by key, in this process, kept as they are: a long text's pane
+    is over a megabyte, and Django's memory cache would pickle it in and copy it out on
+    every open (the values are immutable strings, so handing out the same one is safe)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.values: OrderedDict[Hashable, str] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: Hashable) -> str | None:
+        with self.lock:
+            value = self.values.get(key)
+            if value is not None:
+                self.values.move_to_end(key)
+            return value
+
+    def set(self, key: Hashable, value: str) -> None:
+        with self.lock:
+            self.values[key] = value
+            self.values.move_to_end(key)
+            while len(self.values) > self.size:
+                self.values.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.values.clear()
+
+
+PANES = Recent(8)
+
+CSRF_MARK = secrets.token_hex(16)
+_MARKED_TOKEN = CsrfTokenNode().render(Context({"csrf_token": CSRF_MARK}))
+
+
+def store() -> BaseCache:
+    alias = getattr(settings, "READER_PANEL_CACHE", None)
+    return caches[alias] if alias else LOCAL
+
+
+def _row(obj: Model) -> tuple:
+    """Every column of a row, as stored (what any template could read of it)."""
+    return tuple(getattr(obj, field.attname) for field in obj._meta.concrete_fields)
+
+
+def item_permissions(access: Access, annotation: Any) -> tuple[bool, ...]:
+    """The access policy's answers the item's templates ask (`{% can %}`), for this member:
+    the same questions, on the same objects (tests/views/test_render_cache.py holds them equal)."""
+    return (
+        access.can(Permission.ANNOTATE),
+        access.can(Permission.MODERATE),
+        access.can(Permission.SEE_HIDDEN),
+        access.can(Permission.ANNOTATION_CHANGE, annotation),
+        *(access.can(Permission.LINK_DELETE, link) for link in annotation.panel_links),
+        *(access.can(Permission.REPLY_CHANGE, reply) for reply in annotation.panel_replies),
+    )
+
+
+def item_key(access: Access, annotation: Any, templates: str) -> str:
+    """The item's key: everything its HTML depends on, hashed. `annotation` comes with its
+    author, links and replies loaded (selectors.reading.panel_prefetches)."""
+    shown = (
+        _row(annotation),
+        annotation.author.get_username(),
+        tuple(
+            (*_row(link), *_row(link.facet), link.facet.event.name)
+            for link in annotation.panel_links
+        ),
+        tuple((*_row(reply), reply.author.get_username()) for reply in annotation.panel_replies),
+        item_permissions(access, annotation),
+    )
+    context = (
+        FRAGMENT_VERSION,
+        templates,
+        CSRF_MARK,
+        access.project.slug,
+        get_script_prefix(),  # the URLs' prefix and URLconf (item_url keeps one per pair)
+        get_urlconf(),
+        translation.get_language(),
+        timezone.get_current_timezone_name(),
+    )
+    digest = hashlib.blake2b(repr((context, shown)).encode(), digest_size=20).hexdigest()
+    return f"reader-item:{digest}"
+
+
+def templates_signature(engine) -> str:
+    """A hash of the items' templates' source, so that a changed template is a new key."""
+    sources = "\x00".join(engine.get_template(name).source for name in ITEM_TEMPLATES)
+    return hashlib.blake2b(sources.encode(), digest_size=16).hexdigest()
+
+
+def items_html(context: Context, annotations: Sequence[Any]) -> SafeString:
+    """The panel items of `annotations`, from the cache where they are in it, rendered (in
+    `context`, which holds `access` and `project`) and kept where not; with this page's
+    CSRF token."""
+    if not annotations:
+        return mark_safe("")
+    assert context.template is not None
+    engine = context.template.engine
+    templates = templates_signature(engine)
+    keys = [item_key(context["access"], annotation, templates) for annotation in annotations]
+    cache = store()
+    found = cache.get_many(keys)
+    missing = {}
+    template = engine.get_template(ITEM_TEMPLATE)
+    with context.push(csrf_token=CSRF_MARK):
+        for key, annotation in zip(keys, annotations, strict=True):
+            if key not in found:
+                with context.push(annotation=annotation):
+                    missing[key] = template.render(context)
+    if missing:
+        cache.set_many(missing, timeout=TIMEOUT_SECONDS)
+    pieces = [found[key] if key in found else missing[key] for key in keys]
+    return mark_safe(_with_token(context, pieces))
+
+
+def _with_token(context: Context, pieces: Iterable[str]) -> str:
+    html = "\n".join(pieces)
+    if _MARKED_TOKEN in html:
+        html = html.replace(_MARKED_TOKEN, CsrfTokenNode().render(context))
+    return html
+
+
+@functools.lru_cache(maxsize=4)
+def text_digest(text: str) -> str:
+    """Keyed by the text itself, like anchoring.structure_spans (which holds the same
+    strings): a 1.2 M character text is hashed once, not on every open."""
+    return hashlib.blake2b(text.encode(), digest_size=20).hexdigest()
+
+
+def pane_html(
+    text: str, highlights: Sequence[tuple], extra: Sequence[Any], build: Callable[[], str]
+) -> str:
+    """The reading pane's HTML for `text` with `highlights` ((id, start, end, kind), in text
+    order) and `extra` spans (suggestions) cut into it: from the cache, or `build()` and
+    kept. Structure spans come from the text itself, so the text's digest covers them."""
+    # The spans themselves are the key (compared, not hashed into a digest): this cache is
+    # in this process only, and a dictionary's equality is exact.
+    key = (FRAGMENT_VERSION, text_digest(text), tuple(highlights), tuple(extra))
+    html = PANES.get(key)
+    if html is None:
+        html = build()
+        PANES.set(key, html)
+    return html
