@@ -4,7 +4,7 @@ change and its record are written together or not at all."""
 
 from __future__ import annotations
 
-from django.db import models
+from django.db import connection, models
 
 from reader.models import Activity, Annotation, Document, DocumentRevision, Event
 from reader.sanitize import isolate
@@ -15,14 +15,22 @@ SUMMARY_QUOTE_LIMIT = 80
 SUMMARY_MAX_LENGTH: int = Activity._meta.get_field("summary").max_length or 0
 
 
+# One statement, whether or not the counter row exists yet (the document's first change
+# makes it): INSERT ... ON CONFLICT is the same SQL on SQLite and PostgreSQL.
+_REVISION_UPSERT = (
+    f"INSERT INTO {DocumentRevision._meta.db_table} (document_id, revision) VALUES (%s, 1) "
+    f"ON CONFLICT (document_id) DO UPDATE SET revision = {DocumentRevision._meta.db_table}"
+    ".revision + 1"
+)
+
+
 def document_touch(*, document_id: int) -> None:
     """Note that the document's annotations changed, for the readers polling it. The caller
-    has locked the row with locks.lock_rows first (taken again here, it costs nothing)."""
+    has locked the row with locks.lock_rows first (taken again here, as the lock order
+    wants it before the counter's row, should a caller have forgotten)."""
     lock_rows(document_id=document_id)
-    counted = DocumentRevision.objects.filter(document_id=document_id)
-    if not counted.update(revision=models.F("revision") + 1):
-        # The document's first change (its row lock keeps a second writer out meanwhile).
-        DocumentRevision.objects.create(document_id=document_id, revision=1)
+    with connection.cursor() as cursor:
+        cursor.execute(_REVISION_UPSERT, [document_id])
 
 
 def events_touch(*, event_ids=None, annotation_id: int | None = None) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import json
+from collections.abc import Iterable
 
 from django.core import serializers
 from django.core.exceptions import ValidationError
@@ -183,6 +184,7 @@ def annotation_create(
     seen_quote: str | None = None,
     text_version: int | None = None,
     w3c: dict | None = None,
+    link_events: Iterable[int] = (),
 ) -> Annotation:
     """Create an annotation on [start, end) code points of the document's text (of its
     version `text_version`, for an import of one made on an older version).
@@ -190,6 +192,8 @@ def annotation_create(
     `seen_quote` is the text the client saw at that span; a mismatch means the client's
     offsets are wrong, and nothing is saved. `w3c` holds what a W3C client gave besides
     (slug, request_key, canonical, via, foreign: the Annotation fields of those names).
+    `link_events`: the events of the links the caller makes next in its transaction,
+    locked here with the document, in the lock order (locks.py).
     """
     _check_kind(kind)
     note = clean_note(note)
@@ -210,7 +214,7 @@ def annotation_create(
                 )
             }
         )
-    lock_rows(document_id=document.pk)
+    lock_rows(document_id=document.pk, event_ids=link_events)
     annotation = Annotation(
         document=document,
         author=author,
@@ -230,7 +234,7 @@ def annotation_create(
     # full_clean need not ask it again (five statements on the hottest write).
     annotation.full_clean(exclude=["document", "author"], validate_constraints=False)
     annotation.save()
-    search.annotation_index(annotation=annotation)
+    search.annotation_index(annotation=annotation, new=True)
     document_touch(document_id=document.pk)
     activity_on_annotation(annotation=annotation, actor=author, action=Action.ANNOTATION_CREATED)
     return annotation

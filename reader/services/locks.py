@@ -27,7 +27,10 @@ up to RETRY_ATTEMPTS times, from a fresh transaction; inside an outer atomic blo
 plain atomic block, and the outermost one retries. SQLite needs no retry: its transactions
 are IMMEDIATE (settings.py), so writers queue for the one write lock and cannot deadlock,
 and its "database is locked" comes only after the busy timeout has been waited out, so a
-retry would only double the wait; it stays the 503 of reader/dbfailure.py.
+retry would only double the wait; it stays the 503 of reader/dbfailure.py. For the same
+reason lock_rows sends nothing for the document and the events on SQLite: the BEGIN
+IMMEDIATE holds the database's one write lock already, and SQLite has no FOR UPDATE (Django
+leaves the clause out), so those reads would lock nothing and cost a statement each.
 
 An annotation that another request deleted meanwhile raises AnnotationGone, an Http404: the
 API and the pages answer 404, never 500.
@@ -42,7 +45,7 @@ import time
 from collections.abc import Callable, Iterable
 from typing import ParamSpec, TypeVar
 
-from django.db import OperationalError, transaction
+from django.db import OperationalError, connection, transaction
 from django.http import Http404
 
 from reader.models import Annotation, Document, Event, FacetLink
@@ -77,15 +80,8 @@ def lock_rows(
     `annotation_events`, the events the annotation is linked to are locked too (read after
     the document's lock, so the set cannot change). AnnotationGone if the annotation is gone.
     """
-    if document_id is not None:
-        list(Document.objects.select_for_update(no_key=True).filter(pk=document_id).values("pk"))
-    event_ids = set(event_ids)
-    if annotation_events and annotation_id is not None:
-        linked = Event.objects.filter(facets__links__annotation_id=annotation_id)
-        event_ids |= set(linked.values_list("pk", flat=True))
-    if event_ids:
-        events = Event.objects.select_for_update(no_key=True).filter(pk__in=event_ids)
-        list(events.order_by("pk").values("pk"))
+    if connection.features.has_select_for_update:  # not SQLite: see the module's docstring
+        _lock_document_and_events(document_id, event_ids, annotation_id, annotation_events)
     if annotation_id is None:
         return None
     annotation = (
@@ -98,6 +94,23 @@ def lock_rows(
     if annotation is None:
         raise AnnotationGone(ERROR_ANNOTATION_GONE)
     return annotation
+
+
+def _lock_document_and_events(
+    document_id: int | None,
+    event_ids: Iterable[int],
+    annotation_id: int | None,
+    annotation_events: bool,
+) -> None:
+    if document_id is not None:
+        list(Document.objects.select_for_update(no_key=True).filter(pk=document_id).values("pk"))
+    event_ids = set(event_ids)
+    if annotation_events and annotation_id is not None:
+        linked = Event.objects.filter(facets__links__annotation_id=annotation_id)
+        event_ids |= set(linked.values_list("pk", flat=True))
+    if event_ids:
+        events = Event.objects.select_for_update(no_key=True).filter(pk__in=event_ids)
+        list(events.order_by("pk").values("pk"))
 
 
 def lock_for_annotation(

@@ -142,12 +142,14 @@ def document_index(*, document) -> None:
     SearchEntry.objects.bulk_create(_document_rows(document, SearchEntry))
 
 
-def annotation_index(*, annotation) -> None:
-    """The annotation's quote and note (again, after an edit)."""
+def annotation_index(*, annotation, new: bool = False) -> None:
+    """The annotation's quote and note (again, after an edit). A `new` annotation has no
+    entries yet: nothing to delete first (one statement on the hottest write)."""
     SearchEntry = _model(None)
-    SearchEntry.objects.filter(
-        annotation_id=annotation.pk, source__in=[SearchSource.QUOTE, SearchSource.NOTE]
-    ).delete()
+    if not new:
+        SearchEntry.objects.filter(
+            annotation_id=annotation.pk, source__in=[SearchSource.QUOTE, SearchSource.NOTE]
+        ).delete()
     project_id = annotation.document.project_id
     SearchEntry.objects.bulk_create(_annotation_rows(annotation, project_id, SearchEntry))
 

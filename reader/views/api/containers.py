@@ -19,7 +19,7 @@ from reader.selectors.access import document_get_for_user
 from reader.selectors.exports import annotation_rows, annotations_for_export, export_rows
 from reader.services import documents, versions
 from reader.services.imports import ImportReport
-from reader.services.locks import AnnotationGone, lock_rows, retry_on_conflict
+from reader.services.locks import AnnotationGone, retry_on_conflict
 from reader.views.api.http import (
     ANNOTATION_ALLOW,
     ANNOTATION_LINKS,
@@ -244,7 +244,6 @@ def _create(request, access, document, iris) -> HttpResponse:
 
     @retry_on_conflict  # one transaction, run again from the start after a deadlock
     def write() -> dict:
-        lock_rows(document_id=document.pk, event_ids=_link_events(record))
         annotation = documents.annotation_create(
             document=document,
             author=request.user,
@@ -254,8 +253,10 @@ def _create(request, access, document, iris) -> HttpResponse:
             note=record["note"],
             text_version=record["text_version"],
             w3c={"slug": slug, "request_key": key, **fields},
+            link_events=_link_events(record),  # locked with the document, before the links
         )
-        versions.annotations_carry_forward(document=document, annotations=[annotation])
+        if annotation.text_version < document.text_version:  # made on an older version
+            versions.annotations_carry_forward(document=document, annotations=[annotation])
         write_links(annotation, record["links"], request.user, ImportReport())
         # Read the answer before the commit: should the database fail here, the create is
         # rolled back with the error. A failure of the commit itself can leave a 5xx over
