@@ -3,20 +3,27 @@ and POST (a new annotation, retried safely by Slug or Idempotency-Key)."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 from urllib.parse import unquote
 
 from django.db import IntegrityError
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Subquery, TextField
+from django.db.models.functions import Cast
 from django.http import Http404, HttpRequest, HttpResponse
 
-from reader.access import Permission
+from reader.access import Permission, visible_note
 from reader.formats import w3c, w3c_collection
 from reader.formats.w3c import utc, write_links
 from reader.iris import Iris
 from reader.models import Annotation, DeletedAnnotation, Document, FacetLink
 from reader.selectors.access import document_get_for_user
-from reader.selectors.exports import annotation_rows, annotations_for_export, export_rows
+from reader.selectors.exports import (
+    AnnotationRow,
+    annotation_rows,
+    annotations_for_export,
+    export_rows,
+)
 from reader.services import documents, versions
 from reader.services.imports import ImportReport
 from reader.services.locks import AnnotationGone, retry_on_conflict
@@ -177,6 +184,43 @@ def _representation(annotation_pk: int, iris, access) -> dict:
     return dict(w3c.w3c_annotation(row, links, iris))
 
 
+def _created_representation(annotation: Annotation, iris, access) -> dict:
+    """A new annotation without links as _representation reads it back (the same bytes,
+    so the 201's ETag is the GET's), built from the instance the create holds. Only what
+    the database writes its own way is read, in one small query: the kept W3C properties
+    (PostgreSQL's jsonb orders an object's keys by its own rule) and when the version its
+    offsets refer to came in (the TimeState)."""
+    foreign, source_date = (
+        annotation_rows(pk=annotation.pk)
+        .annotate(
+            foreign_text=Cast("foreign", output_field=TextField()),
+            source_date_text=Cast("source_date", output_field=TextField()),
+        )
+        .values_list("foreign_text", "source_date_text")
+        .get()
+    )
+    row = AnnotationRow(
+        annotation.pk,
+        annotation.document_id,
+        annotation.kind,
+        annotation.start,
+        annotation.end,
+        annotation.quote_exact,
+        annotation.quote_prefix,
+        annotation.quote_suffix,
+        visible_note(annotation.note, annotation.hidden_reason, access.sees_hidden),
+        annotation.created,
+        annotation.modified,
+        annotation.author.get_username(),
+        annotation.slug,
+        annotation.canonical,
+        annotation.via,
+        json.loads(foreign) if foreign != "{}" else {},
+        source_date,
+    )
+    return dict(w3c.w3c_annotation(row, [], iris))
+
+
 def _link_events(record: dict) -> list[int]:
     """The events of the body's links, to lock with the document before the first link."""
     return [link["facet"].event_id for link in record["links"]]
@@ -255,14 +299,17 @@ def _create(request, access, document, iris) -> HttpResponse:
             w3c={"slug": slug, "request_key": key, **fields},
             link_events=_link_events(record),  # locked with the document, before the links
         )
-        if annotation.text_version < document.text_version:  # made on an older version
+        carried = annotation.text_version < document.text_version  # made on an older one
+        if carried:
             versions.annotations_carry_forward(document=document, annotations=[annotation])
         write_links(annotation, record["links"], request.user, ImportReport())
         # Read the answer before the commit: should the database fail here, the create is
         # rolled back with the error. A failure of the commit itself can leave a 5xx over
         # a write that happened: a client that retries with its Slug or Idempotency-Key
         # gets the annotation it made, not a second one.
-        return _representation(annotation.pk, iris, access)
+        if record["links"] or carried:  # rows written after the create: read them back
+            return _representation(annotation.pk, iris, access)
+        return _created_representation(annotation, iris, access)
 
     try:
         body = write()
