@@ -229,10 +229,25 @@ def _iris(request: HttpRequest, access) -> Iris:
     return Iris(base=base_url(request), slug=access.project.slug)
 
 
+class _FacetsWhenAsked(dict):
+    """A project's facets (project_facets), read on the first lookup: only a linking body
+    looks one up, and most creates and edits have none (a query and its instances saved)."""
+
+    def __init__(self, project_id: int) -> None:
+        super().__init__()
+        self.project_id: int | None = project_id
+
+    def get(self, key, default=None):
+        if self.project_id is not None:
+            self.update(project_facets(self.project_id))
+            self.project_id = None
+        return super().get(key, default)
+
+
 def _read_body(request: HttpRequest, document) -> dict:
     """The posted annotation, read as an import would read it; ImportRefused otherwise."""
     data = parse_json(request.body, limit=MAX_BODY_BYTES)
-    record, problems = read_annotation(data, 0, document, project_facets(document.project_id))
+    record, problems = read_annotation(data, 0, document, _FacetsWhenAsked(document.project_id))
     if problems or record is None:
         raise ImportRefused(problems)
     return record
