@@ -121,3 +121,35 @@ def test_a_create_writes_its_entries_revision_and_activity_once(client, bob, doc
     ]
     recorded = Activity.objects.filter(annotation_id=annotation.pk, action="annotation_created")
     assert recorded.count() == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has no row locks")
+def test_a_linking_create_locks_the_document_then_its_events_before_writing(client, bob, document):
+    """The lock order of services/locks.py: the document, then the body's events by id,
+    first thing in the transaction (annotation_create's link_events), before any INSERT."""
+    later = event_create(project=document.project, name="B event")
+    earlier = event_create(project=document.project, name="A event")
+    facet_create(event=later, name="Death toll", value_type="number")
+    facet_create(event=earlier, name="Place", value_type="text")
+    body = new_annotation(document, "33 soldiers")
+    for event, facet in ((later, "Death toll"), (earlier, "Place")):  # not in id order
+        body["body"].append(
+            {
+                "type": "SpecificResource",
+                "purpose": "linking",
+                "source": "x",
+                "event": event.name,
+                "facet": facet,
+                "facetValue": "33",
+            }
+        )
+    auth = bearer(bob)
+    with CaptureQueriesContext(connection) as captured:
+        assert post(client, container(document), body, auth).status_code == 201
+    statements = [q["sql"] for q in captured.captured_queries]
+    first_insert = next(i for i, sql in enumerate(statements) if sql.startswith("INSERT"))
+    locks = [sql for sql in statements[:first_insert] if "FOR NO KEY UPDATE" in sql]
+    assert 'FROM "reader_document"' in locks[0]
+    assert 'FROM "reader_event"' in locks[1]
+    assert locks[1].endswith("ORDER BY 1 ASC FOR NO KEY UPDATE")  # by id, not the body's order
+    assert f"({min(later.pk, earlier.pk)}, {max(later.pk, earlier.pk)})" in locks[1]
