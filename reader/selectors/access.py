@@ -62,10 +62,12 @@ def _one(queryset: QuerySet[M], *, access: Access, pk: int) -> M:
     """The row `pk` of the queryset if it belongs to the access's project; Http404
     otherwise, as for an id that does not exist."""
     project = PROJECT_PATHS[queryset.model]
-    row = queryset.filter(**{project: access.project, "pk": pk}).first()
-    if row is None:
+    # No ORDER BY (first() would add the model's): for one row by its key SQLite still
+    # sorts, copying the row, text and all, into a temporary b-tree: 5 ms for `long`.
+    rows = list(queryset.filter(**{project: access.project, "pk": pk}).order_by()[:1])
+    if not rows:
         raise Http404
-    return row
+    return rows[0]
 
 
 class Lookup(Generic[M]):
