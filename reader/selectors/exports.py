@@ -33,10 +33,12 @@ from reader.selectors.common import NULLS_FIRST, links_prefetch
 
 def source_date() -> Subquery:
     """When the version an annotation's offsets refer to came in (for the W3C TimeState):
-    null for the documents that have one version."""
+    null for the documents that have one version. One row at most (a version's number is
+    unique on its document): no ORDER BY, which the model's ordering would make a join to
+    the document and a sort, for each annotation."""
     versions = DocumentVersion.objects.filter(
         document=OuterRef("document_id"), number=OuterRef("text_version")
-    )
+    ).order_by()
     return Subquery(versions.values("created")[:1])
 
 
