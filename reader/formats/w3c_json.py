@@ -44,9 +44,12 @@ _UNTAGGED = str(Kind.UNTAGGED.value)
 
 
 @lru_cache(maxsize=64)
-def _document_iris(iris: Iris, document_id: int) -> tuple[str, bytes]:
+def _document_iris(base: str, slug: str, document_id: int) -> tuple[str, bytes]:
     """A document's container (its annotations' ids begin with it) and its target source
-    as JSON: the same for every annotation of a page, made once rather than per item."""
+    as JSON: the same for every annotation of a page, made once rather than per item. By
+    the Iris's strings, not the Iris: each request makes its own, and comparing two with
+    the dataclass's __eq__ for each item cost more than the cache saved."""
+    iris = Iris(base=base, slug=slug)
     return iris.container(document_id), _dumps(iris.document(document_id))
 
 
@@ -62,7 +65,7 @@ def w3c_annotation_json(row: AnnotationRow, links: Iterable[LinkRow], iris: Iris
             written.insert(0, _COMMENTING % _dumps(row.note))
         bodies = b",".join([bodies, *written] if bodies else written)
     state = b"" if row.source_date is None else _STATE % _dumps(exact_moment(row.source_date))
-    container, source = _document_iris(iris, row.document_id)
+    container, source = _document_iris(iris.base, iris.slug, row.document_id)
     return _ANNOTATION % (
         _dumps(f"{container}{row.slug or row.pk}/"),  # iris.annotation()
         utc(row.created).encode(),
