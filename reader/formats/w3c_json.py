@@ -12,6 +12,7 @@ is _linking_body's). tests/test_w3c_json.py holds the two writers equal, byte fo
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 import orjson
 
@@ -36,27 +37,42 @@ _ANNOTATION = (
 _TAGGING = b'{"type":"TextualBody","purpose":"tagging","value":%b,"format":"text/plain"}'
 _COMMENTING = b'{"type":"TextualBody","purpose":"commenting","value":%b,"format":"text/plain"}'
 _STATE = b',"state":{"type":"TimeState","sourceDate":%b}'
+# Each kind's tagging body, written once (a closed vocabulary); none for an untagged one.
+_TAGGINGS = {kind.value: _TAGGING % _dumps(kind.value) for kind in Kind if kind != Kind.UNTAGGED}
 # As a plain str: comparing with the enum member goes through Enum's __eq__, 7 times slower.
 _UNTAGGED = str(Kind.UNTAGGED.value)
+
+
+@lru_cache(maxsize=64)
+def _document_iris(base: str, slug: str, document_id: int) -> tuple[str, bytes]:
+    """A document's container (its annotations' ids begin with it) and its target source
+    as JSON: the same for every annotation of a page, made once rather than per item. By
+    the Iris's strings, not the Iris: each request makes its own, and comparing two with
+    the dataclass's __eq__ for each item cost more than the cache saved."""
+    iris = Iris(base=base, slug=slug)
+    return iris.container(document_id), _dumps(iris.document(document_id))
 
 
 def w3c_annotation_json(row: AnnotationRow, links: Iterable[LinkRow], iris: Iris) -> bytes:
     """The annotation's W3C JSON-LD, the bytes orjson writes for w3c_annotation()."""
     if row.foreign or row.canonical or row.via:
         return _dumps(w3c_annotation(row, links, iris))
-    bodies = [_dumps(_linking_body(link, iris)) for link in links]
-    if row.note:
-        bodies.insert(0, _COMMENTING % _dumps(row.note))
-    if row.kind != _UNTAGGED:
-        bodies.insert(0, _TAGGING % _dumps(row.kind))
+    kind = row.kind
+    bodies = _TAGGINGS.get(kind) or (b"" if kind == _UNTAGGED else _TAGGING % _dumps(kind))
+    if links or row.note:  # most have neither: their one body is the tagging
+        written = [_dumps(_linking_body(link, iris)) for link in links]
+        if row.note:
+            written.insert(0, _COMMENTING % _dumps(row.note))
+        bodies = b",".join([bodies, *written] if bodies else written)
     state = b"" if row.source_date is None else _STATE % _dumps(exact_moment(row.source_date))
+    container, source = _document_iris(iris.base, iris.slug, row.document_id)
     return _ANNOTATION % (
-        _dumps(iris.annotation(row.document_id, row.slug or row.pk)),
+        _dumps(f"{container}{row.slug or row.pk}/"),  # iris.annotation()
         utc(row.created).encode(),
         utc(row.modified).encode(),
         _dumps(row.author),
-        b",".join(bodies),
-        _dumps(iris.document(row.document_id)),
+        bodies,
+        source,
         _dumps(row.quote_exact),
         _dumps(row.quote_prefix),
         _dumps(row.quote_suffix),

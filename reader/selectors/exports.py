@@ -33,10 +33,12 @@ from reader.selectors.common import NULLS_FIRST, links_prefetch
 
 def source_date() -> Subquery:
     """When the version an annotation's offsets refer to came in (for the W3C TimeState):
-    null for the documents that have one version."""
+    null for the documents that have one version. One row at most (a version's number is
+    unique on its document): no ORDER BY, which the model's ordering would make a join to
+    the document and a sort, for each annotation."""
     versions = DocumentVersion.objects.filter(
         document=OuterRef("document_id"), number=OuterRef("text_version")
-    )
+    ).order_by()
     return Subquery(versions.values("created")[:1])
 
 
@@ -186,10 +188,15 @@ class Ids(Expression):
         return f"({', '.join(['%s'] * len(self.ids))})", self.ids
 
 
+_tuple = tuple.__new__  # AnnotationRow's own __new__ and _make check and name each field
+
+
 def _row(values: tuple, sees_hidden: bool) -> AnnotationRow:
-    *fields, source_date, foreign, hidden_reason = values
+    """export_rows' values as an AnnotationRow: the columns in its order, except that
+    `source_date` comes before `foreign` (decoded here) and `hidden_reason` last."""
+    foreign, hidden_reason = values[16], values[17]
     decoded = json.loads(foreign) if foreign != "{}" else {}
-    row = AnnotationRow._make([*fields, decoded, source_date])
+    row = _tuple(AnnotationRow, (*values[:15], decoded, values[15]))
     if hidden_reason and not sees_hidden:
         row = row._replace(note=visible_note(row.note, hidden_reason, sees_hidden))
     return row

@@ -3,6 +3,7 @@ authentication and the same permissions as the pages."""
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 
@@ -13,8 +14,15 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from reader.formats import w3c
-from reader.models import Annotation, ApiToken, Document, DocumentRevision, FacetLink
-from reader.services.documents import annotation_update
+from reader.models import (
+    Annotation,
+    ApiToken,
+    DeletedAnnotation,
+    Document,
+    DocumentRevision,
+    FacetLink,
+)
+from reader.services.documents import annotation_delete, annotation_update
 from reader.services.events import event_create, facet_create, facet_link_create
 from reader.services.projects import api_token_create
 from reader.views import api
@@ -452,7 +460,7 @@ def test_without_limit_a_long_documents_annotations_come_in_one_request(
         AnnotationFactory(document=document, author=bob, start=start, end=start + 1)
     auth = bearer(bob)
     client.get(container(document), headers=auth)  # the token's first use
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         body = client.get(container(document), headers=auth).json()
     assert body["total"] == 1200
     assert len(body["first"]["items"]) == 1200
@@ -466,13 +474,40 @@ def test_a_page_of_any_size_costs_the_same_queries(
     _many(document, bob, count)
     auth = bearer(bob)
     client.get(container(document) + "?limit=5000", headers=auth)  # the token's first use
-    # the token with its user, the membership, the document, the count, when it changed,
-    # the rows, the links
-    with django_assert_num_queries(7) as captured:
+    # the token with its user, the membership, the document, the count with when it
+    # changed, the rows, the links
+    with django_assert_num_queries(6) as captured:
         response = client.get(container(document) + "?limit=5000", headers=auth)
     assert len(response.json()["first"]["items"]) == count
     # Nor is the document's text read (1 MB for a long one): the container shows none of it.
     assert not [q for q in captured.captured_queries if '"reader_document"."text"' in q["sql"]]
+
+
+def test_the_container_was_modified_by_its_latest_edit_link_or_deletion(client, bob, document):
+    """`modified`: the latest of the document's arrival, its annotations' edits, their
+    links and their deletions, to the second (each set here, one later than the last)."""
+    auth = bearer(bob)
+
+    def modified() -> str:
+        return client.get(container(document), headers=auth).json()["modified"]
+
+    Document.objects.filter(pk=document.pk).update(created=_moment(1))
+    assert modified() == "2020-01-01T00:00:01Z"
+    kept, gone = (AnnotationFactory(document=document, author=bob) for _ in range(2))
+    Annotation.objects.filter(document=document).update(modified=_moment(2, 500000))
+    assert modified() == "2020-01-01T00:00:02Z"
+    event = event_create(project=document.project, name="Balyun")
+    facet = facet_create(event=event, name="Death toll", value_type="number")
+    facet_link_create(annotation=kept, facet=facet, author=bob, value="33")
+    FacetLink.objects.filter(annotation=kept).update(created=_moment(3))
+    assert modified() == "2020-01-01T00:00:03Z"
+    annotation_delete(annotation=gone, actor=bob)
+    DeletedAnnotation.objects.filter(document=document).update(deleted=_moment(4, 1))
+    assert modified() == "2020-01-01T00:00:04Z"
+
+
+def _moment(second: int, microsecond: int = 0) -> datetime.datetime:
+    return datetime.datetime(2020, 1, 1, 0, 0, second, microsecond, tzinfo=datetime.UTC)
 
 
 @pytest.mark.parametrize("existing", [0, 150])
