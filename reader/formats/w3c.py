@@ -17,7 +17,6 @@ import datetime
 from collections.abc import Iterable
 from typing import Literal, NotRequired, TypedDict
 
-from reader.access import visible_note
 from reader.formats.w3c_read import KIND_TAGS, listify, project_facets, read_annotation, types
 from reader.formats.w3c_state import SourceVersions, exact_moment
 from reader.iris import Iris
@@ -275,24 +274,11 @@ def document_description(document, iris: Iris) -> dict:
 def annotation_to_w3c(annotation, iris: Iris, *, sees_hidden: bool) -> W3CAnnotation:
     """One annotation instance; `annotation.links` should be prefetched with their facets
     and events. A note a moderator hid is left out unless the reader `sees_hidden`."""
-    row = AnnotationRow(
-        annotation.pk,
-        annotation.document_id,
-        annotation.kind,
-        annotation.start,
-        annotation.end,
-        annotation.quote_exact,
-        annotation.quote_prefix,
-        annotation.quote_suffix,
-        visible_note(annotation.note, annotation.hidden_reason, sees_hidden),
-        annotation.created,
-        annotation.modified,
-        annotation.author.get_username(),
-        annotation.slug,
-        annotation.canonical,
-        annotation.via,
-        annotation.foreign,
-        getattr(annotation, "source_date", None),
+    row = AnnotationRow.of(
+        annotation,
+        sees_hidden=sees_hidden,
+        foreign=annotation.foreign,
+        source_date=getattr(annotation, "source_date", None),
     )
     links = [
         LinkRow(

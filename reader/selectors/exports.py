@@ -67,6 +67,30 @@ class AnnotationRow(NamedTuple):
     # text of one, like `created`): None while the source has one version.
     source_date: datetime.datetime | str | None = None
 
+    @classmethod
+    def of(cls, annotation, *, sees_hidden: bool, foreign: dict, source_date) -> AnnotationRow:
+        """The row of an annotation instance already in hand (a note a moderator hid is
+        left out unless the reader `sees_hidden`)."""
+        return cls(
+            annotation.pk,
+            annotation.document_id,
+            annotation.kind,
+            annotation.start,
+            annotation.end,
+            annotation.quote_exact,
+            annotation.quote_prefix,
+            annotation.quote_suffix,
+            visible_note(annotation.note, annotation.hidden_reason, sees_hidden),
+            annotation.created,
+            annotation.modified,
+            annotation.author.get_username(),
+            annotation.slug,
+            annotation.canonical,
+            annotation.via,
+            foreign,
+            source_date,
+        )
+
 
 class LinkRow(NamedTuple):
     """What an export shows of a facet link."""

@@ -10,7 +10,7 @@ from urllib.parse import unquote
 from django.db import IntegrityError, connection
 from django.http import Http404, HttpRequest, HttpResponse
 
-from reader.access import Permission, visible_note
+from reader.access import Permission
 from reader.formats import w3c, w3c_collection
 from reader.formats.w3c import utc, write_links
 from reader.iris import Iris
@@ -201,24 +201,11 @@ def _created_representation(annotation: Annotation, iris, access) -> dict:
     with connection.cursor() as cursor:
         cursor.execute(_STORED_FORMS, [annotation.pk])
         foreign, source_date = cursor.fetchone()
-    row = AnnotationRow(
-        annotation.pk,
-        annotation.document_id,
-        annotation.kind,
-        annotation.start,
-        annotation.end,
-        annotation.quote_exact,
-        annotation.quote_prefix,
-        annotation.quote_suffix,
-        visible_note(annotation.note, annotation.hidden_reason, access.sees_hidden),
-        annotation.created,
-        annotation.modified,
-        annotation.author.get_username(),
-        annotation.slug,
-        annotation.canonical,
-        annotation.via,
-        json.loads(foreign) if foreign != "{}" else {},
-        source_date,
+    row = AnnotationRow.of(
+        annotation,
+        sees_hidden=access.sees_hidden,
+        foreign=json.loads(foreign) if foreign != "{}" else {},
+        source_date=source_date,
     )
     return dict(w3c.w3c_annotation(row, [], iris))
 
