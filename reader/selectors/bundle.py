@@ -40,6 +40,7 @@ from reader.models import (
     Project,
     Reply,
 )
+from reader.selectors.common import by_annotation
 
 
 def _text(field: str) -> Cast:
@@ -210,8 +211,7 @@ def bundle_annotations(
     while chunk := [BundleAnnotation._make(row) for row in islice(rows, chunk_size)]:
         linked = [row.pk for row in chunk if row.has_links]
         replied = [row.pk for row in chunk if row.has_replies]
-        links: dict[int, list[BundleLink]] = {}
-        for link in (
+        links = by_annotation(
             FacetLink.objects.filter(annotation_id__in=linked)
             .order_by()  # the writer orders them by facet
             .annotate(
@@ -231,11 +231,10 @@ def bundle_annotations(
                 "created_text",
                 "superseded_flag",
                 "pinned_flag",
-            )
-        ):
-            links.setdefault(link[0], []).append(BundleLink._make(link))
-        replies: dict[int, list[ReplyRow]] = {}
-        for reply in (
+            ),
+            BundleLink._make,
+        )
+        replies = by_annotation(
             Reply.objects.filter(annotation_id__in=replied)
             .order_by("created", "pk")
             .annotate(created_text=_text("created"), modified_text=_text("modified"))
@@ -247,9 +246,9 @@ def bundle_annotations(
                 "hidden_by__username",
                 "created_text",
                 "modified_text",
-            )
-        ):
-            replies.setdefault(reply[0], []).append(ReplyRow._make(reply))
+            ),
+            ReplyRow._make,
+        )
         for row in chunk:
             yield row, links.get(row.pk, []), replies.get(row.pk, [])
 

@@ -28,7 +28,7 @@ from reader.models import (
     FacetLink,
     Project,
 )
-from reader.selectors.common import NULLS_FIRST, links_prefetch
+from reader.selectors.common import NULLS_FIRST, by_annotation, links_prefetch
 
 
 def source_date() -> Subquery:
@@ -178,8 +178,7 @@ def export_rows(
         whole = first and len(chunk) < chunk_size
         first = False
         chosen = annotations.values("pk") if whole else Ids([row.pk for row in chunk])
-        links: dict[int, list[LinkRow]] = {}
-        for link in (
+        links = by_annotation(
             FacetLink.objects.filter(annotation_id__in=chosen)
             .order_by("facet__event__name", "facet__order", NULLS_FIRST("claimed_at"), "pk")
             .values_list(
@@ -192,9 +191,9 @@ def export_rows(
                 "attribution",
                 "stance",
                 "claimed_at",
-            )
-        ):
-            links.setdefault(link[0], []).append(LinkRow._make(link))
+            ),
+            LinkRow._make,
+        )
         for row in chunk:
             yield row, links.get(row.pk, [])
 
