@@ -124,9 +124,26 @@ def item_permissions(access: Access, annotation: Any) -> tuple[bool, ...]:
     )
 
 
-def item_key(access: Access, annotation: Any, templates: str) -> str:
-    """The item's key: everything its HTML depends on, hashed. `annotation` comes with its
-    author, links and replies loaded (selectors.reading.panel_prefetches)."""
+def page_context(access: Access, templates: str) -> tuple:
+    """What every item of a page shares in its key: the templates, the CSRF mark, the
+    project and the request's URLs, language and time zone (read once per page, not per
+    item)."""
+    return (
+        FRAGMENT_VERSION,
+        templates,
+        CSRF_MARK,
+        access.project.slug,
+        get_script_prefix(),  # the URLs' prefix and URLconf (item_url keeps one per pair)
+        get_urlconf(),
+        translation.get_language(),
+        timezone.get_current_timezone_name(),
+    )
+
+
+def item_key(access: Access, annotation: Any, context: tuple) -> str:
+    """The item's key: everything its HTML depends on, hashed, with the page's `context`
+    (page_context). `annotation` comes with its author, links and replies loaded
+    (selectors.reading.panel_page)."""
     shown = (
         _row(annotation),
         annotation.author.get_username(),
@@ -136,16 +153,6 @@ def item_key(access: Access, annotation: Any, templates: str) -> str:
         ),
         tuple((*_row(reply), reply.author.get_username()) for reply in annotation.panel_replies),
         item_permissions(access, annotation),
-    )
-    context = (
-        FRAGMENT_VERSION,
-        templates,
-        CSRF_MARK,
-        access.project.slug,
-        get_script_prefix(),  # the URLs' prefix and URLconf (item_url keeps one per pair)
-        get_urlconf(),
-        translation.get_language(),
-        timezone.get_current_timezone_name(),
     )
     digest = hashlib.blake2b(repr((context, shown)).encode(), digest_size=20).hexdigest()
     return f"reader-item:{digest}"
@@ -165,8 +172,9 @@ def items_html(context: Context, annotations: Sequence[Any]) -> SafeString:
         return mark_safe("")
     assert context.template is not None
     engine = context.template.engine
-    templates = templates_signature(engine)
-    keys = [item_key(context["access"], annotation, templates) for annotation in annotations]
+    access = context["access"]
+    shared = page_context(access, templates_signature(engine))
+    keys = [item_key(access, annotation, shared) for annotation in annotations]
     cache = store()
     found = cache.get_many(keys)
     missing = {}
