@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 from django.contrib.auth import get_user_model
 from django.db.models import (
@@ -21,7 +22,7 @@ from django.db.models import (
 
 from reader import anchoring
 from reader.access import readable_by
-from reader.models import Annotation, Document, Facet, Membership, Project, Reply
+from reader.models import Annotation, Document, Facet, FacetLink, Membership, Project, Reply
 from reader.selectors.common import NULLS_FIRST, links_prefetch, replies_prefetch
 from reader.vocabularies import NEEDS_REVIEW, AnchorStatus, Kind
 
@@ -35,6 +36,34 @@ def panel_prefetches() -> tuple[Prefetch, Prefetch]:
         Prefetch("links", queryset=links.queryset, to_attr="panel_links"),
         Prefetch("replies", queryset=replies.queryset, to_attr="panel_replies"),
     )
+
+
+def panel_page(pks: list[int], authors: dict[int, Any]) -> list[Annotation]:
+    """The annotations `pks`, in that order, with their author (from `authors`, the users
+    the page has read already, by id) and with `panel_links` and `panel_replies` as
+    panel_prefetches gives them: the links and replies are read by the ids already known,
+    not by Django's prefetch (whose machinery was a tenth of the page)."""
+    links = cast("QuerySet[FacetLink]", links_prefetch().queryset)
+    replies = cast("QuerySet[Reply]", replies_prefetch().queryset)
+    # No ORDER BY: the rows are put in `pks`' order here.
+    found = {a.pk: a for a in Annotation.objects.filter(pk__in=pks)}
+    for annotation in found.values():
+        # Not joined: a third of the query's time. An author not in `authors` (changed
+        # since they were read) is read on its own when used, never taken wrongly.
+        if annotation.author_id in authors:
+            annotation.author = authors[annotation.author_id]
+    links_of: dict[int, list[FacetLink]] = {pk: [] for pk in found}
+    replies_of: dict[int, list[Reply]] = {pk: [] for pk in found}
+    for link in links.filter(annotation_id__in=list(found)):
+        link.annotation = found[link.annotation_id]  # as the prefetch leaves it cached
+        links_of[link.annotation_id].append(link)
+    for reply in replies.filter(annotation_id__in=list(found)):
+        reply.annotation = found[reply.annotation_id]
+        replies_of[reply.annotation_id].append(reply)
+    for pk, annotation in found.items():
+        annotation.panel_links = links_of[pk]
+        annotation.panel_replies = replies_of[pk]
+    return [found[pk] for pk in pks if pk in found]
 
 
 def annotation_with_links(*, pk: int) -> Annotation:
@@ -206,20 +235,14 @@ def reader_view(
         ),
         key=lambda row: (row[1], row[2], row[0]),
     )
-    authors = get_user_model().objects.filter(pk__in={row[4] for row in rows})
+    users = get_user_model().objects.filter(pk__in={row[4] for row in rows})
+    authors = list(users.order_by("username")) if rows else []
     page = [pk for pk, *_ in shown[offset : offset + PANEL_PAGE_SIZE]] if panel else []
-    annotations = (
-        Annotation.objects.filter(pk__in=page)
-        .select_related("author")
-        .prefetch_related(*panel_prefetches())
-        .in_text_order()
-    )
-    order = {pk: index for index, pk in enumerate(page)}
     next_offset = offset + PANEL_PAGE_SIZE
     return ReaderView(
-        annotations=sorted(annotations, key=lambda a: order[a.pk]) if page else [],
+        annotations=panel_page(page, {user.pk: user for user in authors}) if page else [],
         text=text,
-        authors=list(authors.order_by("username")) if rows else [],
+        authors=authors,
         total=len(rows),
         shown=len(shown),
         offset=offset,

@@ -6,7 +6,10 @@ import re
 import pytest
 from django.urls import reverse
 
-from reader.selectors.reading import PANEL_PAGE_SIZE
+from reader.models import Annotation
+from reader.selectors.reading import PANEL_PAGE_SIZE, panel_page, panel_prefetches
+from reader.services.discussion import reply_create
+from reader.services.events import event_create, facet_create, facet_link_create
 from reader.vocabularies import Kind
 from tests.conftest import shown
 from tests.factories import AnnotationFactory, DocumentFactory
@@ -153,9 +156,9 @@ def test_reader_page_query_count_does_not_grow_with_annotations(
         AnnotationFactory(document=document, author=bob, start=start, end=start + 7)
     client.force_login(bob)
     # session, user, membership + project, document + outlet + project, every annotation's
-    # span and kind, their authors, the panel's page of annotations + authors, its facet
-    # links + facets + events, its replies + authors, and (for an annotator) the facets the
-    # selection toolbar offers to link to
+    # span and kind, their authors (the panel's page takes its authors from them), the
+    # panel's page of annotations, its facet links + facets + events, its replies +
+    # authors, and (for an annotator) the facets the selection toolbar offers to link to
     with django_assert_num_queries(10):
         response = client.get(detail_url(document))
     # Again, with the items and the pane in the render cache: the same queries (every key
@@ -192,3 +195,37 @@ def test_the_panel_comes_a_page_at_a_time_with_the_filters(client, bob, alice, d
     assert page.count('class="annotation-item') == 10 and "<html" in page
     assert f'id="annotation-{theirs.pk}"' not in page
     assert "from the first" in page
+
+
+def test_the_panel_page_reads_what_the_prefetch_reads(alice, bob, document):
+    """selectors.reading.panel_page loads links and replies itself: the same rows, in the
+    same order, on the same annotations, as panel_prefetches (which the single item uses)."""
+    first = AnnotationFactory(document=document, author=bob, quote="33 soldiers")
+    second = AnnotationFactory(document=document, author=alice, quote="killed")
+    bare = AnnotationFactory(document=document, author=bob, quote="near")
+    event = event_create(project=document.project, name="Balyun strike")
+    place = facet_create(event=event, name="Place", value_type="text")
+    toll = facet_create(event=event, name="Death toll", value_type="number")
+    for annotation in (first, second):
+        facet_link_create(annotation=annotation, facet=place, author=bob, value="Balyun")
+        facet_link_create(annotation=annotation, facet=toll, author=bob, value="33")
+    reply_create(annotation=second, author=bob, text="why 33?")
+    reply_create(annotation=second, author=alice, text="the report says so")
+    reply_create(annotation=first, author=alice, text="sure?")
+
+    def shown(annotations):
+        return [
+            (
+                a.pk,
+                a.author.get_username(),
+                [(link.pk, link.facet.name, link.facet.event.name) for link in a.panel_links],
+                [(reply.pk, reply.author.get_username()) for reply in a.panel_replies],
+            )
+            for a in annotations
+        ]
+
+    pks = [second.pk, bare.pk, first.pk]
+    expected = Annotation.objects.prefetch_related(*panel_prefetches()).in_bulk(pks)
+    authors = {user.pk: user for user in (alice, bob)}
+    assert shown(panel_page(pks, authors)) == shown(expected[pk] for pk in pks)
+    assert shown(panel_page(pks, {})) == shown(expected[pk] for pk in pks)  # read lazily
