@@ -539,6 +539,46 @@ def test_a_create_costs_the_same_queries_however_many_annotations(client, bob, d
     assert revision == Document.objects.get(pk=document.pk).revision >= 1
 
 
+CONTROL = ("BEGIN", "SAVEPOINT", "RELEASE", "COMMIT", "ROLLBACK")
+
+
+def _statements(captured) -> list[str]:
+    """Statements, not transaction control (SQLite's BEGIN IMMEDIATE shows, PostgreSQL's not)."""
+    return [q["sql"] for q in captured.captured_queries if not q["sql"].startswith(CONTROL)]
+
+
+def test_an_edit_costs_fifteen_statements(client, bob, document):
+    """The token with its user, the membership, the annotation (with the document's text, to
+    read the body); its representation for the If-Match (row, links); then in the
+    transaction the annotation locked (once: the lock takes the new links' events too), its
+    UPDATE (no constraint is asked of the database again: only kind, note and version
+    change), its search entries (delete, insert), the revision UPSERT, the linked events
+    (none to bump), the Activity record, the links replaced (read), and the answer (row,
+    links). PostgreSQL also locks the document (FOR NO KEY UPDATE) and reads the linked
+    events (none to lock) before the annotation, and locks the document again in
+    document_touch."""
+    auth = bearer(bob)
+    created = client.post(
+        container(document),
+        json.dumps(new_annotation(document, "33 soldiers")),
+        JSONLD,
+        headers=auth,
+    )
+    edited = json.dumps(new_annotation(document, "33 soldiers", note="changed"))
+    with CaptureQueriesContext(connection) as captured:
+        response = client.put(
+            created["Location"], edited, JSONLD, headers={**auth, "If-Match": created["ETag"]}
+        )
+    assert response.status_code == 200
+    statements = _statements(captured)
+    locks = [sql for sql in statements if sql.endswith("FOR NO KEY UPDATE")]
+    assert len(locks) == (2 if connection.vendor == "postgresql" else 0), statements
+    linked = 1 if connection.vendor == "postgresql" else 0  # read with the locks
+    assert len(statements) == 15 + len(locks) + linked, statements
+    assert not [sql for sql in statements if '"_check"' in sql]
+    assert response["ETag"] == client.get(created["Location"], headers=auth)["ETag"]
+
+
 def test_an_annotation_is_read_in_five_queries(client, bob, document, django_assert_num_queries):
     """The token with its user, the membership, the annotation, then its row and links."""
     auth = bearer(bob)

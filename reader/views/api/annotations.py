@@ -11,7 +11,7 @@ from reader.models import Annotation
 from reader.selectors.access import annotation_get_for_user
 from reader.services import documents
 from reader.services.imports import ImportReport
-from reader.services.locks import lock_rows, retry_on_conflict
+from reader.services.locks import retry_on_conflict
 from reader.views.api.containers import _link_events, _representation, _unsupported_media_type
 from reader.views.api.http import (
     ANNOTATION_ALLOW,
@@ -120,19 +120,14 @@ def _replace(request, access, annotation, iris) -> HttpResponse:
 
     @retry_on_conflict  # one transaction, run again from the start after a deadlock
     def write() -> dict:
-        lock_rows(
-            document_id=annotation.document_id,
-            event_ids=_link_events(record),
-            annotation_id=annotation.pk,
-            annotation_events=True,
-        )
-        documents.annotation_update(
+        documents.annotation_update(  # locks first, the new links' events among them
             annotation=annotation,
             actor=request.user,
             kind=record["kind"],
             note=record["note"],
             edited_version=annotation.version,
             foreign=record["foreign"],
+            link_events=_link_events(record),
         )
         replace_links(annotation, record["links"], request.user, ImportReport())
         return _representation(annotation.pk, iris, access)  # before the commit, as in _create
