@@ -579,6 +579,36 @@ def test_an_edit_costs_fifteen_statements(client, bob, document):
     assert response["ETag"] == client.get(created["Location"], headers=auth)["ETag"]
 
 
+@pytest.mark.parametrize("if_match", [True, False])
+def test_a_delete_costs_seventeen_statements_and_two_for_its_if_match(
+    client, bob, document, if_match
+):
+    """The token with its user, the membership, the annotation (not the document's text);
+    with an If-Match its representation (row, links); then in the transaction the
+    annotation locked, its snapshot for the trash (links, replies) and the trash row, the
+    linked events (none to bump), the Activity record, the links' facets (to refresh),
+    Django's cascade (replies, links, then the search entries, the suggestions' SET NULL
+    and the row), the revision UPSERT, and the expired trash (none to purge). PostgreSQL
+    also locks the document, reads the linked events (none to lock) and locks the document
+    again in document_touch."""
+    auth = bearer(bob)
+    created = client.post(
+        container(document),
+        json.dumps(new_annotation(document, "33 soldiers")),
+        JSONLD,
+        headers=auth,
+    )
+    headers = {**auth, "If-Match": created["ETag"]} if if_match else auth
+    with CaptureQueriesContext(connection) as captured:
+        response = client.delete(created["Location"], headers=headers)
+    assert response.status_code == 204
+    statements = _statements(captured)
+    assert not [sql for sql in statements if '"reader_document"."text"' in sql]
+    pg_locks = 3 if connection.vendor == "postgresql" else 0  # document, events' read, document
+    assert len(statements) == 17 + (2 if if_match else 0) + pg_locks, statements
+    assert DeletedAnnotation.objects.count() == 1
+
+
 def test_an_annotation_is_read_in_five_queries(client, bob, document, django_assert_num_queries):
     """The token with its user, the membership, the annotation, then its row and links."""
     auth = bearer(bob)

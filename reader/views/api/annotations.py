@@ -64,9 +64,9 @@ def api_annotation(request: HttpRequest, slug: str, document: int, key: str) -> 
         slug=slug,
         pk=_annotation_pk(document, key),
         permission=Permission.ANNOTATION_CHANGE if write else Permission.READ,
-        # A PUT anchors on the document's text and a DELETE keeps it with the trashed
-        # annotation; a read shows the annotation's rows alone.
-        defer=() if write else ("document__text",),
+        # A PUT anchors on the document's text; a DELETE and a read need the annotation's
+        # rows alone (a long source's text is 1.2 MB).
+        defer=() if request.method == "PUT" else ("document__text",),
     )
     if annotation.document_id != document:
         raise Http404
@@ -75,20 +75,20 @@ def api_annotation(request: HttpRequest, slug: str, document: int, key: str) -> 
         return _moved(request, iris.annotation(document, annotation.slug))
     if request.method == "OPTIONS":
         return HttpResponse(status=200)
-    current = _representation(annotation.pk, iris, access)
+    if not write:
+        return _negotiated(request, _representation(annotation.pk, iris, access), iris)
     if_match = request.headers.get("If-Match")
-    if write and if_match is not None:  # a GET's ETag comes with its one encoding, below
+    if if_match is None and request.method == "PUT":
+        return _error(428, ERROR_IF_MATCH)
+    if if_match is not None:  # read for its ETag only: a DELETE without If-Match needs none
+        current = _representation(annotation.pk, iris, access)
         etag = _etag(current)
         if not _matches(if_match, etag, weak=False):
             return _error(412, ERROR_STALE.format(etag=etag), current=current)
     if request.method == "DELETE":
         documents.annotation_delete(annotation=annotation, actor=request.user)
         return HttpResponse(status=204)
-    if request.method == "PUT":
-        if if_match is None:
-            return _error(428, ERROR_IF_MATCH)
-        return _replace(request, access, annotation, iris)
-    return _negotiated(request, current, iris)
+    return _replace(request, access, annotation, iris)
 
 
 @api_view(ANNOTATION_ALLOW, ANNOTATION_LINKS)
