@@ -39,6 +39,12 @@ def events_touch(*, event_ids=None, annotation_id: int | None = None) -> None:
     has locked them already, after the document, with locks.lock_rows."""
     if annotation_id is not None:
         linked = Event.objects.filter(facets__links__annotation_id=annotation_id)
+        if not connection.features.has_select_for_update:
+            # SQLite has no row locks to take in order (locks.py): one UPDATE finds them.
+            Event.objects.filter(pk__in=linked.values("pk")).update(
+                revision=models.F("revision") + 1
+            )
+            return
         event_ids = set(linked.values_list("pk", flat=True))
     event_ids = sorted(set(event_ids or ()))
     if not event_ids:

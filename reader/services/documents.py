@@ -308,10 +308,10 @@ class _ExactJSONEncoder(DjangoJSONEncoder):
         return super().default(o)
 
 
-def _snapshot(annotation: Annotation) -> list[dict]:
+def _snapshot(annotation: Annotation, links: Iterable[FacetLink]) -> list[dict]:
     """The annotation, its links and its replies in Django's serializer format, as plain
     JSON: enough to put them back exactly, ids and times included."""
-    rows = [annotation, *annotation.links.all(), *annotation.replies.all()]
+    rows = [annotation, *links, *annotation.replies.all()]
     return json.loads(json.dumps(serializers.serialize("python", rows), cls=_ExactJSONEncoder))
 
 
@@ -321,18 +321,22 @@ def annotation_delete(*, annotation: Annotation, actor) -> DeletedAnnotation:
     so that an owner can restore them for TRASH_DAYS days. AnnotationGone (a 404) when
     another request deleted it first: the one that locked it first wins."""
     annotation = lock_for_annotation(annotation)
+    # Its links, read once under the locks (which keep the set as it is): for the snapshot
+    # (their attributions in one query, not one each), their events and their facets.
+    links = list(annotation.links.select_related("facet").prefetch_related("attributed_to"))
+    snapshot = _snapshot(annotation, links)
     trashed = DeletedAnnotation.objects.create(
         document=annotation.document,
         annotation_id=annotation.pk,
         kind=annotation.kind,
         quote_exact=annotation.quote_exact,
         author_id=annotation.author_id,
-        snapshot=_snapshot(annotation),
+        snapshot=snapshot,
         deleted_by=actor,
     )
-    events_touch(annotation_id=annotation.pk)
+    events_touch(event_ids={link.facet.event_id for link in links})
     activity_on_annotation(annotation=annotation, actor=actor, action=Action.ANNOTATION_DELETED)
-    facets = set(annotation.links.values_list("facet_id", flat=True))
+    facets = {link.facet_id for link in links}
     annotation.delete()
     for facet_id in facets:
         supersession_refresh(facet_id=facet_id, document_id=annotation.document_id)

@@ -580,17 +580,17 @@ def test_an_edit_costs_fifteen_statements(client, bob, document):
 
 
 @pytest.mark.parametrize("if_match", [True, False])
-def test_a_delete_costs_seventeen_statements_and_two_for_its_if_match(
+def test_a_delete_costs_fifteen_statements_and_two_for_its_if_match(
     client, bob, document, if_match
 ):
     """The token with its user, the membership, the annotation (not the document's text);
     with an If-Match its representation (row, links); then in the transaction the
     annotation locked, its snapshot for the trash (links, replies) and the trash row, the
-    linked events (none to bump), the Activity record, the links' facets (to refresh),
-    Django's cascade (replies, links, then the search entries, the suggestions' SET NULL
-    and the row), the revision UPSERT, and the expired trash (none to purge). PostgreSQL
-    also locks the document, reads the linked events (none to lock) and locks the document
-    again in document_touch."""
+    Activity record, Django's cascade (replies, links, then the search entries, the
+    suggestions' SET NULL and the row), the revision UPSERT, and the expired trash (none to
+    purge). The events to bump (none) and the facets to refresh come from the snapshot's
+    links. PostgreSQL also locks the document, reads the linked events (none to lock) and
+    locks the document again in document_touch."""
     auth = bearer(bob)
     created = client.post(
         container(document),
@@ -605,7 +605,7 @@ def test_a_delete_costs_seventeen_statements_and_two_for_its_if_match(
     statements = _statements(captured)
     assert not [sql for sql in statements if '"reader_document"."text"' in sql]
     pg_locks = 3 if connection.vendor == "postgresql" else 0  # document, events' read, document
-    assert len(statements) == 17 + (2 if if_match else 0) + pg_locks, statements
+    assert len(statements) == 15 + (2 if if_match else 0) + pg_locks, statements
     assert DeletedAnnotation.objects.count() == 1
 
 

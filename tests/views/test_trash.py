@@ -7,6 +7,8 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,6 +17,7 @@ from reader.models import (
     Activity,
     Annotation,
     DeletedAnnotation,
+    Entity,
     Facet,
     FacetLink,
     Reply,
@@ -163,3 +166,30 @@ def test_deleting_and_restoring_tell_the_event_pages(bob, alice, linked):
     annotation_restore(trashed=trashed, actor=alice)
     event.refresh_from_db()
     assert event.revision == before + 2
+
+
+def test_the_snapshot_keeps_every_links_attributions_read_in_one_query(bob, document):
+    annotation = AnnotationFactory(document=document, author=bob, quote="33 soldiers")
+    event = event_create(project=document.project, name="Balyun")
+    links = [
+        facet_link_create(
+            annotation=annotation,
+            facet=facet_create(event=event, name=name, value_type="text"),
+            author=bob,
+            value="33",
+        )
+        for name in ("Death toll", "Place")
+    ]
+    for link, name in zip(links, ("Ministry", "Agency"), strict=True):
+        link.attributed_to.set([Entity.objects.create(project=document.project, name=name)])
+    attributions = {link.pk: [e.pk for e in link.attributed_to.all()] for link in links}
+    with CaptureQueriesContext(connection) as captured:
+        trashed = annotation_delete(annotation=annotation, actor=bob)
+    kept = {
+        row["pk"]: row["fields"]["attributed_to"]
+        for row in trashed.snapshot
+        if row["model"] == "reader.facetlink"
+    }
+    assert kept == attributions
+    reads = [q for q in captured.captured_queries if "reader_facetlink_attributed_to" in q["sql"]]
+    assert len([q for q in reads if q["sql"].startswith("SELECT")]) == 1
