@@ -109,7 +109,8 @@ def _lock_document_and_events(
         linked = Event.objects.filter(facets__links__annotation_id=annotation_id)
         event_ids |= set(linked.values_list("pk", flat=True))
     if event_ids:
-        events = Event.objects.select_for_update(no_key=True).filter(pk__in=event_ids)
+        # Sorted, so that the statement is the same whatever order the set iterates in.
+        events = Event.objects.select_for_update(no_key=True).filter(pk__in=sorted(event_ids))
         list(events.order_by("pk").values("pk"))
 
 
