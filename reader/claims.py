@@ -26,6 +26,9 @@ class Claim:
     attribution: str = ""
     against: bool = False
     counted: bool = True
+    # Its annotation's kind, as the matrix names several ("opinions"): what an uncounted
+    # claim is, said in words.
+    kind_plural: str = ""
     superseded: bool = False
     interval: Interval | None = None
     # The entity's ancestry, top-level first, ending with the entity; names alike.

@@ -143,13 +143,26 @@ def trails(claims: list[Claim]) -> list[Trail]:
 # --- the comparison --------------------------------------------------------------------
 
 
+def _kinds_said(claims: list[Claim]) -> str:
+    """The kinds of these claims in words, in the order they come ("opinions or user
+    comments"), from the kinds' own table through Claim.kind_plural."""
+    kinds = list(dict.fromkeys(claim.kind_plural for claim in claims if claim.kind_plural))
+    if not kinds:
+        return "annotations of the kinds not counted"
+    return kinds[0] if len(kinds) == 1 else f"{', '.join(kinds[:-1])} or {kinds[-1]}"
+
+
 def _explain(
-    verdict: str, affirmed: list[Group], denied: list[Group], uncounted: int, value_type: str
+    verdict: str,
+    affirmed: list[Group],
+    denied: list[Group],
+    uncounted: list[Claim],
+    value_type: str,
 ) -> str:
     if verdict == SILENT:
         if uncounted:
             return (
-                "No claim answers this: only opinions or user comments, which count only "
+                f"No claim answers this: only {_kinds_said(uncounted)}, which count only "
                 "when the matrix counts every kind."
             )
         return "No source answers this."
@@ -233,9 +246,7 @@ def compare(
         _mark_spanning(affirmed, value_type, level)
     # Values and names inside one sentence cannot each be isolated in plain text (the JSON
     # holds the same sentence): their direction controls go, so none can reorder it.
-    explanation = without_bidi_controls(
-        _explain(verdict, affirmed, denied, len(uncounted), value_type)
-    )
+    explanation = without_bidi_controls(_explain(verdict, affirmed, denied, uncounted, value_type))
     return FacetComparison(
         verdict=verdict,
         grade=grade,

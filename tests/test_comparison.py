@@ -106,12 +106,16 @@ def test_a_vague_value_fitting_several_groups_is_said_to():
 
 
 def test_opinions_and_comments_are_shown_but_not_counted():
-    opinion = number("50", 2, counted=False)
+    opinion = number("50", 2, counted=False, kind_plural="opinions")
     result = verdict([number("33", 1), opinion])
     assert result.verdict == comparison.SINGLE
     assert result.uncounted == [opinion]
     only = verdict([opinion])
-    assert only.verdict == comparison.SILENT and "opinions or user comments" in only.explanation
+    assert only.verdict == comparison.SILENT
+    assert "No claim answers this: only opinions, which count only" in only.explanation
+    comment = number("40", 3, counted=False, kind_plural="user comments")
+    both = verdict([opinion, comment, number("45", 4, counted=False, kind_plural="opinions")])
+    assert "only opinions or user comments, which" in both.explanation
 
 
 def test_superseded_values_are_trails_not_disputes():

@@ -29,7 +29,7 @@ from reader.selectors.matrix_views import (
     TrailChart,
 )
 from reader.values import Interval, spec_for
-from reader.vocabularies import Kind
+from reader.vocabularies import KINDS, Kind
 
 
 def events_with_counts(*, project: Project) -> QuerySet[Event]:
@@ -76,6 +76,9 @@ def _claim(
         attribution=link.attribution,
         against=link.is_against,
         counted=count_all or link.kind == Kind.CLAIM,
+        kind_plural=KINDS[Kind(link.kind)].plural.lower()
+        if link.kind in KINDS
+        else "annotations still to classify",
         superseded=link.superseded,
         interval=link_interval(link),
         path=path,
