@@ -14,11 +14,11 @@ import random
 import sys
 import tempfile
 import time
-import tracemalloc
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from export import peak_memory  # noqa: E402
 from reader_page import annotation_row, setup_django  # noqa: E402
 
 
@@ -71,14 +71,6 @@ def stream(project) -> int:
     return sum(len(chunk.encode("utf-8")) for chunk in export.stream())
 
 
-def peak_memory(project) -> float:
-    tracemalloc.start()
-    stream(project)
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return peak / 1024 / 1024
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--annotations", type=int, default=100_000)
@@ -98,8 +90,8 @@ def main() -> None:
         print(f"  time {seconds:.2f} s, {args.annotations / seconds:,.0f} annotations/s")
         print(
             f"  peak Python memory (tracemalloc): {small_count:,} annotations "
-            f"{peak_memory(small):.1f} MB, {args.annotations:,} annotations "
-            f"{peak_memory(large):.1f} MB"
+            f"{peak_memory(stream, small):.1f} MB, {args.annotations:,} annotations "
+            f"{peak_memory(stream, large):.1f} MB"
         )
         print(f"\nmeasured with: .venv/bin/python bench/bundle.py --annotations {args.annotations}")
 
