@@ -48,6 +48,19 @@ def resource(annotation) -> str:
     )
 
 
+def linking_body(event: str, facet: str, value: str, **extra) -> dict:
+    """A linking body naming its facet by the event's and facet's names."""
+    return {
+        "type": "SpecificResource",
+        "purpose": "linking",
+        "source": "x",
+        "event": event,
+        "facet": facet,
+        "facetValue": value,
+        **extra,
+    }
+
+
 def new_annotation(document, quote: str, kind: str = "claim", note: str = "") -> dict:
     start = document.text.index(quote)
     bodies = [{"type": "TextualBody", "purpose": "tagging", "value": kind}]
@@ -233,17 +246,7 @@ def test_links_are_created_from_linking_bodies(client, bob, document):
     event = event_create(project=document.project, name="Balyun strike")
     facet_create(event=event, name="Death toll", value_type="number")
     body = new_annotation(document, "33 soldiers")
-    body["body"].append(
-        {
-            "type": "SpecificResource",
-            "purpose": "linking",
-            "source": "x",
-            "event": "Balyun strike",
-            "facet": "Death toll",
-            "facetValue": "33",
-            "stance": "reports",
-        }
-    )
+    body["body"].append(linking_body("Balyun strike", "Death toll", "33", stance="reports"))
     assert post(client, container(document), body, bearer(bob)).status_code == 201
     link = FacetLink.objects.get()
     assert (link.value, link.stance, link.is_parsed) == ("33", "reports", True)
@@ -389,16 +392,7 @@ def test_put_keeps_other_members_links_untouched(client, alice, bob, document):
     auth = bearer(bob)
     current = client.get(resource(annotation), headers=auth)
     body = current.json()
-    body["body"].append(
-        {
-            "type": "SpecificResource",
-            "purpose": "linking",
-            "source": "x",
-            "event": "Balyun strike",
-            "facet": "Place",
-            "facetValue": "Balyun",
-        }
-    )
+    body["body"].append(linking_body("Balyun strike", "Place", "Balyun"))
     assert (
         put(client, resource(annotation), body, {**auth, "If-Match": current["ETag"]}).status_code
         == 200

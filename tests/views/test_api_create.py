@@ -15,7 +15,7 @@ from reader.models import Activity, Annotation, DocumentRevision, DocumentVersio
 from reader.services.events import event_create, facet_create
 from reader.services.versions import version_create
 from reader.vocabularies import SearchSource
-from tests.views.test_api import bearer, container, new_annotation, post
+from tests.views.test_api import bearer, container, linking_body, new_annotation, post
 
 
 def _kept(document) -> dict:
@@ -84,16 +84,7 @@ def test_a_linking_create_answers_with_its_links(client, bob, document):
     event = event_create(project=document.project, name="Balyun strike")
     facet_create(event=event, name="Death toll", value_type="number")
     body = new_annotation(document, "33 soldiers")
-    body["body"].append(
-        {
-            "type": "SpecificResource",
-            "purpose": "linking",
-            "source": "x",
-            "event": "Balyun strike",
-            "facet": "Death toll",
-            "facetValue": "33",
-        }
-    )
+    body["body"].append(linking_body("Balyun strike", "Death toll", "33"))
     auth = bearer(bob)
     created = _same_as_get(client, auth, post(client, container(document), body, auth))
     assert any(b.get("purpose") == "linking" for b in created["body"])
@@ -133,16 +124,7 @@ def test_a_linking_create_locks_the_document_then_its_events_before_writing(clie
     facet_create(event=earlier, name="Place", value_type="text")
     body = new_annotation(document, "33 soldiers")
     for event, facet in ((later, "Death toll"), (earlier, "Place")):  # not in id order
-        body["body"].append(
-            {
-                "type": "SpecificResource",
-                "purpose": "linking",
-                "source": "x",
-                "event": event.name,
-                "facet": facet,
-                "facetValue": "33",
-            }
-        )
+        body["body"].append(linking_body(event.name, facet, "33"))
     auth = bearer(bob)
     with CaptureQueriesContext(connection) as captured:
         assert post(client, container(document), body, auth).status_code == 201
