@@ -35,7 +35,8 @@ def synthetic_event(owner, sources: int, facets: int, links: int):
     from reader.services.documents import document_create, outlet_get_or_create
     from reader.services.entities import attribution_resolve, entity_resolve
     from reader.services.events import event_create, facet_create
-    from reader.vocabularies import ENTITY_ROLES, Kind
+    from reader.values import ENTITY_ROLES
+    from reader.vocabularies import Kind
 
     rng = random.Random(5)
     project = Project.objects.get(slug="idlib-2020")

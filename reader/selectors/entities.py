@@ -34,6 +34,7 @@ class EntityTree:
     def __init__(self, rows: list[EntityInfo]) -> None:
         self.by_id = {row.pk: row for row in rows}
         self._paths: dict[int, tuple[int, ...]] = {}
+        self._names: dict[tuple[int, ...], tuple[str, ...]] = {}
         self._variants: dict[tuple[int, int], bool] = {}
 
     def path(self, pk: int | None) -> tuple[int, ...]:
@@ -52,7 +53,9 @@ class EntityTree:
         return self._paths[pk]
 
     def names(self, path: tuple[int, ...]) -> tuple[str, ...]:
-        return tuple(self.by_id[pk].name for pk in path)
+        if path not in self._names:  # every link naming one entity asks the same
+            self._names[path] = tuple(self.by_id[pk].name for pk in path)
+        return self._names[path]
 
     def variant(self, first: int, second: int) -> bool:
         """Likely one name spelt two ways: never two countries of the table, nor an entity

@@ -64,6 +64,11 @@ def source_order(documents: list[Document]) -> list[OutletGroup]:
     return [OutletGroup(outlet=docs[0].outlet, documents=docs) for docs in by_outlet.values()]
 
 
+# What an uncounted claim is, in words ("opinions"), by its annotation's kind.
+_KIND_PLURALS = {kind.value: style.plural.lower() for kind, style in KINDS.items()}
+UNTAGGED_PLURAL = "annotations still to classify"
+
+
 def _claim(
     link: LinkView, source_name: str, tree: EntityTree, count_all: bool, use_entity: bool
 ) -> Claim:
@@ -76,9 +81,7 @@ def _claim(
         attribution=link.attribution,
         against=link.is_against,
         counted=count_all or link.kind == Kind.CLAIM,
-        kind_plural=KINDS[Kind(link.kind)].plural.lower()
-        if link.kind in KINDS
-        else "annotations still to classify",
+        kind_plural=_KIND_PLURALS.get(link.kind, UNTAGGED_PLURAL),
         superseded=link.superseded,
         interval=link_interval(link),
         path=path,

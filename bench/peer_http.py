@@ -1,0 +1,113 @@
+"""The peer harness's requests over real HTTP (issues 15 and 17), without the peers: gunicorn
+as `make serve-prod` runs it (production settings, gunicorn.conf.py, --preload), on the
+peer harness's corpus (bench/peer_ops.py: the five seeds with 50 spans, `long` with 2,000),
+timed at a keep-alive-free http.client, one request at a time. For each: the time to the
+last byte, and that plus the client's parse of the JSON (what the harness times, the same
+for every peer). The API row is `long`'s 2,000 annotations in one request (the default
+page), with a personal token; the others are signed in with a session.
+
+    .venv/bin/python bench/peer_http.py [--runs 30] [--workers 1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from cold_start import fetch, start, stop  # noqa: E402
+from load import (  # noqa: E402
+    database_environment,
+    prepare_database,
+    production_environment,
+    wait_until_serving,
+)
+from timing import percentiles  # noqa: E402
+
+
+def requests(env: dict[str, str]) -> dict[str, tuple[str, dict[str, str]]]:
+    """The corpus in the deployed database; each timed request as (path, headers)."""
+    os.environ.update(env)
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.db import connections
+    from django.test import Client
+    from django.urls import reverse
+    from peer_ops import corpus
+
+    from reader.services.projects import api_token_create
+
+    owner = get_user_model().objects.create_user("bench")
+    project, documents = corpus(owner)
+    _, token = api_token_create(user=owner, name="bench")
+    browser = Client()
+    browser.force_login(owner)
+    name = settings.SESSION_COOKIE_NAME
+    cookie = {"Cookie": f"{name}={browser.cookies[name].value}"}
+    bearer = {"Authorization": f"Bearer {token}"}
+    seed = next(document for key, document in documents.items() if key != "long")
+    long = documents["long"]
+    export = reverse("reader:project_export", args=[project.slug])
+    connections.close_all()
+    return {
+        "page_seed": (seed.get_absolute_url(), cookie),
+        "page_long": (long.get_absolute_url(), cookie),
+        "api_seed": (reverse("reader:api_container", args=[project.slug, seed.pk]), bearer),
+        "api_long": (reverse("reader:api_container", args=[project.slug, long.pk]), bearer),
+        "export_w3c": (export, cookie),
+        "export_bundle": (export + "?format=bundle", cookie),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--only", nargs="*", help="names of the requests to time")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as name, database_environment("sqlite", Path(name)) as db:
+        env = production_environment(db)
+        prepare_database(env, annotators=1)
+        timed = requests(env)
+        if args.only:
+            timed = {key: value for key, value in timed.items() if key in args.only}
+        server, _ = start(env, args.workers, Path(name))
+        try:
+            wait_until_serving(server)
+            print(f"gunicorn --preload, {args.workers} worker(s), SQLite, {args.runs} runs each")
+            print(f"{'request':<14} {'bytes':>9} {'p50 ms':>8} {'p95 ms':>8} {'+ parse p50':>12}")
+            for key, (path, headers) in timed.items():
+                for _ in range(3):  # every worker warm
+                    fetch(server.port, path, headers)
+                received, parsed = [], []
+                for _ in range(args.runs):
+                    began = time.perf_counter()
+                    status, body = fetch(server.port, path, headers)
+                    received.append((time.perf_counter() - began) * 1000)
+                    if body[:1] in (b"{", b"["):
+                        json.loads(body)
+                    parsed.append((time.perf_counter() - began) * 1000)
+                    assert status == 200, (key, status, body[:300])
+                p50, p95 = percentiles(received)
+                print(
+                    f"{key:<14} {len(body):>9} {p50:>8.1f} {p95:>8.1f} "
+                    f"{statistics.median(parsed):>12.1f}"
+                )
+        finally:
+            stop(server)
+        print(
+            f"\nmeasured with: .venv/bin/python bench/peer_http.py --runs {args.runs} "
+            f"--workers {args.workers}"
+        )
+
+
+if __name__ == "__main__":
+    main()
