@@ -46,8 +46,10 @@ postgresql:
 		echo "create_main_cluster = false" > /etc/postgresql-common/createcluster.d/reader.conf && \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-15; }
 
-# mypy with django-stubs on reader/ (the settings in pyproject.toml: check_untyped_defs,
-# strict equality, no implicit Optional; not --strict: untyped parameters are allowed).
+# mypy with django-stubs on reader/, bench/ (so a moved name cannot break a benchmark unseen)
+# and tests/pgcluster.py, which bench/ imports: the files and settings in pyproject.toml
+# (check_untyped_defs, strict equality, no implicit Optional; not --strict: untyped
+# parameters are allowed).
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

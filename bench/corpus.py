@@ -13,9 +13,13 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from event_matrix import VALUE_TYPES, VALUES
 from reader_page import annotation_row, synthetic_text
+
+if TYPE_CHECKING:
+    from reader.models import Document, Event, Project
 
 USERS = 10
 EVENTS = 5
@@ -27,10 +31,10 @@ OTHER_LINKS = 4_000
 
 @dataclass
 class Corpus:
-    project: object
+    project: Project
     users: list
-    documents: list
-    matrix_event: object
+    documents: list[Document]
+    matrix_event: Event
     annotation_count: int
     link_count: int
 

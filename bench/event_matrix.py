@@ -31,7 +31,7 @@ ATTRIBUTIONS = ["", "", "the Turkish Ministry of National Defense", "Hatay gover
 
 def synthetic_event(owner, sources: int, facets: int, links: int):
     from reader import values
-    from reader.models import Annotation, FacetLink, Project
+    from reader.models import Annotation, Entity, FacetLink, Project
     from reader.services.documents import document_create, outlet_get_or_create
     from reader.services.entities import attribution_resolve, entity_resolve
     from reader.services.events import event_create, facet_create
@@ -69,17 +69,19 @@ def synthetic_event(owner, sources: int, facets: int, links: int):
             )
     annotations = Annotation.objects.bulk_create(annotations)
     rows, origins = [], []
-    named = {}  # each distinct name resolved once, as the services would
+    # Each distinct name resolved once, as the services would.
+    entities: dict[tuple[str, str], Entity | None] = {}
+    origins_of: dict[str, list[Entity]] = {}
     for index, annotation in enumerate(annotations):
         facet = facet_objects[index % facets]
         value = rng.choice(VALUES[facet.value_type])
         attribution = rng.choice(ATTRIBUTIONS)
         parsed = values.parse_value(facet.value_type, value)
         role = ENTITY_ROLES.get(facet.value_type)
-        if role and (role, value) not in named:
-            named[(role, value)] = entity_resolve(project=project, written=value, role=role)
-        if attribution not in named:
-            named[attribution] = attribution_resolve(project=project, written=attribution)
+        if role and (role, value) not in entities:
+            entities[(role, value)] = entity_resolve(project=project, written=value, role=role)
+        if attribution not in origins_of:
+            origins_of[attribution] = attribution_resolve(project=project, written=attribution)
         rows.append(
             FacetLink(
                 annotation=annotation,
@@ -91,10 +93,10 @@ def synthetic_event(owner, sources: int, facets: int, links: int):
                 is_parsed=parsed is not None,
                 value_low=parsed.low if parsed else None,
                 value_high=None if not parsed or parsed.high == float("inf") else parsed.high,
-                entity=named.get((role, value)) if role else None,
+                entity=entities.get((role, value)) if role else None,
             )
         )
-        origins.append(named[attribution])
+        origins.append(origins_of[attribution])
     # Bulk insert: the benchmark measures the page, not 3,000 service calls.
     created = FacetLink.objects.bulk_create(rows)
     through = FacetLink.attributed_to.through

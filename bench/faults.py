@@ -196,10 +196,12 @@ def restart_while_idle(run: load.Run) -> IdleRestart:
         thread.join()
     samples = [sample for api in apis for sample in api.samples]
     with psycopg.connect(run.database_url) as connection:
-        connections = connection.execute(
+        counted = connection.execute(
             "SELECT count(*) FROM pg_stat_activity"
             " WHERE datname = current_database() AND pid <> pg_backend_pid()"
-        ).fetchone()[0]
+        ).fetchone()
+        assert counted is not None  # count(*) always answers one row
+        connections = counted[0]
     return IdleRestart(
         requests=len(samples),
         failed=Counter(sample.outcome for sample in samples if load.is_error(sample)),

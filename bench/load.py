@@ -43,6 +43,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from io import StringIO
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -355,6 +356,7 @@ class Racer:
         path, etag = path_of(created.json()["id"]), created.headers["etag"]
         race = self.rng.choice(list(RACE_ANSWERS))
         delete = ("race-delete", "DELETE", path)
+        requests: list[tuple[tuple[str, str, str], dict[str, Any]]]
         if race == "delete+delete":
             requests = [(delete, {}), (delete, {})]
         else:
@@ -374,7 +376,10 @@ class Racer:
             thread.start()
         for thread in threads:
             thread.join()
-        statuses = (replies[0].status, replies[1].status)
+        first, second = replies
+        # Each thread stored its reply, or raised and the race cannot be judged.
+        assert first is not None and second is not None, "a race thread failed"
+        statuses = (first.status, second.status)
         self.answers[(race, statuses)] += 1
         if statuses in RACE_ANSWERS[race]:
             self.deleted.append(int(path.rstrip("/").rsplit("/", 1)[1]))
@@ -440,14 +445,15 @@ def verify(ledgers: list[Ledger]) -> Verification:
     rows = Annotation.objects.filter(author__username__startswith="load").values_list(
         "pk", "author__username", "note", "kind", "version"
     )
-    problems, rows_per_user = [], Counter()
+    problems: list[str] = []
+    rows_per_user: Counter[str] = Counter()
     for pk, username, note, kind, version in rows:
         rows_per_user[username] += 1
-        marker = MARKER.match(note)
-        if marker is None:
+        matched = MARKER.match(note)
+        if matched is None:
             problems.append(f"annotation {pk} by {username} has no marker: {note[:60]!r}")
         else:
-            rows_by_marker[marker[1]].append((pk, note, kind, version))
+            rows_by_marker[matched[1]].append((pk, note, kind, version))
     trashed = Counter(
         DeletedAnnotation.objects.filter(
             annotation_id__in=[pk for ledger in ledgers for pk in ledger.deleted.values()]

@@ -52,6 +52,8 @@ def main() -> None:
         project = Project.objects.get(slug="idlib-2020")
         membership_set(project=project, user=reader, role=Role.VIEWER)
         document = project.documents.order_by("pk").first()
+        if document is None:
+            raise SystemExit("The demo project has no documents to poll.")
         url = reverse("reader:document_changes", args=[project.slug, document.pk])
         client = Client()
         client.force_login(reader)

@@ -19,12 +19,16 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from timing import database_arguments, each_database, measured_with  # noqa: E402
+
+if TYPE_CHECKING:
+    from corpus import Corpus
 
 QUERIES = {
     "common word (soldiers)": {"q": "soldiers"},
@@ -105,7 +109,7 @@ def measure(
         )
 
 
-def kept_corpus():
+def kept_corpus() -> Corpus:
     """The corpus a previous run with --keep built, read back."""
     from corpus import Corpus
     from django.contrib.auth import get_user_model
@@ -114,11 +118,14 @@ def kept_corpus():
 
     project = Project.objects.get(slug="idlib-2020")
     users = list(get_user_model().objects.filter(username__startswith="analyst").order_by("pk"))
+    matrix_event = project.events.order_by("pk").first()
+    if matrix_event is None:
+        raise SystemExit("The kept database has no event: delete it to build the corpus again.")
     return Corpus(
         project=project,
         users=users,
         documents=list(Document.objects.filter(project=project).only("pk")),
-        matrix_event=project.events.order_by("pk").first(),
+        matrix_event=matrix_event,
         annotation_count=Annotation.objects.filter(document__project=project).count(),
         link_count=FacetLink.objects.filter(annotation__document__project=project).count(),
     )

@@ -70,9 +70,11 @@ def project_names() -> list[KnownName]:
     parents = {entity["key"]: entity["parent"] for entity in BUNDLE["entities"]}
 
     def within(key: str) -> tuple[int, ...]:
-        chain = []
-        while (key := parents.get(key)) and numbers[key] not in chain:
-            chain.append(numbers[key])
+        chain: list[int] = []
+        parent: str | None = parents.get(key)
+        while parent and numbers[parent] not in chain:
+            chain.append(numbers[parent])
+            parent = parents.get(parent)
         return tuple(chain)
 
     return [
@@ -200,14 +202,14 @@ def prefills(names: list[KnownName]) -> None:
     print("\nLink form pre-fill = the analyst's value, the demo bundle's links\n")
     print("| facet type | links | prefill() | before (a number, any facet) |")
     print("|---|---:|---:|---:|")
-    for value_type, (total, new, old) in sorted(counts.items()):
-        print(f"| {value_type} | {total} | {new} | {old} |")
+    for value_type, (total, new_right, old_right) in sorted(counts.items()):
+        print(f"| {value_type} | {total} | {new_right} | {old_right} |")
 
 
 def synthetic(count: int, rng: random.Random) -> list[tuple[str, datetime.date | None]]:
     """Documents made of 8-30 paragraphs of the seeds, shuffled, with their counts changed."""
     paragraphs = [p for text, _ in seeds().values() for p in text.split("\n\n") if p.strip()]
-    documents = []
+    documents: list[tuple[str, datetime.date | None]] = []
     for _ in range(count):
         chosen = rng.sample(paragraphs, rng.randint(8, min(30, len(paragraphs))))
         text = "\n\n".join(chosen)

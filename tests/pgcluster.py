@@ -192,9 +192,8 @@ def restart(url: str, *, down_seconds: float = 0.0) -> None:
     if running is None:
         raise ClusterError("restart() needs the URL of a cluster() that is running.")
     pg_ctl = str(running.bindir / "pg_ctl")
-    where = {"owner": running.owner, "folder": running.folder}
     stop = [pg_ctl, "stop", f"--pgdata={running.data}", "--mode=fast", "--wait"]
-    _run(stop, **where, what="pg_ctl stop")
+    _run(stop, owner=running.owner, folder=running.folder, what="pg_ctl stop")
     time.sleep(down_seconds)
     _run(
         [
@@ -206,7 +205,8 @@ def restart(url: str, *, down_seconds: float = 0.0) -> None:
             f"--timeout={START_TIMEOUT_S}",
             f"--options={running.options}",
         ],
-        **where,
+        owner=running.owner,
+        folder=running.folder,
         what="pg_ctl start",
     )
 
