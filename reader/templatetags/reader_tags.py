@@ -4,6 +4,7 @@ import functools
 import html
 import json
 from typing import Any, Protocol, cast
+from urllib.parse import quote
 
 import orjson
 from django import template
@@ -269,33 +270,58 @@ def _cell_link(link, document_url: str, supersede_url: str | None) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def matrix_cell(context, cell, may_annotate: bool = False) -> SafeString:
-    """One cell of the facet matrix: every link of one source to one facet, with its value,
-    stance, kind, attribution, claim time, quote and (for annotators, where a source has
-    several values) the earlier/current switch. Built in Python, not a template loop: a
-    matrix of 30 sources has thousands of links, and must render in well under a second.
-    Everything inserted is escaped text or integers."""
-    if not cell.links:
-        return mark_safe('<span class="silent">silent</span>')
+def matrix_cells(context, row, may_annotate: bool = False, may_bulk: bool = False) -> SafeString:
+    """One facet's row of the matrix: a cell per source with every link of that source to
+    the facet (value, stance, kind, attribution, claim time, quote and, for annotators,
+    where a source has several values, the earlier/current switch), or "silent" with its
+    pending suggestions. Built in Python, not a template loop: a matrix of 30 sources has
+    thousands of links, and must render in well under a second (the template's loop over
+    600 cells was a fifth of the page). Everything inserted is escaped text or integers."""
     # URLs are made once per page (a reverse per link would be most of the page's time).
     cache = context.render_context.setdefault("matrix_urls", {})
-    document_url = cache.get(cell.document.pk)
-    if document_url is None:
-        document_url = cache[cell.document.pk] = html.escape(cell.document.get_absolute_url())
-    pattern = None
-    if may_annotate and len(cell.links) > 1:
-        if "supersede" not in cache:
-            slug = context["project"].slug
-            cache["supersede"] = html.escape(reverse("reader:facet_link_supersede", args=[slug, 0]))
-        pattern = cache["supersede"]
-    html_parts = []
-    for link in cell.links:
-        url = None
-        if pattern is not None:
-            cut = pattern.rindex("/0/")
-            url = f"{pattern[:cut]}/{link.pk}/{pattern[cut + 3 :]}"
-        html_parts.append(_cell_link(link, document_url, url))
-    return mark_safe("".join(html_parts))
+    if "project" not in cache:
+        slug = context["project"].slug
+        cache["project"] = slug
+        cache["document"] = html.escape(reverse("reader:document_detail", args=[slug, 0]))
+        cache["supersede"] = html.escape(reverse("reader:facet_link_supersede", args=[slug, 0]))
+        cache["accept_all"] = html.escape(reverse("reader:suggestions_accept_all", args=[slug]))
+        cache["here"] = html.escape(quote(context["request"].get_full_path(), safe="/"))
+    parts = []
+    for cell in row.cells:
+        document_url = _with_pk(cache["document"], cell.document.pk)
+        if cell.links:
+            several = may_annotate and len(cell.links) > 1
+            parts.append('<td class="matrix-cell">')
+            parts.extend(
+                _cell_link(
+                    link, document_url, _with_pk(cache["supersede"], link.pk) if several else None
+                )
+                for link in cell.links
+            )
+            parts.append("</td>")
+            continue
+        parts.append('<td class="matrix-cell is-silent"><span class="silent">silent</span>')
+        pending = getattr(cell, "suggestions", 0)
+        if pending:
+            parts.append(
+                f' <a class="cell-suggestions" href="{document_url}?suggestions=on'
+                f'#suggestion-{cell.first_suggestion}">{pending} suggestion'
+                f"{'' if pending == 1 else 's'}</a>"
+            )
+            if may_bulk:
+                parts.append(
+                    f' <a class="small cell-accept-all" href="{cache["accept_all"]}?document='
+                    f'{cell.document.pk}&amp;facet={row.facet.pk}&amp;next={cache["here"]}">'
+                    "Accept all…</a>"
+                )
+        parts.append("</td>")
+    return mark_safe("".join(parts))
+
+
+def _with_pk(pattern: str, pk: int) -> str:
+    """A URL reversed with pk 0, for another pk."""
+    cut = pattern.rindex("/0/")
+    return f"{pattern[:cut]}/{pk}/{pattern[cut + 3 :]}"
 
 
 def _clip(text: str, limit: int) -> str:
