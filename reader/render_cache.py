@@ -111,23 +111,37 @@ def _row(obj: Model) -> tuple:
     return _columns(type(obj))(obj)
 
 
-def item_permissions(access: Access, annotation: Any) -> tuple[bool, ...]:
-    """The access policy's answers the item's templates ask (`{% can %}`), for this member:
-    the same questions, on the same objects (tests/views/test_render_cache.py holds them equal)."""
+def page_permissions(access: Access) -> tuple[bool, ...]:
+    """The access policy's answers the item's templates ask of the member alone, not of an
+    object: the same for every item of a page, so asked once per page."""
     return (
         access.can(Permission.ANNOTATE),
         access.can(Permission.MODERATE),
         access.can(Permission.SEE_HIDDEN),
+    )
+
+
+def object_permissions(access: Access, annotation: Any) -> tuple[bool, ...]:
+    """The access policy's answers the item's templates ask of the annotation, its links
+    and its replies, for this member."""
+    return (
         access.can(Permission.ANNOTATION_CHANGE, annotation),
         *(access.can(Permission.LINK_DELETE, link) for link in annotation.panel_links),
         *(access.can(Permission.REPLY_CHANGE, reply) for reply in annotation.panel_replies),
     )
 
 
+def item_permissions(access: Access, annotation: Any) -> tuple[bool, ...]:
+    """Every answer of the access policy the item's templates ask (`{% can %}`), for this
+    member: the same questions, on the same objects (tests/views/test_render_cache.py holds
+    them equal). A key holds them all: page_permissions in page_context, the rest its own."""
+    return page_permissions(access) + object_permissions(access, annotation)
+
+
 def page_context(access: Access, templates: str) -> tuple:
     """What every item of a page shares in its key: the templates, the CSRF mark, the
-    project and the request's URLs, language and time zone (read once per page, not per
-    item)."""
+    project, the request's URLs, language and time zone, and the member's page-wide
+    permissions (read once per page, not per item)."""
     return (
         FRAGMENT_VERSION,
         templates,
@@ -137,6 +151,7 @@ def page_context(access: Access, templates: str) -> tuple:
         get_urlconf(),
         translation.get_language(),
         timezone.get_current_timezone_name(),
+        page_permissions(access),
     )
 
 
@@ -152,7 +167,7 @@ def item_key(access: Access, annotation: Any, context: tuple) -> str:
             for link in annotation.panel_links
         ),
         tuple((*_row(reply), reply.author.get_username()) for reply in annotation.panel_replies),
-        item_permissions(access, annotation),
+        object_permissions(access, annotation),
     )
     digest = hashlib.blake2b(repr((context, shown)).encode(), digest_size=20).hexdigest()
     return f"reader-item:{digest}"
@@ -160,7 +175,15 @@ def item_key(access: Access, annotation: Any, context: tuple) -> str:
 
 def templates_signature(engine) -> str:
     """A hash of the items' templates' source, so that a changed template is a new key."""
-    sources = "\x00".join(engine.get_template(name).source for name in ITEM_TEMPLATES)
+    return _sources_digest(tuple(engine.get_template(name) for name in ITEM_TEMPLATES))
+
+
+@functools.lru_cache(maxsize=8)
+def _sources_digest(templates: tuple) -> str:
+    # Keyed by the Template objects themselves (compared by identity): the cached loader
+    # hands out the same ones until a template is loaded again, which makes new objects
+    # and so a new digest; joining and hashing the sources was a tenth of a warm panel.
+    sources = "\x00".join(template.source for template in templates)
     return hashlib.blake2b(sources.encode(), digest_size=16).hexdigest()
 
 
