@@ -10,7 +10,10 @@ is never stale; nothing needs invalidating, and old entries age out of the cache
 The reading pane's HTML is kept the same way, in this process, under the text's digest and
 every span cut into it (highlights, with their ids and kinds, and suggestions): a long
 text's pane is a quarter of its page's time to make, and the same until an annotation
-changes.
+changes. It is kept encoded, as the response's bytes: a page with a PaneSlot gets a mark in
+the pane's place from the templates and the bytes put there after (PaneSlot.fill), so the
+1.2 M characters of a long text are not copied through every template level (each joins
+its nodes' output, and marks it safe in a copy) and encoded again on every open.
 
 CSRF tokens are per session: the items are rendered with a random mark in the token's
 place, and every page puts its own token there (the mark is in the key, so a cache shared
@@ -32,6 +35,7 @@ from django.conf import settings
 from django.core.cache import BaseCache, caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.db.models import Model
+from django.http import HttpResponse
 from django.template import Context
 from django.template.defaulttags import CsrfTokenNode
 from django.urls import get_script_prefix, get_urlconf
@@ -63,21 +67,21 @@ LOCAL = LocMemCache("reader-panel", {"OPTIONS": {"MAX_ENTRIES": 2000}})
 class Recent:
     """The last `size` values by key, in this process, kept as they are: a long text's pane
     is over a megabyte, and Django's memory cache would pickle it in and copy it out on
-    every open (the values are immutable strings, so handing out the same one is safe)."""
+    every open (the values are immutable bytes, so handing out the same one is safe)."""
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self.values: OrderedDict[Hashable, str] = OrderedDict()
+        self.values: OrderedDict[Hashable, Any] = OrderedDict()
         self.lock = threading.Lock()
 
-    def get(self, key: Hashable) -> str | None:
+    def get(self, key: Hashable) -> Any:
         with self.lock:
             value = self.values.get(key)
             if value is not None:
                 self.values.move_to_end(key)
             return value
 
-    def set(self, key: Hashable, value: str) -> None:
+    def set(self, key: Hashable, value: Any) -> None:
         with self.lock:
             self.values[key] = value
             self.values.move_to_end(key)
@@ -227,17 +231,53 @@ def text_digest(text: str) -> str:
     return hashlib.blake2b(text.encode(), digest_size=20).hexdigest()
 
 
-def pane_html(
+def pane_bytes(
     text: str, highlights: Sequence[tuple], extra: Sequence[Any], build: Callable[[], str]
-) -> str:
-    """The reading pane's HTML for `text` with `highlights` ((id, start, end, kind), in text
-    order) and `extra` spans (suggestions) cut into it: from the cache, or `build()` and
-    kept. Structure spans come from the text itself, so the text's digest covers them."""
+) -> bytes:
+    """The reading pane's HTML, UTF-8 encoded, for `text` with `highlights` ((id, start, end,
+    kind), in text order) and `extra` spans (suggestions) cut into it: from the cache, or
+    `build()` and kept. Structure spans come from the text itself, so the text's digest
+    covers them."""
     # The spans themselves are the key (compared, not hashed into a digest): this cache is
     # in this process only, and a dictionary's equality is exact.
     key = (FRAGMENT_VERSION, text_digest(text), tuple(highlights), tuple(extra))
     html = PANES.get(key)
     if html is None:
-        html = build()
+        html = build().encode()
         PANES.set(key, html)
     return html
+
+
+def pane_html(
+    text: str, highlights: Sequence[tuple], extra: Sequence[Any], build: Callable[[], str]
+) -> str:
+    """pane_bytes as text, for a page that puts the pane inline."""
+    return pane_bytes(text, highlights, extra, build).decode()
+
+
+# Unguessable, like CSRF_MARK, so that no text a member wrote can stand for it; a comment,
+# so that a page a slot was never filled in would still show nothing of it.
+PANE_MARK = f"<!--reader-pane-{secrets.token_hex(16)}-->"
+
+
+class PaneSlot:
+    """The reading pane's place in a page being rendered (`pane_slot` in its context): the
+    templates put PANE_MARK there and the pane's bytes here, and fill() puts them in the
+    response in its place."""
+
+    def __init__(self) -> None:
+        self.panes: list[bytes] = []
+
+    def hold(self, pane: bytes) -> SafeString:
+        self.panes.append(pane)
+        return mark_safe(PANE_MARK)
+
+    def fill(self, response: HttpResponse) -> HttpResponse:
+        if self.panes:
+            pieces = response.content.split(PANE_MARK.encode())
+            assert len(pieces) == len(self.panes) + 1, "a pane mark is missing or extra"
+            filled = [pieces[0]]
+            for pane, piece in zip(self.panes, pieces[1:], strict=True):
+                filled += [pane, piece]
+            response.content = b"".join(filled)
+        return response
