@@ -10,7 +10,10 @@ is never stale; nothing needs invalidating, and old entries age out of the cache
 The reading pane's HTML is kept the same way, in this process, under the text's digest and
 every span cut into it (highlights, with their ids and kinds, and suggestions): a long
 text's pane is a quarter of its page's time to make, and the same until an annotation
-changes.
+changes. It is kept encoded, as the response's bytes: a page with a PaneSlot gets a mark in
+the pane's place from the templates and the bytes put there after (PaneSlot.fill), so the
+1.2 M characters of a long text are not copied through every template level (each joins
+its nodes' output, and marks it safe in a copy) and encoded again on every open.
 
 CSRF tokens are per session: the items are rendered with a random mark in the token's
 place, and every page puts its own token there (the mark is in the key, so a cache shared
@@ -32,6 +35,7 @@ from django.conf import settings
 from django.core.cache import BaseCache, caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.db.models import Model
+from django.http import HttpResponse
 from django.template import Context
 from django.template.defaulttags import CsrfTokenNode
 from django.urls import get_script_prefix, get_urlconf
@@ -63,21 +67,21 @@ LOCAL = LocMemCache("reader-panel", {"OPTIONS": {"MAX_ENTRIES": 2000}})
 class Recent:
     """The last `size` values by key, in this process, kept as they are: a long text's pane
     is over a megabyte, and Django's memory cache would pickle it in and copy it out on
-    every open (the values are immutable strings, so handing out the same one is safe)."""
+    every open (the values are immutable bytes, so handing out the same one is safe)."""
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self.values: OrderedDict[Hashable, str] = OrderedDict()
+        self.values: OrderedDict[Hashable, Any] = OrderedDict()
         self.lock = threading.Lock()
 
-    def get(self, key: Hashable) -> str | None:
+    def get(self, key: Hashable) -> Any:
         with self.lock:
             value = self.values.get(key)
             if value is not None:
                 self.values.move_to_end(key)
             return value
 
-    def set(self, key: Hashable, value: str) -> None:
+    def set(self, key: Hashable, value: Any) -> None:
         with self.lock:
             self.values[key] = value
             self.values.move_to_end(key)
@@ -111,23 +115,37 @@ def _row(obj: Model) -> tuple:
     return _columns(type(obj))(obj)
 
 
-def item_permissions(access: Access, annotation: Any) -> tuple[bool, ...]:
-    """The access policy's answers the item's templates ask (`{% can %}`), for this member:
-    the same questions, on the same objects (tests/views/test_render_cache.py holds them equal)."""
+def page_permissions(access: Access) -> tuple[bool, ...]:
+    """The access policy's answers the item's templates ask of the member alone, not of an
+    object: the same for every item of a page, so asked once per page."""
     return (
         access.can(Permission.ANNOTATE),
         access.can(Permission.MODERATE),
         access.can(Permission.SEE_HIDDEN),
+    )
+
+
+def object_permissions(access: Access, annotation: Any) -> tuple[bool, ...]:
+    """The access policy's answers the item's templates ask of the annotation, its links
+    and its replies, for this member."""
+    return (
         access.can(Permission.ANNOTATION_CHANGE, annotation),
         *(access.can(Permission.LINK_DELETE, link) for link in annotation.panel_links),
         *(access.can(Permission.REPLY_CHANGE, reply) for reply in annotation.panel_replies),
     )
 
 
+def item_permissions(access: Access, annotation: Any) -> tuple[bool, ...]:
+    """Every answer of the access policy the item's templates ask (`{% can %}`), for this
+    member: the same questions, on the same objects (tests/views/test_render_cache.py holds
+    them equal). A key holds them all: page_permissions in page_context, the rest its own."""
+    return page_permissions(access) + object_permissions(access, annotation)
+
+
 def page_context(access: Access, templates: str) -> tuple:
     """What every item of a page shares in its key: the templates, the CSRF mark, the
-    project and the request's URLs, language and time zone (read once per page, not per
-    item)."""
+    project, the request's URLs, language and time zone, and the member's page-wide
+    permissions (read once per page, not per item)."""
     return (
         FRAGMENT_VERSION,
         templates,
@@ -137,6 +155,7 @@ def page_context(access: Access, templates: str) -> tuple:
         get_urlconf(),
         translation.get_language(),
         timezone.get_current_timezone_name(),
+        page_permissions(access),
     )
 
 
@@ -152,7 +171,7 @@ def item_key(access: Access, annotation: Any, context: tuple) -> str:
             for link in annotation.panel_links
         ),
         tuple((*_row(reply), reply.author.get_username()) for reply in annotation.panel_replies),
-        item_permissions(access, annotation),
+        object_permissions(access, annotation),
     )
     digest = hashlib.blake2b(repr((context, shown)).encode(), digest_size=20).hexdigest()
     return f"reader-item:{digest}"
@@ -160,7 +179,15 @@ def item_key(access: Access, annotation: Any, context: tuple) -> str:
 
 def templates_signature(engine) -> str:
     """A hash of the items' templates' source, so that a changed template is a new key."""
-    sources = "\x00".join(engine.get_template(name).source for name in ITEM_TEMPLATES)
+    return _sources_digest(tuple(engine.get_template(name) for name in ITEM_TEMPLATES))
+
+
+@functools.lru_cache(maxsize=8)
+def _sources_digest(templates: tuple) -> str:
+    # Keyed by the Template objects themselves (compared by identity): the cached loader
+    # hands out the same ones until a template is loaded again, which makes new objects
+    # and so a new digest; joining and hashing the sources was a tenth of a warm panel.
+    sources = "\x00".join(template.source for template in templates)
     return hashlib.blake2b(sources.encode(), digest_size=16).hexdigest()
 
 
@@ -204,17 +231,53 @@ def text_digest(text: str) -> str:
     return hashlib.blake2b(text.encode(), digest_size=20).hexdigest()
 
 
-def pane_html(
+def pane_bytes(
     text: str, highlights: Sequence[tuple], extra: Sequence[Any], build: Callable[[], str]
-) -> str:
-    """The reading pane's HTML for `text` with `highlights` ((id, start, end, kind), in text
-    order) and `extra` spans (suggestions) cut into it: from the cache, or `build()` and
-    kept. Structure spans come from the text itself, so the text's digest covers them."""
+) -> bytes:
+    """The reading pane's HTML, UTF-8 encoded, for `text` with `highlights` ((id, start, end,
+    kind), in text order) and `extra` spans (suggestions) cut into it: from the cache, or
+    `build()` and kept. Structure spans come from the text itself, so the text's digest
+    covers them."""
     # The spans themselves are the key (compared, not hashed into a digest): this cache is
     # in this process only, and a dictionary's equality is exact.
     key = (FRAGMENT_VERSION, text_digest(text), tuple(highlights), tuple(extra))
     html = PANES.get(key)
     if html is None:
-        html = build()
+        html = build().encode()
         PANES.set(key, html)
     return html
+
+
+def pane_html(
+    text: str, highlights: Sequence[tuple], extra: Sequence[Any], build: Callable[[], str]
+) -> str:
+    """pane_bytes as text, for a page that puts the pane inline."""
+    return pane_bytes(text, highlights, extra, build).decode()
+
+
+# Unguessable, like CSRF_MARK, so that no text a member wrote can stand for it; a comment,
+# so that a page a slot was never filled in would still show nothing of it.
+PANE_MARK = f"<!--reader-pane-{secrets.token_hex(16)}-->"
+
+
+class PaneSlot:
+    """The reading pane's place in a page being rendered (`pane_slot` in its context): the
+    templates put PANE_MARK there and the pane's bytes here, and fill() puts them in the
+    response in its place."""
+
+    def __init__(self) -> None:
+        self.panes: list[bytes] = []
+
+    def hold(self, pane: bytes) -> SafeString:
+        self.panes.append(pane)
+        return mark_safe(PANE_MARK)
+
+    def fill(self, response: HttpResponse) -> HttpResponse:
+        if self.panes:
+            pieces = response.content.split(PANE_MARK.encode())
+            assert len(pieces) == len(self.panes) + 1, "a pane mark is missing or extra"
+            filled = [pieces[0]]
+            for pane, piece in zip(self.panes, pieces[1:], strict=True):
+                filled += [pane, piece]
+            response.content = b"".join(filled)
+        return response

@@ -128,14 +128,20 @@ def reading_text(
     return mark_safe("".join(pieces))
 
 
-@register.simple_tag
-def reader_pane_text(view) -> SafeString:
+@register.simple_tag(takes_context=True)
+def reader_pane_text(context, view) -> SafeString:
     """`{% reader_pane_text view %}`: reading_text of a ReaderView, from the render cache
-    when the same text with the same highlights was rendered before."""
-    html = render_cache.pane_html(
-        view.text, view.highlights, view.extra_spans, lambda: reading_text(view.text, view.segments)
-    )
-    return mark_safe(html)
+    when the same text with the same highlights was rendered before; in a page with a
+    `pane_slot` (render_cache.PaneSlot), only a mark, the slot putting the pane there."""
+
+    def build() -> str:
+        return reading_text(view.text, view.segments)
+
+    spans = (view.highlights, view.extra_spans)
+    slot = context.get("pane_slot")
+    if slot is None:
+        return mark_safe(render_cache.pane_html(view.text, *spans, build))
+    return slot.hold(render_cache.pane_bytes(view.text, *spans, build))
 
 
 @register.filter

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reswap, retarget
 
+from reader import render_cache
 from reader.access import Permission
 from reader.forms.annotations import AnnotationCreateForm, AnnotationUpdateForm
 from reader.forms.documents import DocumentForm
@@ -196,6 +197,14 @@ def _reader_context(
     }
 
 
+def _render_reader(request, template: str, context: dict) -> HttpResponse:
+    """`template` rendered with a reader's context, the reading pane's bytes put in its
+    place after (render_cache.PaneSlot: a long text is not copied through every template
+    level and encoded again)."""
+    slot = context["pane_slot"] = render_cache.PaneSlot()
+    return slot.fill(render(request, template, context))
+
+
 @api.negotiated
 @login_required
 @vary_on_headers("HX-Request")
@@ -212,7 +221,7 @@ def document_detail(request: HtmxHttpRequest, slug: str, pk: int) -> HttpRespons
         template = READER_BODY
     elif access.can(Permission.ANNOTATE):
         context["facets"] = facets_for_linking(access.project)
-    return render(request, template, context)
+    return _render_reader(request, template, context)
 
 
 def _refresh_revision(document) -> None:
@@ -230,7 +239,7 @@ def reader_body_response(
     _refresh_revision(document)
     context = _reader_context(access, document, _reader_filters(request.POST))
     context.update(notice=notice, trashed=trashed)
-    response = render(request, "reader/partials/reader_body_notice.html", context)
+    response = _render_reader(request, "reader/partials/reader_body_notice.html", context)
     if saved is not None:
         response["HX-Trigger-After-Settle"] = f'{{"annotationSaved": {saved.pk}}}'
     elif trashed is not None:
@@ -244,7 +253,7 @@ def _created_response(request, access, document, annotation) -> HttpResponse:
     _refresh_revision(document)
     context = _reader_context(access, document, _reader_filters(request.POST), panel=False)
     context["annotation"] = annotation_with_links(pk=annotation.pk)
-    response = render(request, "reader/partials/annotation_created.html", context)
+    response = _render_reader(request, "reader/partials/annotation_created.html", context)
     response = reswap(retarget(response, "#panel-pinned"), "afterbegin")
     response["HX-Trigger-After-Settle"] = f'{{"annotationSaved": {annotation.pk}}}'
     return response

@@ -286,3 +286,16 @@ def test_recent_keeps_the_last_few_and_forgets_the_oldest():
     recent.set("c", "3")
     assert recent.get("b") is None
     assert (recent.get("a"), recent.get("c")) == ("1", "3")
+
+
+def test_the_pane_is_put_in_its_place_and_no_mark_is_left(client, bob, document, annotation):
+    """Pages put the pane's bytes where the templates left render_cache.PANE_MARK."""
+    client.force_login(bob)
+    url = reverse("reader:document_detail", args=[document.project.slug, document.pk])
+    for headers in ({}, {"HTTP_HX_REQUEST": "true"}):
+        for _ in range(2):  # built, then from the cache
+            body = client.get(url, **headers).content.decode()
+            assert render_cache.PANE_MARK not in body
+            shown = PANE.search(body).group(1)
+            assert html.unescape(re.sub(r"<[^>]+>", "", shown)) == document.text
+            assert f'data-ann="{annotation.pk}"' in shown
