@@ -67,33 +67,44 @@ LOCAL = LocMemCache("reader-panel", {"OPTIONS": {"MAX_ENTRIES": 2000}})
 class Recent:
     """The last `size` values by key, in this process, kept as they are: a long text's pane
     is over a megabyte, and Django's memory cache would pickle it in and copy it out on
-    every open (the values are immutable bytes, so handing out the same one is safe)."""
+    every open (the values are immutable bytes, so handing out the same one is safe). At
+    most `max_bytes` in all, so that a worker's memory stays bounded whatever it opened
+    (the newest value is kept even when it alone is larger)."""
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, max_bytes: int) -> None:
         self.size = size
-        self.values: OrderedDict[Hashable, Any] = OrderedDict()
+        self.max_bytes = max_bytes
+        self.held = 0
+        self.values: OrderedDict[Hashable, bytes] = OrderedDict()
         self.lock = threading.Lock()
 
-    def get(self, key: Hashable) -> Any:
+    def get(self, key: Hashable) -> bytes | None:
         with self.lock:
             value = self.values.get(key)
             if value is not None:
                 self.values.move_to_end(key)
             return value
 
-    def set(self, key: Hashable, value: Any) -> None:
+    def set(self, key: Hashable, value: bytes) -> None:
         with self.lock:
+            earlier = self.values.pop(key, None)
+            self.held += len(value) - (len(earlier) if earlier is not None else 0)
             self.values[key] = value
-            self.values.move_to_end(key)
-            while len(self.values) > self.size:
-                self.values.popitem(last=False)
+            while len(self.values) > 1 and (
+                len(self.values) > self.size or self.held > self.max_bytes
+            ):
+                _, dropped = self.values.popitem(last=False)
+                self.held -= len(dropped)
 
     def clear(self) -> None:
         with self.lock:
             self.values.clear()
+            self.held = 0
 
 
-PANES = Recent(8)
+# A seed's pane is 10-100 KB, the 1.2 M-character `long`'s 1.6 MB: the panes of thirty
+# sources, or two of the longest, per worker.
+PANES = Recent(32, max_bytes=4 * 1024 * 1024)
 
 CSRF_MARK = secrets.token_hex(16)
 _MARKED_TOKEN = CsrfTokenNode().render(Context({"csrf_token": CSRF_MARK}))

@@ -279,13 +279,33 @@ def test_a_cached_pane_is_still_the_stored_text_exactly(client, bob, document):
 
 
 def test_recent_keeps_the_last_few_and_forgets_the_oldest():
-    recent = render_cache.Recent(2)
-    recent.set("a", "1")
-    recent.set("b", "2")
-    assert recent.get("a") == "1"  # now the most recent
-    recent.set("c", "3")
+    recent = render_cache.Recent(2, max_bytes=100)
+    recent.set("a", b"1")
+    recent.set("b", b"2")
+    assert recent.get("a") == b"1"  # now the most recent
+    recent.set("c", b"3")
     assert recent.get("b") is None
-    assert (recent.get("a"), recent.get("c")) == ("1", "3")
+    assert (recent.get("a"), recent.get("c")) == (b"1", b"3")
+
+
+def test_recent_holds_at_most_its_bytes_but_always_the_newest():
+    recent = render_cache.Recent(10, max_bytes=10)
+    recent.set("a", b"12345")
+    recent.set("b", b"12345")
+    assert (recent.get("a"), recent.held) == (b"12345", 10)
+    recent.set("c", b"123")  # over the budget: the least recent (b) goes
+    assert (recent.get("b"), recent.get("a"), recent.held) == (None, b"12345", 8)
+    recent.set("a", b"1")  # a value replaced is counted once
+    assert recent.held == 4
+    recent.set("big", b"x" * 50)  # larger than the budget alone: kept, everything else goes
+    assert (recent.get("big"), recent.get("a"), recent.get("c"), recent.held) == (
+        b"x" * 50,
+        None,
+        None,
+        50,
+    )
+    recent.clear()
+    assert recent.held == 0
 
 
 def test_the_pane_is_put_in_its_place_and_no_mark_is_left(client, bob, document, annotation):
