@@ -25,7 +25,7 @@ from reader.formats.w3c import (
     types,
     write_links,
 )
-from reader.formats.w3c_json import w3c_annotation_json
+from reader.formats.w3c_json import kept_annotation_json
 from reader.iris import Iris, page_iri
 from reader.models import Annotation, Document
 from reader.selectors.exports import AnnotationRow, LinkRow, export_rows
@@ -45,8 +45,9 @@ STREAM_BATCH = 200
 
 
 def w3c_items(rows: Iterable[tuple[AnnotationRow, list[LinkRow]]], iris: Iris) -> Iterator[bytes]:
-    """Each annotation's JSON (w3c_json.w3c_annotation_json), as the rows arrive."""
-    return (w3c_annotation_json(row, links, iris) for row, links in rows)
+    """Each annotation's JSON (w3c_json.w3c_annotation_json, or the same bytes kept from
+    an earlier read), as the rows arrive."""
+    return (kept_annotation_json(row, links, iris) for row, links in rows)
 
 
 def collection_description(*, iri: str, label: str, total: int, page_size: int) -> dict:

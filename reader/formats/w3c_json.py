@@ -19,6 +19,7 @@ import orjson
 from reader.formats.w3c import W3C_CONTEXT, _linking_body, utc, w3c_annotation
 from reader.formats.w3c_state import exact_moment
 from reader.iris import Iris
+from reader.item_cache import Kept
 from reader.selectors.exports import AnnotationRow, LinkRow
 from reader.vocabularies import Kind
 
@@ -80,3 +81,21 @@ def w3c_annotation_json(row: AnnotationRow, links: Iterable[LinkRow], iris: Iris
         row.end,
         state,
     )
+
+
+# Each annotation's bytes, kept by everything they are written from (item_cache.py): a warm
+# read of a long document's 2,000 annotations finds them rather than writing them again.
+ITEMS = Kept(budget=5 * 1024 * 1024)
+
+
+def kept_annotation_json(row: AnnotationRow, links: list[LinkRow], iris: Iris) -> bytes:
+    """w3c_annotation_json's bytes, from ITEMS when the same row, links and IRIs wrote them
+    before. The key is the row itself (its kept W3C properties as their JSON, a dict being
+    no key), its links, and the host and slug its IRIs begin with."""
+    foreign = _dumps(row.foreign) if row.foreign else None
+    key = (iris.base, iris.slug, foreign, row.source_date, *row[:15], *links)
+    item = ITEMS.get(key)
+    if item is None:
+        item = w3c_annotation_json(row, links, iris)
+        ITEMS.set(key, item, 2 * len(item) + 400)
+    return item

@@ -1,0 +1,53 @@
+"""Values kept by what they are made from, in this process, up to a number of bytes.
+
+A content-addressed memo: the key is everything the value is made from (for an
+annotation's W3C JSON, its row, its links, the host and the project's slug), so a changed
+row is a new key and an entry is never stale; nothing needs invalidating, and the least
+recently used entries make room for new ones. Bounded by bytes, not entries, since issue
+17 wants each worker small: the key holds the row's text too, so an entry is counted as
+its value's bytes plus the key's `weight`.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable
+
+
+class Kept:
+    """The most recently used values, up to `budget` bytes (what `set` was told each
+    costs). The values are immutable bytes, handed out as they are."""
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self.used = 0
+        self.values: OrderedDict[Hashable, tuple[bytes, int]] = OrderedDict()
+        self.lock = threading.Lock()  # gunicorn's workers are single-threaded; runserver is not
+
+    def get(self, key: Hashable) -> bytes | None:
+        with self.lock:
+            kept = self.values.get(key)
+            if kept is None:
+                return None
+            self.values.move_to_end(key)
+            return kept[0]
+
+    def set(self, key: Hashable, value: bytes, weight: int) -> None:
+        """Keep `value` under `key`, counted as `weight` bytes (its own and its key's)."""
+        if weight > self.budget:
+            return
+        with self.lock:
+            old = self.values.pop(key, None)
+            if old is not None:
+                self.used -= old[1]
+            self.values[key] = (value, weight)
+            self.used += weight
+            while self.used > self.budget:
+                _, (_, dropped) = self.values.popitem(last=False)
+                self.used -= dropped
+
+    def clear(self) -> None:
+        with self.lock:
+            self.values.clear()
+            self.used = 0
