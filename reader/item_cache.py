@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterable
 
 
 class Kept:
@@ -25,24 +25,31 @@ class Kept:
         self.values: OrderedDict[Hashable, tuple[bytes, int]] = OrderedDict()
         self.lock = threading.Lock()  # gunicorn's workers are single-threaded; runserver is not
 
-    def get(self, key: Hashable) -> bytes | None:
+    def get_many(self, keys: Iterable[Hashable]) -> list[bytes | None]:
+        """The value of each key, None where none is kept (one lock for the lot)."""
+        found: list[bytes | None] = []
         with self.lock:
-            kept = self.values.get(key)
-            if kept is None:
-                return None
-            self.values.move_to_end(key)
-            return kept[0]
+            for key in keys:
+                kept = self.values.get(key)
+                if kept is None:
+                    found.append(None)
+                else:
+                    self.values.move_to_end(key)
+                    found.append(kept[0])
+        return found
 
-    def set(self, key: Hashable, value: bytes, weight: int) -> None:
-        """Keep `value` under `key`, counted as `weight` bytes (its own and its key's)."""
-        if weight > self.budget:
-            return
+    def set_many(self, entries: Iterable[tuple[Hashable, bytes, int]]) -> None:
+        """Keep each (key, value, weight): the value under its key, counted as `weight`
+        bytes (its own and its key's); one heavier than the whole budget is not kept."""
         with self.lock:
-            old = self.values.pop(key, None)
-            if old is not None:
-                self.used -= old[1]
-            self.values[key] = (value, weight)
-            self.used += weight
+            for key, value, weight in entries:
+                if weight > self.budget:
+                    continue
+                old = self.values.pop(key, None)
+                if old is not None:
+                    self.used -= old[1]
+                self.values[key] = (value, weight)
+                self.used += weight
             while self.used > self.budget:
                 _, (_, dropped) = self.values.popitem(last=False)
                 self.used -= dropped

@@ -8,7 +8,7 @@ import orjson
 import pytest
 from django.urls import reverse
 
-from reader.formats.w3c_json import ITEMS, kept_annotation_json, w3c_annotation_json
+from reader.formats.w3c_json import ITEMS, kept_annotations_json, w3c_annotation_json
 from reader.iris import Iris
 from reader.item_cache import Kept
 from reader.services.discussion import moderation_hide
@@ -27,16 +27,19 @@ def empty():
 
 def test_the_least_recently_used_go_first_and_the_budget_holds():
     kept = Kept(budget=100)
-    kept.set("a", b"1", 40)
-    kept.set("b", b"2", 40)
-    assert kept.get("a") == b"1"  # now the most recent
-    kept.set("c", b"3", 40)
-    assert kept.get("b") is None and kept.get("a") == b"1" and kept.get("c") == b"3"
+    kept.set_many([("a", b"1", 40), ("b", b"2", 40)])
+    assert kept.get_many(["a"]) == [b"1"]  # now the most recent
+    kept.set_many([("c", b"3", 40)])
+    assert kept.get_many(["b", "a", "c"]) == [None, b"1", b"3"]
     assert kept.used == 80
-    kept.set("d", b"4", 101)  # more than the whole budget: not kept
-    assert kept.get("d") is None and kept.used == 80
-    kept.set("a", b"5", 10)  # a key set again is counted once
-    assert kept.get("a") == b"5" and kept.used == 50
+    kept.set_many([("d", b"4", 101)])  # more than the whole budget: not kept
+    assert kept.get_many(["d"]) == [None] and kept.used == 80
+    kept.set_many([("a", b"5", 10)])  # a key set again is counted once
+    assert kept.get_many(["a"]) == [b"5"] and kept.used == 50
+
+
+def kept_annotation_json(row, links, iris) -> bytes:
+    return kept_annotations_json([(row, links)], iris)[0]
 
 
 @pytest.mark.parametrize(
@@ -70,6 +73,10 @@ def test_a_kept_item_is_the_written_one_and_any_change_is_a_new_item(fields):
     assert kept_annotation_json(row(), LINKS[1], IRIS) == first
     relinked = [link(value="34")]
     assert kept_annotation_json(row(), relinked, IRIS) == w3c_annotation_json(row(), relinked, IRIS)
+    # A batch with misses among hits: each in its place.
+    batch = [(row(note=str(n)), []) for n in range(5)]
+    kept_annotations_json(batch[1::2], IRIS)
+    assert kept_annotations_json(batch, IRIS) == [w3c_annotation_json(*r, IRIS) for r in batch]
 
 
 def test_the_container_shows_each_change_and_each_readers_view(client, alice, carol, document):

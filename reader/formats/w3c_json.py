@@ -11,7 +11,7 @@ is _linking_body's). tests/test_w3c_json.py holds the two writers equal, byte fo
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 import orjson
@@ -88,14 +88,26 @@ def w3c_annotation_json(row: AnnotationRow, links: Iterable[LinkRow], iris: Iris
 ITEMS = Kept(budget=5 * 1024 * 1024)
 
 
-def kept_annotation_json(row: AnnotationRow, links: list[LinkRow], iris: Iris) -> bytes:
-    """w3c_annotation_json's bytes, from ITEMS when the same row, links and IRIs wrote them
-    before. The key is the row itself (its kept W3C properties as their JSON, a dict being
-    no key), its links, and the host and slug its IRIs begin with."""
-    foreign = _dumps(row.foreign) if row.foreign else None
-    key = (iris.base, iris.slug, foreign, row.source_date, *row[:15], *links)
-    item = ITEMS.get(key)
-    if item is None:
-        item = w3c_annotation_json(row, links, iris)
-        ITEMS.set(key, item, 2 * len(item) + 400)
-    return item
+def kept_annotations_json(
+    rows: Sequence[tuple[AnnotationRow, list[LinkRow]]], iris: Iris
+) -> list[bytes]:
+    """w3c_annotation_json's bytes for each row, from ITEMS where the same row, links and
+    IRIs wrote them before (one look-up for the lot). The key is the row itself (its kept
+    W3C properties as their JSON, a dict being no key), its links, and the host and slug
+    its IRIs begin with."""
+    base, slug = iris.base, iris.slug
+    keys = [
+        (base, slug, _dumps(row.foreign) if row.foreign else None, row.source_date, *row[:15])
+        + tuple(links)
+        for row, links in rows
+    ]
+    items = ITEMS.get_many(keys)
+    written = []
+    for index, item in enumerate(items):
+        if item is None:
+            row, links = rows[index]
+            items[index] = item = w3c_annotation_json(row, links, iris)
+            written.append((keys[index], item, 2 * len(item) + 400))
+    if written:
+        ITEMS.set_many(written)
+    return items  # type: ignore[return-value]  # every None was written above
