@@ -149,8 +149,9 @@ def _page_size(request: HttpRequest) -> int:
 
 
 def _rows(annotations, access, size: int):
-    """A page's annotations as plain rows, in one chunk (one more than the page holds,
-    so its links come by a subquery): two queries whatever its size."""
+    """Annotations as plain rows, in one chunk (one more than `size`, so their links come
+    by a subquery): two queries. _representation's one annotation; a container's pages
+    come from document_page_rows."""
     return export_rows(annotations, sees_hidden=access.sees_hidden, chunk_size=size + 1)
 
 
