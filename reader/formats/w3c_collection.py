@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Iterable, Iterator
+from itertools import islice
 from typing import TYPE_CHECKING
 
 import orjson
@@ -25,7 +26,7 @@ from reader.formats.w3c import (
     types,
     write_links,
 )
-from reader.formats.w3c_json import w3c_annotation_json
+from reader.formats.w3c_json import kept_annotations_json
 from reader.iris import Iris, page_iri
 from reader.models import Annotation, Document
 from reader.selectors.exports import AnnotationRow, LinkRow, export_rows
@@ -45,8 +46,11 @@ STREAM_BATCH = 200
 
 
 def w3c_items(rows: Iterable[tuple[AnnotationRow, list[LinkRow]]], iris: Iris) -> Iterator[bytes]:
-    """Each annotation's JSON (w3c_json.w3c_annotation_json), as the rows arrive."""
-    return (w3c_annotation_json(row, links, iris) for row, links in rows)
+    """Each annotation's JSON (w3c_json.w3c_annotation_json, or the same bytes kept from
+    an earlier read), a batch of rows at a time as they arrive."""
+    rows = iter(rows)
+    while batch := list(islice(rows, STREAM_BATCH)):
+        yield from kept_annotations_json(batch, iris)
 
 
 def collection_description(*, iri: str, label: str, total: int, page_size: int) -> dict:
@@ -85,7 +89,7 @@ def annotation_page(*, collection: dict, page: int, page_size: int, items: list)
 
 def page_items(rows: Iterable[tuple[AnnotationRow, list[LinkRow]]], iris: Iris) -> list:
     """A page's items for annotation_page: each annotation's JSON, written once."""
-    return [orjson.Fragment(item) for item in w3c_items(rows, iris)]
+    return [orjson.Fragment(item) for item in kept_annotations_json(list(rows), iris)]
 
 
 # Where the items go in the encoded outer document: a NUL byte, which orjson never writes

@@ -11,7 +11,7 @@ is _linking_body's). tests/test_w3c_json.py holds the two writers equal, byte fo
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 import orjson
@@ -19,6 +19,7 @@ import orjson
 from reader.formats.w3c import W3C_CONTEXT, _linking_body, utc, w3c_annotation
 from reader.formats.w3c_state import exact_moment
 from reader.iris import Iris
+from reader.item_cache import Kept
 from reader.selectors.exports import AnnotationRow, LinkRow
 from reader.vocabularies import Kind
 
@@ -80,3 +81,33 @@ def w3c_annotation_json(row: AnnotationRow, links: Iterable[LinkRow], iris: Iris
         row.end,
         state,
     )
+
+
+# Each annotation's bytes, kept by everything they are written from (item_cache.py): a warm
+# read of a long document's 2,000 annotations finds them rather than writing them again.
+ITEMS = Kept(budget=5 * 1024 * 1024)
+
+
+def kept_annotations_json(
+    rows: Sequence[tuple[AnnotationRow, list[LinkRow]]], iris: Iris
+) -> list[bytes]:
+    """w3c_annotation_json's bytes for each row, from ITEMS where the same row, links and
+    IRIs wrote them before (one look-up for the lot). The key is the row itself (its kept
+    W3C properties as their JSON, a dict being no key), its links, and the host and slug
+    its IRIs begin with."""
+    base, slug = iris.base, iris.slug
+    keys = [
+        (base, slug, _dumps(row.foreign) if row.foreign else None, row.source_date, *row[:15])
+        + tuple(links)
+        for row, links in rows
+    ]
+    items = ITEMS.get_many(keys)
+    written = []
+    for index, item in enumerate(items):
+        if item is None:
+            row, links = rows[index]
+            items[index] = item = w3c_annotation_json(row, links, iris)
+            written.append((keys[index], item, 2 * len(item) + 400))
+    if written:
+        ITEMS.set_many(written)
+    return items  # type: ignore[return-value]  # every None was written above

@@ -20,6 +20,7 @@ from reader.selectors.exports import (
     AnnotationRow,
     annotation_rows,
     annotations_for_export,
+    document_page_rows,
     export_rows,
 )
 from reader.services import documents, versions
@@ -106,7 +107,6 @@ def api_container(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         return HttpResponse(status=200, headers={"Accept-Post": w3c.MEDIA_TYPE})
     if write:
         return _create(request, access, document, iris)
-    annotations = annotations_for_export(project=access.project, document=document)
     size = _page_size(request)
     include = _preferred_includes(request)
     as_iris = PREFER_IRIS in include or request.GET.get("iris") == "1"
@@ -122,7 +122,7 @@ def api_container(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         number = id_or_none(page)
         if number is None or number * size >= max(total, 1):
             raise Http404
-        body = _page(collection, number, size, annotations, iris, access, as_iris=as_iris)
+        body = _page(collection, number, size, document, iris, access, as_iris=as_iris)
     else:
         body = collection | {
             "@context": [w3c.W3C_CONTEXT, LDP_CONTEXT],
@@ -130,7 +130,7 @@ def api_container(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "modified": modified,
         }
         if total and PREFER_MINIMAL not in include:
-            first = _page(collection, 0, size, annotations, iris, access, as_iris=as_iris)
+            first = _page(collection, 0, size, document, iris, access, as_iris=as_iris)
             del first["@context"]
             body["first"] = first
     headers: dict[str, Any] = {"Content_Location": body["id"], "Accept_Post": w3c.MEDIA_TYPE}
@@ -149,23 +149,30 @@ def _page_size(request: HttpRequest) -> int:
 
 
 def _rows(annotations, access, size: int):
-    """A page's annotations as plain rows, in one chunk (one more than the page holds,
-    so its links come by a subquery): two queries whatever its size."""
+    """Annotations as plain rows, in one chunk (one more than `size`, so their links come
+    by a subquery): two queries. _representation's one annotation; a container's pages
+    come from document_page_rows."""
     return export_rows(annotations, sees_hidden=access.sees_hidden, chunk_size=size + 1)
 
 
 def _page(
-    collection: dict, number: int, size: int, annotations, iris, access, *, as_iris: bool
+    collection: dict, number: int, size: int, document, iris, access, *, as_iris: bool
 ) -> dict:
-    rows = annotations[number * size : (number + 1) * size]
-    items: list = (
-        [
+    if as_iris:
+        annotations = annotations_for_export(project=access.project, document=document)
+        named = annotations[number * size : (number + 1) * size]
+        items: list = [
             iris.annotation(document_id, slug or pk)
-            for pk, document_id, slug in rows.values_list("pk", "document_id", "slug")
+            for pk, document_id, slug in named.values_list("pk", "document_id", "slug")
         ]
-        if as_iris
-        else w3c_collection.page_items(_rows(rows, access, size), iris)
-    )
+    else:
+        rows = document_page_rows(
+            document_id=document.pk,
+            offset=number * size,
+            limit=size,
+            sees_hidden=access.sees_hidden,
+        )
+        items = w3c_collection.page_items(rows, iris)
     return w3c_collection.annotation_page(
         collection=collection, page=number, page_size=size, items=items
     )
