@@ -130,6 +130,12 @@ def test_a_sqlite_database_url_keeps_wal_and_the_busy_timeout(tmp_path):
     assert database["NAME"] == f"{tmp_path}/other.sqlite3"
     assert "journal_mode=WAL" in database["OPTIONS"]["init_command"]
     assert database["OPTIONS"]["timeout"] == 20
+    assert database["CONN_MAX_AGE"] is None
+
+
+def test_sqlite_connections_are_kept_for_the_workers_life(tmp_path):
+    database = setting("DATABASES['default']", READER_SQLITE_PATH=str(tmp_path / "reader.sqlite3"))
+    assert database["CONN_MAX_AGE"] is None
 
 
 def test_the_suite_runs_on_the_database_database_url_names(db):
