@@ -30,6 +30,15 @@ _malloc_trim = getattr(_libc, "malloc_trim", None)
 
 
 def pre_fork(server, worker) -> None:
+    # Workers keep their database connection (settings.py): one the master opened while
+    # loading the app must not be inherited by every worker (SQLite forbids using a
+    # connection across fork()). Loading opens none today; this keeps it so.
+    from django.apps import apps
+
+    if apps.ready:
+        from django.db import connections
+
+        connections.close_all()
     gc.freeze()
 
 

@@ -4,7 +4,10 @@ file, so a hook that fails to import or run fails here, not in production."""
 from __future__ import annotations
 
 import gc
+import os
 import runpy
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -31,3 +34,24 @@ def test_fork_freezes_what_the_master_holds_and_requests_trim_memory(hooks):
     hooks["pre_fork"](None, None)
     assert gc.get_freeze_count() > 0
     hooks["post_request"](None, None, {}, None)  # malloc_trim: must not raise
+
+
+def test_fork_closes_a_connection_the_master_opened(tmp_path):
+    """In a process of its own, on a file database as a worker has (the suite's in-memory
+    SQLite is never closed): the master's connection is closed before a worker forks."""
+    script = f"""
+import django, runpy
+django.setup()
+from django.db import connection
+connection.ensure_connection()
+assert connection.connection is not None
+runpy.run_path({str(CONF)!r})["pre_fork"](None, None)
+print(connection.connection is None)
+"""
+    env = {**os.environ, "READER_SQLITE_PATH": str(tmp_path / "master.sqlite3")}
+    env.pop("DATABASE_URL", None)
+    env["DJANGO_SETTINGS_MODULE"] = "reader.settings"
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "True"
