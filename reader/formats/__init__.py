@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 
@@ -30,6 +30,10 @@ class Format:
     content_type: str
     extension: str
     noun: str  # in the file name: idlib-2020-annotations.jsonld, idlib-2020-bundle.json
+    label: str  # the project page's button: "Export W3C JSON", "Export bundle"
+    # A format whose import lands on one document: the document of the project the file's
+    # target names, if any (the importer may name another). None: it holds a whole project.
+    document_named: Callable[[Any, Project], Document | None] | None
     write: Callable[[Export], Iterator[str]]
     # (*, data, project, document, actor, keep_authors, foreign_authors, create_accounts,
     #  dry_run) -> ImportReport
@@ -99,6 +103,8 @@ W3C = Format(
     content_type=w3c.MEDIA_TYPE,
     extension="jsonld",
     noun="annotations",
+    label="W3C JSON",
+    document_named=w3c_collection.document_for,
     write=w3c_collection.write,
     read=w3c_collection.read,
     import_permission=Permission.IMPORT_W3C,
@@ -108,6 +114,8 @@ BUNDLE = Format(
     content_type="application/json",
     extension="json",
     noun="bundle",
+    label="bundle",
+    document_named=None,
     write=bundle.write,
     read=bundle_load.read,
     import_permission=Permission.IMPORT_BUNDLE,

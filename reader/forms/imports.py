@@ -14,7 +14,8 @@ class ImportForm(forms.Form):
     document = NamedChoiceField(
         queryset=Document.objects.none(),
         required=False,
-        help_text="For W3C annotations: the document they annotate.",
+        help_text="For W3C annotations: the document they annotate. Left empty, the one their "
+        "target names (its address here, or the URL it came from).",
     )
     file = forms.FileField(help_text="A .json or .jsonld file, up to 20 MB.")
 
@@ -23,13 +24,6 @@ class ImportForm(forms.Form):
         model_choice(self, "document").queryset = Document.objects.filter(project=project).defer(
             "text"
         )
-
-    def clean(self) -> dict:
-        super().clean()
-        data = self.cleaned_data
-        if data.get("kind") == ImportKind.W3C and not data.get("document"):
-            self.add_error("document", "Choose the document the annotations are on.")
-        return data
 
 
 class ImportConfirmForm(forms.Form):

@@ -22,6 +22,11 @@ from reader.services.imports import (
 )
 from reader.views.common import form_posted
 
+ERROR_NO_DOCUMENT = (
+    "Choose the document the annotations are on: their target names none of this project's "
+    "documents (by its address here, or by the URL it came from)."
+)
+
 
 @login_required
 @require_http_methods(["GET", "POST"])
@@ -36,6 +41,10 @@ def import_upload(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             raw = upload.read(MAX_IMPORT_BYTES + 1)
             data = parse_json(raw)  # refuses what is not JSON before anything is stored
+            if format.document_named is not None and document is None:
+                document = format.document_named(data, access.project)
+                if document is None:
+                    raise ImportRefused([ERROR_NO_DOCUMENT])
             run = {"format": format, "data": data, "actor": request.user, "source": upload.name}
             run |= {"project": access.project, "document": document, "dry_run": True}
             try:

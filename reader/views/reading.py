@@ -13,6 +13,7 @@ from django_htmx.http import reswap, retarget
 
 from reader import render_cache
 from reader.access import Permission
+from reader.formats import FORMATS
 from reader.forms.annotations import AnnotationCreateForm, AnnotationUpdateForm
 from reader.forms.documents import DocumentForm
 from reader.models import Document, DocumentRevision
@@ -89,6 +90,7 @@ def document_list(request: HtmxHttpRequest, slug: str) -> HttpResponse:
             "documents": documents,
             "outlets": access.project.outlets.all(),
             "outlet_kinds": OutletKind.choices,
+            "export_formats": FORMATS.values(),
             "search": search,
             "selected_outlet": outlet_id,
             "selected_outlet_kind": outlet_kind,

@@ -9,7 +9,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from reader.models import Activity, Annotation, PendingImport, Project
-from reader.services.projects import membership_set
+from reader.services.documents import document_create, outlet_get_or_create
+from reader.services.projects import membership_set, project_create
 from reader.vocabularies import Action, Role
 from tests.conftest import shown
 
@@ -101,7 +102,43 @@ def test_w3c_upload_needs_its_document(client, bob, demo):
     client.force_login(bob)
     response = upload(client, demo, b"[]", kind="w3c")
     assert response.status_code == 400
-    assert "Choose the document the annotations are on." in response.content.decode()
+    assert "Choose the document the annotations are on: their target names none" in (
+        response.content.decode()
+    )
+    assert not PendingImport.objects.exists()
+
+
+def test_a_w3c_upload_without_a_document_lands_on_the_one_its_target_names(client, bob, demo):
+    membership_set(project=demo, user=bob, role=Role.ANNOTATOR)
+    client.force_login(bob)
+    document = demo.documents.get(origin__startswith="004")
+    w3c = client.get(reverse("reader:document_export", args=[demo.slug, document.pk]))
+    response = upload(client, demo, b"".join(w3c.streaming_content), kind="w3c")
+    assert response.status_code == 302
+    assert PendingImport.objects.get().document == document
+
+
+def test_a_w3c_upload_whose_target_is_in_another_project_is_refused(client, alice, bob, demo):
+    other = project_create(name="Other", slug="other", owner=alice)
+    elsewhere = document_create(
+        project=other,
+        outlet=outlet_get_or_create(project=other, name="Wire"),
+        title="Elsewhere",
+        text="Thirty-three soldiers were killed.",
+        added_by=alice,
+    )
+    membership_set(project=demo, user=bob, role=Role.ANNOTATOR)
+    client.force_login(bob)
+    target = "http://testserver" + elsewhere.get_absolute_url()
+    body = {"@context": "http://www.w3.org/ns/anno.jsonld", "type": "Annotation"}
+    body["target"] = {
+        "source": target,
+        "selector": {"type": "TextQuoteSelector", "exact": "Thirty"},
+    }
+    response = upload(client, demo, json.dumps(body).encode(), kind="w3c")
+    assert response.status_code == 400
+    assert "their target names none of this project" in response.content.decode()
+    assert not PendingImport.objects.exists()
 
 
 def test_another_users_pending_import_is_not_found(client, alice, bob, demo):
