@@ -26,7 +26,7 @@ from reader.models import (
     trash_cutoff,
 )
 from reader.sanitize import isolate
-from reader.services import search
+from reader.services import inserts, search
 from reader.services.changes import (
     activity_on_annotation,
     activity_on_document,
@@ -242,7 +242,7 @@ def annotation_create(
     # Kind, span and quote are checked above and the database holds the constraints, so
     # full_clean need not ask it again (five statements on the hottest write).
     annotation.full_clean(exclude=["document", "author"], validate_constraints=False)
-    annotation.save()
+    inserts.insert(annotation)  # save() without the ORM's compilation of its INSERT
     search.annotation_index(annotation=annotation, new=True)
     document_touch(document_id=document.pk)
     activity_on_annotation(annotation=annotation, actor=author, action=Action.ANNOTATION_CREATED)
