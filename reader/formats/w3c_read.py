@@ -88,47 +88,54 @@ def _by_type(selectors: list[dict]) -> dict[str, dict]:
     return found
 
 
-def anchor(text: str, annotation: dict) -> tuple[int, int] | None:
-    """The span an annotation's first target points at: its selectors, or the whole text
-    when it has none (a target that is the document itself)."""
+def anchor(versions: SourceVersions, number: int, annotation: dict) -> tuple[int, int] | None:
+    """The span an annotation's first target points at on version `number`: its
+    selectors, or the whole text when it has none (a target that is the document itself)."""
     targets = _targets(annotation)
     selectors = _selectors(targets[0]) if targets else []
     if not selectors:
-        return (0, len(text)) if targets else None
-    return _anchor_selectors(text, _by_type(selectors))
+        return (0, len(versions.text(number))) if targets else None
+    return _anchor_selectors(versions, number, _by_type(selectors))
 
 
-def _anchor_selectors(text: str, selectors: dict[str, dict]) -> tuple[int, int] | None:
+def _anchor_selectors(
+    versions: SourceVersions, number: int, selectors: dict[str, dict]
+) -> tuple[int, int] | None:
     if "TextQuoteSelector" in selectors or "TextPositionSelector" in selectors:
-        return _anchor_text(text, selectors)
+        return _anchor_text(versions, number, selectors)
     ranged = selectors.get("RangeSelector")
     if ranged is None:
         return None
     ends = [ranged.get("startSelector"), ranged.get("endSelector")]
-    spans = [_anchor_text(text, _by_type([end])) if isinstance(end, dict) else None for end in ends]
+    spans = [
+        _anchor_text(versions, number, _by_type([end])) if isinstance(end, dict) else None
+        for end in ends
+    ]
     if spans[0] is None or spans[1] is None or spans[0][0] >= spans[1][1]:
         return None
     return spans[0][0], spans[1][1]
 
 
-def _anchor_text(text: str, selectors: dict) -> tuple[int, int] | None:
+def _anchor_text(versions: SourceVersions, number: int, selectors: dict) -> tuple[int, int] | None:
     """The position when its text is the quote; else the one occurrence of the quote
-    whose context matches best, ties broken by the nearest to the position."""
+    whose context matches best, ties broken by the nearest to the position. The text at
+    the position is read first, alone: the whole text only when the quote is not there."""
     position = selectors.get("TextPositionSelector", {})
     quote = selectors.get("TextQuoteSelector", {})
     exact = quote.get("exact")
     exact = anchoring.normalise_text(exact) if isinstance(exact, str) and exact else None
     start, end = position.get("start"), position.get("end")
-    in_text = _whole(start) and _whole(end) and 0 <= start < end <= len(text)
-    if in_text and (exact is None or text[start:end] == exact):
-        return start, end
+    if _whole(start) and _whole(end):
+        there = versions.quote(number, start, end)
+        if there is not None and (exact is None or there.exact == exact):
+            return start, end
     if exact is None:
         return None
     # Context as stored (32 characters): longer would only cost time, on hostile input a lot.
     prefix = _context(quote.get("prefix"))[-anchoring.QUOTE_CONTEXT :]
     suffix = _context(quote.get("suffix"))[: anchoring.QUOTE_CONTEXT]
     near = start if _whole(start) else None
-    return _best_occurrence(text, exact, prefix, suffix, near)
+    return _best_occurrence(versions.text(number), exact, prefix, suffix, near)
 
 
 def _best_occurrence(
@@ -156,7 +163,10 @@ def _best_occurrence(
 
 def reader_target(text: str, start: int, end: int) -> list[dict]:
     """The selectors Reader writes for a span (w3c.w3c_annotation writes the same)."""
-    quote = anchoring.quote_for(text, start, end)
+    return _reader_selectors(anchoring.quote_for(text, start, end), start, end)
+
+
+def _reader_selectors(quote: anchoring.Quote, start: int, end: int) -> list[dict]:
     return [
         {
             "type": "TextQuoteSelector",
@@ -169,7 +179,11 @@ def reader_target(text: str, start: int, end: int) -> list[dict]:
 
 
 def _target_is_readers(
-    annotation: dict, text: str, span: tuple[int, int], versions: SourceVersions, number: int
+    annotation: dict,
+    quote: anchoring.Quote,
+    span: tuple[int, int],
+    versions: SourceVersions,
+    number: int,
 ) -> bool:
     targets = _targets(annotation)
     if len(targets) != 1 or not isinstance(targets[0], dict):
@@ -178,7 +192,7 @@ def _target_is_readers(
     return (
         set(target) - {"state"} == {"type", "source", "selector"}
         and target["type"] == "SpecificResource"
-        and target["selector"] == reader_target(text, *span)
+        and target["selector"] == _reader_selectors(quote, *span)
         and readers_state(target, versions, number)
     )
 
@@ -353,17 +367,23 @@ def read_annotation(
     versions = versions or SourceVersions(document)
     targets = _targets(annotation)
     number, state_problem = target_version(targets[0] if targets else None, versions)
-    span = None
+    span = quote = None
     if state_problem:
         problems.append(state_problem)
     else:
-        span = anchor(versions.text(number), annotation)
+        span = anchor(versions, number, annotation)
         if span is None:
             problems.append(ERROR_ANCHOR if targets else ERROR_NO_TARGET)
+        else:
+            quote = versions.quote(number, *span)
     foreign: dict = {}
     read = _read_bodies(annotation, facets, foreign, problems)
-    text = versions.text(number)
-    if span is not None and not _target_is_readers(annotation, text, span, versions, number):
+    readers = (
+        span is None
+        or quote is None
+        or _target_is_readers(annotation, quote, span, versions, number)
+    )
+    if not readers:
         foreign["target"] = annotation.get("target")
     _properties(annotation, foreign)
     if _depth(foreign) > MAX_KEPT_DEPTH:
@@ -373,6 +393,7 @@ def read_annotation(
     record = {
         "id": identifier,
         "span": span,
+        "quote": quote,  # the text at the span with its context, as annotation_create keeps it
         "text_version": number,
         **read,
         "author": nickname if isinstance(nickname, str) else None,

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import datetime
 
+from django.db import connection
+
+from reader import anchoring
 from reader.formats.checks import parse_moment
 from reader.models import Document, DocumentVersion
 from reader.selectors.versions import version_dates
@@ -42,14 +45,29 @@ def exact_moment(moment: datetime.datetime | str) -> str:
     return moment.replace(tzinfo=None).isoformat(timespec=spec) + "Z"
 
 
+# The passage of a version's text around a span (SUBSTR counts characters, code points in
+# SQLite and in PostgreSQL's UTF-8 alike, from 1), read in place of a whole text. No text
+# is longer than either database stores one (a gigabyte): a span past that is in none.
+MAX_TEXT_LENGTH = 1_000_000_000
+_LATEST_PASSAGE = f"SELECT SUBSTR(text, %s, %s) FROM {Document._meta.db_table} WHERE id = %s"
+_OLDER_PASSAGE = (
+    f"SELECT SUBSTR(text, %s, %s) FROM {DocumentVersion._meta.db_table} "
+    "WHERE document_id = %s AND number = %s"
+)
+
+
 class SourceVersions:
     """A document's versions as an import reads targets against them: when each came in,
-    read once, and their texts, each read once when a target names it."""
+    read once, and their texts, each read once when a target names it (the latest one too
+    when the document was read without it: a quote at a position needs only `quote`)."""
 
     def __init__(self, document: Document) -> None:
         self.document = document
         self._dates: dict[int, datetime.datetime] | None = None
-        self._texts: dict[int, str] = {document.text_version: document.text}
+        self._texts: dict[int, str] = {}
+        self._quotes: dict[tuple[int, int, int], anchoring.Quote | None] = {}
+        if "text" not in document.get_deferred_fields():
+            self._texts[document.text_version] = document.text
 
     @property
     def latest(self) -> int:
@@ -63,10 +81,47 @@ class SourceVersions:
 
     def text(self, number: int) -> str:
         if number not in self._texts:
-            self._texts[number] = DocumentVersion.objects.values_list("text", flat=True).get(
-                document=self.document, number=number
-            )
+            if number == self.latest:
+                self._texts[number] = self.document.text  # read now, if it was deferred
+            else:
+                self._texts[number] = DocumentVersion.objects.values_list("text", flat=True).get(
+                    document=self.document, number=number
+                )
         return self._texts[number]
+
+    def quote(self, number: int, start: int, end: int) -> anchoring.Quote | None:
+        """The quote at [start, end) of version `number` with its context, as
+        anchoring.quote_for cuts it; None when the span is not in that text. A text not
+        read yet is not read for it: one statement reads the passage (of a long source,
+        a hundred characters rather than its 1.2 MB), once for each span asked."""
+        if start < 0 or start >= end or end > MAX_TEXT_LENGTH:
+            return None
+        if number in self._texts:
+            text = self._texts[number]
+            return anchoring.quote_for(text, start, end) if end <= len(text) else None
+        if (number, start, end) not in self._quotes:
+            self._quotes[number, start, end] = self._read_quote(number, start, end)
+        return self._quotes[number, start, end]
+
+    def _read_quote(self, number: int, start: int, end: int) -> anchoring.Quote | None:
+        first = max(0, start - anchoring.QUOTE_CONTEXT)
+        size = end + anchoring.QUOTE_CONTEXT - first
+        with connection.cursor() as cursor:
+            if number == self.latest:
+                cursor.execute(_LATEST_PASSAGE, [first + 1, size, self.document.pk])
+            else:
+                cursor.execute(_OLDER_PASSAGE, [first + 1, size, self.document.pk, number])
+            row = cursor.fetchone()
+        if row is None:  # gone since the document was read: as text() would find it
+            raise (Document if number == self.latest else DocumentVersion).DoesNotExist
+        passage = row[0]
+        if len(passage) < end - first:  # the text ends before the span does
+            return None
+        return anchoring.Quote(
+            exact=passage[start - first : end - first],
+            prefix=passage[: start - first],
+            suffix=passage[end - first :],
+        )
 
     def in_effect(self, moment: datetime.datetime) -> int | None:
         """The version that names this moment exactly (as Reader writes a sourceDate), else

@@ -8,6 +8,7 @@ from django.db import connection, models
 
 from reader.models import Activity, Annotation, Document, DocumentRevision, Event
 from reader.sanitize import isolate
+from reader.services import inserts
 from reader.services.locks import lock_rows
 from reader.vocabularies import Action
 
@@ -71,7 +72,7 @@ def activity_record(
     document_id: int | None = None,
     annotation_id: int | None = None,
 ) -> Activity:
-    return Activity.objects.create(
+    entry = Activity(
         project_id=project_id,
         actor=actor,
         action=action,
@@ -79,6 +80,8 @@ def activity_record(
         document_id=document_id,
         annotation_id=annotation_id,
     )
+    inserts.insert(entry)  # written with every change: without the ORM's compilation
+    return entry
 
 
 def activity_on_annotation(*, annotation: Annotation, actor, action: Action, detail: str = ""):

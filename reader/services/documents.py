@@ -26,7 +26,7 @@ from reader.models import (
     trash_cutoff,
 )
 from reader.sanitize import isolate
-from reader.services import search
+from reader.services import inserts, search
 from reader.services.changes import (
     activity_on_annotation,
     activity_on_document,
@@ -172,6 +172,17 @@ def _check_kind(kind: str) -> None:
         )
 
 
+def _quote(document: Document, text_version: int, start: int, end: int) -> anchoring.Quote:
+    """The text at [start, end) of the document's version `text_version`, with its context."""
+    text = document.text
+    if text_version != document.text_version:
+        text = DocumentVersion.objects.get(document=document, number=text_version).text
+    try:
+        return anchoring.quote_for(text, start, end)
+    except anchoring.OffsetError as error:
+        raise ValidationError({"start": str(error)}) from error
+
+
 @retry_on_conflict
 def annotation_create(
     *,
@@ -185,6 +196,7 @@ def annotation_create(
     text_version: int | None = None,
     w3c: dict | None = None,
     link_events: Iterable[int] = (),
+    quote: anchoring.Quote | None = None,
 ) -> Annotation:
     """Create an annotation on [start, end) code points of the document's text (of its
     version `text_version`, for an import of one made on an older version).
@@ -193,18 +205,15 @@ def annotation_create(
     offsets are wrong, and nothing is saved. `w3c` holds what a W3C client gave besides
     (slug, request_key, canonical, via, foreign: the Annotation fields of those names).
     `link_events`: the events of the links the caller makes next in its transaction,
-    locked here with the document, in the lock order (locks.py).
+    locked here with the document, in the lock order (locks.py). `quote`: the text at the
+    span with its context, when the caller read it from that version already (the API's
+    anchoring did, w3c_state.SourceVersions.quote): a long text is not read again for it.
     """
     _check_kind(kind)
     note = clean_note(note)
     text_version = text_version or document.text_version
-    text = document.text
-    if text_version != document.text_version:
-        text = DocumentVersion.objects.get(document=document, number=text_version).text
-    try:
-        quote = anchoring.quote_for(text, start, end)
-    except anchoring.OffsetError as error:
-        raise ValidationError({"start": str(error)}) from error
+    if quote is None:
+        quote = _quote(document, text_version, start, end)
     if seen_quote is not None and anchoring.normalise_text(seen_quote) != quote.exact:
         raise ValidationError(
             {
@@ -233,7 +242,7 @@ def annotation_create(
     # Kind, span and quote are checked above and the database holds the constraints, so
     # full_clean need not ask it again (five statements on the hottest write).
     annotation.full_clean(exclude=["document", "author"], validate_constraints=False)
-    annotation.save()
+    inserts.insert(annotation)  # save() without the ORM's compilation of its INSERT
     search.annotation_index(annotation=annotation, new=True)
     document_touch(document_id=document.pk)
     activity_on_annotation(annotation=annotation, actor=author, action=Action.ANNOTATION_CREATED)

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.apps import apps as global_apps
 
+from reader.services import inserts
 from reader.vocabularies import SearchSource
 
 # A source's text is indexed in pieces of about this many characters, cut at line ends:
@@ -151,7 +152,7 @@ def annotation_index(*, annotation, new: bool = False) -> None:
             annotation_id=annotation.pk, source__in=[SearchSource.QUOTE, SearchSource.NOTE]
         ).delete()
     project_id = annotation.document.project_id
-    SearchEntry.objects.bulk_create(_annotation_rows(annotation, project_id, SearchEntry))
+    inserts.insert(*_annotation_rows(annotation, project_id, SearchEntry))  # the hottest write
 
 
 def annotations_index(*, annotations: list, project_id: int, batch: int = 500) -> None:

@@ -506,8 +506,9 @@ def _moment(second: int, microsecond: int = 0) -> datetime.datetime:
 
 @pytest.mark.parametrize("existing", [0, 150])
 def test_a_create_costs_the_same_queries_however_many_annotations(client, bob, document, existing):
-    """The token with its user, the membership, the document (its text, to check the
-    quote; the project's facets only for a linking body); then in the transaction the row,
+    """The token with its user, the membership, the document (without its text), the
+    passage of the text the annotation points at (to check the quote and keep it with its
+    context; the project's facets only for a linking body); then in the transaction the row,
     its search entries (no delete first: it has none yet), the revision counter (one UPSERT
     on its own row, not the document's), the activity record, and what the answer needs
     from the database (the kept W3C properties and the version's date, in one query: the
@@ -527,8 +528,9 @@ def test_a_create_costs_the_same_queries_however_many_annotations(client, bob, d
     statements = [q["sql"] for q in captured.captured_queries if not q["sql"].startswith(control)]
     locks = [sql for sql in statements if sql.endswith("FOR NO KEY UPDATE")]
     assert len(locks) == (2 if connection.vendor == "postgresql" else 0), statements
-    assert len(statements) == 8 + len(locks), statements
+    assert len(statements) == 9 + len(locks), statements
     assert not [sql for sql in statements if 'FROM "reader_facet"' in sql]
+    assert not [sql for sql in statements if '"reader_document"."text"' in sql]
     revision = DocumentRevision.objects.get(document=document).revision
     assert revision == Document.objects.get(pk=document.pk).revision >= 1
 

@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from reader import anchoring
 from reader.formats.w3c_read import reader_target
 from reader.formats.w3c_state import exact_moment
 from reader.models import Activity, Annotation, DocumentRevision, DocumentVersion, SearchEntry
@@ -135,3 +136,69 @@ def test_a_linking_create_locks_the_document_then_its_events_before_writing(clie
     assert 'FROM "reader_event"' in locks[1]
     assert locks[1].endswith("ORDER BY 1 ASC FOR NO KEY UPDATE")  # by id, not the body's order
     assert f"({min(later.pk, earlier.pk)}, {max(later.pk, earlier.pk)})" in locks[1]
+
+
+def _at(document, start: int, end: int, quote: str | None) -> dict:
+    """An annotation on [start, end) by position, with the quote a client saw there."""
+    body = new_annotation(document, "Idlib")
+    selectors: list[dict] = [{"type": "TextPositionSelector", "start": start, "end": end}]
+    if quote is not None:
+        selectors.insert(0, {"type": "TextQuoteSelector", "exact": quote})
+    body["target"]["selector"] = selectors
+    return body
+
+
+@pytest.mark.parametrize("quote", ["Casualties", "🇹🇷", "💥 killed", "é", "الدفاع", "𝒷", "here.\n"])
+@pytest.mark.parametrize("with_quote", [True, False])
+def test_a_span_after_astral_and_combining_characters_keeps_the_text_s_quote(
+    client, bob, document, quote, with_quote
+):
+    """The passage read for a span (not the whole text) is cut in code points, as Python
+    cuts the text: after flags, emoji, a composed accent, Arabic and astral letters, at
+    both ends of the text."""
+    start = document.text.index(quote)
+    end = start + len(quote)
+    body = _at(document, start, end, quote if with_quote else None)
+    response = post(client, container(document), body, bearer(bob))
+    assert response.status_code == 201, response.content
+    made = Annotation.objects.get()
+    expected = anchoring.quote_for(document.text, start, end)
+    assert (made.start, made.end) == (start, end)
+    assert (made.quote_exact, made.quote_prefix, made.quote_suffix) == (
+        expected.exact,
+        expected.prefix,
+        expected.suffix,
+    )
+
+
+@pytest.mark.parametrize("start, end", [(0, 10**6), (10**6, 10**6 + 5), (3, 2), (-1, 4)])
+@pytest.mark.parametrize("big", [1, 10**12, 10**30])
+def test_a_position_outside_the_text_is_a_400_and_writes_nothing(
+    client, bob, document, start, end, big
+):
+    """Past the end (by one character or by more than any database holds), empty or
+    negative: a 400, as for a quote not found, never a 500."""
+    if big != 1 and start >= 0:
+        start, end = start * big, end * big
+    body = _at(document, start, end, None)
+    response = post(client, container(document), body, bearer(bob))
+    assert response.status_code == 400, response.content
+    assert not Annotation.objects.exists()
+
+
+def test_a_span_ending_on_the_last_character_is_taken(client, bob, document):
+    end = len(document.text)
+    body = _at(document, end - 5, end, document.text[-5:])
+    response = post(client, container(document), body, bearer(bob))
+    assert response.status_code == 201, response.content
+    assert Annotation.objects.get().quote_suffix == ""
+
+
+def test_a_quote_not_at_its_position_is_found_where_it_is(client, bob, document):
+    """The position read first does not hold the quote: the whole text is searched."""
+    start = document.text.index("Balyun")
+    body = _at(document, 0, 6, "Balyun")
+    response = post(client, container(document), body, bearer(bob))
+    assert response.status_code == 201, response.content
+    made = Annotation.objects.get()
+    assert (made.start, made.end, made.quote_exact) == (start, start + 6, "Balyun")

@@ -99,8 +99,8 @@ def api_container(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         slug=slug,
         pk=pk,
         permission=Permission.ANNOTATE if write else Permission.READ,
-        # A write anchors the annotation on the text; a read of the container shows none.
-        defer=() if write else ("text",),
+        # Neither reads the text: a write reads the passage its annotation points at.
+        defer=("text",),
     )
     iris = _iris(request, access)
     if request.method == "OPTIONS":
@@ -292,6 +292,7 @@ def _create(request, access, document, iris) -> HttpResponse:
             end=end,
             note=record["note"],
             text_version=record["text_version"],
+            quote=record["quote"],  # as the anchoring read it: not read again
             w3c={"slug": slug, "request_key": key, **fields},
             link_events=_link_events(record),  # locked with the document, before the links
         )
