@@ -3,8 +3,10 @@ as `make serve-prod` runs it (production settings, gunicorn.conf.py, --preload),
 peer harness's corpus (bench/peer_ops.py: the five seeds with 50 spans, `long` with 2,000),
 timed at a keep-alive-free http.client, one request at a time. For each: the time to the
 last byte, and that plus the client's parse of the JSON (what the harness times, the same
-for every peer). The API row is `long`'s 2,000 annotations in one request (the default
-page), with a personal token; the others are signed in with a session.
+for every peer). The adds POST one W3C annotation (a new random span each time) with a
+personal token, as the harness's Reader adapter does; the API rows are a container's
+annotations in one request (the default page: `long`'s 2,000), with the token; the pages
+and exports are signed in with a session.
 
     .venv/bin/python bench/peer_http.py [--runs 30] [--workers 1]
 """
@@ -12,12 +14,15 @@ page), with a personal token; the others are signed in with a session.
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import os
+import random
 import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -29,11 +34,15 @@ from load import (  # noqa: E402
     production_environment,
     wait_until_serving,
 )
+from peer_ops import post_body  # noqa: E402
 from timing import percentiles  # noqa: E402
 
+Request = tuple[str, dict[str, str], Callable[[], bytes] | None]
 
-def requests(env: dict[str, str]) -> dict[str, tuple[str, dict[str, str]]]:
-    """The corpus in the deployed database; each timed request as (path, headers)."""
+
+def requests(env: dict[str, str]) -> dict[str, Request]:
+    """The corpus in the deployed database; each timed request as (path, headers, and for
+    a POST what makes its body)."""
     os.environ.update(env)
     from django.conf import settings
     from django.contrib.auth import get_user_model
@@ -56,14 +65,37 @@ def requests(env: dict[str, str]) -> dict[str, tuple[str, dict[str, str]]]:
     long = documents["long"]
     export = reverse("reader:project_export", args=[project.slug])
     connections.close_all()
+    rng = random.Random(3)
+    posting = bearer | {"Content-Type": "application/ld+json"}
+
+    def container(document) -> str:
+        return reverse("reader:api_container", args=[project.slug, document.pk])
+
     return {
-        "page_seed": (seed.get_absolute_url(), cookie),
-        "page_long": (long.get_absolute_url(), cookie),
-        "api_seed": (reverse("reader:api_container", args=[project.slug, seed.pk]), bearer),
-        "api_long": (reverse("reader:api_container", args=[project.slug, long.pk]), bearer),
-        "export_w3c": (export, cookie),
-        "export_bundle": (export + "?format=bundle", cookie),
+        "add_seed": (container(seed), posting, lambda: post_body(seed, rng)),
+        "add_long": (container(long), posting, lambda: post_body(long, rng)),
+        "page_seed": (seed.get_absolute_url(), cookie, None),
+        "page_long": (long.get_absolute_url(), cookie, None),
+        "api_seed": (container(seed), bearer, None),
+        "api_long": (container(long), bearer, None),
+        "export_w3c": (export, cookie, None),
+        "export_bundle": (export + "?format=bundle", cookie, None),
     }
+
+
+def post(port: int, path: str, headers: dict[str, str], body: bytes) -> tuple[int, bytes]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        connection.request("POST", path, body=body, headers=headers)
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+def send(port: int, request: Request) -> tuple[int, bytes]:
+    path, headers, body = request
+    return fetch(port, path, headers) if body is None else post(port, path, headers, body())
 
 
 def main() -> None:
@@ -84,18 +116,18 @@ def main() -> None:
             wait_until_serving(server)
             print(f"gunicorn --preload, {args.workers} worker(s), SQLite, {args.runs} runs each")
             print(f"{'request':<14} {'bytes':>9} {'p50 ms':>8} {'p95 ms':>8} {'+ parse p50':>12}")
-            for key, (path, headers) in timed.items():
+            for key, request in timed.items():
                 for _ in range(3):  # every worker warm
-                    fetch(server.port, path, headers)
+                    send(server.port, request)
                 received, parsed = [], []
                 for _ in range(args.runs):
                     began = time.perf_counter()
-                    status, body = fetch(server.port, path, headers)
+                    status, body = send(server.port, request)
                     received.append((time.perf_counter() - began) * 1000)
                     if body[:1] in (b"{", b"["):
                         json.loads(body)
                     parsed.append((time.perf_counter() - began) * 1000)
-                    assert status == 200, (key, status, body[:300])
+                    assert status in (200, 201), (key, status, body[:300])
                 p50, p95 = percentiles(received)
                 print(
                     f"{key:<14} {len(body):>9} {p50:>8.1f} {p95:>8.1f} "
