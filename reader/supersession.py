@@ -7,6 +7,7 @@ is stored on each link (FacetLink.superseded) unless an analyst pinned it.
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from dataclasses import dataclass
 
@@ -25,6 +26,9 @@ LATER_CUES = re.compile(
 )
 
 
+# Each report is compared with every other of its source and facet, so each attribution and
+# text would be read again for every pair (a busy live page's cell holds dozens of values).
+@functools.lru_cache(maxsize=4096)
 def line_of(attribution: str) -> tuple[str, frozenset[str]]:
     """Who a report is attributed to, as a key and as its distinctive words: "Dogan",
     "Hatay Governor" and "Rahmi Dogan, the governor of the Hatay province" are one line
@@ -81,10 +85,20 @@ def _supersedes(later: Report, earlier: Report) -> bool:
     if later.claimed_at and earlier.claimed_at:
         return later.claimed_at > earlier.claimed_at
     if later.claimed_at and not earlier.claimed_at:
-        return not LATER_CUES.search(earlier.text)
-    if EARLIER_CUES.search(earlier.text) and not EARLIER_CUES.search(later.text):
+        return not _later_cue(earlier.text)
+    if _earlier_cue(earlier.text) and not _earlier_cue(later.text):
         return True
-    return bool(LATER_CUES.search(later.text) and not LATER_CUES.search(earlier.text))
+    return _later_cue(later.text) and not _later_cue(earlier.text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _earlier_cue(text: str) -> bool:
+    return EARLIER_CUES.search(text) is not None
+
+
+@functools.lru_cache(maxsize=4096)
+def _later_cue(text: str) -> bool:
+    return LATER_CUES.search(text) is not None
 
 
 def superseded_ids(reports: list[Report]) -> set[int]:

@@ -143,7 +143,11 @@ def facet_link_create(
         high_open=parsed.high_open if parsed else False,
         value_dated=parsed.dated if parsed else False,
     )
-    link.full_clean()
+    # Every field's own rules (lengths, the stance's choices); not the database's checks,
+    # each a query of its own on every link: the annotation, facet and author are rows this
+    # write holds (the annotation locked), and "one link per facet" was checked just above,
+    # under the lock. The database enforces all of them again on save.
+    link.full_clean(exclude=["annotation", "facet", "author"], validate_constraints=False)
     link.save()
     link_resolve(link=link)
     supersession_refresh(facet_id=facet.pk, document_id=annotation.document_id)
