@@ -98,16 +98,15 @@ def read_all(port: int, path: str, token: str) -> int:
     return status
 
 
-def heavy_requests(env: dict[str, str]):
-    """The peer harness's corpus (bench/peer_ops.py) in the deployed database, and its heavy
-    requests as functions of a port: the reader page of `long` signed in (a session made
-    here), its API container with every page, the W3C and the bundle export."""
+def signed_in_corpus(env: dict[str, str]):
+    """The peer harness's corpus (bench/peer_ops.py) in the deployed database, owned by a
+    user with a personal token and a session: (project, documents by name, the token, the
+    session's Cookie header). Its connections are closed: the server's workers take over."""
     os.environ.update(env)
     from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.db import connections
     from django.test import Client
-    from django.urls import reverse
     from peer_ops import corpus
 
     from reader.services.projects import api_token_create
@@ -119,11 +118,20 @@ def heavy_requests(env: dict[str, str]):
     browser.force_login(owner)
     name = settings.SESSION_COOKIE_NAME
     cookie = {"Cookie": f"{name}={browser.cookies[name].value}"}
+    connections.close_all()
+    return project, documents, token, cookie
+
+
+def heavy_requests(env: dict[str, str]):
+    """The heavy requests of the peer harness as functions of a port: the reader page of
+    `long` signed in, its API container with every page, the W3C and the bundle export."""
+    from django.urls import reverse
+
+    project, documents, token, cookie = signed_in_corpus(env)
     long = documents["long"]
     page = long.get_absolute_url()
     container = reverse("reader:api_container", args=[project.slug, long.pk])
     export = reverse("reader:project_export", args=[project.slug])
-    connections.close_all()
     return [
         lambda port: fetch(port, page, cookie)[0],
         lambda port: read_all(port, container, token),

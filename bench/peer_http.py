@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
-import os
 import random
 import statistics
 import sys
@@ -27,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from cold_start import fetch, start, stop  # noqa: E402
+from cold_start import fetch, signed_in_corpus, start, stop  # noqa: E402
 from load import (  # noqa: E402
     database_environment,
     prepare_database,
@@ -43,28 +42,13 @@ Request = tuple[str, dict[str, str], Callable[[], bytes] | None]
 def requests(env: dict[str, str]) -> dict[str, Request]:
     """The corpus in the deployed database; each timed request as (path, headers, and for
     a POST what makes its body)."""
-    os.environ.update(env)
-    from django.conf import settings
-    from django.contrib.auth import get_user_model
-    from django.db import connections
-    from django.test import Client
     from django.urls import reverse
-    from peer_ops import corpus
 
-    from reader.services.projects import api_token_create
-
-    owner = get_user_model().objects.create_user("bench")
-    project, documents = corpus(owner)
-    _, token = api_token_create(user=owner, name="bench")
-    browser = Client()
-    browser.force_login(owner)
-    name = settings.SESSION_COOKIE_NAME
-    cookie = {"Cookie": f"{name}={browser.cookies[name].value}"}
+    project, documents, token, cookie = signed_in_corpus(env)
     bearer = {"Authorization": f"Bearer {token}"}
     seed = next(document for key, document in documents.items() if key != "long")
     long = documents["long"]
     export = reverse("reader:project_export", args=[project.slug])
-    connections.close_all()
     rng = random.Random(3)
     posting = bearer | {"Content-Type": "application/ld+json"}
 
