@@ -80,6 +80,12 @@ def new_annotation(document, quote: str, kind: str = "claim", note: str = "") ->
     }
 
 
+def posted(client, document, auth: dict):
+    """The 201 of a claim on "33 soldiers", posted with `auth`'s token."""
+    body = json.dumps(new_annotation(document, "33 soldiers"))
+    return client.post(container(document), body, JSONLD, headers=auth)
+
+
 def post(client, url, body, headers, content_type=JSONLD):
     return client.post(url, json.dumps(body), content_type=content_type, headers=headers)
 
@@ -554,12 +560,7 @@ def test_an_edit_costs_fifteen_statements(client, bob, document):
     events (none to lock) before the annotation, and locks the document again in
     document_touch."""
     auth = bearer(bob)
-    created = client.post(
-        container(document),
-        json.dumps(new_annotation(document, "33 soldiers")),
-        JSONLD,
-        headers=auth,
-    )
+    created = posted(client, document, auth)
     edited = json.dumps(new_annotation(document, "33 soldiers", note="changed"))
     with CaptureQueriesContext(connection) as captured:
         response = client.put(
@@ -588,12 +589,7 @@ def test_a_delete_costs_fifteen_statements_and_two_for_its_if_match(
     links. PostgreSQL also locks the document, reads the linked events (none to lock) and
     locks the document again in document_touch."""
     auth = bearer(bob)
-    created = client.post(
-        container(document),
-        json.dumps(new_annotation(document, "33 soldiers")),
-        JSONLD,
-        headers=auth,
-    )
+    created = posted(client, document, auth)
     headers = {**auth, "If-Match": created["ETag"]} if if_match else auth
     with CaptureQueriesContext(connection) as captured:
         response = client.delete(created["Location"], headers=headers)
@@ -608,12 +604,7 @@ def test_a_delete_costs_fifteen_statements_and_two_for_its_if_match(
 def test_an_annotation_is_read_in_five_queries(client, bob, document, django_assert_num_queries):
     """The token with its user, the membership, the annotation, then its row and links."""
     auth = bearer(bob)
-    created = client.post(
-        container(document),
-        json.dumps(new_annotation(document, "33 soldiers")),
-        JSONLD,
-        headers=auth,
-    )
+    created = posted(client, document, auth)
     with django_assert_num_queries(5) as captured:
         response = client.get(created["Location"], headers=auth)
     assert response.status_code == 200
