@@ -16,6 +16,9 @@ way): what keeps the workers' memory down (issue 17, bench/README.md has the fig
   Python's default threshold (a collection every 700) is some 30 collections, about 10 ms
   of each such request, that find next to nothing: Django's requests make few reference
   cycles. A worker collects every 50,000 instead (bench/README.md has the figures).
+- What every process would otherwise do on its first request (import the views, compile
+  the templates: reader/warmup.py) is done once in the master, before the fork; each
+  worker opens its database connection before it takes a request.
 """
 
 from __future__ import annotations
@@ -27,6 +30,12 @@ import gc
 _libc = ctypes.CDLL(ctypes.util.find_library("c"))
 # glibc only; elsewhere there is nothing to hand back this way.
 _malloc_trim = getattr(_libc, "malloc_trim", None)
+
+
+def when_ready(server) -> None:
+    from reader.warmup import warm_up
+
+    warm_up()
 
 
 def pre_fork(server, worker) -> None:
@@ -50,6 +59,9 @@ GC_THRESHOLD = 50_000
 def post_fork(server, worker) -> None:
     _, older, oldest = gc.get_threshold()
     gc.set_threshold(GC_THRESHOLD, older, oldest)
+    from reader.warmup import connect_database
+
+    connect_database()
 
 
 def post_request(worker, req, environ, resp) -> None:

@@ -23,11 +23,24 @@ def hooks():
     gc.unfreeze()
 
 
-def test_a_forked_worker_collects_less_often_keeping_the_older_ratios(hooks):
+@pytest.mark.django_db
+def test_a_forked_worker_collects_less_often_and_connects_before_its_first_request(hooks):
+    from django.db import connection
+
     older = gc.get_threshold()[1:]
+    connection.close()
     hooks["post_fork"](None, None)
     assert gc.get_threshold() == (hooks["GC_THRESHOLD"], *older)
     assert hooks["GC_THRESHOLD"] > 700  # Python's default
+    assert connection.connection is not None
+
+
+def test_the_master_warms_up_before_it_forks(hooks):
+    from tests.test_warmup import cached_loader, cached_names
+
+    cached_loader().reset()
+    hooks["when_ready"](None)
+    assert "reader/document_detail.html" in cached_names()
 
 
 def test_fork_freezes_what_the_master_holds_and_requests_trim_memory(hooks):
