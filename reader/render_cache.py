@@ -15,6 +15,10 @@ the pane's place from the templates and the bytes put there after (PaneSlot.fill
 1.2 M characters of a long text are not copied through every template level (each joins
 its nodes' output, and marks it safe in a copy) and encoded again on every open.
 
+Behind both, where settings.READER_RENDER_CACHE names one (production does), a store every
+worker of the server shares (shared_cache.py): a page's first open on one worker finds what
+another rendered.
+
 CSRF tokens are per session: the items are rendered with a random mark in the token's
 place, and every page puts its own token there (the mark is in the key, so a cache shared
 by several processes, each with its own mark, never mixes them up).
@@ -43,6 +47,7 @@ from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
 from reader.access import Access, Permission
+from reader.shared_cache import shared_store
 
 ITEM_TEMPLATE = "reader/partials/annotation_item.html"
 # Every template an item's HTML comes from: their source is part of the key.
@@ -211,10 +216,19 @@ def items_html(context: Context, annotations: Sequence[Any]) -> SafeString:
     assert context.template is not None
     engine = context.template.engine
     access = context["access"]
-    shared = page_context(access, templates_signature(engine))
-    keys = [item_key(access, annotation, shared) for annotation in annotations]
+    page = page_context(access, templates_signature(engine))
+    keys = [item_key(access, annotation, page) for annotation in annotations]
     cache = store()
     found = cache.get_many(keys)
+    shared = shared_store()
+    if shared is not None and len(found) < len(keys):
+        rendered_elsewhere = {
+            key: html.decode()
+            for key, html in shared.get_many(k for k in keys if k not in found).items()
+        }
+        if rendered_elsewhere:
+            cache.set_many(rendered_elsewhere, timeout=TIMEOUT_SECONDS)
+            found.update(rendered_elsewhere)
     missing = {}
     template = engine.get_template(ITEM_TEMPLATE)
     with context.push(csrf_token=CSRF_MARK):
@@ -224,6 +238,8 @@ def items_html(context: Context, annotations: Sequence[Any]) -> SafeString:
                     missing[key] = template.render(context)
     if missing:
         cache.set_many(missing, timeout=TIMEOUT_SECONDS)
+        if shared is not None:
+            shared.set_many({key: html.encode() for key, html in missing.items()})
     pieces = [found[key] if key in found else missing[key] for key in keys]
     return mark_safe(_with_token(context, pieces))
 
@@ -253,9 +269,18 @@ def pane_bytes(
     # in this process only, and a dictionary's equality is exact.
     key = (FRAGMENT_VERSION, text_digest(text), tuple(highlights), tuple(extra))
     html = PANES.get(key)
+    if html is not None:
+        return html
+    shared = shared_store()
+    # Between processes the key is a digest of the spans: their repr, which holds values
+    # only (tests/views/test_render_cache.py), never an object's address.
+    digest = "reader-pane:" + hashlib.blake2b(repr(key).encode(), digest_size=20).hexdigest()
+    html = shared.get_many([digest]).get(digest) if shared is not None else None
     if html is None:
         html = build().encode()
-        PANES.set(key, html)
+        if shared is not None:
+            shared.set_many({digest: html})
+    PANES.set(key, html)
     return html
 
 

@@ -231,6 +231,15 @@ if PRODUCTION:
     }
     READER_LOGIN_CACHE = "logins"
 
+# The reader page's rendered panel items and panes, shared by every worker of a server
+# (reader/shared_cache.py): a SQLite file, "off" for none. Production only by default: a
+# development server is one process.
+_render_cache = os.environ.get(
+    "READER_RENDER_CACHE", str(BASE_DIR / "render-cache.sqlite3") if PRODUCTION else "off"
+)
+READER_RENDER_CACHE = None if _render_cache == "off" else _render_cache
+READER_RENDER_CACHE_BYTES = 64 * 1024 * 1024
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

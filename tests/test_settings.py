@@ -105,6 +105,17 @@ def test_production_counts_sign_ins_in_a_cache_every_server_shares():
     assert cache["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
 
 
+def test_production_workers_share_rendered_html_in_a_file_beside_the_app(tmp_path):
+    path = setting("READER_RENDER_CACHE", **PRODUCTION_ENV)
+    assert path == str(settings.BASE_DIR / "render-cache.sqlite3")
+    elsewhere = str(tmp_path / "cache.sqlite3")
+    assert setting("READER_RENDER_CACHE", READER_RENDER_CACHE=elsewhere, **PRODUCTION_ENV) == (
+        elsewhere
+    )
+    assert setting("READER_RENDER_CACHE", READER_RENDER_CACHE="off", **PRODUCTION_ENV) is None
+    assert setting("READER_RENDER_CACHE") is None  # development: one process
+
+
 def test_without_database_url_the_database_is_sqlite_in_wal_mode(tmp_path):
     database = setting("DATABASES['default']", READER_SQLITE_PATH=str(tmp_path / "reader.sqlite3"))
     assert database["ENGINE"] == "django.db.backends.sqlite3"

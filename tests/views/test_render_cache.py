@@ -9,6 +9,7 @@ import html
 import re
 
 import pytest
+from django.conf import settings
 from django.template.base import Template
 from django.template.loader import render_to_string
 from django.test import Client
@@ -29,6 +30,7 @@ from reader.services.discussion import (
 from reader.services.documents import annotation_delete, annotation_update
 from reader.services.events import event_create, facet_create, facet_link_create, facet_link_delete
 from reader.services.projects import member_set_role
+from reader.shared_cache import shared_store
 from reader.vocabularies import Role
 from tests.factories import AnnotationFactory
 
@@ -36,13 +38,23 @@ TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 HEADER_TOKEN = re.compile(r'"x-csrftoken": "([^"]+)"')
 
 
-@pytest.fixture(autouse=True)
-def empty_cache():
+def forget_local() -> None:
     render_cache.store().clear()
     render_cache.PANES.clear()
+
+
+@pytest.fixture(autouse=True, params=["one worker", "another worker"])
+def empty_cache(request, settings, tmp_path):
+    """Every test twice: with this process's caches alone, and with the store every worker
+    shares (reader/shared_cache.py) behind them, where each page is opened as if by another
+    worker (page() forgets this process's caches first)."""
+    if request.param == "another worker":
+        settings.READER_RENDER_CACHE = str(tmp_path / "render-cache.sqlite3")
+    forget_local()
     yield
-    render_cache.store().clear()
-    render_cache.PANES.clear()
+    forget_local()
+    if (shared := shared_store()) is not None:
+        shared.close()
 
 
 @pytest.fixture
@@ -59,6 +71,8 @@ def linked(annotation, bob):
 
 
 def page(client, user, document) -> str:
+    if settings.READER_RENDER_CACHE:
+        forget_local()
     client.force_login(user)
     response = client.get(
         reverse("reader:document_detail", args=[document.project.slug, document.pk])
@@ -268,6 +282,18 @@ def test_the_pane_key_is_the_text_and_its_spans(document):
     extra = [anchoring.Span(0, 1, SuggestionMark(pk=5))]
     assert render_cache.pane_html("abc", [(1, 0, 2, "claim")], extra, build("five")) == "five"
     assert calls == ["one", "two", "three", "four", "five"]
+
+
+def test_the_pane_key_shared_between_workers_is_made_of_values(client, bob, document, settings):
+    """Its digest is of the key's repr: an object's address in it would differ from worker
+    to worker (no sharing), or worse, match another object's in another worker."""
+    settings.READER_RENDER_CACHE = None
+    AnnotationFactory(document=document, author=bob, quote="💥 killed")
+    pane(client, bob, document)
+    ((key, _),) = render_cache.PANES.values.items()
+    assert " at 0x" not in repr(key)
+    extra = [anchoring.Span(0, 1, SuggestionMark(pk=5))]
+    assert repr(extra) == "[Span(start=0, end=1, key=SuggestionMark(pk=5))]"
 
 
 def test_a_cached_pane_is_still_the_stored_text_exactly(client, bob, document):
