@@ -33,9 +33,12 @@ _malloc_trim = getattr(_libc, "malloc_trim", None)
 
 
 def when_ready(server) -> None:
-    from reader.warmup import warm_up
+    # With --preload (serve-prod) the app is loaded in the master: warm it once there, for
+    # every worker. Without, each worker warms its own (post_worker_init).
+    if server.cfg.preload_app:
+        from reader.warmup import warm_up
 
-    warm_up()
+        warm_up()
 
 
 def pre_fork(server, worker) -> None:
@@ -59,8 +62,14 @@ GC_THRESHOLD = 50_000
 def post_fork(server, worker) -> None:
     _, older, oldest = gc.get_threshold()
     gc.set_threshold(GC_THRESHOLD, older, oldest)
-    from reader.warmup import connect_database
 
+
+def post_worker_init(worker) -> None:
+    # The app is loaded in this worker by now, with --preload or without.
+    from reader.warmup import connect_database, warm_up
+
+    if not worker.cfg.preload_app:
+        warm_up()
     connect_database()
 
 

@@ -209,6 +209,8 @@ def gunicorn(env: dict[str, str], *, workers: int, folder: Path) -> Iterator[Ser
         "reader.wsgi:application",
         f"--bind=127.0.0.1:{port}",
         f"--workers={workers}",
+        "--config=gunicorn.conf.py",
+        "--preload",
         "--timeout=120",
         "--error-logfile=-",
     ]
