@@ -101,6 +101,19 @@ def _later_cue(text: str) -> bool:
     return LATER_CUES.search(text) is not None
 
 
+def _alike(report: Report) -> tuple:
+    """All that `_supersedes` reads of a report but its id: two reports alike in this decide
+    alike, and neither replaces the other (same line, stance, version, time and cues)."""
+    return (
+        report.line,
+        report.against,
+        report.version,
+        report.claimed_at,
+        _earlier_cue(report.text),
+        _later_cue(report.text),
+    )
+
+
 def superseded_ids(reports: list[Report]) -> set[int]:
     """Of one source's links to one facet, those a later one on the same line replaces
     (same stance, attributed alike: `same_line`): one whose passage a later version of
@@ -108,12 +121,19 @@ def superseded_ids(reports: list[Report]) -> set[int]:
     the latest timed one; a value written as earlier ("initially", "first reports"), by
     one that is not; an untimed one, by a correction ("corrected", "rose to"). An
     analyst's pin decides over all of these."""
-    result = set()
+    # Compared a kind of report against a kind, not a report against each other: a busy
+    # cell holds hundreds of values, most of them alike (the same line, untimed, no cue).
+    kinds: dict[tuple, list[Report]] = {}
     for report in reports:
-        if report.pinned is not None:
-            if report.pinned:
+        kinds.setdefault(_alike(report), []).append(report)
+    first = [alike[0] for alike in kinds.values()]
+    result = set()
+    for alike in kinds.values():
+        replaced = any(_supersedes(other, alike[0]) for other in first)
+        for report in alike:
+            if report.pinned is not None:
+                if report.pinned:
+                    result.add(report.id)
+            elif replaced:
                 result.add(report.id)
-            continue
-        if any(_supersedes(other, report) for other in reports):
-            result.add(report.id)
     return result

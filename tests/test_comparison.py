@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import datetime
 import itertools
+import random
 
 import pytest
 
-from reader import comparison
+from reader import comparison, supersession
 from reader.claims import Claim, intervals_agree
 from reader.comparison import compare
 from reader.dates import MINUTES_PER_DAY
@@ -277,6 +278,48 @@ def test_an_analysts_pin_decides():
         report(3, "34", pinned=True),
     ]
     assert superseded_ids(reports) == {3}
+
+
+def superseded_pairwise(reports: list[Report]) -> set[int]:
+    """The rule as written: each report against every other (superseded_ids compares kinds
+    of reports instead, for cells of hundreds)."""
+    return {
+        report.id
+        for report in reports
+        if report.pinned
+        or (
+            report.pinned is None
+            and any(supersession._supersedes(other, report) for other in reports)
+        )
+    }
+
+
+def test_comparing_kinds_of_reports_decides_as_comparing_every_pair():
+    rng = random.Random(17)
+    attributions = ["", "Hatay Governor", "Dogan", "Rahmi Dogan", "Turkish officials", "SOHR"]
+    texts = ["33", "initially 9", "later corrected to 34", "rose to 36", "first reports said 22"]
+    moments = [None, None, at(1), at(2), at(3)]
+    for _ in range(3000):
+        reports = [
+            Report(
+                n,
+                rng.choice(attributions),
+                rng.random() < 0.2,
+                rng.choice(moments),
+                rng.choice(texts),
+                pinned=rng.choice([None, None, None, True, False]),
+                version=rng.choice([None, 1, 1, 2]),
+            )
+            for n in range(rng.randint(1, 12))
+        ]
+        assert superseded_ids(reports) == superseded_pairwise(reports), reports
+
+
+def test_a_cell_of_hundreds_alike_keeps_only_the_latest_and_pins():
+    reports = [report(n, "33", "Hatay Governor", at(n % 24)) for n in range(500)]
+    reports += [report(500, "34", "Hatay Governor", pinned=False)]
+    assert superseded_ids(reports) == superseded_pairwise(reports)
+    assert 500 not in superseded_ids(reports) and 23 not in superseded_ids(reports)
 
 
 @pytest.mark.parametrize("value", ["9", "nine"])
