@@ -238,8 +238,10 @@ class Annotator:
         port: int,
         documents: list[Document],
         facets: list[FacetName] | None = None,
+        think: float = 0.0,
     ) -> None:
         self.username = username
+        self.think = think  # mean seconds between two operations (0: back to back)
         self.facets = facets or []
         self.api = Api(port, token)
         self.documents = documents
@@ -249,13 +251,18 @@ class Annotator:
         self.give_up_at = 0.0
 
     def run(self, stop_at: float, give_up_at: float) -> None:
-        """Operations back to back until `stop_at`; the last may retry until `give_up_at`."""
+        """Operations until `stop_at`, back to back or `think` seconds apart on average (a
+        random pause, so that the annotators do not fall into step); the last may retry
+        until `give_up_at`."""
         self.give_up_at = give_up_at
         while time.monotonic() < stop_at:
             operation = self.rng.choices(list(MIX), weights=list(MIX.values()))[0]
             if operation != "create" and not self.ledger.live:
                 operation = "create"
             getattr(self, operation)()
+            if self.think:
+                pause = self.rng.expovariate(1 / self.think)
+                time.sleep(max(0.0, min(pause, stop_at - time.monotonic())))
 
     # Each operation sends its request until it gets an answer that settles it. A failure
     # without an answer (or a 5xx) may or may not have been written: look before resending.

@@ -280,6 +280,7 @@ def run_load(
     seconds: float,
     during: Callable[[float], None] | None = None,
     links: bool = False,
+    think: float = 0.0,
 ):
     """Every annotator (and racer) in a thread of its own for `seconds`, then until each has
     settled what it was doing (GRACE_S at most). With `links`, annotators link to the
@@ -287,7 +288,9 @@ def run_load(
     injects its faults there."""
     facets = run.facets if links else []
     annotators = [
-        Annotator(index, account.username, account.token, run.server.port, run.documents, facets)
+        Annotator(
+            index, account.username, account.token, run.server.port, run.documents, facets, think
+        )
         for index, account in enumerate(run.accounts)
     ]
     racers = [
@@ -627,6 +630,9 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--racers", type=int, default=4, help="pairs racing on one annotation")
     parser.add_argument("--no-links", action="store_true", help="creates without facet links")
+    parser.add_argument(
+        "--think", type=float, default=0.0, help="mean seconds each annotator waits between two"
+    )
     args = parser.parse_args()
     if (status := for_each_database(args, "load.py")) is not None:
         return status
@@ -634,13 +640,14 @@ def main() -> int:
         args.database, annotators=args.annotators, workers=args.workers, racers=args.racers
     ) as run:
         links = "no links" if args.no_links else "links to event facets"
+        pace = f"{args.think:g} s apart on average" if args.think else "back to back"
         print(
-            f"Load: {args.annotators} annotators ({links}) and {args.racers} racers, "
+            f"Load: {args.annotators} annotators ({links}, {pace}) and {args.racers} racers, "
             f"{args.seconds:g} s, gunicorn with {args.workers} sync workers, "
             f"{describe(args.database)}, {os.cpu_count()} cores",
             flush=True,
         )
-        result = run_load(run, seconds=args.seconds, links=not args.no_links)
+        result = run_load(run, seconds=args.seconds, links=not args.no_links, think=args.think)
         print_figures(result)
         check = verify(result.ledgers)
         print_verification(result, check)
@@ -663,7 +670,7 @@ def main() -> int:
         and not logged["tracebacks"]
     )
     print(f"{'PASS' if passed else 'FAIL'}: load on {describe(args.database)}")
-    options = ["database", "seconds", "annotators", "workers", "racers"]
+    options = ["database", "seconds", "annotators", "workers", "racers", "think"]
     command = command_line("load.py", args, options)
     print(f"measured with: {command}{' --no-links' if args.no_links else ''}")
     return 0 if passed else 1
