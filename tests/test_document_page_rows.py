@@ -1,5 +1,6 @@
-"""The API container's page rows (selectors/exports.py's plain SQL) are export_rows' rows
-of the same annotations, on every database: columns, order, links and hidden notes."""
+"""The API container's page rows and one annotation's row (selectors/exports.py's plain
+SQL) are export_rows' rows of the same annotations, on every database: columns, order,
+links and hidden notes."""
 
 from __future__ import annotations
 
@@ -10,7 +11,12 @@ import pytest
 from django.core.management import call_command
 
 from reader.models import Annotation, FacetLink, Project
-from reader.selectors.exports import annotations_for_export, document_page_rows, export_rows
+from reader.selectors.exports import (
+    annotation_row,
+    annotations_for_export,
+    document_page_rows,
+    export_rows,
+)
 from reader.services.discussion import moderation_hide
 from reader.services.versions import version_create
 
@@ -54,6 +60,28 @@ def test_a_page_holds_export_rows_rows(demo, alice, sees_hidden):
     assert any(len(links) > 1 for _, links in seen)
     assert any(link.claimed_at for _, links in seen for link in links)
     assert any(row.pk == annotation.pk and not row.note for row, _ in seen) != sees_hidden
+
+
+@pytest.mark.parametrize("sees_hidden", [True, False])
+def test_one_annotations_row_is_export_rows_row(demo, alice, sees_hidden):
+    """annotation_row, the API's answer to one annotation: for every annotation of the
+    demo, with its links (one with a time), a hidden note and a later version's TimeState."""
+    linked = FacetLink.objects.filter(annotation__document__project=demo).first()
+    at = datetime.datetime(2026, 2, 27, 19, 0, 0, 123456, tzinfo=datetime.UTC)
+    FacetLink.objects.filter(pk=linked.pk).update(claimed_at=at)
+    moderation_hide(item=linked.annotation, reason="off topic", actor=alice)
+    document = linked.annotation.document
+    version_create(document=document, text=document.text + "\n\nA later paragraph.", added_by=alice)
+    annotations = Annotation.objects.filter(document__project=demo).order_by("pk")
+    assert annotations.count() > 20
+    for annotation in annotations:
+        (expected,) = export_rows(
+            annotations_for_export(project=demo).filter(pk=annotation.pk),
+            sees_hidden=sees_hidden,
+        )
+        found = annotation_row(pk=annotation.pk, sees_hidden=sees_hidden)
+        assert found is not None and _same(*found) == _same(*expected)
+    assert annotation_row(pk=annotations.last().pk + 1000, sees_hidden=sees_hidden) is None
 
 
 def _same(row, links) -> tuple:

@@ -127,12 +127,6 @@ def annotations_for_export(
     )
 
 
-def annotation_rows(*, pk: int) -> QuerySet[Annotation]:
-    """One annotation, for `export_rows` (the API's answer to a single annotation): the
-    caller has checked access."""
-    return Annotation.objects.filter(pk=pk).annotate(source_date=source_date()).order_by()
-
-
 def export_rows(
     annotations: QuerySet[Annotation], *, sees_hidden: bool, chunk_size: int = 1000
 ) -> Iterator[tuple[AnnotationRow, list[LinkRow]]]:
@@ -230,16 +224,17 @@ def _row(values: tuple, sees_hidden: bool) -> AnnotationRow:
     return row
 
 
-# One page of a document's annotations as export_rows reads them (the same columns, times
-# as the database's text), and their links: plain SQL, the same on SQLite and PostgreSQL,
-# since Django's compilation of the casts and subqueries cost a page of 50 more than its
-# rows, and a page of 2,000 a tenth. The order is annotations_for_export's; the document
-# is in the reader's project (the access check found it there).
+# One page of a document's annotations, or one annotation, as export_rows reads them (the
+# same columns, times as the database's text), and their links: plain SQL, the same on
+# SQLite and PostgreSQL, since Django's compilation of the casts and subqueries cost a
+# page of 50 more than its rows, a page of 2,000 a tenth, and one annotation most of it.
+# The order is annotations_for_export's; the document is in the reader's project (the
+# access check found it there).
 _PAGE = (
     "SELECT a.id FROM reader_annotation a WHERE a.document_id = %(document)s "
     'ORDER BY a.start, a."end", a.id LIMIT %(limit)s OFFSET %(offset)s'
 )
-_PAGE_ROWS = (
+_ROWS = (
     'SELECT a.id, a.document_id, a.kind, a.start, a."end", a.quote_exact, a.quote_prefix, '
     "a.quote_suffix, a.note, CAST(a.created AS text), CAST(a.modified AS text), u.username, "
     "a.slug, a.canonical, a.via, CAST(v.created AS text), "
@@ -248,16 +243,35 @@ _PAGE_ROWS = (
     # At most one version (a version's number is unique on its document): source_date().
     "LEFT JOIN reader_documentversion v "
     "ON v.document_id = a.document_id AND v.number = a.text_version "
-    "WHERE a.document_id = %(document)s "
-    'ORDER BY a.start, a."end", a.id LIMIT %(limit)s OFFSET %(offset)s'
 )
-_PAGE_LINKS = (
+_LINKS = (
     "SELECT l.annotation_id, l.facet_id, f.event_id, e.name, f.name, l.value, l.attribution, "
     "l.stance, l.claimed_at FROM reader_facetlink l "
     "JOIN reader_facet f ON f.id = l.facet_id JOIN reader_event e ON e.id = f.event_id "
-    f"WHERE l.annotation_id IN ({_PAGE}) "
-    'ORDER BY e.name, f."order", l.claimed_at NULLS FIRST, l.id'
 )
+_LINK_ORDER = 'ORDER BY e.name, f."order", l.claimed_at NULLS FIRST, l.id'
+_PAGE_ROWS = (
+    f"{_ROWS}WHERE a.document_id = %(document)s "
+    'ORDER BY a.start, a."end", a.id LIMIT %(limit)s OFFSET %(offset)s'
+)
+_PAGE_LINKS = f"{_LINKS}WHERE l.annotation_id IN ({_PAGE}) {_LINK_ORDER}"
+_ONE_ROW = f"{_ROWS}WHERE a.id = %(annotation)s"
+_ONE_LINKS = f"{_LINKS}WHERE l.annotation_id = %(annotation)s {_LINK_ORDER}"
+
+
+def annotation_row(*, pk: int, sees_hidden: bool) -> tuple[AnnotationRow, list[LinkRow]] | None:
+    """One annotation as export_rows gives it (two queries), or None if there is none: the
+    API's answer to a single annotation, read and written on every edit. The caller has
+    checked access."""
+    params = {"annotation": pk}
+    with connection.cursor() as cursor:
+        cursor.execute(_ONE_ROW, params)
+        found = cursor.fetchone()
+        if found is None:
+            return None
+        cursor.execute(_ONE_LINKS, params)
+        links = [LinkRow._make(values) for values in cursor.fetchall()]
+    return _row(found, sees_hidden), links
 
 
 def document_page_rows(

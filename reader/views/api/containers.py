@@ -18,10 +18,9 @@ from reader.models import Annotation
 from reader.selectors.access import document_get_for_user
 from reader.selectors.exports import (
     AnnotationRow,
-    annotation_rows,
+    annotation_row,
     annotations_for_export,
     document_page_rows,
-    export_rows,
 )
 from reader.services import documents, versions
 from reader.services.imports import ImportReport
@@ -148,13 +147,6 @@ def _page_size(request: HttpRequest) -> int:
     return min(asked, MAX_PAGE_SIZE)
 
 
-def _rows(annotations, access, size: int):
-    """Annotations as plain rows, in one chunk (one more than `size`, so their links come
-    by a subquery): two queries. _representation's one annotation; a container's pages
-    come from document_page_rows."""
-    return export_rows(annotations, sees_hidden=access.sees_hidden, chunk_size=size + 1)
-
-
 def _page(
     collection: dict, number: int, size: int, document, iris, access, *, as_iris: bool
 ) -> dict:
@@ -180,12 +172,12 @@ def _page(
 
 def _representation(annotation_pk: int, iris, access) -> dict:
     """The annotation as the API shows it to this member, read as the container's items
-    are (two queries, plain rows: no document, no model instances); a 404 when another
-    request deleted it since the access check."""
-    rows = list(_rows(annotation_rows(pk=annotation_pk), access, 1))
-    if not rows:
+    are (annotation_row: two plain queries, no document, no model instances); a 404 when
+    another request deleted it since the access check."""
+    found = annotation_row(pk=annotation_pk, sees_hidden=access.sees_hidden)
+    if found is None:
         raise AnnotationGone
-    row, links = rows[0]
+    row, links = found
     return dict(w3c.w3c_annotation(row, links, iris))
 
 
