@@ -114,6 +114,9 @@ SQLITE_OPTIONS = {
 # schema read again on the first statement) cost about 1 ms of every answer. The file is
 # local, so there is nothing to health-check.
 SQLITE_CONN_MAX_AGE = None  # for the worker's life
+# Django's SQLite backend with write transactions queued on a file lock (the module says
+# why).
+SQLITE_ENGINE = "reader.dbbackends.sqlite3"
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
     DATABASES = {
@@ -124,13 +127,14 @@ if DATABASE_URL:
         )
     }
     if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        DATABASES["default"]["ENGINE"] = SQLITE_ENGINE
         DATABASES["default"]["CONN_MAX_AGE"] = SQLITE_CONN_MAX_AGE
         DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
         DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
 else:
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            "ENGINE": SQLITE_ENGINE,
             "NAME": os.environ.get("READER_SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
             "OPTIONS": SQLITE_OPTIONS,
             "CONN_MAX_AGE": SQLITE_CONN_MAX_AGE,

@@ -118,7 +118,7 @@ def test_production_workers_share_rendered_html_in_a_file_beside_the_app(tmp_pat
 
 def test_without_database_url_the_database_is_sqlite_in_wal_mode(tmp_path):
     database = setting("DATABASES['default']", READER_SQLITE_PATH=str(tmp_path / "reader.sqlite3"))
-    assert database["ENGINE"] == "django.db.backends.sqlite3"
+    assert database["ENGINE"] == "reader.dbbackends.sqlite3"  # Django's, writers queued
     assert database["NAME"] == str(tmp_path / "reader.sqlite3")
     assert "journal_mode=WAL" in database["OPTIONS"]["init_command"]
     assert database["OPTIONS"]["timeout"] == 20
@@ -139,6 +139,7 @@ def test_database_url_selects_postgresql_with_persistent_checked_connections():
 def test_a_sqlite_database_url_keeps_wal_and_the_busy_timeout(tmp_path):
     database = setting("DATABASES['default']", DATABASE_URL=f"sqlite:///{tmp_path}/other.sqlite3")
     assert database["NAME"] == f"{tmp_path}/other.sqlite3"
+    assert database["ENGINE"] == "reader.dbbackends.sqlite3"
     assert "journal_mode=WAL" in database["OPTIONS"]["init_command"]
     assert database["OPTIONS"]["timeout"] == 20
     assert database["CONN_MAX_AGE"] is None
