@@ -549,9 +549,10 @@ def _statements(captured) -> list[str]:
     return [q["sql"] for q in captured.captured_queries if not q["sql"].startswith(CONTROL)]
 
 
-def test_an_edit_costs_fifteen_statements(client, bob, document):
-    """The token with its user, the membership, the annotation (with the document's text, to
-    read the body); its representation for the If-Match (row, links); then in the
+def test_an_edit_costs_sixteen_statements(client, bob, document):
+    """The token with its user, the membership, the annotation (without the document's
+    text), the passage the body's target points at (as a create reads it: a long source's
+    text is 1.2 MB); its representation for the If-Match (row, links); then in the
     transaction the annotation locked (once: the lock takes the new links' events too), its
     UPDATE (no constraint is asked of the database again: only kind, note and version
     change), its search entries (delete, insert), the revision UPSERT, the linked events
@@ -571,8 +572,9 @@ def test_an_edit_costs_fifteen_statements(client, bob, document):
     locks = [sql for sql in statements if sql.endswith("FOR NO KEY UPDATE")]
     assert len(locks) == (2 if connection.vendor == "postgresql" else 0), statements
     linked = 1 if connection.vendor == "postgresql" else 0  # read with the locks
-    assert len(statements) == 15 + len(locks) + linked, statements
+    assert len(statements) == 16 + len(locks) + linked, statements
     assert not [sql for sql in statements if '"_check"' in sql]
+    assert not [sql for sql in statements if '"reader_document"."text"' in sql]
     assert response["ETag"] == client.get(created["Location"], headers=auth)["ETag"]
 
 

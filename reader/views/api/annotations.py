@@ -64,9 +64,9 @@ def api_annotation(request: HttpRequest, slug: str, document: int, key: str) -> 
         slug=slug,
         pk=_annotation_pk(document, key),
         permission=Permission.ANNOTATION_CHANGE if write else Permission.READ,
-        # A PUT anchors on the document's text; a DELETE and a read need the annotation's
-        # rows alone (a long source's text is 1.2 MB).
-        defer=() if request.method == "PUT" else ("document__text",),
+        # None reads the text (a long source's is 1.2 MB): a PUT reads the passage its
+        # target points at, as a create does.
+        defer=("document__text",),
     )
     if annotation.document_id != document:
         raise Http404
