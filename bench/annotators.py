@@ -252,17 +252,19 @@ class Annotator:
 
     def run(self, stop_at: float, give_up_at: float) -> None:
         """Operations until `stop_at`, back to back or `think` seconds apart on average (a
-        random pause, so that the annotators do not fall into step); the last may retry
-        until `give_up_at`."""
+        random pause before each, the first too, so that the annotators neither start at
+        the same instant nor fall into step); the last may retry until `give_up_at`."""
         self.give_up_at = give_up_at
         while time.monotonic() < stop_at:
+            if self.think:
+                pause = self.rng.expovariate(1 / self.think)
+                time.sleep(max(0.0, min(pause, stop_at - time.monotonic())))
+                if time.monotonic() >= stop_at:
+                    break
             operation = self.rng.choices(list(MIX), weights=list(MIX.values()))[0]
             if operation != "create" and not self.ledger.live:
                 operation = "create"
             getattr(self, operation)()
-            if self.think:
-                pause = self.rng.expovariate(1 / self.think)
-                time.sleep(max(0.0, min(pause, stop_at - time.monotonic())))
 
     # Each operation sends its request until it gets an answer that settles it. A failure
     # without an answer (or a 5xx) may or may not have been written: look before resending.
