@@ -97,6 +97,9 @@ class Lookup(Generic[M]):
 
 document_get_for_user = Lookup(Document, "outlet", "project", "counter")
 annotation_get_for_user = Lookup(Annotation, "document", "author")
+# The API's: its answers name the author from their own rows, and compiling the author's
+# columns into the lookup was a third of its cost on every edit and delete.
+api_annotation_get_for_user = Lookup(Annotation, "document")
 event_get_for_user = Lookup(Event, "project")
 facet_link_get_for_user = Lookup(FacetLink, "annotation__document", "facet__event")
 reply_get_for_user = Lookup(Reply, "annotation__document", "author")

@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from reader.access import Permission
 from reader.formats.w3c import replace_links
 from reader.models import Annotation
-from reader.selectors.access import annotation_get_for_user
+from reader.selectors.access import api_annotation_get_for_user
 from reader.services import documents
 from reader.services.imports import ImportReport
 from reader.services.locks import retry_on_conflict
@@ -59,7 +59,7 @@ def api_annotation(request: HttpRequest, slug: str, document: int, key: str) -> 
     if id_or_none(str(document)) is None:
         raise Http404
     write = request.method in {"PUT", "DELETE"}
-    access, annotation = annotation_get_for_user(
+    access, annotation = api_annotation_get_for_user(
         user=request.user,
         slug=slug,
         pk=_annotation_pk(document, key),
@@ -96,7 +96,7 @@ def api_annotation_moved(request: HttpRequest, slug: str, pk: int) -> HttpRespon
     """Where annotations were before they moved below their container: the IRIs of older
     exports stay true, answered with a redirect to where the annotation is now."""
     write = request.method in {"PUT", "DELETE"}
-    access, annotation = annotation_get_for_user(
+    access, annotation = api_annotation_get_for_user(
         user=request.user,
         slug=slug,
         pk=pk,
