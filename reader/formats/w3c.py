@@ -20,7 +20,7 @@ from typing import Literal, NotRequired, TypedDict
 from reader.formats.w3c_read import KIND_TAGS, listify, project_facets, read_annotation, types
 from reader.formats.w3c_state import SourceVersions, exact_moment
 from reader.iris import Iris
-from reader.models import Annotation, FacetLink
+from reader.models import Annotation
 from reader.selectors.exports import AnnotationRow, LinkRow
 from reader.services.events import facet_link_create, facet_link_delete
 from reader.vocabularies import Kind, Stance
@@ -302,10 +302,14 @@ def annotation_to_w3c(annotation, iris: Iris, *, sees_hidden: bool) -> W3CAnnota
 
 def write_links(annotation: Annotation, bodies: list[dict], author, report) -> None:
     """Create the facet links that read_annotation found, skipping those already there."""
+    if not bodies:
+        return
+    linked = set(annotation.links.values_list("facet_id", flat=True))  # one query for all
     for body in bodies:
-        if FacetLink.objects.filter(annotation=annotation, facet=body["facet"]).exists():
+        if body["facet"].pk in linked:
             report.count("facet links", existed=True)
             continue
+        linked.add(body["facet"].pk)
         facet_link_create(
             annotation=annotation,
             facet=body["facet"],

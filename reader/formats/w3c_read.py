@@ -409,7 +409,8 @@ def read_annotation(
 def project_facets(project_id: int) -> dict:
     """A project's facets by (event name, facet name), as linking bodies name them, and by
     id, as their IRIs do."""
-    facets = Facet.objects.filter(event__project=project_id).select_related("event")
+    # With the project: the links made from them resolve their entities in it.
+    facets = Facet.objects.filter(event__project=project_id).select_related("event__project")
     found: dict = {}
     for facet in facets:
         found[(facet.event.name, facet.name)] = facet

@@ -10,7 +10,7 @@ from reader import agreement
 from reader.models import Annotation, Document
 from reader.sanitize import isolate
 from reader.services.changes import activity_on_annotation, activity_on_document, document_touch
-from reader.services.locks import lock_for_annotation, lock_rows, retry_on_conflict
+from reader.services.locks import lock_annotation, lock_rows, retry_on_conflict
 from reader.vocabularies import Action
 
 
@@ -37,7 +37,7 @@ def _units(document_id: int) -> list[agreement.Unit]:
 def annotation_accept(*, annotation: Annotation, actor) -> Annotation:
     """Accept the annotation for its unit; any other accepted there is accepted no more."""
     # The document's row is locked, so two owners accepting at once are served in turn.
-    lock_for_annotation(annotation, linked_events=False)
+    lock_annotation(annotation, linked_events=False)
     unit = next(
         unit
         for unit in _units(annotation.document_id)
@@ -60,7 +60,7 @@ def annotation_accept(*, annotation: Annotation, actor) -> Annotation:
 
 @retry_on_conflict
 def annotation_unaccept(*, annotation: Annotation, actor) -> Annotation:
-    lock_for_annotation(annotation, linked_events=False)
+    lock_annotation(annotation, linked_events=False)
     Annotation.objects.filter(pk=annotation.pk).update(accepted=False)
     annotation.accepted = False
     document_touch(document_id=annotation.document_id)

@@ -10,7 +10,7 @@ from reader.sanitize import isolate
 from reader.services import search
 from reader.services.changes import activity_on_annotation, document_touch
 from reader.services.documents import ERROR_BAD_CHARACTERS, clean_note
-from reader.services.locks import AnnotationGone, lock_for_annotation, retry_on_conflict
+from reader.services.locks import AnnotationGone, lock_annotation, retry_on_conflict
 from reader.vocabularies import Action
 
 ERROR_EMPTY_REPLY = "Write something to reply."
@@ -31,7 +31,7 @@ def _clean_reply(text: str) -> str:
 @retry_on_conflict
 def reply_create(*, annotation: Annotation, author, text: str) -> Reply:
     text = _clean_reply(text)
-    lock_for_annotation(annotation, linked_events=False)
+    lock_annotation(annotation, linked_events=False)
     reply = Reply(
         annotation=annotation, author=author, text=text, text_html=sanitize.note_to_html(text)
     )
@@ -45,7 +45,7 @@ def reply_create(*, annotation: Annotation, author, text: str) -> Reply:
 
 def _lock_reply(reply: Reply) -> Reply:
     """Its annotation's locks, then the reply as it is now; AnnotationGone if either went."""
-    lock_for_annotation(reply.annotation, linked_events=False)
+    lock_annotation(reply.annotation, linked_events=False)
     current = Reply.objects.select_related("annotation__document").filter(pk=reply.pk).first()
     if current is None:
         raise AnnotationGone(ERROR_REPLY_GONE)
@@ -74,7 +74,7 @@ def reply_delete(*, reply: Reply) -> None:
 
 @retry_on_conflict
 def thread_set_resolved(*, annotation: Annotation, resolved: bool, actor) -> Annotation:
-    lock_for_annotation(annotation, linked_events=False)
+    lock_annotation(annotation, linked_events=False)
     Annotation.objects.filter(pk=annotation.pk).update(resolved=resolved)
     annotation.resolved = resolved
     document_touch(document_id=annotation.document_id)
@@ -85,7 +85,7 @@ def thread_set_resolved(*, annotation: Annotation, resolved: bool, actor) -> Ann
 
 def _set_hidden(item: Annotation | Reply, reason: str, actor) -> Annotation | Reply:
     if isinstance(item, Annotation):
-        lock_for_annotation(item, linked_events=False)
+        lock_annotation(item, linked_events=False)
     else:
         _lock_reply(item)
     item.hidden_reason = reason

@@ -154,8 +154,11 @@ def attribution_resolve(
     return list({entity.pk: entity for entity in found}.values())
 
 
-def link_resolve(*, link: FacetLink, cache: dict[str, Entity] | None = None) -> None:
-    """Point a saved link at the entities its value and attribution name."""
+def link_resolve(
+    *, link: FacetLink, cache: dict[str, Entity] | None = None, created: bool = False
+) -> None:
+    """Point a saved link at the entities its value and attribution name (`created`: a
+    link just made, which names none yet)."""
     cache = {} if cache is None else cache
     project = link.facet.event.project
     role = ENTITY_ROLES.get(link.facet.value_type)
@@ -165,9 +168,12 @@ def link_resolve(*, link: FacetLink, cache: dict[str, Entity] | None = None) -> 
     if entity != link.entity:
         link.entity = entity
         link.save(update_fields=["entity"])
-    link.attributed_to.set(
-        attribution_resolve(project=project, written=link.attribution, cache=cache)
-    )
+    origins = attribution_resolve(project=project, written=link.attribution, cache=cache)
+    if created:
+        if origins:
+            link.attributed_to.add(*origins)
+    else:
+        link.attributed_to.set(origins)
 
 
 def _ancestors(entity: Entity) -> set[int]:

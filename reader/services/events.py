@@ -20,7 +20,7 @@ from reader.services.changes import (
 )
 from reader.services.documents import ERROR_BAD_CHARACTERS
 from reader.services.entities import link_resolve
-from reader.services.locks import lock_for_annotation, lock_for_link, lock_rows, retry_on_conflict
+from reader.services.locks import lock_annotation, lock_for_link, lock_rows, retry_on_conflict
 from reader.services.supersession import supersession_refresh
 from reader.vocabularies import Action, Stance
 
@@ -112,7 +112,7 @@ def facet_link_create(
     """Link an annotation to a facet with the value the source gives, parsed beside it."""
     if facet.event.project_id != annotation.document.project_id:
         raise ValidationError({"facet": ERROR_OTHER_PROJECT})
-    lock_for_annotation(annotation, events=[facet.event_id])
+    lock_annotation(annotation, events=[facet.event_id])
     value = " ".join(value.split())
     if not value:
         raise ValidationError({"value": ERROR_EMPTY_VALUE.format(facet=isolate(facet.name))})
@@ -149,7 +149,7 @@ def facet_link_create(
     # under the lock. The database enforces all of them again on save.
     link.full_clean(exclude=["annotation", "facet", "author"], validate_constraints=False)
     link.save()
-    link_resolve(link=link)
+    link_resolve(link=link, created=True)
     supersession_refresh(facet_id=facet.pk, document_id=annotation.document_id)
     search.link_index(link=link)
     document_touch(document_id=annotation.document_id)
@@ -277,7 +277,7 @@ def facet_link_create_inline(
     # The existing event is locked with the document first (in the fixed order), before
     # facet_create would lock it alone; a new event is nobody else's yet.
     existing_event = facet.event_id if facet is not None else event.pk if event else None
-    lock_for_annotation(annotation, events=[existing_event] if existing_event else [])
+    lock_annotation(annotation, events=[existing_event] if existing_event else [])
     if facet is None:
         if not new_facet.strip():
             raise ValidationError({"facet": ERROR_FACET_OR_NEW})

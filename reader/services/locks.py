@@ -74,15 +74,24 @@ def lock_rows(
     event_ids: Iterable[int] = (),
     annotation_id: int | None = None,
     annotation_events: bool = False,
+    reread: bool = True,
 ) -> Annotation | None:
     """Lock the document, then the events by id, then the annotation; return the annotation
-    as it is now (with its document), or None when none was asked for. With
-    `annotation_events`, the events the annotation is linked to are locked too (read after
-    the document's lock, so the set cannot change). AnnotationGone if the annotation is gone.
+    as it is now (with its document), or None when none was asked for or `reread` is off.
+    With `annotation_events`, the events the annotation is linked to are locked too (read
+    after the document's lock, so the set cannot change). AnnotationGone if the annotation
+    is gone.
     """
     if connection.features.has_select_for_update:  # not SQLite: see the module's docstring
         _lock_document_and_events(document_id, event_ids, annotation_id, annotation_events)
     if annotation_id is None:
+        return None
+    if not reread:
+        # Locked and still there, as below, without making the row into an instance again
+        # (a select_related of two models is a millisecond of compiling).
+        found = Annotation.objects.select_for_update().filter(pk=annotation_id).values("pk")
+        if not list(found):
+            raise AnnotationGone(ERROR_ANNOTATION_GONE)
         return None
     annotation = (
         Annotation.objects.select_for_update(of=("self",))
@@ -128,6 +137,20 @@ def lock_for_annotation(
     )
     assert locked is not None  # lock_rows raises AnnotationGone rather than return None
     return locked
+
+
+def lock_annotation(
+    annotation: Annotation, *, events: Iterable[int] = (), linked_events: bool = True
+) -> None:
+    """lock_for_annotation for a write that goes on with the annotation it holds: the same
+    locks, AnnotationGone as well, the row not read again."""
+    lock_rows(
+        document_id=annotation.document_id,
+        event_ids=events,
+        annotation_id=annotation.pk,
+        annotation_events=linked_events,
+        reread=False,
+    )
 
 
 def lock_for_link(link: FacetLink) -> FacetLink:
