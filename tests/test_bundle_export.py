@@ -143,6 +143,21 @@ def test_kept_client_properties_are_written_as_the_standard_library_writes_them(
         assert orjson.dumps(bundle._foreign(stored)) == _stdlib(value), stored
 
 
+def test_only_floats_and_integers_past_64_bits_take_the_slow_way():
+    """The peer harness's target (an address and a port in its source IRI, integers in its
+    selectors) is written by orjson."""
+    target = {
+        "source": "http://127.0.0.1:18090/p/bench/documents/1/",
+        "selector": [
+            {"type": "TextQuoteSelector", "exact": "1.2 M", "prefix": "= 2", "suffix": "e5"},
+            {"type": "TextPositionSelector", "start": 3, "end": 22, "big": 2**64 - 1},
+        ],
+    }
+    assert not bundle._holds_float(orjson.loads(json.dumps({"target": target})))
+    for number in ("1.5", "-2e3", "1E+2", "0.0", str(2**64), str(-(2**70))):
+        assert bundle._holds_float(orjson.loads(f'{{"a": [1, {{"b": {number}}}]}}')), number
+
+
 def test_random_client_properties_are_written_as_the_standard_library_writes_them():
     import random
 
