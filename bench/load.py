@@ -4,6 +4,7 @@ client was told had succeeded.
 
     .venv/bin/python bench/load.py [--database sqlite|postgres|both] [--seconds 60]
                                    [--annotators 50] [--workers 4] [--racers 4] [--no-links]
+                                   [--think SECONDS]
 
 Most creates link their annotation to one or two of the demo's event facets (in random
 order), and edits change those links: writers on different documents then meet at the
@@ -15,7 +16,9 @@ Each run has a database of its own (a SQLite file in a temporary folder, or a th
 PostgreSQL 15 cluster with fsync on), the demo project, an annotator account and API token
 per simulated annotator, and gunicorn with the production settings on a free port of
 127.0.0.1 (plain HTTP). The annotators send requests back to back, without think time: a
-stress, not a model of people reading. PASS needs every acknowledged create to be in the
+stress, not a model of people reading; with --think, each waits a random pause of that
+many seconds on average before each operation (the issue's create p95 at a realistic
+pace: bench/README.md). PASS needs every acknowledged create to be in the
 database exactly once unless acknowledged deleted, with its last acknowledged edit; no 5xx
 and no "database is locked" seen by a client, the racers' answers as above, and no deadlock
 in the server's log (retried or not). Exits 1 otherwise.
