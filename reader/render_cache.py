@@ -272,13 +272,15 @@ def pane_bytes(
     if html is not None:
         return html
     shared = shared_store()
-    # Between processes the key is a digest of the spans: their repr, which holds values
-    # only (tests/views/test_render_cache.py), never an object's address.
-    digest = "reader-pane:" + hashlib.blake2b(repr(key).encode(), digest_size=20).hexdigest()
-    html = shared.get_many([digest]).get(digest) if shared is not None else None
-    if html is None:
+    if shared is None:
         html = build().encode()
-        if shared is not None:
+    else:
+        # Between processes the key is a digest of the spans: their repr, which holds
+        # values only (tests/views/test_render_cache.py), never an object's address.
+        digest = "reader-pane:" + hashlib.blake2b(repr(key).encode(), digest_size=20).hexdigest()
+        html = shared.get_many([digest]).get(digest)
+        if html is None:
+            html = build().encode()
             shared.set_many({digest: html})
     PANES.set(key, html)
     return html

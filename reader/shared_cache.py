@@ -118,10 +118,10 @@ class SharedStore:
 
     def trim(self) -> None:
         """Delete the entries written longest ago until the rest fit in max_bytes."""
-        connection = self._connection()
-        (total,) = connection.execute("SELECT coalesce(sum(size), 0) FROM entries").fetchone()
+        total = self.total_bytes()
         if total <= self.max_bytes:
             return
+        connection = self._connection()
         excess, cutoff = total - self.max_bytes * 3 // 4, None  # room for the next writes
         for row_id, size in connection.execute("SELECT id, size FROM entries ORDER BY id"):
             excess -= size
@@ -150,10 +150,10 @@ _STORES: dict[tuple[str, int], SharedStore] = {}
 
 def shared_store() -> SharedStore | None:
     """The store settings.READER_RENDER_CACHE names (a path, or None for none)."""
-    path = getattr(settings, "READER_RENDER_CACHE", None)
+    path = settings.READER_RENDER_CACHE
     if not path:
         return None
-    budget = getattr(settings, "READER_RENDER_CACHE_BYTES", 64 * 1024 * 1024)
+    budget = settings.READER_RENDER_CACHE_BYTES
     store = _STORES.get((path, budget))
     if store is None:
         store = _STORES[(path, budget)] = SharedStore(str(path), budget)

@@ -230,10 +230,11 @@ def _row(values: tuple, sees_hidden: bool) -> AnnotationRow:
 # page of 50 more than its rows, a page of 2,000 a tenth, and one annotation most of it.
 # The order is annotations_for_export's; the document is in the reader's project (the
 # access check found it there).
-_PAGE = (
-    "SELECT a.id FROM reader_annotation a WHERE a.document_id = %(document)s "
+_ON_PAGE = (
+    "WHERE a.document_id = %(document)s "
     'ORDER BY a.start, a."end", a.id LIMIT %(limit)s OFFSET %(offset)s'
 )
+_PAGE = f"SELECT a.id FROM reader_annotation a {_ON_PAGE}"
 _ROWS = (
     'SELECT a.id, a.document_id, a.kind, a.start, a."end", a.quote_exact, a.quote_prefix, '
     "a.quote_suffix, a.note, CAST(a.created AS text), CAST(a.modified AS text), u.username, "
@@ -250,10 +251,7 @@ _LINKS = (
     "JOIN reader_facet f ON f.id = l.facet_id JOIN reader_event e ON e.id = f.event_id "
 )
 _LINK_ORDER = 'ORDER BY e.name, f."order", l.claimed_at NULLS FIRST, l.id'
-_PAGE_ROWS = (
-    f"{_ROWS}WHERE a.document_id = %(document)s "
-    'ORDER BY a.start, a."end", a.id LIMIT %(limit)s OFFSET %(offset)s'
-)
+_PAGE_ROWS = f"{_ROWS}{_ON_PAGE}"
 _PAGE_LINKS = f"{_LINKS}WHERE l.annotation_id IN ({_PAGE}) {_LINK_ORDER}"
 _ONE_ROW = f"{_ROWS}WHERE a.id = %(annotation)s"
 _ONE_LINKS = f"{_LINKS}WHERE l.annotation_id = %(annotation)s {_LINK_ORDER}"
